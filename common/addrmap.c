@@ -1,0 +1,165 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/addrmap.h"
+#include "common/error.h"
+
+static const char *const role_names[HNS_ROLE_MAX] = {
+	[HNS_ROLE_ONPREM] = "onprem",
+	[HNS_ROLE_INBOUND] = "inbound",
+	[HNS_ROLE_OUTBOUND] = "outbound",
+	[HNS_ROLE_VPC_DNS] = "vpc-dns",
+	[HNS_ROLE_INTERNET] = "internet",
+	[HNS_ROLE_RELAY_TO_AWS] = "relay-to-aws",
+	[HNS_ROLE_RELAY_TO_ONPREM] = "relay-to-onprem",
+};
+
+const char *
+hns_role_name(enum hns_role role)
+{
+	if (role <= 0 || role >= HNS_ROLE_MAX)
+		return "?";
+	return role_names[role];
+}
+
+void
+hns_addrmap_init(struct hns_addrmap *m, uint16_t port)
+{
+	memset(m, 0, sizeof(*m));
+	m->port = port;
+}
+
+void
+hns_addrmap_deinit(struct hns_addrmap *m)
+{
+	free(m->entries);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+virt_equal(const struct hns_addr *a, const struct hns_addr *b)
+{
+	if (a->family == 0 || b->family == 0)
+		return a->family == b->family;
+	return hns_addr_equal(a, b) && a->port == b->port;
+}
+
+const struct hns_addrmap_entry *
+hns_addrmap_find(const struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt)
+{
+	static const struct hns_addr none;
+
+	if (virt == NULL)
+		virt = &none;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->entries[i].role == role && virt_equal(&m->entries[i].virt, virt))
+			return &m->entries[i];
+	}
+	return NULL;
+}
+
+const struct hns_addrmap_entry *
+hns_addrmap_find_real(const struct hns_addrmap *m, const struct hns_addr *a)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (hns_addr_equal(&m->entries[i].real, a) && m->entries[i].real.port == a->port)
+			return &m->entries[i];
+	}
+	return NULL;
+}
+
+int
+hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
+		const char *label, const struct hns_addrmap_entry **out)
+{
+	static const struct hns_addr none;
+	const struct hns_addrmap_entry *old;
+	struct hns_addrmap_entry *e;
+
+	if (role <= 0 || role >= HNS_ROLE_MAX)
+		return HNS_EINVAL;
+	if (virt == NULL)
+		virt = &none;
+	old = hns_addrmap_find(m, role, virt);
+	if (old != NULL) {
+		if (out != NULL)
+			*out = old;
+		return 0;
+	}
+	if (m->used[role] >= HNS_ADDRMAP_PER_ROLE)
+		return HNS_EFULL;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 32;
+		struct hns_addrmap_entry *p = realloc(m->entries, cap * sizeof(*p));
+
+		if (p == NULL)
+			return HNS_ENOMEM;
+		m->entries = p;
+		m->cap = cap;
+	}
+	e = &m->entries[m->n++];
+	memset(e, 0, sizeof(*e));
+	e->role = role;
+	e->virt = *virt;
+	hns_addr_from_v4(&e->real, (127u << 24) | (53u << 16) | ((uint32_t)role << 8) | (m->used[role] + 1),
+			 m->port);
+	m->used[role]++;
+	snprintf(e->label, sizeof(e->label), "%s", label ? label : hns_role_name(role));
+	if (out != NULL)
+		*out = e;
+	return 0;
+}
+
+void
+hns_addrmap_print(const struct hns_addrmap *m, FILE *out)
+{
+	char v[HNS_ADDR_STRLEN], r[HNS_ADDR_STRLEN];
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hns_addrmap_entry *e = &m->entries[i];
+
+		fprintf(out, "%-15s %-40s -> %s\n",
+			e->virt.family ? hns_addr_port_str(&e->virt, v, sizeof(v)) : "-", e->label,
+			hns_addr_port_str(&e->real, r, sizeof(r)));
+	}
+}
+
+static void
+json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void
+hns_addrmap_write_json(const struct hns_addrmap *m, FILE *out)
+{
+	char v[HNS_ADDR_STRLEN], r[HNS_ADDR_STRLEN];
+
+	fprintf(out, "{\"port\": %u, \"entries\": [", m->port);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hns_addrmap_entry *e = &m->entries[i];
+
+		fprintf(out, "%s\n  {\"role\": \"%s\", \"virtual\": ", i ? "," : "", hns_role_name(e->role));
+		if (e->virt.family)
+			json_str(out, hns_addr_port_str(&e->virt, v, sizeof(v)));
+		else
+			fputs("null", out);
+		fprintf(out, ", \"real\": \"%s\", \"label\": ", hns_addr_port_str(&e->real, r, sizeof(r)));
+		json_str(out, e->label);
+		fputc('}', out);
+	}
+	fprintf(out, "\n]}\n");
+}

@@ -1,0 +1,18 @@
+/*
+ * harness/cmd.h -- the hybridns subcommands.
+ *
+ * Each takes the arguments after the subcommand name (argv[0] is the
+ * subcommand) and returns the process exit status:
+ *   0 all held, 1 an expectation / SLO / lint error failed,
+ *   2 usage or scenario error, 3 runtime failure.
+ */
+#pragma once
+
+enum hns_exit {
+	HNS_EXIT_OK = 0,
+	HNS_EXIT_FAILED = 1,
+	HNS_EXIT_USAGE = 2,
+	HNS_EXIT_RUNTIME = 3,
+};
+
+int cmd_lint(int argc, char **argv);

@@ -1,0 +1,500 @@
+/*
+ * model/model.h -- the validated, immutable world model of a scenario.
+ *
+ * model_load_file() turns a scenario file (format v1, see docs/scenario.md)
+ * into a struct model.  Everything the model holds lives in its arena and
+ * is freed by model_free(); nothing in it changes after loading, so any
+ * number of threads may read it.
+ *
+ * Conventions:
+ *   - Every collection is an array plus a count (`vpcs`, `n_vpcs`).
+ *   - Cross references are pointers into the same model (never NULL when
+ *     the key was required; NULL when an optional reference was absent).
+ *   - DNS names are stored in presentation form, lower-cased, without the
+ *     trailing dot ("execute-api.eu-west-1.amazonaws.com"); the root is "".
+ *   - `loc` is where the object's key stands in the file (1-based line and
+ *     column), for messages that point back into the scenario.
+ *   - Addresses are virtual (scenario) addresses unless noted; port 0 means
+ *     "the default DNS port".
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/addr.h"
+#include "common/arena.h"
+
+typedef struct ldns_struct_rr ldns_rr;
+
+struct model_loc {
+	uint32_t line, col; /* 1-based; 0 when synthesised */
+};
+
+/* ---------------------------------------------------------------- VPCs */
+
+struct model_vpc;
+
+struct model_subnet {
+	const char *name;
+	const char *az; /* "eu-west-1a" */
+	struct hns_cidr cidr;
+	struct model_vpc *vpc;
+	struct model_loc loc;
+};
+
+struct model_vpc {
+	const char *name;
+	const char *id;	    /* "vpc-…", given or derived from the name */
+	const char *region; /* own or the scenario's */
+	struct hns_cidr cidr;
+	struct hns_addr dns_addr; /* CIDR base + 2, the VPC's own resolver */
+	bool dns_support;
+	bool dns_hostnames;
+	struct model_subnet *subnets;
+	size_t n_subnets;
+	size_t index; /* position in model.vpcs */
+	struct model_loc loc;
+};
+
+struct model_peering {
+	struct model_vpc *a, *b;
+	struct model_loc loc;
+};
+
+/* ----------------------------------------------------------- endpoints */
+
+enum model_endpoint_type {
+	MODEL_ENDPOINT_INTERFACE,
+	MODEL_ENDPOINT_GATEWAY,
+};
+
+/* An ENI: one IP in one subnet (interface endpoints and resolver endpoints). */
+struct model_eni {
+	struct model_subnet *subnet;
+	struct hns_addr ip;
+	const char *id; /* "eni-…" / "rni-…", derived */
+	/* The interface endpoint's zonal DNS name for this ENI's AZ (interface endpoints only). */
+	const char *zonal_name;
+	struct model_loc loc;
+};
+
+/* One DNS name a service answers on: the name itself and, with `wildcard`, "*.<name>" too. */
+struct model_service_name {
+	const char *name;
+	bool wildcard;
+};
+
+struct model_endpoint {
+	const char *name;
+	enum model_endpoint_type type;
+	const char *service;	    /* "com.amazonaws.eu-west-1.execute-api" as written */
+	const char *service_short;  /* "execute-api", "ecr.dkr", "kendra-ranking" */
+	const char *service_region; /* the region inside the service name */
+	const char *id;		    /* "vpce-…" */
+	const char *dns_suffix;	    /* 8 characters */
+	struct model_vpc *vpc;
+	/* interface only */
+	struct model_eni *enis;
+	size_t n_enis;
+	bool private_dns;
+	bool private_dns_only_for_inbound;
+	const char *regional_name; /* vpce-<id>-<suffix>.<svc>.<region>.vpce.amazonaws.com */
+	struct model_service_name *dns_names; /* catalog or `dns_names`; private DNS zones */
+	size_t n_dns_names;
+	/* gateway only: subnets whose route tables get the prefix-list route */
+	struct model_subnet **gateway_subnets;
+	size_t n_gateway_subnets;
+	struct model_loc loc;
+};
+
+/* --------------------------------------------------------------- zones */
+
+enum model_alias_kind {
+	MODEL_ALIAS_NONE = 0,
+	MODEL_ALIAS_ENDPOINT,	 /* endpoint:<name>: its regional name */
+	MODEL_ALIAS_ENDPOINT_AZ, /* endpoint:<name>@<az>: its zonal name */
+	MODEL_ALIAS_NAME,	 /* a DNS name */
+};
+
+/*
+ * One line of a `records:` block.  Ordinary records are parsed by ldns
+ * (rr != NULL); ALIAS lines are kept symbolic (rr == NULL) and resolved by
+ * whoever answers (ALIAS takes the target's records and TTL).
+ */
+struct model_record {
+	const char *owner; /* absolute, lower-cased, no trailing dot; "*.x" for wildcards */
+	ldns_rr *rr;	   /* owned by the model; NULL for ALIAS */
+	enum model_alias_kind alias;
+	struct model_endpoint *alias_endpoint; /* ENDPOINT, ENDPOINT_AZ */
+	const char *alias_az;		       /* ENDPOINT_AZ */
+	const char *alias_target;	       /* the target name, for every kind */
+	uint32_t ttl;			       /* as written, or defaults.record_ttl */
+	bool ttl_given;
+	struct model_loc loc; /* the record's own line in the scenario file */
+};
+
+enum model_zone_kind {
+	MODEL_ZONE_PRIVATE,  /* hosted_zones with `vpcs` */
+	MODEL_ZONE_PUBLIC,   /* hosted_zones without `vpcs`: joins the internet view */
+	MODEL_ZONE_INTERNET, /* internet.zones */
+	MODEL_ZONE_ONPREM,   /* onprem.resolvers.<r>.zones */
+};
+
+struct model_zone {
+	const char *name;
+	enum model_zone_kind kind;
+	struct model_vpc **vpcs; /* private zones: associations */
+	size_t n_vpcs;
+	struct model_record *records;
+	size_t n_records;
+	/* The SOA the zone answers negatives with: the zone's own, or Route 53's default. */
+	ldns_rr *soa; /* owned by the model */
+	bool soa_given;
+	struct model_loc loc;
+};
+
+/* ------------------------------------------------------------ resolver */
+
+enum model_direction {
+	MODEL_INBOUND,
+	MODEL_OUTBOUND,
+};
+
+struct model_resolver_endpoint {
+	const char *name;
+	enum model_direction direction;
+	struct model_vpc *vpc;
+	struct model_eni *enis; /* at least 2 */
+	size_t n_enis;
+	const char *id; /* "rslvr-in-…" / "rslvr-out-…" */
+	uint32_t qps_per_ip;
+	bool conntrack; /* when true the effective ceiling is min(qps_per_ip, 1500) */
+	struct model_loc loc;
+};
+
+enum model_rule_type {
+	MODEL_RULE_FORWARD,
+	MODEL_RULE_SYSTEM,
+};
+
+struct model_rule {
+	const char *name;
+	const char *domain;
+	enum model_rule_type type;
+	const char *id; /* "rslvr-rr-…" */
+	struct model_resolver_endpoint *endpoint; /* outbound, forward rules */
+	struct hns_addr *targets;		  /* port 53 when not given */
+	size_t n_targets;
+	struct model_vpc **vpcs;
+	size_t n_vpcs;
+	struct model_loc loc;
+};
+
+/* -------------------------------------------------------------- onprem */
+
+enum model_policy {
+	MODEL_POLICY_SEQUENTIAL,
+	MODEL_POLICY_ROUND_ROBIN,
+	MODEL_POLICY_RANDOM,
+};
+
+struct model_forward {
+	const char *zone;
+	struct hns_addr *to; /* virtual, or loopback (real, used as is); port 53 when not given */
+	size_t n_to;
+	enum model_policy policy;
+	uint32_t timeout_ms; /* per try */
+	uint32_t attempts;   /* tries over the whole list */
+	struct model_loc loc;
+};
+
+enum model_default_kind {
+	MODEL_DEFAULT_INTERNET,
+	MODEL_DEFAULT_UPSTREAMS,
+	MODEL_DEFAULT_REFUSE,
+};
+
+struct model_cache {
+	bool enabled;
+	uint32_t max_entries;
+	uint32_t min_ttl, max_ttl, negative_max_ttl;
+	bool serve_stale;
+};
+
+struct model_onprem_resolver {
+	const char *name;
+	struct hns_addr address;
+	struct model_forward *forwards; /* in file order; matching is longest suffix */
+	size_t n_forwards;
+	struct model_zone *zones; /* kind MODEL_ZONE_ONPREM */
+	size_t n_zones;
+	enum model_default_kind default_kind;
+	struct hns_addr *default_upstreams;
+	size_t n_default_upstreams;
+	struct model_cache cache;
+	struct model_loc loc;
+};
+
+struct model_onprem {
+	struct hns_cidr cidr;
+	bool has_cidr;
+	struct model_onprem_resolver *resolvers; /* [0] is the one `from: onprem` uses */
+	size_t n_resolvers;
+};
+
+/* ----------------------------------------------------------------- vpn */
+
+enum model_tunnel_state {
+	MODEL_TUNNEL_UP,
+	MODEL_TUNNEL_STANDBY,
+	MODEL_TUNNEL_DOWN,
+};
+
+struct model_tunnel {
+	const char *name;
+	double latency_ms; /* one way */
+	double jitter_ms;
+	double loss;	  /* probability 0..1 */
+	double duplicate; /* probability 0..1 */
+	double reorder;	  /* probability 0..1 */
+	uint32_t mtu;	  /* default 1446 */
+	double bandwidth_mbps; /* 0 = default 1250 */
+	uint32_t pps;	       /* default 140000 */
+	enum model_tunnel_state state;
+	struct model_loc loc;
+};
+
+struct model_vpn {
+	bool present;
+	struct model_vpc **vpcs;
+	size_t n_vpcs;
+	struct model_tunnel *tunnels; /* in file order */
+	size_t n_tunnels;
+	uint64_t seed;
+	bool seed_given;
+};
+
+/* ------------------------------------------------------------ internet */
+
+struct model_internet {
+	struct model_zone *zones; /* kind MODEL_ZONE_INTERNET */
+	size_t n_zones;
+	bool aws_public_names; /* default true */
+	/* `default`: only "nxdomain" in v1 */
+};
+
+/* -------------------------------------------------------- expectations */
+
+enum model_from_kind {
+	MODEL_FROM_ONPREM,   /* onprem or onprem:<resolver> */
+	MODEL_FROM_VPC,	     /* vpc:<vpc> */
+	MODEL_FROM_INBOUND,  /* inbound:<endpoint>[@<subnet>] */
+	MODEL_FROM_INTERNET, /* internet */
+};
+
+struct model_from {
+	enum model_from_kind kind;
+	struct model_onprem_resolver *resolver;	 /* ONPREM: never NULL (defaults to the first) */
+	struct model_vpc *vpc;			 /* VPC */
+	struct model_resolver_endpoint *inbound; /* INBOUND */
+	struct model_eni *inbound_eni;		 /* INBOUND with @subnet, else NULL */
+};
+
+enum model_fault_kind {
+	MODEL_FAULT_TUNNEL,	       /* tunnel1 */
+	MODEL_FAULT_RESOLVER_ENI,      /* inbound@private-a */
+	MODEL_FAULT_RESOLVER_ENDPOINT, /* inbound */
+	MODEL_FAULT_ENDPOINT_ENI,      /* endpoint:api@private-b */
+	MODEL_FAULT_ONPREM,	       /* onprem:dc1-dns */
+};
+
+struct model_fault {
+	enum model_fault_kind kind;
+	struct model_tunnel *tunnel;
+	struct model_resolver_endpoint *resolver_endpoint;
+	struct model_endpoint *endpoint;
+	struct model_eni *eni; /* RESOLVER_ENI, ENDPOINT_ENI */
+	struct model_onprem_resolver *onprem;
+	const char *text; /* as written */
+	struct model_loc loc;
+};
+
+struct model_given {
+	struct model_fault *down;
+	size_t n_down;
+};
+
+enum model_answer_kind {
+	MODEL_ANSWER_ANY = 0, /* no `answer` key */
+	MODEL_ANSWER_LIST,    /* exact set of values, order ignored */
+	MODEL_ANSWER_ENDPOINT,
+	MODEL_ANSWER_ENDPOINT_AZ,
+	MODEL_ANSWER_PUBLIC,
+	MODEL_ANSWER_PRIVATE,
+	MODEL_ANSWER_EMPTY,
+	MODEL_ANSWER_NXDOMAIN,
+};
+
+struct model_answer {
+	enum model_answer_kind kind;
+	const char **values; /* LIST: rdata in presentation form ("10.0.1.25", "x.example.com") */
+	size_t n_values;
+	struct model_endpoint *endpoint; /* ENDPOINT, ENDPOINT_AZ */
+	const char *az;			 /* ENDPOINT_AZ */
+};
+
+enum model_hop_kind {
+	MODEL_HOP_ONPREM,      /* onprem:<resolver> */
+	MODEL_HOP_VPN,	       /* vpn:<tunnel> */
+	MODEL_HOP_INBOUND,     /* inbound:<endpoint> */
+	MODEL_HOP_OUTBOUND,    /* outbound:<endpoint> */
+	MODEL_HOP_VPC,	       /* vpc:<vpc> */
+	MODEL_HOP_RULE,	       /* rule:<rule> */
+	MODEL_HOP_ZONE,	       /* zone:<zone> */
+	MODEL_HOP_PRIVATE_DNS, /* private-dns:<endpoint> */
+	MODEL_HOP_INTERNET,    /* internet */
+};
+
+struct model_hop {
+	enum model_hop_kind kind;
+	const char *ref;  /* the name after the colon; NULL for internet */
+	const void *target; /* the model object it names (type by kind); NULL for internet */
+	struct model_loc loc;
+};
+
+struct model_expect {
+	const char *name;  /* `name`, or the query text */
+	struct model_from from;
+	const char *qname; /* lower-cased, no trailing dot */
+	uint16_t qtype;	   /* numeric RR type; A when not given */
+	struct model_given given;
+	int rcode; /* expected rcode: given, or NOERROR / NXDOMAIN (answer: nxdomain) */
+	struct model_answer answer;
+	struct model_hop *via;
+	size_t n_via;
+	double max_ms; /* < 0 when not given */
+	struct model_loc loc;
+};
+
+/* ---------------------------------------------------------------- load */
+
+struct model_mix {
+	const char *query; /* name pattern with {rand} and {seq} */
+	uint16_t qtype;
+	uint32_t weight;
+	struct model_loc loc;
+};
+
+struct model_event {
+	uint64_t at_ms;
+	bool up; /* false: down */
+	struct model_fault fault;
+	struct model_loc loc;
+};
+
+struct model_slo {
+	double p50_ms, p99_ms, p999_ms; /* < 0 when not given */
+	double max_loss;		/* fraction; < 0 when not given */
+	double min_qps;			/* < 0 when not given */
+	struct model_answer answers;	/* kind ANY when not given */
+};
+
+struct model_load {
+	const char *name;
+	struct model_from from;
+	struct hns_addr target; /* external resolver; valid when has_target */
+	bool has_target;
+	uint32_t qps;
+	uint64_t duration_ms;
+	uint64_t ramp_ms;
+	struct model_mix *mix;
+	size_t n_mix;
+	struct model_given given;
+	struct model_event *events;
+	size_t n_events;
+	struct model_slo slo;
+	struct model_loc loc;
+};
+
+/* ---------------------------------------------------------------- model */
+
+struct model_defaults {
+	uint32_t vpce_ttl;	     /* 60 */
+	uint32_t record_ttl;	     /* 300 */
+	uint32_t negative_ttl;	     /* 900: SOA minimum of the Route 53 default SOA */
+	bool nodata_for_other_types; /* true */
+};
+
+struct model {
+	const char *file; /* path as given, for messages */
+	const char *scenario;
+	const char *description; /* NULL when absent */
+	const char *region;
+	const char *account;
+	struct model_defaults defaults;
+
+	struct model_vpc *vpcs;
+	size_t n_vpcs;
+	struct model_peering *peerings;
+	size_t n_peerings;
+	struct model_endpoint *endpoints;
+	size_t n_endpoints;
+	struct model_zone *zones; /* hosted_zones: private and public */
+	size_t n_zones;
+	struct model_resolver_endpoint *resolver_endpoints;
+	size_t n_resolver_endpoints;
+	struct model_rule *rules;
+	size_t n_rules;
+	struct model_onprem onprem;
+	struct model_vpn vpn;
+	struct model_internet internet;
+	struct model_expect *expects;
+	size_t n_expects;
+	struct model_load *loads;
+	size_t n_loads;
+
+	struct hns_arena arena; /* owns everything above except ldns objects */
+};
+
+/* ------------------------------------------------------------ diagnostics */
+
+/* At most this many errors are collected; the rest are counted. */
+#define MODEL_MAX_ERRORS 50
+
+/*
+ * Errors of one load, each a complete line without newline:
+ * "FILE:LINE:COLUMN: key.path: what is wrong (what was expected)".
+ */
+struct model_errors {
+	char **msgs;
+	size_t n;
+	size_t dropped; /* found beyond MODEL_MAX_ERRORS */
+};
+
+void model_errors_init(struct model_errors *e);
+void model_errors_deinit(struct model_errors *e);
+/* Print every message, one per line, and a "... N more" line when some were dropped. */
+void model_errors_print(const struct model_errors *e, FILE *out);
+
+/*
+ * Load and validate a scenario.  On success returns 0 and *out owns the
+ * model (free with model_free).  On failure returns HNS_ESCENARIO (or
+ * another hns_err for I/O and memory), leaves *out untouched and fills errs.
+ */
+int model_load_file(const char *path, struct model **out, struct model_errors *errs);
+/* The same from memory; `name` stands for the file in messages. */
+int model_load_buffer(const char *name, const char *buf, size_t len, struct model **out,
+		      struct model_errors *errs);
+void model_free(struct model *m); /* accepts NULL */
+
+/* ------------------------------------------------------------- lookups */
+
+struct model_vpc *model_vpc_find(const struct model *m, const char *name);
+struct model_endpoint *model_endpoint_find(const struct model *m, const char *name);
+struct model_resolver_endpoint *model_resolver_endpoint_find(const struct model *m,
+							     const char *name);
+struct model_tunnel *model_tunnel_find(const struct model *m, const char *name);
+struct model_onprem_resolver *model_onprem_resolver_find(const struct model *m, const char *name);

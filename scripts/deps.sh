@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages of scripts/packages.txt that are missing.
+# Idempotent; works as root or through sudo.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+list="${1:-$here/packages.txt}"
+
+mapfile -t wanted < <(grep -v '^\s*#' "$list" | grep -v '^\s*$')
+missing=()
+for p in "${wanted[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
