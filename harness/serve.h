@@ -1,0 +1,87 @@
+/*
+ * harness/serve.h -- bringing a scenario's world up on loopback.
+ *
+ * `hybridns serve` (and later `check`, `trace`, `load`) build one
+ * serve_ctx: the loaded model, the address map, a libevent base for the
+ * main thread, and the options.  Each side of the emulation has one start
+ * function that binds its listeners and registers its events (it may start
+ * worker threads of its own, each with its own event_base), and one stop
+ * function that undoes it.  The sides never call each other: they meet
+ * only through sockets, at addresses found in the map.
+ *
+ *   serve_onprem_*    harness/serve_onprem.c   (forwarder/)  on-prem resolvers
+ *   serve_aws_*       harness/serve_aws.c      (resolver/)   inbound/outbound ENIs, VPC +2
+ *   serve_internet_*  harness/serve_aws.c      (resolver/)   the internet view
+ *   serve_vpn_*       harness/serve_vpn.c      (vpn/)        the relays
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/addrmap.h"
+
+struct event_base;
+struct model;
+
+enum serve_side {
+	SERVE_ONPREM = 1 << 0,
+	SERVE_AWS = 1 << 1,
+	SERVE_VPN = 1 << 2,
+	SERVE_INTERNET = 1 << 3,
+	SERVE_ALL = SERVE_ONPREM | SERVE_AWS | SERVE_VPN | SERVE_INTERNET,
+};
+
+struct serve_ctx {
+	const struct model *model;
+	struct hns_addrmap map; /* every server's and relay's loopback address */
+	struct event_base *base; /* main thread's loop */
+	unsigned sides;		 /* enum serve_side bits that run in this process */
+	unsigned workers;	 /* threads per high-rate listener (default: online CPUs) */
+	uint64_t seed;		 /* --seed, or the scenario's vpn.seed */
+	bool seed_given;
+	const char *query_log; /* --query-log FILE, or NULL */
+	const char *stats_json; /* --stats-json FILE, or NULL */
+	struct hns_addr listen; /* --listen IP:PORT for --only onprem; family 0 when absent */
+
+	/* Each side's private state, owned by its start/stop pair. */
+	void *onprem;
+	void *aws;
+	void *internet;
+	void *vpn;
+};
+
+/*
+ * Fill ctx->map from the model: on-prem resolvers (HNS_ROLE_ONPREM),
+ * inbound and outbound ENIs, VPC +2 resolvers, the internet, and for each
+ * address that crosses the VPN a relay in the direction it is reached
+ * (HNS_ROLE_RELAY_TO_AWS for inbound ENIs and other VPN-routed VPC
+ * addresses, HNS_ROLE_RELAY_TO_ONPREM for on-prem resolvers and rule
+ * targets inside onprem.cidr).  Deterministic: the same scenario always
+ * gives the same map.
+ */
+int serve_map_build(struct serve_ctx *ctx, uint16_t port);
+
+/*
+ * Where a sender on one side must send to reach virtual address `virt`:
+ * from on-prem (from_onprem = true) an AWS address is reached through its
+ * relay when the VPN side runs in this world, else directly at its
+ * listener; loopback addresses (real ones, from the scenario) are returned
+ * as is.  Returns NULL when nothing of the emulation lives there.
+ */
+const struct hns_addr *serve_route(const struct serve_ctx *ctx, bool from_onprem,
+				   const struct hns_addr *virt);
+
+int serve_onprem_start(struct serve_ctx *ctx);
+void serve_onprem_stop(struct serve_ctx *ctx);
+/* Print per-rule and per-upstream counters as JSON (SIGUSR1, exit). */
+void serve_onprem_stats(struct serve_ctx *ctx, FILE *out);
+
+int serve_aws_start(struct serve_ctx *ctx);
+void serve_aws_stop(struct serve_ctx *ctx);
+int serve_internet_start(struct serve_ctx *ctx);
+void serve_internet_stop(struct serve_ctx *ctx);
+
+int serve_vpn_start(struct serve_ctx *ctx);
+void serve_vpn_stop(struct serve_ctx *ctx);
