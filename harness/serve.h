@@ -38,6 +38,13 @@ struct serve_ctx {
 	struct hns_addrmap map; /* every server's and relay's loopback address */
 	struct event_base *base; /* main thread's loop */
 	unsigned sides;		 /* enum serve_side bits that run in this process */
+	/*
+	 * Whether traffic between on-prem and AWS crosses the VPN relays: the
+	 * scenario has a `vpn` and the relays run (here or in another
+	 * process started with --only vpn).  Without it, each side reaches
+	 * the other's listeners directly.
+	 */
+	bool vpn_in_path;
 	unsigned workers;	 /* threads per high-rate listener (default: online CPUs) */
 	uint64_t seed;		 /* --seed, or the scenario's vpn.seed */
 	bool seed_given;
@@ -66,9 +73,11 @@ int serve_map_build(struct serve_ctx *ctx, uint16_t port);
 /*
  * Where a sender on one side must send to reach virtual address `virt`:
  * from on-prem (from_onprem = true) an AWS address is reached through its
- * relay when the VPN side runs in this world, else directly at its
- * listener; loopback addresses (real ones, from the scenario) are returned
- * as is.  Returns NULL when nothing of the emulation lives there.
+ * relay when ctx->vpn_in_path, else directly at its listener; an address
+ * of a VPC that the VPN does not route is unreachable from on-prem.
+ * Loopback addresses (real ones, from the scenario) are returned as is.
+ * Returns NULL when nothing of the emulation can be reached there: the
+ * sender then sees what a real one would, a timeout.
  */
 const struct hns_addr *serve_route(const struct serve_ctx *ctx, bool from_onprem,
 				   const struct hns_addr *virt);
