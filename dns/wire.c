@@ -449,7 +449,7 @@ dns_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 size_t
 dns_append_opt(uint8_t *out, size_t len, size_t cap, uint16_t udp_size, bool do_bit)
 {
-	if (len < DNS_HEADER_LEN || cap - len < 11)
+	if (len < DNS_HEADER_LEN || len > cap || cap - len < 11)
 		return 0;
 	uint8_t *p = out + len;
 
