@@ -284,37 +284,32 @@ assert_name_fails(const uint8_t *buf, size_t len, size_t at, int err)
 static void
 test_compression_bad(void **state)
 {
-	uint8_t buf[1024];
-	size_t len;
+	static const struct {
+		const char *what;
+		const char *body; /* from offset 12 */
+		size_t n, at;
+		int err;
+	} cases[] = {
+		{"forward pointer 12 -> 14", "\300\016\001a\000", 5, 12, HNS_EMALFORMED},
+		{"self pointer", "\300\014", 2, 12, HNS_EMALFORMED},
+		{"pointer back to its own label", "\001a\300\014", 4, 12, HNS_EMALFORMED},
+		{"two pointers at each other", "\300\016\300\014", 4, 14, HNS_EMALFORMED},
+		{"chain 14 -> 12 -> 13", "\300\015\300\014", 4, 14, HNS_EMALFORMED},
+		{"0x40 label type", "\101a\000", 3, 12, HNS_EMALFORMED},
+		{"0x80 label type", "\201a\000", 3, 12, HNS_EMALFORMED},
+		{"truncated pointer", "\001a\300", 3, 12, HNS_ETRUNC},
+		{"truncated label", "\005ab", 3, 12, HNS_ETRUNC},
+		{"no root label", "\001a", 2, 12, HNS_ETRUNC},
+		{"nothing", "", 0, 12, HNS_ETRUNC},
+	};
+	uint8_t buf[64];
 
-	/* Forward pointer: 12 -> 14. */
-	len = msg_with(buf, "\300\016\001a\000", 5);
-	assert_name_fails(buf, len, 12, HNS_EMALFORMED);
-	/* Self pointer. */
-	len = msg_with(buf, "\300\014", 2);
-	assert_name_fails(buf, len, 12, HNS_EMALFORMED);
-	/* A label then a pointer back to the label: a loop. */
-	len = msg_with(buf, "\001a\300\014", 4);
-	assert_name_fails(buf, len, 12, HNS_EMALFORMED);
-	/* Two pointers pointing at each other, entered from the second. */
-	len = msg_with(buf, "\300\016\300\014", 4);
-	assert_name_fails(buf, len, 14, HNS_EMALFORMED);
-	/* Pointer into the middle of a later pointer chain (14 -> 12 -> 13). */
-	len = msg_with(buf, "\300\015\300\014", 4);
-	assert_name_fails(buf, len, 14, HNS_EMALFORMED);
-	/* 0x40 and 0x80 label types. */
-	len = msg_with(buf, "\101a\000", 3);
-	assert_name_fails(buf, len, 12, HNS_EMALFORMED);
-	len = msg_with(buf, "\201a\000", 3);
-	assert_name_fails(buf, len, 12, HNS_EMALFORMED);
-	/* Truncated pointer, truncated label, missing root label. */
-	len = msg_with(buf, "\001a\300", 3);
-	assert_name_fails(buf, len, 12, HNS_ETRUNC);
-	len = msg_with(buf, "\005ab", 3);
-	assert_name_fails(buf, len, 12, HNS_ETRUNC);
-	len = msg_with(buf, "\001a", 2);
-	assert_name_fails(buf, len, 12, HNS_ETRUNC);
-	assert_name_fails(buf, DNS_HEADER_LEN, 12, HNS_ETRUNC);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = msg_with(buf, cases[i].body, cases[i].n);
+
+		print_message("%s\n", cases[i].what);
+		assert_name_fails(buf, len, cases[i].at, cases[i].err);
+	}
 }
 
 static void
