@@ -92,3 +92,28 @@ testpkt_name(const char *s, uint8_t *out)
 	assert_true(n > 0);
 	return (size_t)n;
 }
+
+void
+testpkt_assert_bare_answer(const uint8_t *pkt, size_t len, uint16_t id, uint16_t flags,
+			   uint8_t rcode, uint16_t udp_size, bool do_bit)
+{
+	ldns_pkt *p = testpkt_parse(pkt, len);
+
+	assert_int_equal(ldns_pkt_id(p), id);
+	assert_int_equal(ldns_pkt_qr(p), (flags & DNS_FLAG_QR) != 0);
+	assert_int_equal(ldns_pkt_aa(p), (flags & DNS_FLAG_AA) != 0);
+	assert_int_equal(ldns_pkt_tc(p), (flags & DNS_FLAG_TC) != 0);
+	assert_int_equal(ldns_pkt_rd(p), (flags & DNS_FLAG_RD) != 0);
+	assert_int_equal(ldns_pkt_ra(p), (flags & DNS_FLAG_RA) != 0);
+	assert_int_equal(ldns_pkt_cd(p), (flags & DNS_FLAG_CD) != 0);
+	assert_int_equal(ldns_pkt_get_rcode(p), rcode);
+	assert_int_equal(ldns_pkt_qdcount(p), 1);
+	assert_int_equal(ldns_pkt_ancount(p), 0);
+	assert_int_equal(ldns_pkt_nscount(p), 0);
+	assert_int_equal(ldns_pkt_edns(p), udp_size != 0);
+	if (udp_size != 0) {
+		assert_int_equal(ldns_pkt_edns_udp_size(p), udp_size);
+		assert_int_equal(ldns_pkt_edns_do(p), do_bit);
+	}
+	ldns_pkt_free(p);
+}

@@ -28,3 +28,11 @@ ldns_pkt *testpkt_parse(const uint8_t *wire, size_t len);
 
 /* The wire form of a presentation name (asserts it is valid). */
 size_t testpkt_name(const char *s, uint8_t *out /* [DNS_NAME_MAX] */);
+
+/*
+ * Assert, reading with ldns, that pkt is an answer with one question and no
+ * records but an OPT: the ID, exactly the QR/AA/TC/RD/RA/CD bits of flags,
+ * the RCODE, and an OPT with udp_size and do_bit (no OPT when udp_size is 0).
+ */
+void testpkt_assert_bare_answer(const uint8_t *pkt, size_t len, uint16_t id, uint16_t flags,
+				uint8_t rcode, uint16_t udp_size, bool do_bit);
