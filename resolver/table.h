@@ -1,0 +1,33 @@
+/*
+ * resolver/table.h -- a hash table from (tag, lower-cased wire name) to a pointer.
+ *
+ * Built once when a scenario is loaded, then only read, by any number of
+ * threads.  The tag separates namespaces that share one table (the rule
+ * table of each view, the nodes of each zone).  Keys are not copied: the
+ * caller keeps them alive (they live in the world's arena).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rslv_table_slot {
+	const uint8_t *name; /* NULL: empty */
+	uint32_t hash;
+	uint32_t tag;
+	uint8_t len;
+	void *val;
+};
+
+struct rslv_table {
+	struct rslv_table_slot *slots; /* owned */
+	size_t cap;		       /* power of two */
+	size_t n;
+};
+
+void rslv_table_init(struct rslv_table *t);
+void rslv_table_deinit(struct rslv_table *t);
+/* Insert or replace; returns 0 or HNS_ENOMEM.  name must be lower case. */
+int rslv_table_put(struct rslv_table *t, uint32_t tag, const uint8_t *name, size_t len, void *val);
+/* The value, or NULL.  name must be lower case. */
+void *rslv_table_get(const struct rslv_table *t, uint32_t tag, const uint8_t *name, size_t len);

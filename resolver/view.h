@@ -1,0 +1,157 @@
+/*
+ * resolver/view.h -- the emulated Route 53 Resolver, I/O-free.
+ *
+ * rslv_world_new() compiles a model into everything the AWS side answers
+ * from: one view per VPC (its rule table, R1/R2/R4/R5), the zones it can
+ * reach (private hosted zones, the hidden zones of interface endpoints
+ * with private DNS, internal EC2 names), and the internet view (public
+ * hosted zones, internet.zones, the public vpce names, the pool of public
+ * addresses for AWS service names).  Static answers are precompiled to
+ * wire form at load time (answer records owned by the question name via a
+ * pointer to offset 12, so a prepared answer fits any query of its name).
+ *
+ * rslv_resolve() decides one question in one view: answer (with a
+ * prepared or synthesised record set, or a negative answer carrying the
+ * zone's SOA), forward (a custom FORWARD rule matched) or drop (the VPC has
+ * no DNS support).  It also says why, as a trace of model hops.
+ *
+ * The world is immutable after loading; any number of threads may resolve
+ * concurrently.  See docs/aws-semantics.md for the behaviours chosen where
+ * AWS is unclear.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "dns/wire.h"
+#include "model/model.h"
+#include "resolver/table.h"
+
+/* TTL of synthesised internal names (ip-a-b-c-d...) and AWS pool addresses. */
+#define RSLV_SYNTH_TTL 60
+/* Public pool for AWS service names that no zone answers (aws_public_names). */
+#define RSLV_AWS_POOL_BASE 0x345e0000u /* 52.94.0.0/16 */
+#define RSLV_AWS_POOL_MASK 0x0000ffffu
+
+/* A prepared record set: answer records whose owner is the question (0xc00c). */
+struct rslv_rrset {
+	uint16_t type;
+	uint16_t count;
+	uint32_t len;	     /* bytes at wire */
+	const uint8_t *wire; /* count records, each starting with c0 0c */
+	const char *json;    /* query-log "answers" items, comma separated, or "" */
+	const struct model_record *record;     /* the record that produced it (first one) */
+	const struct model_endpoint *endpoint; /* endpoint whose ENIs these are, or NULL */
+	bool alias;				/* produced by an ALIAS record */
+};
+
+struct rslv_node {
+	const uint8_t *name; /* lower-case wire form */
+	uint8_t name_len;
+	struct rslv_rrset *sets;
+	size_t n_sets;
+};
+
+enum rslv_zone_kind {
+	RSLV_ZONE_HOSTED,      /* a private or public hosted zone, or internet/onprem zone */
+	RSLV_ZONE_PRIVATE_DNS, /* hidden zone of an interface endpoint */
+	RSLV_ZONE_VPCE,	       /* the public vpce.amazonaws.com names */
+	RSLV_ZONE_INTERNAL,    /* <region>.compute.internal / ec2.internal */
+	RSLV_ZONE_REVERSE,     /* autodefined reverse zones */
+};
+
+struct rslv_zone {
+	enum rslv_zone_kind kind;
+	const char *name; /* presentation, no trailing dot */
+	uint8_t wname[DNS_NAME_MAX];
+	uint8_t wlen;
+	uint32_t tag; /* nodes of this zone in rslv_world.nodes */
+	const struct model_zone *mzone;	      /* HOSTED */
+	const struct model_endpoint *endpoint; /* PRIVATE_DNS */
+	const char *region;		      /* INTERNAL, REVERSE: naming of ip- names */
+	bool us_east_1_names;		      /* INTERNAL: ec2.internal style */
+	bool inbound_only;		      /* PRIVATE_DNS with private_dns_only_for_inbound */
+	const uint8_t *soa; /* one authority record, uncompressed owner */
+	uint32_t soa_len;
+	const char *soa_text; /* for traces */
+};
+
+/* One name in a view's rule table. */
+struct rslv_rule_entry {
+	const struct model_rule *custom; /* FORWARD or SYSTEM rule associated with the VPC */
+	struct rslv_zone *autodef;	 /* PHZ, private DNS, internal, reverse */
+	struct rslv_zone *autodef_inbound; /* a zone that applies only via inbound endpoints */
+};
+
+struct rslv_view {
+	const struct model_vpc *vpc;
+	uint32_t tag; /* its rule entries in rslv_world.rules */
+};
+
+struct rslv_world {
+	const struct model *model;
+	struct rslv_view *views; /* one per model VPC, same index */
+	size_t n_views;
+	struct rslv_table rules; /* (view tag, name) -> rslv_rule_entry; internet tag -> zone */
+	struct rslv_table nodes; /* (zone tag, name) -> rslv_node; ENTs have n_sets == 0 */
+	struct rslv_zone **zones;
+	size_t n_zones;
+	uint32_t internet_tag;
+	struct rslv_zone *root_zone; /* SOA for the internet's NXDOMAIN when no zone matches */
+	struct rslv_zone *aws_zone;  /* SOA for pool NODATA answers (amazonaws.com) */
+	struct hns_arena arena;
+};
+
+int rslv_world_new(const struct model *m, struct rslv_world **out);
+void rslv_world_free(struct rslv_world *w); /* accepts NULL */
+
+/* Where a question is asked. */
+enum rslv_from {
+	RSLV_FROM_VPC,	    /* the VPC's +2 resolver */
+	RSLV_FROM_INBOUND,  /* an inbound endpoint of the VPC */
+	RSLV_FROM_INTERNET, /* the public internet (view ignored) */
+};
+
+enum rslv_action {
+	RSLV_ANSWER,
+	RSLV_FORWARD, /* result.rule says where */
+	RSLV_DROP,    /* no answer at all (dns_support false) */
+};
+
+#define RSLV_TRACE_MAX 6
+
+struct rslv_trace {
+	struct model_hop hops[RSLV_TRACE_MAX];
+	size_t n;
+	const char *what; /* "record", "wildcard", "alias", "nxdomain", "nodata", "aws-pool", ... */
+	const struct model_record *record;
+	const struct model_endpoint *endpoint;
+	const struct rslv_zone *zone;
+};
+
+struct rslv_result {
+	enum rslv_action action;
+	uint8_t rcode;
+	const struct rslv_rrset *answer; /* prepared answer, or NULL */
+	const struct rslv_zone *zone;	 /* negative answers: SOA source */
+	/* Synthesised answer (when answer == NULL and synth_type != 0). */
+	uint16_t synth_type; /* A or PTR */
+	uint32_t synth_v4;
+	uint8_t synth_name[DNS_NAME_MAX];
+	uint8_t synth_name_len;
+	const struct model_rule *rule; /* FORWARD */
+	struct rslv_trace trace;
+};
+
+/*
+ * Resolve one question.  qname is lower-case wire form.  view is the VPC's
+ * index in the model (ignored for RSLV_FROM_INTERNET).
+ */
+void rslv_resolve(const struct rslv_world *w, size_t view, enum rslv_from from,
+		  const uint8_t *qname, size_t qlen, uint16_t qtype, struct rslv_result *out);
+
+/* Write the trace as text lines ("  vpc:shared-services\n"), for `trace` and tests. */
+void rslv_trace_print(const struct rslv_trace *t, char *buf, size_t cap);
