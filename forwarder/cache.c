@@ -1,0 +1,314 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "dns/msg.h"
+#include "forwarder/cache.h"
+#include "forwarder/config.h"
+
+struct cache_entry {
+	struct fwd_cache_key key;
+	bool used;
+	bool ref; /* CLOCK second chance */
+	uint16_t wire_len;
+	hns_time_t inserted;
+	hns_time_t expires;
+	uint8_t wire[FWD_CACHE_WIRE_MAX];
+};
+
+struct fwd_cache {
+	struct fwd_cache_cfg cfg;
+	struct cache_entry *entries; /* [cfg.max_entries] */
+	uint32_t n_entries;	     /* in use */
+	uint32_t next_fresh;	     /* entries never used start here */
+	uint32_t *free_list;	     /* [cfg.max_entries]: released entries */
+	uint32_t n_free;
+	uint32_t hand; /* CLOCK hand */
+	uint32_t *index; /* [mask+1]: entry index + 1, 0 = empty */
+	uint32_t mask;
+	struct fwd_cache_stats stats;
+};
+
+void
+fwd_cache_key_make(struct fwd_cache_key *k, const struct dns_question *q, bool edns, bool do_bit)
+{
+	uint32_t h = 2166136261u;
+
+	memcpy(k->name, q->name, q->name_len);
+	k->name_len = q->name_len;
+	dns_name_lower(k->name, k->name_len);
+	k->qtype = q->qtype;
+	k->qclass = q->qclass;
+	k->flags = (uint8_t)((do_bit ? FWD_KEY_DO : 0) | (edns ? FWD_KEY_EDNS : 0));
+	for (size_t i = 0; i < k->name_len; i++)
+		h = (h ^ k->name[i]) * 16777619u;
+	h = (h ^ k->qtype) * 16777619u;
+	h = (h ^ k->qclass) * 16777619u;
+	h = (h ^ k->flags) * 16777619u;
+	k->hash = h ^ (h >> 15);
+}
+
+bool
+fwd_cache_key_equal(const struct fwd_cache_key *a, const struct fwd_cache_key *b)
+{
+	return a->hash == b->hash && a->qtype == b->qtype && a->qclass == b->qclass &&
+	       a->flags == b->flags && a->name_len == b->name_len &&
+	       memcmp(a->name, b->name, a->name_len) == 0;
+}
+
+int
+fwd_cache_new(const struct fwd_cache_cfg *cfg, struct fwd_cache **out)
+{
+	struct fwd_cache *c = calloc(1, sizeof(*c));
+	uint32_t n = cfg->max_entries ? cfg->max_entries : 1;
+	uint32_t slots = 4;
+
+	if (!c)
+		return HNS_ENOMEM;
+	c->cfg = *cfg;
+	c->cfg.max_entries = n;
+	while (slots < 2 * n)
+		slots <<= 1;
+	c->mask = slots - 1;
+	c->entries = calloc(n, sizeof(*c->entries));
+	c->free_list = calloc(n, sizeof(*c->free_list));
+	c->index = calloc(slots, sizeof(*c->index));
+	if (!c->entries || !c->free_list || !c->index) {
+		fwd_cache_free(c);
+		return HNS_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+fwd_cache_free(struct fwd_cache *c)
+{
+	if (!c)
+		return;
+	free(c->entries);
+	free(c->free_list);
+	free(c->index);
+	free(c);
+}
+
+/* Index slot holding k, or the empty slot where it would go. */
+static uint32_t
+index_find(const struct fwd_cache *c, const struct fwd_cache_key *k, bool *found)
+{
+	uint32_t i = k->hash & c->mask;
+
+	for (;;) {
+		uint32_t v = c->index[i];
+
+		if (v == 0) {
+			*found = false;
+			return i;
+		}
+		if (fwd_cache_key_equal(&c->entries[v - 1].key, k)) {
+			*found = true;
+			return i;
+		}
+		i = (i + 1) & c->mask;
+	}
+}
+
+/* Remove index slot i (backward-shift deletion keeps probe chains intact). */
+static void
+index_remove(struct fwd_cache *c, uint32_t i)
+{
+	uint32_t j = i;
+
+	c->index[i] = 0;
+	for (;;) {
+		j = (j + 1) & c->mask;
+		uint32_t v = c->index[j];
+
+		if (v == 0)
+			return;
+		uint32_t home = c->entries[v - 1].key.hash & c->mask;
+
+		/* Move v back to i unless its home lies cyclically in (i, j]. */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+
+		if (!stays) {
+			c->index[i] = v;
+			c->index[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void
+entry_release(struct fwd_cache *c, uint32_t e)
+{
+	bool found;
+	uint32_t slot = index_find(c, &c->entries[e].key, &found);
+
+	if (found)
+		index_remove(c, slot);
+	c->entries[e].used = false;
+	c->free_list[c->n_free++] = e;
+	c->n_entries--;
+}
+
+static uint32_t
+entry_take(struct fwd_cache *c)
+{
+	if (c->n_free)
+		return c->free_list[--c->n_free];
+	if (c->next_fresh < c->cfg.max_entries)
+		return c->next_fresh++;
+	/* Full: CLOCK.  Every entry is in use, so this ends within two turns. */
+	for (;;) {
+		uint32_t e = c->hand;
+
+		c->hand = (c->hand + 1) % c->cfg.max_entries;
+		if (c->entries[e].ref) {
+			c->entries[e].ref = false;
+			continue;
+		}
+		entry_release(c, e);
+		c->stats.evictions++;
+		c->n_free--; /* taken straight back */
+		return e;
+	}
+}
+
+enum fwd_cache_result
+fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t now,
+		 bool allow_stale, uint8_t *out, size_t cap, size_t *len)
+{
+	bool found;
+	uint32_t slot = index_find(c, k, &found);
+
+	if (!found) {
+		c->stats.misses++;
+		return FWD_CACHE_MISS;
+	}
+
+	uint32_t e = c->index[slot] - 1;
+	struct cache_entry *ent = &c->entries[e];
+	enum fwd_cache_result res = FWD_CACHE_HIT;
+
+	if (now >= ent->expires) {
+		hns_time_t stale_end = ent->expires + (hns_time_t)c->cfg.stale_s * HNS_NSEC_PER_SEC;
+
+		if (!c->cfg.serve_stale || now >= stale_end) {
+			entry_release(c, e);
+			c->stats.expired++;
+			c->stats.misses++;
+			return FWD_CACHE_MISS;
+		}
+		if (!allow_stale) {
+			c->stats.misses++;
+			return FWD_CACHE_MISS;
+		}
+		res = FWD_CACHE_STALE;
+	}
+	if (ent->wire_len > cap) {
+		c->stats.misses++;
+		return FWD_CACHE_MISS;
+	}
+	memcpy(out, ent->wire, ent->wire_len);
+	*len = ent->wire_len;
+	ent->ref = true;
+	if (res == FWD_CACHE_HIT) {
+		uint32_t elapsed = (uint32_t)((now - ent->inserted) / HNS_NSEC_PER_SEC);
+
+		if (elapsed)
+			dns_msg_ttl_decrement(out, *len, elapsed);
+		c->stats.hits++;
+	} else {
+		dns_msg_ttl_clamp(out, *len, FWD_STALE_TTL, FWD_STALE_TTL);
+		c->stats.stale_hits++;
+	}
+	return res;
+}
+
+int
+fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8_t *pkt,
+		 size_t len, hns_time_t now)
+{
+	struct dns_answer_info info;
+	int rc = dns_answer_info_get(pkt, len, &info);
+	uint32_t ttl, lo = c->cfg.min_ttl, hi = c->cfg.max_ttl;
+
+	if (rc < 0)
+		return rc;
+	if (len > FWD_CACHE_WIRE_MAX) {
+		c->stats.too_big++;
+		return HNS_EAGAIN;
+	}
+	bool negative = info.rcode == DNS_RCODE_NXDOMAIN ||
+			(info.rcode == DNS_RCODE_NOERROR && info.ancount == 0);
+
+	if (info.tc || (info.rcode != DNS_RCODE_NOERROR && info.rcode != DNS_RCODE_NXDOMAIN)) {
+		c->stats.not_cached++;
+		return HNS_EAGAIN;
+	}
+	if (negative) {
+		if (!info.has_soa) {
+			c->stats.not_cached++;
+			return HNS_EAGAIN;
+		}
+		ttl = info.negative_ttl;
+		if (ttl > c->cfg.negative_max_ttl)
+			ttl = c->cfg.negative_max_ttl;
+		lo = 0;
+		hi = ttl;
+	} else {
+		ttl = info.min_ttl;
+		if (hi < lo)
+			hi = lo;
+		if (ttl < lo)
+			ttl = lo;
+		if (ttl > hi)
+			ttl = hi;
+	}
+	if (ttl == 0) {
+		c->stats.not_cached++;
+		return HNS_EAGAIN;
+	}
+
+	bool found;
+	uint32_t slot = index_find(c, k, &found);
+	uint32_t e;
+
+	if (found) {
+		e = c->index[slot] - 1; /* replace in place (e.g. a stale entry refreshed) */
+	} else {
+		e = entry_take(c);
+		/* Eviction may have shifted the index: look the slot up again. */
+		slot = index_find(c, k, &found);
+		c->index[slot] = e + 1;
+		c->n_entries++;
+	}
+
+	struct cache_entry *ent = &c->entries[e];
+
+	ent->key = *k;
+	ent->used = true;
+	ent->ref = false;
+	ent->wire_len = (uint16_t)len;
+	memcpy(ent->wire, pkt, len);
+	dns_msg_ttl_clamp(ent->wire, len, lo, hi);
+	ent->inserted = now;
+	ent->expires = now + (hns_time_t)ttl * HNS_NSEC_PER_SEC;
+	c->stats.inserts++;
+	return 0;
+}
+
+size_t
+fwd_cache_count(const struct fwd_cache *c)
+{
+	return c->n_entries;
+}
+
+const struct fwd_cache_stats *
+fwd_cache_stats(const struct fwd_cache *c)
+{
+	return &c->stats;
+}

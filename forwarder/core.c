@@ -1,0 +1,966 @@
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/rand.h"
+#include "dns/msg.h"
+#include "dns/wire.h"
+#include "forwarder/cache.h"
+#include "forwarder/config.h"
+#include "forwarder/core.h"
+
+#define NIL UINT32_MAX
+#define MAX_CLASSES 32
+#define ID_DRAWS 32
+#define SCRATCH_LEN 65536
+
+const double fwd_latency_bounds_ms[FWD_LAT_BUCKETS - 1] = {
+	0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 3000,
+};
+
+/* A client waiting for a slot's answer. */
+struct waiter {
+	struct fwd_client cl;
+	uint16_t id;	  /* the client's ID */
+	uint16_t max_len; /* what fits back to it */
+	bool edns, do_bit;
+	uint8_t name[DNS_NAME_MAX]; /* the client's spelling of the qname */
+	uint32_t next;
+};
+
+/* One upstream query in flight. */
+struct slot {
+	bool used;
+	bool tcp;
+	bool armed; /* on a timeout list */
+	uint8_t sock;
+	uint8_t pos;	    /* current position in the rule's upstream list */
+	uint16_t tried;	    /* positions sent to (bit mask) */
+	uint16_t id;	    /* upstream ID */
+	uint32_t tries;
+	uint16_t rule;	    /* index into rule arrays (n_rules = default) */
+	uint8_t tclass;	    /* timeout list */
+	hns_time_t start;
+	hns_time_t deadline;
+	uint32_t tprev, tnext; /* timeout list links */
+	uint32_t hnext;	       /* coalescing chain */
+	uint32_t waiters, last_waiter;
+	struct fwd_cache_key key;
+	struct dns_question q; /* lower-cased: what the reply must echo */
+};
+
+struct tclass {
+	uint32_t timeout_ms, overall_ms;
+	uint32_t head, tail;
+};
+
+struct upstate {
+	bool down;
+	uint32_t fails; /* consecutive timeouts */
+	uint32_t good;	/* good answers since going down */
+	hns_time_t next_probe;
+};
+
+struct fwd_core {
+	const struct fwd_config *cfg;
+	struct fwd_io_ops ops;
+	void *io_arg;
+	struct hns_prng prng;
+
+	struct slot *slots;
+	uint32_t n_slots, n_used;
+	uint32_t free_slot; /* free list through hnext */
+	uint16_t *id_slot;  /* [65536]: slot + 1, 0 = free ID */
+	uint32_t *buckets;  /* coalescing index: [bmask+1] heads */
+	uint32_t bmask;
+	struct waiter *waiters;
+	uint32_t n_waiters, free_waiter;
+
+	struct tclass classes[MAX_CLASSES];
+	unsigned n_classes;
+	uint8_t *rule_class; /* [n_rules + 1] */
+	uint32_t *rr_next;   /* [n_rules + 1]: round-robin position */
+
+	struct upstate up[FWD_MAX_UPSTREAMS];
+	struct fwd_cache *cache;
+
+	struct fwd_core_stats stats;
+	struct fwd_rule_stats *rstats; /* [n_rules + 1] */
+	struct fwd_upstream_stats ustats[FWD_MAX_UPSTREAMS];
+
+	uint8_t scratch[SCRATCH_LEN];
+	uint8_t scratch2[SCRATCH_LEN];
+};
+
+/* ------------------------------------------------------------ set-up */
+
+static unsigned
+class_for(struct fwd_core *c, const struct fwd_rule *r)
+{
+	for (unsigned i = 0; i < c->n_classes; i++)
+		if (c->classes[i].timeout_ms == r->timeout_ms &&
+		    c->classes[i].overall_ms == r->overall_ms)
+			return i;
+	if (c->n_classes == MAX_CLASSES)
+		return MAX_CLASSES - 1; /* shared: sorted insertion keeps it correct */
+	c->classes[c->n_classes].timeout_ms = r->timeout_ms;
+	c->classes[c->n_classes].overall_ms = r->overall_ms;
+	c->classes[c->n_classes].head = NIL;
+	c->classes[c->n_classes].tail = NIL;
+	return c->n_classes++;
+}
+
+int
+fwd_core_new(const struct fwd_config *cfg, const struct fwd_io_ops *ops, void *io_arg,
+	     uint64_t seed, struct fwd_core **out)
+{
+	struct fwd_core *c = calloc(1, sizeof(*c));
+	uint32_t n = cfg->table_size ? cfg->table_size : FWD_DEFAULT_TABLE;
+	uint32_t b = 4;
+
+	if (!c)
+		return HNS_ENOMEM;
+	if (n > 65535)
+		n = 65535;
+	c->cfg = cfg;
+	c->ops = *ops;
+	c->io_arg = io_arg;
+	hns_prng_seed(&c->prng, seed);
+	c->n_slots = n;
+	while (b < 2 * n)
+		b <<= 1;
+	c->bmask = b - 1;
+	c->n_waiters = 2 * n;
+	c->slots = calloc(n, sizeof(*c->slots));
+	c->id_slot = calloc(65536, sizeof(*c->id_slot));
+	c->buckets = malloc(b * sizeof(*c->buckets));
+	c->waiters = calloc(c->n_waiters, sizeof(*c->waiters));
+	c->rule_class = calloc(cfg->n_rules + 1, sizeof(*c->rule_class));
+	c->rr_next = calloc(cfg->n_rules + 1, sizeof(*c->rr_next));
+	c->rstats = calloc(cfg->n_rules + 1, sizeof(*c->rstats));
+	if (!c->slots || !c->id_slot || !c->buckets || !c->waiters || !c->rule_class ||
+	    !c->rr_next || !c->rstats)
+		goto fail;
+	if (cfg->cache.enabled && fwd_cache_new(&cfg->cache, &c->cache) < 0)
+		goto fail;
+	for (uint32_t i = 0; i < b; i++)
+		c->buckets[i] = NIL;
+	for (uint32_t i = 0; i < n; i++)
+		c->slots[i].hnext = i + 1 < n ? i + 1 : NIL;
+	c->free_slot = 0;
+	for (uint32_t i = 0; i < c->n_waiters; i++)
+		c->waiters[i].next = i + 1 < c->n_waiters ? i + 1 : NIL;
+	c->free_waiter = 0;
+	for (size_t i = 0; i <= cfg->n_rules; i++)
+		c->rule_class[i] =
+			(uint8_t)class_for(c, i < cfg->n_rules ? &cfg->rules[i] : &cfg->deflt);
+	*out = c;
+	return 0;
+fail:
+	fwd_core_free(c);
+	return HNS_ENOMEM;
+}
+
+void
+fwd_core_free(struct fwd_core *c)
+{
+	if (!c)
+		return;
+	fwd_cache_free(c->cache);
+	free(c->slots);
+	free(c->id_slot);
+	free(c->buckets);
+	free(c->waiters);
+	free(c->rule_class);
+	free(c->rr_next);
+	free(c->rstats);
+	free(c);
+}
+
+static const struct fwd_rule *
+rule_at(const struct fwd_core *c, unsigned i)
+{
+	return i < c->cfg->n_rules ? &c->cfg->rules[i] : &c->cfg->deflt;
+}
+
+/* ------------------------------------------------------------ timeouts */
+
+static void
+timer_unlink(struct fwd_core *c, uint32_t s)
+{
+	struct slot *sl = &c->slots[s];
+	struct tclass *t = &c->classes[sl->tclass];
+
+	if (!sl->armed)
+		return;
+	sl->armed = false;
+	if (sl->tprev != NIL)
+		c->slots[sl->tprev].tnext = sl->tnext;
+	else
+		t->head = sl->tnext;
+	if (sl->tnext != NIL)
+		c->slots[sl->tnext].tprev = sl->tprev;
+	else
+		t->tail = sl->tprev;
+	sl->tprev = sl->tnext = NIL;
+}
+
+/* Insert sorted by deadline, walking back from the tail (O(1) within one class). */
+static void
+timer_link(struct fwd_core *c, uint32_t s)
+{
+	struct slot *sl = &c->slots[s];
+	struct tclass *t = &c->classes[sl->tclass];
+	uint32_t after = t->tail;
+
+	sl->armed = true;
+	while (after != NIL && c->slots[after].deadline > sl->deadline)
+		after = c->slots[after].tprev;
+	sl->tprev = after;
+	if (after == NIL) {
+		sl->tnext = t->head;
+		t->head = s;
+	} else {
+		sl->tnext = c->slots[after].tnext;
+		c->slots[after].tnext = s;
+	}
+	if (sl->tnext != NIL)
+		c->slots[sl->tnext].tprev = s;
+	else
+		t->tail = s;
+}
+
+static void
+timer_arm(struct fwd_core *c, uint32_t s, hns_time_t now)
+{
+	struct slot *sl = &c->slots[s];
+	const struct tclass *t = &c->classes[sl->tclass];
+	hns_time_t d = now + (hns_time_t)t->timeout_ms * HNS_NSEC_PER_MSEC;
+
+	if (t->overall_ms) {
+		hns_time_t end = sl->start + (hns_time_t)t->overall_ms * HNS_NSEC_PER_MSEC;
+
+		if (end < d)
+			d = end;
+	}
+	sl->deadline = d;
+	timer_link(c, s);
+}
+
+hns_time_t
+fwd_core_next_deadline(const struct fwd_core *c)
+{
+	hns_time_t best = 0;
+
+	for (unsigned i = 0; i < c->n_classes; i++) {
+		uint32_t h = c->classes[i].head;
+
+		if (h != NIL && (best == 0 || c->slots[h].deadline < best))
+			best = c->slots[h].deadline;
+	}
+	return best;
+}
+
+/* ------------------------------------------------------------ slots */
+
+static uint32_t
+slot_find(const struct fwd_core *c, const struct fwd_cache_key *k)
+{
+	for (uint32_t s = c->buckets[k->hash & c->bmask]; s != NIL; s = c->slots[s].hnext)
+		if (fwd_cache_key_equal(&c->slots[s].key, k))
+			return s;
+	return NIL;
+}
+
+static uint32_t
+slot_take(struct fwd_core *c, const struct fwd_cache_key *k)
+{
+	uint32_t s = c->free_slot;
+	uint16_t id = 0;
+	int i;
+
+	if (s == NIL)
+		return NIL;
+	for (i = 0; i < ID_DRAWS; i++) {
+		id = hns_csprng_u16();
+		if (c->id_slot[id] == 0)
+			break;
+	}
+	if (i == ID_DRAWS)
+		return NIL;
+	c->free_slot = c->slots[s].hnext;
+
+	struct slot *sl = &c->slots[s];
+	uint32_t b = k->hash & c->bmask;
+
+	memset(sl, 0, offsetof(struct slot, key));
+	sl->used = true;
+	sl->id = id;
+	sl->key = *k;
+	sl->tprev = sl->tnext = NIL;
+	sl->waiters = sl->last_waiter = NIL;
+	sl->hnext = c->buckets[b];
+	c->buckets[b] = s;
+	c->id_slot[id] = (uint16_t)(s + 1);
+	c->n_used++;
+	return s;
+}
+
+static void
+slot_release(struct fwd_core *c, uint32_t s)
+{
+	struct slot *sl = &c->slots[s];
+	uint32_t *pp = &c->buckets[sl->key.hash & c->bmask];
+
+	timer_unlink(c, s);
+	while (*pp != s)
+		pp = &c->slots[*pp].hnext;
+	*pp = sl->hnext;
+	for (uint32_t w = sl->waiters; w != NIL;) {
+		uint32_t next = c->waiters[w].next;
+
+		c->waiters[w].next = c->free_waiter;
+		c->free_waiter = w;
+		w = next;
+	}
+	c->id_slot[sl->id] = 0;
+	sl->used = false;
+	sl->hnext = c->free_slot;
+	c->free_slot = s;
+	c->n_used--;
+}
+
+static bool
+waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
+{
+	uint32_t w = c->free_waiter;
+
+	if (w == NIL)
+		return false;
+	c->free_waiter = c->waiters[w].next;
+
+	struct waiter *wt = &c->waiters[w];
+	struct slot *sl = &c->slots[s];
+
+	wt->cl = *cl;
+	wt->id = q->hdr.id;
+	wt->edns = q->has_edns;
+	wt->do_bit = q->edns_do;
+	if (cl->conn)
+		wt->max_len = 65535;
+	else if (q->has_edns && q->edns_udp_size > 512)
+		wt->max_len = q->edns_udp_size;
+	else
+		wt->max_len = 512;
+	memcpy(wt->name, q->q.name, q->q.name_len);
+	wt->next = NIL;
+	if (sl->last_waiter == NIL)
+		sl->waiters = w;
+	else
+		c->waiters[sl->last_waiter].next = w;
+	sl->last_waiter = w;
+	return true;
+}
+
+/* ------------------------------------------------------------ upstreams */
+
+static bool
+up_available(struct fwd_core *c, unsigned u, hns_time_t now)
+{
+	return !c->up[u].down || now >= c->up[u].next_probe;
+}
+
+/* Choose the position in the rule's list for the next try. */
+static unsigned
+pick(struct fwd_core *c, struct slot *sl, const struct fwd_rule *r, hns_time_t now)
+{
+	unsigned n = r->n_upstreams, start;
+
+	if (n == 1)
+		return 0;
+	if (r->policy == FWD_POLICY_RANDOM)
+		start = hns_prng_below(&c->prng, n);
+	else if (sl->tries == 0)
+		start = r->policy == FWD_POLICY_ROUND_ROBIN ? c->rr_next[sl->rule]++ % n : 0;
+	else
+		start = (sl->pos + 1u) % n;
+
+	/* Prefer healthy and untried, then healthy, then untried, then whatever. */
+	for (int pass = 0; pass < 3; pass++)
+		for (unsigned k = 0; k < n; k++) {
+			unsigned p = (start + k) % n;
+			bool avail = up_available(c, r->upstreams[p], now);
+			bool untried = !(sl->tried & (1u << p));
+
+			if ((pass == 0 && avail && untried) || (pass == 1 && avail) ||
+			    (pass == 2 && untried))
+				return p;
+		}
+	return start;
+}
+
+static void
+up_timeout(struct fwd_core *c, unsigned u, hns_time_t now)
+{
+	struct upstate *st = &c->up[u];
+
+	c->ustats[u].timeouts++;
+	st->good = 0;
+	if (st->down) {
+		st->next_probe = now + (hns_time_t)c->cfg->probe_ms * HNS_NSEC_PER_MSEC;
+		return;
+	}
+	if (++st->fails >= c->cfg->fail_threshold) {
+		st->down = true;
+		st->next_probe = now + (hns_time_t)c->cfg->probe_ms * HNS_NSEC_PER_MSEC;
+		c->ustats[u].went_down++;
+	}
+}
+
+static void
+up_good(struct fwd_core *c, unsigned u)
+{
+	struct upstate *st = &c->up[u];
+
+	st->fails = 0;
+	if (st->down && ++st->good >= c->cfg->rise) {
+		st->down = false;
+		st->good = 0;
+		c->ustats[u].came_up++;
+	}
+}
+
+static void
+send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
+{
+	struct slot *sl = &c->slots[s];
+	const struct fwd_rule *r = rule_at(c, sl->rule);
+	unsigned p = pick(c, sl, r, now);
+	unsigned u = r->upstreams[p];
+	struct upstate *st = &c->up[u];
+	size_t len;
+
+	if (st->down) /* this try is the probe */
+		st->next_probe = now + (hns_time_t)c->cfg->probe_ms * HNS_NSEC_PER_MSEC;
+	sl->pos = (uint8_t)p;
+	sl->tried |= (uint16_t)(1u << p);
+	sl->tries++;
+	len = dns_msg_build_query(sl->id, sl->q.name, sl->q.name_len, sl->q.qtype, sl->q.qclass,
+				  sl->key.flags & FWD_KEY_EDNS, c->cfg->edns_size,
+				  sl->key.flags & FWD_KEY_DO, c->scratch2, sizeof(c->scratch2));
+	timer_arm(c, s, now);
+	c->ustats[u].sent++;
+	if (len)
+		c->ops.send(c->io_arg, u, sl->sock, sl->tcp, c->scratch2, len);
+}
+
+/* ------------------------------------------------------------ answers */
+
+static void
+latency_note(struct fwd_core *c, hns_time_t start, hns_time_t now)
+{
+	double ms = hns_time_ms(now > start ? now - start : 0);
+	unsigned b = 0;
+
+	while (b < FWD_LAT_BUCKETS - 1 && ms > fwd_latency_bounds_ms[b])
+		b++;
+	c->stats.latency[b]++;
+}
+
+/*
+ * Copy an answer for one client into out: its ID, its qname spelling, and
+ * TC when it does not fit.  src must not be out.
+ */
+static size_t
+answer_fit(const uint8_t *src, size_t len, uint16_t id, const uint8_t *name, size_t name_len,
+	   bool edns, size_t max_len, uint8_t *out, size_t cap)
+{
+	if (len > max_len || len > cap) {
+		size_t lim = max_len < cap ? max_len : cap;
+		size_t n = dns_msg_truncate(src, len, edns, (uint16_t)(max_len > 65535 ? 65535 : max_len),
+					    out, lim);
+
+		if (!n)
+			return 0;
+		len = n;
+	} else {
+		memcpy(out, src, len);
+	}
+	dns_msg_set_id(out, id);
+	dns_msg_set_qname_case(out, len, name, name_len);
+	return len;
+}
+
+/* Header and question only: an error answer to a waiter (or a client). */
+static size_t
+build_rcode(uint16_t id, uint16_t qflags, const uint8_t *name, size_t name_len, uint16_t qtype,
+	    uint16_t qclass, bool edns, bool do_bit, uint8_t rcode, uint8_t *out, size_t cap)
+{
+	struct dns_header h = {
+		.id = id,
+		.flags = (uint16_t)(DNS_FLAG_QR | (qflags & (DNS_FLAG_RD | DNS_FLAG_CD)) | DNS_FLAG_RA |
+				    rcode),
+		.qdcount = 1,
+	};
+	size_t len = DNS_HEADER_LEN + name_len + 4;
+
+	if (cap < len)
+		return 0;
+	dns_header_write(out, &h);
+	memcpy(out + DNS_HEADER_LEN, name, name_len);
+	dns_write_u16(out + DNS_HEADER_LEN + name_len, qtype);
+	dns_write_u16(out + DNS_HEADER_LEN + name_len + 2, qclass);
+	if (edns)
+		len = dns_append_opt(out, len, cap, FWD_DEFAULT_EDNS_SIZE, do_bit);
+	return len;
+}
+
+/* Give every waiter of slot s the answer pkt (or, when pkt is NULL, rcode). */
+static void
+slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint8_t rcode,
+	    hns_time_t now)
+{
+	struct slot *sl = &c->slots[s];
+
+	for (uint32_t w = sl->waiters; w != NIL; w = c->waiters[w].next) {
+		const struct waiter *wt = &c->waiters[w];
+		size_t n;
+
+		if (pkt)
+			n = answer_fit(pkt, len, wt->id, wt->name, sl->q.name_len, wt->edns,
+				       wt->max_len, c->scratch2, sizeof(c->scratch2));
+		else
+			n = build_rcode(wt->id, DNS_FLAG_RD, wt->name, sl->q.name_len, sl->q.qtype,
+					sl->q.qclass, wt->edns, wt->do_bit, rcode, c->scratch2,
+					sizeof(c->scratch2));
+		if (n)
+			c->ops.answer(c->io_arg, &wt->cl, c->scratch2, n);
+		latency_note(c, sl->start, now);
+	}
+}
+
+/* Every try failed: serve stale when allowed, else SERVFAIL; free the slot. */
+static void
+slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
+{
+	struct slot *sl = &c->slots[s];
+	size_t len;
+
+	if (c->cache && c->cfg->cache.serve_stale &&
+	    fwd_cache_lookup(c->cache, &sl->key, now, true, c->scratch, sizeof(c->scratch), &len) !=
+		    FWD_CACHE_MISS) {
+		c->rstats[sl->rule].stale_answers++;
+		slot_answer(c, s, c->scratch, len, 0, now);
+	} else {
+		c->rstats[sl->rule].servfail++;
+		slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
+	}
+	slot_release(c, s);
+}
+
+static bool
+slot_can_retry(const struct fwd_core *c, const struct slot *sl, hns_time_t now)
+{
+	const struct fwd_rule *r = rule_at(c, sl->rule);
+
+	if (sl->tries >= r->attempts)
+		return false;
+	if (r->overall_ms && now >= sl->start + (hns_time_t)r->overall_ms * HNS_NSEC_PER_MSEC)
+		return false;
+	return true;
+}
+
+void
+fwd_core_expire(struct fwd_core *c, hns_time_t now)
+{
+	for (unsigned i = 0; i < c->n_classes; i++) {
+		struct tclass *t = &c->classes[i];
+		/* Bounded: each slot is handled at most once per call (re-armed ones lie in the future). */
+		uint32_t budget = c->n_slots;
+
+		while (t->head != NIL && c->slots[t->head].deadline <= now && budget--) {
+			uint32_t s = t->head;
+			struct slot *sl = &c->slots[s];
+			const struct fwd_rule *r = rule_at(c, sl->rule);
+
+			timer_unlink(c, s);
+			up_timeout(c, r->upstreams[sl->pos], now);
+			if (slot_can_retry(c, sl, now)) {
+				sl->tcp = false;
+				send_try(c, s, now);
+			} else {
+				slot_fail(c, s, now);
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------ local zones */
+
+static const struct fwd_rrset *
+local_find(const struct fwd_local_zone *z, const uint8_t *name, size_t len, uint16_t type,
+	   bool *owner_exists)
+{
+	const struct fwd_rrset *hit = NULL;
+
+	for (size_t i = 0; i < z->n_sets; i++) {
+		const struct fwd_rrset *s = &z->sets[i];
+
+		if (s->owner_len == len && memcmp(s->owner, name, len) == 0) {
+			*owner_exists = true;
+			if (s->type == type)
+				hit = s;
+			else if (s->type == DNS_TYPE_CNAME && !hit)
+				hit = s;
+		}
+	}
+	return hit;
+}
+
+static bool
+local_name_exists(const struct fwd_local_zone *z, const uint8_t *name, size_t len)
+{
+	for (size_t i = 0; i < z->n_sets; i++)
+		if (dns_name_is_subdomain(z->sets[i].owner, z->sets[i].owner_len, name, len))
+			return true;
+	return false;
+}
+
+static size_t
+put_rrs(const struct fwd_rrset *s, uint8_t *out, size_t len, size_t cap, uint16_t *count)
+{
+	size_t off = 0;
+
+	while (off + 10 <= s->tails_len) {
+		size_t rr = 10 + dns_read_u16(s->tails + off + 8);
+
+		if (len + 2 + rr > cap)
+			return 0;
+		out[len] = 0xc0; /* owner: the question name */
+		out[len + 1] = DNS_HEADER_LEN;
+		memcpy(out + len + 2, s->tails + off, rr);
+		len += 2 + rr;
+		off += rr;
+		(*count)++;
+	}
+	return len;
+}
+
+/* Answer from a local zone into out (the client's question echoed). */
+static size_t
+local_answer(const struct fwd_rule *r, const uint8_t *pkt, const struct dns_query *q,
+	     uint8_t *out, size_t cap)
+{
+	const struct fwd_local_zone *z = &r->local;
+	uint8_t name[DNS_NAME_MAX];
+	size_t nlen = q->q.name_len;
+	bool exists = false;
+	const struct fwd_rrset *set;
+	uint16_t ancount = 0, nscount = 0;
+	uint8_t rcode = DNS_RCODE_NOERROR;
+	size_t len = q->question_end;
+
+	memcpy(name, q->q.name, nlen);
+	dns_name_lower(name, nlen);
+	if (len > cap)
+		return 0;
+	memcpy(out, pkt, len);
+	set = local_find(z, name, nlen, q->q.qtype, &exists);
+	if (!set && !exists) {
+		/* Wildcards: *.<ancestor>, up to the closest ancestor that exists. */
+		size_t off = 0;
+
+		while (name[off] && off + name[off] + 1 < nlen) {
+			off += name[off] + 1u;
+			uint8_t wild[DNS_NAME_MAX];
+			size_t wlen = 2 + (nlen - off);
+			bool wexists = false;
+
+			if (!dns_name_is_subdomain(name + off, nlen - off, r->zone, r->zone_len) ||
+			    wlen > DNS_NAME_MAX)
+				break;
+			wild[0] = 1;
+			wild[1] = '*';
+			memcpy(wild + 2, name + off, nlen - off);
+			set = local_find(z, wild, wlen, q->q.qtype, &wexists);
+			if (wexists) {
+				exists = true;
+				break;
+			}
+			if (local_name_exists(z, name + off, nlen - off))
+				break;
+		}
+	}
+	if (set) {
+		len = put_rrs(set, out, len, cap, &ancount);
+		if (!len)
+			return 0;
+	} else {
+		if (!exists && !local_name_exists(z, name, nlen))
+			rcode = DNS_RCODE_NXDOMAIN;
+		if (len + r->zone_len + z->soa_tail_len > cap)
+			return 0;
+		memcpy(out + len, r->zone, r->zone_len);
+		memcpy(out + len + r->zone_len, z->soa_tail, z->soa_tail_len);
+		dns_write_u32(out + len + r->zone_len + 4, z->neg_ttl);
+		len += r->zone_len + z->soa_tail_len;
+		nscount = 1;
+	}
+
+	struct dns_header h = {
+		.id = q->hdr.id,
+		.flags = (uint16_t)(DNS_FLAG_QR | DNS_FLAG_AA | (q->hdr.flags & DNS_FLAG_RD) |
+				    DNS_FLAG_RA | rcode),
+		.qdcount = 1,
+		.ancount = ancount,
+		.nscount = nscount,
+	};
+
+	dns_header_write(out, &h);
+	if (q->has_edns)
+		len = dns_append_opt(out, len, cap, FWD_DEFAULT_EDNS_SIZE, q->edns_do);
+	return len;
+}
+
+/* ------------------------------------------------------------ queries */
+
+static size_t
+client_max(const struct fwd_client *cl, const struct dns_query *q)
+{
+	if (cl->conn)
+		return 65535;
+	if (q->has_edns && q->edns_udp_size > 512)
+		return q->edns_udp_size;
+	return 512;
+}
+
+static size_t
+refuse(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct dns_query *q,
+       uint8_t rcode, uint8_t *out, size_t cap)
+{
+	if (rcode == DNS_RCODE_REFUSED)
+		c->rstats[ri].refused++;
+	return dns_build_error(pkt, q, rcode, out, cap);
+}
+
+size_t
+fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *pkt, size_t len,
+	       hns_time_t now, uint8_t *out, size_t cap)
+{
+	struct dns_query q;
+	int rc = dns_query_parse(pkt, len, &q);
+
+	c->stats.queries++;
+	if (rc < 0) {
+		if (len < DNS_HEADER_LEN || (q.hdr.flags & DNS_FLAG_QR)) {
+			c->stats.dropped_queries++;
+			return 0;
+		}
+		c->stats.formerr++;
+		return dns_build_formerr(&q.hdr, out, cap);
+	}
+	if (q.hdr.flags & DNS_FLAG_QR) {
+		c->stats.dropped_queries++;
+		return 0;
+	}
+	if (DNS_OPCODE(q.hdr.flags) != 0) {
+		c->stats.notimp++;
+		return dns_build_error(pkt, &q, DNS_RCODE_NOTIMP, out, cap);
+	}
+
+	const struct fwd_rule *r = fwd_config_match(c->cfg, q.q.name, q.q.name_len);
+	unsigned ri = r == &c->cfg->deflt ? (unsigned)c->cfg->n_rules : (unsigned)(r - c->cfg->rules);
+	size_t maxlen = client_max(cl, &q);
+	size_t n;
+
+	c->rstats[ri].queries++;
+	if (r->kind == FWD_RULE_REFUSE)
+		return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+	if (r->kind == FWD_RULE_LOCAL) {
+		c->rstats[ri].local_answers++;
+		c->stats.latency[0]++;
+		n = local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
+		if (!n)
+			return refuse(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
+		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
+				  maxlen, out, cap);
+	}
+
+	struct fwd_cache_key key;
+
+	fwd_cache_key_make(&key, &q.q, q.has_edns, q.edns_do);
+	if (c->cache && fwd_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
+					 &n) == FWD_CACHE_HIT) {
+		c->rstats[ri].cache_hits++;
+		c->stats.latency[0]++;
+		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
+				  maxlen, out, cap);
+	}
+
+	uint32_t s = slot_find(c, &key);
+
+	if (s != NIL) {
+		if (!waiter_add(c, s, cl, &q)) {
+			c->stats.table_full++;
+			return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+		}
+		c->rstats[ri].coalesced++;
+		return 0;
+	}
+	s = slot_take(c, &key);
+	if (s == NIL || !waiter_add(c, s, cl, &q)) {
+		if (s != NIL)
+			slot_release(c, s);
+		c->stats.table_full++;
+		return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+	}
+
+	struct slot *sl = &c->slots[s];
+
+	sl->rule = (uint16_t)ri;
+	sl->tclass = c->rule_class[ri];
+	sl->start = now;
+	sl->sock = (uint8_t)(c->cfg->upstream_socks > 1
+				     ? hns_prng_below(&c->prng, c->cfg->upstream_socks)
+				     : 0);
+	sl->q = q.q;
+	dns_name_lower(sl->q.name, sl->q.name_len);
+	c->rstats[ri].forwarded++;
+	send_try(c, s, now);
+	return 0;
+}
+
+/* ------------------------------------------------------------ replies */
+
+static bool
+addr_port_equal(const struct hns_addr *a, const struct hns_addr *b)
+{
+	return a->port == b->port && hns_addr_equal(a, b);
+}
+
+void
+fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, bool tcp,
+	       const uint8_t *pkt, size_t len, hns_time_t now)
+{
+	if (len < DNS_HEADER_LEN || !(dns_read_u16(pkt + 2) & DNS_FLAG_QR)) {
+		c->stats.drop_malformed++;
+		return;
+	}
+
+	uint16_t idx = c->id_slot[dns_read_u16(pkt)];
+
+	if (!idx) {
+		c->stats.drop_unknown_id++;
+		return;
+	}
+
+	uint32_t s = idx - 1u;
+	struct slot *sl = &c->slots[s];
+	const struct fwd_rule *r = rule_at(c, sl->rule);
+
+	if (tcp != sl->tcp || (!tcp && sock != sl->sock)) {
+		c->stats.drop_wrong_socket++;
+		return;
+	}
+
+	/* From an upstream this slot was sent to? */
+	int pos = -1;
+
+	for (unsigned p = 0; p < r->n_upstreams; p++)
+		if ((sl->tried & (1u << p)) &&
+		    addr_port_equal(from, &c->cfg->upstreams[r->upstreams[p]].real)) {
+			pos = (int)p;
+			break;
+		}
+	if (pos < 0) {
+		c->stats.drop_wrong_source++;
+		return;
+	}
+	if (!dns_msg_question_matches(pkt, len, &sl->q)) {
+		c->stats.drop_wrong_question++;
+		return;
+	}
+
+	unsigned u = r->upstreams[pos];
+	uint16_t flags = dns_read_u16(pkt + 2);
+	uint8_t rcode = DNS_RCODE(flags);
+
+	c->ustats[u].answers++;
+	if ((flags & DNS_FLAG_TC) && !tcp) {
+		/* Same upstream, same ID, over TCP. */
+		timer_unlink(c, s);
+		sl->tcp = true;
+		sl->pos = (uint8_t)pos;
+		c->ustats[u].tcp_retries++;
+		len = dns_msg_build_query(sl->id, sl->q.name, sl->q.name_len, sl->q.qtype,
+					  sl->q.qclass, sl->key.flags & FWD_KEY_EDNS, c->cfg->edns_size,
+					  sl->key.flags & FWD_KEY_DO, c->scratch2, sizeof(c->scratch2));
+		timer_arm(c, s, now);
+		if (len)
+			c->ops.send(c->io_arg, u, sl->sock, true, c->scratch2, len);
+		return;
+	}
+	if (rcode == DNS_RCODE_SERVFAIL || rcode == DNS_RCODE_REFUSED) {
+		c->ustats[u].servfails++;
+		c->up[u].fails = 0; /* it is alive */
+		timer_unlink(c, s);
+		if (slot_can_retry(c, sl, now)) {
+			sl->pos = (uint8_t)pos;
+			sl->tcp = false;
+			send_try(c, s, now);
+			return;
+		}
+		if (c->cache && c->cfg->cache.serve_stale) {
+			slot_fail(c, s, now);
+			return;
+		}
+	} else {
+		up_good(c, u);
+	}
+	c->rstats[sl->rule].answered_upstream++;
+	slot_answer(c, s, pkt, len, 0, now);
+	if (c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED)
+		fwd_cache_insert(c->cache, &sl->key, pkt, len, now);
+	slot_release(c, s);
+}
+
+/* ------------------------------------------------------------ stats */
+
+size_t
+fwd_core_inflight(const struct fwd_core *c)
+{
+	return c->n_used;
+}
+
+bool
+fwd_core_upstream_down(const struct fwd_core *c, unsigned i)
+{
+	return i < FWD_MAX_UPSTREAMS && c->up[i].down;
+}
+
+const struct fwd_core_stats *
+fwd_core_stats(const struct fwd_core *c)
+{
+	return &c->stats;
+}
+
+const struct fwd_rule_stats *
+fwd_core_rule_stats(const struct fwd_core *c)
+{
+	return c->rstats;
+}
+
+const struct fwd_upstream_stats *
+fwd_core_upstream_stats(const struct fwd_core *c)
+{
+	return c->ustats;
+}
+
+struct fwd_cache *
+fwd_core_cache(struct fwd_core *c)
+{
+	return c->cache;
+}
