@@ -1,0 +1,78 @@
+/*
+ * model/internal.h -- what the loader's files share (not part of the
+ * model's face; include model/model.h instead).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/arena.h"
+#include "model/model.h"
+
+/* A YAML node as the loader sees it: a scalar, a map or a sequence. */
+enum ynode_kind {
+	YN_SCALAR,
+	YN_MAP,
+	YN_SEQ,
+};
+
+struct ynode {
+	enum ynode_kind kind;
+	bool plain;   /* a plain (unquoted) scalar */
+	bool literal; /* a literal block scalar (`|`): lines map 1:1 to the file */
+	struct model_loc loc;
+	const char *str; /* scalars: NUL-terminated, no NUL inside */
+	size_t len;
+	struct ynode **kids; /* SEQ: n items; MAP: n pairs as kids[2i] key, kids[2i+1] value */
+	size_t n;
+};
+
+/* One recorded error before sorting. */
+struct ld_error {
+	struct model_loc loc;
+	size_t seq;
+	char *msg;
+};
+
+/* An address in use and who uses it. */
+struct ld_addr_use {
+	struct hns_addr addr;
+	struct model_loc loc;
+	const char *path;
+};
+
+/* The state of one load. */
+struct ld {
+	struct model *m;
+	const char *file;
+	const char *buf; /* the raw text, for columns inside block scalars */
+	size_t len;
+	size_t *line_starts; /* offsets of each line's first byte, [0] = line 1 */
+	size_t n_lines;
+	struct hns_arena tmp; /* the YAML tree; freed after the load */
+	size_t n_nodes;
+	struct ld_error *errs; /* kept up to LD_KEEP_ERRORS */
+	struct ld_addr_use *uses; /* every ENI / resolver address, for duplicates */
+	size_t n_uses, cap_uses;
+	size_t n_errs, cap_errs, n_total;
+	bool oom;
+};
+
+/* Paths are built in fixed buffers; longer ones are cut (messages only). */
+#define LD_PATH_MAX 512
+
+void ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The 1-based column of the first non-blank byte of a 1-based line, or 1. */
+uint32_t ld_line_indent(const struct ld *ld, uint32_t line);
+
+/* Names: lower-cased, no trailing dot; NULL (and an error) when not a DNS name. */
+const char *ld_dname(struct ld *ld, const struct ynode *n, const char *path, const char *text);
+
+/* records.c: parse a `records:` / zone text block into z (zone name and kind set). */
+void records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const char *path);
+/* Give z its default SOA when it has none; returns 0 or HNS_ENOMEM. */
+int records_default_soa(struct ld *ld, struct model_zone *z);
+/* Frees the ldns objects of a zone array. */
+void records_free_zones(struct model_zone *zones, size_t n);
