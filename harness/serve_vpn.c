@@ -1,0 +1,186 @@
+/*
+ * harness/serve_vpn.c -- `hybridns serve`'s VPN side: one relay per
+ * crossing address of the map, on the vpn's own thread.
+ *
+ * A HNS_ROLE_RELAY_TO_AWS entry delivers to the AWS listener of the same
+ * virtual address (inbound ENI, else VPC +2 resolver, else outbound ENI);
+ * a HNS_ROLE_RELAY_TO_ONPREM entry to the on-prem resolver of the same
+ * address.  A relay whose address has no listener in the map is skipped
+ * with a warning (nothing would answer there).
+ *
+ * ctx->vpn holds the struct vpn * (vpn/relay.h) while running, so the
+ * harness can call vpn_tunnel_set_state() for `given` and `events`, and
+ * vpn_stats_write_json() for the stats.
+ * Control: a UDP control socket (docs/vpn.md) on HNS_VPN_CONTROL
+ * (IP:PORT) or 127.53.0.7:<map port>; SIGUSR2 takes the first tunnel
+ * down, and the next SIGUSR2 puts it back in its scenario state.
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "harness/serve.h"
+#include "model/model.h"
+#include "vpn/relay.h"
+
+#define VPN_CONTROL_DEFAULT "127.53.0.7"
+
+/* One VPN per process: the signal event and what it toggles. */
+struct serve_vpn {
+	struct vpn *vpn;
+	struct event *sigusr2;
+	const struct model_tunnel *first; /* its scenario state is restored on toggle */
+};
+
+static struct serve_vpn sv;
+
+static const struct hns_addrmap_entry *
+relay_target(const struct hns_addrmap *map, const struct hns_addrmap_entry *e)
+{
+	static const enum hns_role to_aws[] = { HNS_ROLE_INBOUND, HNS_ROLE_VPC_DNS,
+						HNS_ROLE_OUTBOUND };
+	const struct hns_addrmap_entry *t;
+
+	if (e->role == HNS_ROLE_RELAY_TO_ONPREM)
+		return hns_addrmap_find(map, HNS_ROLE_ONPREM, &e->virt);
+	for (size_t i = 0; i < sizeof(to_aws) / sizeof(to_aws[0]); i++) {
+		t = hns_addrmap_find(map, to_aws[i], &e->virt);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+on_sigusr2(evutil_socket_t sig, short what, void *arg)
+{
+	struct serve_vpn *s = arg;
+	int st;
+
+	if (!s->first)
+		return;
+	st = vpn_tunnel_get_state(s->vpn, s->first->name);
+	if (st < 0)
+		return;
+	st = st == MODEL_TUNNEL_DOWN ? (int)s->first->state : MODEL_TUNNEL_DOWN;
+	if (st == MODEL_TUNNEL_DOWN && s->first->state == MODEL_TUNNEL_DOWN)
+		st = MODEL_TUNNEL_UP;
+	vpn_tunnel_set_state(s->vpn, s->first->name, (enum model_tunnel_state)st);
+	hns_info(HNS_SUB_VPN, "SIGUSR2: tunnel %s %s", s->first->name,
+		 vpn_state_name((enum model_tunnel_state)st));
+}
+
+static void
+control_open(struct serve_ctx *ctx, struct vpn *v)
+{
+	const char *env = getenv("HNS_VPN_CONTROL");
+	char buf[HNS_ADDR_STRLEN];
+	struct hns_addr a;
+	int rc;
+
+	if (env && *env) {
+		rc = hns_addr_parse_port(env, &a);
+		if (rc < 0) {
+			hns_warn(HNS_SUB_VPN, "HNS_VPN_CONTROL=%s: not IP:PORT", env);
+			return;
+		}
+	} else {
+		hns_addr_parse(VPN_CONTROL_DEFAULT, &a);
+		a.port = ctx->map.port;
+	}
+	rc = vpn_control_open(v, &a);
+	if (rc < 0) {
+		hns_warn(HNS_SUB_VPN, "control socket %s: %s", hns_addr_port_str(&a, buf, sizeof(buf)),
+			 hns_strerror(rc));
+		return;
+	}
+	vpn_control_addr(v, &a);
+	hns_info(HNS_SUB_VPN, "control socket %s", hns_addr_port_str(&a, buf, sizeof(buf)));
+}
+
+int
+serve_vpn_start(struct serve_ctx *ctx)
+{
+	const struct model_vpn *mv = &ctx->model->vpn;
+	struct serve_vpn *s = &sv;
+	char a[HNS_ADDR_STRLEN], b[HNS_ADDR_STRLEN];
+	int rc;
+
+	if (s->vpn)
+		return HNS_EEXIST;
+	rc = vpn_new(mv->tunnels, mv->n_tunnels, ctx->seed, &s->vpn);
+	if (rc < 0) {
+		hns_err(HNS_SUB_VPN, "vpn: %s", hns_strerror(rc));
+		s->vpn = NULL;
+		return rc;
+	}
+	for (size_t i = 0; i < ctx->map.n; i++) {
+		const struct hns_addrmap_entry *e = &ctx->map.entries[i], *t;
+		enum vpn_dir dir;
+
+		if (e->role == HNS_ROLE_RELAY_TO_AWS)
+			dir = VPN_TO_AWS;
+		else if (e->role == HNS_ROLE_RELAY_TO_ONPREM)
+			dir = VPN_TO_ONPREM;
+		else
+			continue;
+		t = relay_target(&ctx->map, e);
+		if (!t) {
+			hns_warn(HNS_SUB_VPN, "relay %s (%s): nothing listens at %s, skipped", e->label,
+				 hns_addr_port_str(&e->real, a, sizeof(a)),
+				 hns_addr_str(&e->virt, b, sizeof(b)));
+			continue;
+		}
+		rc = vpn_relay_add(s->vpn, dir, &e->real, &t->real, e->label);
+		if (rc < 0) {
+			hns_err(HNS_SUB_VPN, "relay %s on %s: %s", e->label,
+				hns_addr_port_str(&e->real, a, sizeof(a)), hns_strerror(rc));
+			goto fail;
+		}
+		hns_info(HNS_SUB_VPN, "relay %s %s -> %s (%s)", vpn_dir_name(dir),
+			 hns_addr_port_str(&e->real, a, sizeof(a)),
+			 hns_addr_port_str(&t->real, b, sizeof(b)), e->label);
+	}
+	control_open(ctx, s->vpn);
+	if (mv->n_tunnels > 0 && ctx->base) {
+		s->first = &mv->tunnels[0];
+		s->sigusr2 = evsignal_new(ctx->base, SIGUSR2, on_sigusr2, s);
+		if (s->sigusr2)
+			evsignal_add(s->sigusr2, NULL);
+	}
+	rc = vpn_start(s->vpn);
+	if (rc < 0)
+		goto fail;
+	ctx->vpn = s->vpn;
+	return 0;
+fail:
+	if (s->sigusr2)
+		event_free(s->sigusr2);
+	vpn_free(s->vpn);
+	memset(s, 0, sizeof(*s));
+	return rc;
+}
+
+void
+serve_vpn_stop(struct serve_ctx *ctx)
+{
+	struct serve_vpn *s = &sv;
+
+	if (!s->vpn)
+		return;
+	if (s->sigusr2)
+		event_free(s->sigusr2);
+	vpn_stop(s->vpn);
+	if (hns_log_levels[HNS_SUB_VPN] >= HNS_LOG_INFO) {
+		vpn_stats_write_json(s->vpn, stderr);
+		fputc('\n', stderr);
+	}
+	vpn_free(s->vpn);
+	memset(s, 0, sizeof(*s));
+	ctx->vpn = NULL;
+}

@@ -1,0 +1,375 @@
+/*
+ * vpn/io_tcp.c -- the TCP relays.
+ *
+ * Each accepted connection gets one to the relay's destination.  Bytes
+ * read on one side are cut into chunks of at most TCP_CHUNK, each given a
+ * delivery time by the tunnel model (VPN_PROTO_TCP: never dropped by MTU
+ * or loss, held back by the ceilings, a retransmission's delay under
+ * loss) and kept in order per direction; a timer per direction writes
+ * them out when due.  An end of stream crosses the same way and becomes a
+ * half-close on the other side once everything before it is written.
+ * When no tunnel is usable the connection is closed (reset), as a real
+ * TCP connection over a dead VPN eventually times out.
+ *
+ * This is the slow path (DNS over TCP is rare): chunks are allocated.
+ */
+#include "config.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "vpn/io.h"
+
+#define TCP_CHUNK 16384
+#define TCP_HIGH_WATER (1u << 20) /* stop reading a side with this much in flight */
+
+struct tcp_chunk {
+	struct tcp_chunk *next;
+	hns_time_t at;
+	size_t len;
+	bool fin;
+	uint8_t data[];
+};
+
+/* One direction: what was read from bev[i], on its way to bev[1 - i]. */
+struct tcp_side {
+	struct tcp_chunk *head, *tail;
+	size_t pending;
+	hns_time_t last;
+	struct event *timer;
+	bool fin_read, fin_sent, shut_pending, shut_done;
+};
+
+struct vpn_tcp_conn {
+	struct vpn *v;
+	struct vpn_relay *r;
+	struct vpn_tcp_conn *prev, *next;
+	struct bufferevent *bev[2]; /* 0: the client, 1: the destination */
+	struct tcp_side side[2];
+};
+
+static enum vpn_dir
+side_dir(const struct vpn_tcp_conn *c, int i)
+{
+	if (i == 0)
+		return c->r->dir;
+	return c->r->dir == VPN_TO_AWS ? VPN_TO_ONPREM : VPN_TO_AWS;
+}
+
+static void
+conn_free(struct vpn_tcp_conn *c)
+{
+	struct vpn *v = c->v;
+
+	for (int i = 0; i < 2; i++) {
+		struct tcp_side *s = &c->side[i];
+
+		while (s->head) {
+			struct tcp_chunk *k = s->head;
+
+			s->head = k->next;
+			free(k);
+		}
+		if (s->timer)
+			event_free(s->timer);
+		if (c->bev[i])
+			bufferevent_free(c->bev[i]);
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		v->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	v->n_conns--;
+	free(c);
+}
+
+/* Both ends closed and everything written: the connection is done. */
+static bool
+conn_maybe_done(struct vpn_tcp_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!c->side[i].shut_done)
+			return false;
+	}
+	conn_free(c);
+	return true;
+}
+
+static void
+side_arm(struct vpn_tcp_conn *c, int i)
+{
+	struct tcp_side *s = &c->side[i];
+	hns_time_t now = hns_now(), d;
+	struct timeval tv;
+
+	if (!s->head)
+		return;
+	d = s->head->at > now ? s->head->at - now : 0;
+	tv.tv_sec = (time_t)(d / HNS_NSEC_PER_SEC);
+	tv.tv_usec = (suseconds_t)((d % HNS_NSEC_PER_SEC) / HNS_NSEC_PER_USEC);
+	event_base_update_cache_time(c->v->base);
+	evtimer_add(s->timer, &tv);
+}
+
+/* Queue len bytes (or an end of stream) read from side i; false when the conn was freed. */
+static bool
+side_push(struct vpn_tcp_conn *c, int i, struct evbuffer *in, size_t len, bool fin)
+{
+	struct tcp_side *s = &c->side[i];
+	struct vpn_verdict vd;
+	struct tcp_chunk *k;
+
+	vpn_tunnels_decide(&c->v->ts, side_dir(c, i), len, VPN_PROTO_TCP, hns_now(), &vd);
+	if (vd.drop != VPN_PASS) {
+		conn_free(c);
+		return false;
+	}
+	k = malloc(sizeof(*k) + len);
+	if (!k) {
+		conn_free(c);
+		return false;
+	}
+	k->next = NULL;
+	k->at = vd.at > s->last ? vd.at : s->last;
+	s->last = k->at;
+	k->len = len;
+	k->fin = fin;
+	if (len > 0)
+		evbuffer_remove(in, k->data, len);
+	if (s->tail)
+		s->tail->next = k;
+	else
+		s->head = k;
+	s->tail = k;
+	s->pending += len;
+	if (s->head == k)
+		side_arm(c, i);
+	return true;
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct vpn_tcp_conn *c = arg;
+	int i = bev == c->bev[0] ? 0 : 1;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+
+	while ((len = evbuffer_get_length(in)) > 0) {
+		if (len > TCP_CHUNK)
+			len = TCP_CHUNK;
+		if (!side_push(c, i, in, len, false))
+			return;
+	}
+	if (c->side[i].pending > TCP_HIGH_WATER)
+		bufferevent_disable(bev, EV_READ);
+}
+
+static void
+side_shutdown(struct vpn_tcp_conn *c, int i)
+{
+	struct bufferevent *out = c->bev[1 - i];
+
+	shutdown(bufferevent_getfd(out), SHUT_WR);
+	c->side[i].shut_pending = false;
+	c->side[i].shut_done = true;
+}
+
+/* Write what is due from side i to the other end. */
+static void
+side_deliver(struct vpn_tcp_conn *c, int i)
+{
+	struct tcp_side *s = &c->side[i];
+	struct bufferevent *out = c->bev[1 - i];
+	hns_time_t now = hns_now();
+
+	while (s->head && s->head->at <= now) {
+		struct tcp_chunk *k = s->head;
+
+		s->head = k->next;
+		if (!s->head)
+			s->tail = NULL;
+		if (k->fin) {
+			s->fin_sent = true;
+			if (evbuffer_get_length(bufferevent_get_output(out)) == 0)
+				side_shutdown(c, i);
+			else
+				s->shut_pending = true;
+		} else {
+			bufferevent_write(out, k->data, k->len);
+			s->pending -= k->len;
+			c->r->st.tcp_bytes += k->len;
+		}
+		free(k);
+	}
+	if (s->pending <= TCP_HIGH_WATER / 2 && !s->fin_read)
+		bufferevent_enable(c->bev[i], EV_READ);
+	if (conn_maybe_done(c))
+		return;
+	side_arm(c, i);
+}
+
+static void
+on_timer0(evutil_socket_t unused, short what, void *arg)
+{
+	side_deliver(arg, 0);
+}
+
+static void
+on_timer1(evutil_socket_t unused, short what, void *arg)
+{
+	side_deliver(arg, 1);
+}
+
+static void
+on_write(struct bufferevent *bev, void *arg)
+{
+	struct vpn_tcp_conn *c = arg;
+	int j = bev == c->bev[0] ? 0 : 1; /* bev[j] drained: side 1 - j feeds it */
+	struct tcp_side *s = &c->side[1 - j];
+
+	if (s->shut_pending) {
+		side_shutdown(c, 1 - j);
+		conn_maybe_done(c);
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct vpn_tcp_conn *c = arg;
+	int i = bev == c->bev[0] ? 0 : 1;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		bufferevent_enable(bev, EV_READ | EV_WRITE);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		conn_free(c);
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) && !c->side[i].fin_read) {
+		struct evbuffer *in = bufferevent_get_input(bev);
+		size_t len;
+
+		/* What arrived with the end of stream goes first. */
+		while ((len = evbuffer_get_length(in)) > 0) {
+			if (!side_push(c, i, in, len > TCP_CHUNK ? TCP_CHUNK : len, false))
+				return;
+		}
+		c->side[i].fin_read = true;
+		bufferevent_disable(bev, EV_READ);
+		side_push(c, i, in, 0, true);
+	}
+}
+
+static void
+on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int salen,
+	  void *arg)
+{
+	struct vpn_relay *r = arg;
+	struct vpn *v = r->v;
+	struct vpn_tcp_conn *c;
+	int up;
+
+	if (v->n_conns >= VPN_MAX_TCP_CONNS || vpn_tunnels_select(&v->ts, r->dir) < 0) {
+		/* Full, or no tunnel: the SYN would not get through either. */
+		r->st.tcp_refused++;
+		close(fd);
+		return;
+	}
+	up = hns_tcp_connect(&r->dest);
+	if (up < 0) {
+		r->st.tcp_refused++;
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		goto fail;
+	c->v = v;
+	c->r = r;
+	c->bev[0] = bufferevent_socket_new(v->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev[0])
+		goto fail;
+	fd = -1;
+	c->bev[1] = bufferevent_socket_new(v->base, up, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev[1])
+		goto fail;
+	up = -1;
+	c->side[0].timer = evtimer_new(v->base, on_timer0, c);
+	c->side[1].timer = evtimer_new(v->base, on_timer1, c);
+	if (!c->side[0].timer || !c->side[1].timer)
+		goto fail;
+	for (int i = 0; i < 2; i++)
+		bufferevent_setcb(c->bev[i], on_read, on_write, on_event, c);
+	/* The connect is in progress: libevent reports BEV_EVENT_CONNECTED. */
+	if (bufferevent_socket_connect(c->bev[1], NULL, 0) != 0)
+		goto fail;
+	bufferevent_enable(c->bev[0], EV_READ | EV_WRITE);
+	c->next = v->conns;
+	if (v->conns)
+		v->conns->prev = c;
+	v->conns = c;
+	v->n_conns++;
+	r->st.tcp_conns++;
+	return;
+fail:
+	r->st.tcp_refused++;
+	if (c) {
+		for (int i = 0; i < 2; i++) {
+			if (c->side[i].timer)
+				event_free(c->side[i].timer);
+			if (c->bev[i])
+				bufferevent_free(c->bev[i]);
+		}
+		free(c);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (up >= 0)
+		close(up);
+}
+
+int
+vpn_tcp_relay_open(struct vpn *v, struct vpn_relay *r)
+{
+	int fd = hns_tcp_listen(&r->listen, HNS_SOCK_NONBLOCK, 128);
+
+	if (fd < 0)
+		return fd;
+	r->listener = evconnlistener_new(v->base, on_accept, r, LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (!r->listener) {
+		close(fd);
+		return HNS_ENOMEM;
+	}
+	r->tcp_fd = fd;
+	return 0;
+}
+
+void
+vpn_tcp_relay_close(struct vpn_relay *r)
+{
+	if (r->listener)
+		evconnlistener_free(r->listener);
+	r->listener = NULL;
+	r->tcp_fd = -1;
+}
+
+void
+vpn_tcp_conns_free(struct vpn *v)
+{
+	while (v->conns)
+		conn_free(v->conns);
+}
