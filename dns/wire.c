@@ -111,6 +111,8 @@ dns_cursor_name(struct dns_cursor *c, uint8_t *out)
 			}
 			if (target >= limit)
 				goto bad; /* forward or self pointer: loops are impossible */
+			if (target < DNS_HEADER_LEN)
+				goto bad; /* into the header, whose bytes are no name and change in answers */
 			limit = target;
 			pos = target;
 			continue;
@@ -466,7 +468,7 @@ size_t
 dns_build_error(const uint8_t *query, const struct dns_query *q, uint8_t rcode, uint8_t *out,
 		size_t cap)
 {
-	size_t qlen = q->question_end - DNS_HEADER_LEN;
+	size_t qlen = (size_t)q->q.name_len + 4;
 	struct dns_header h = {
 		.id = q->hdr.id,
 		.flags = (uint16_t)(DNS_FLAG_QR | (q->hdr.flags & (0x7800 | DNS_FLAG_RD | DNS_FLAG_CD)) |
@@ -477,8 +479,15 @@ dns_build_error(const uint8_t *query, const struct dns_query *q, uint8_t rcode, 
 	if (cap < DNS_HEADER_LEN + qlen)
 		return 0;
 	dns_header_write(out, &h);
-	memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, qlen);
-	size_t len = DNS_HEADER_LEN + qlen;
+	/*
+	 * The parsed question (name case as received), not the raw bytes of
+	 * the query's: those could hold a compression pointer, which would
+	 * mean something else in the answer.
+	 */
+	memcpy(out + DNS_HEADER_LEN, q->q.name, q->q.name_len);
+	dns_write_u16(out + DNS_HEADER_LEN + q->q.name_len, q->q.qtype);
+	dns_write_u16(out + DNS_HEADER_LEN + q->q.name_len + 2, q->q.qclass);
+	size_t len = DNS_HEADER_LEN + q->q.name_len + 4;
 
 	if (q->has_edns)
 		len = dns_append_opt(out, len, cap, 1232, q->edns_do);

@@ -117,9 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    back.has_edns != q.has_edns || !(back.hdr.flags & DNS_FLAG_QR) ||
 		    DNS_RCODE(back.hdr.flags) != DNS_RCODE_SERVFAIL)
 			abort();
-		/* The question bytes are the client's own. */
-		if (memcmp(out + DNS_HEADER_LEN, data + DNS_HEADER_LEN,
-			   q.question_end - DNS_HEADER_LEN) != 0)
+		/* The question name is spelled as the client did. */
+		if (memcmp(out + DNS_HEADER_LEN, q.q.name, q.q.name_len) != 0)
 			abort();
 	}
 	/* Every smaller capacity: nothing or something that fits. */

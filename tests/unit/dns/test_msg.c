@@ -403,13 +403,10 @@ test_truncate(void **state)
 	n = dns_msg_truncate(resp, len, false, 0, out, sizeof(out));
 	assert_int_equal(n, DNS_HEADER_LEN + 18 + 4);
 	assert_int_equal(DNS_RCODE(dns_read_u16(out + 2)), DNS_RCODE_NXDOMAIN);
-	/* A question name pointing at the header's zero octet (a root name) is written out. */
+	/* A question name pointing into the header, or at itself, is no name. */
 	static const uint8_t ptrq[] = {0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 4, 0, 2, 0, 1};
 
-	n = dns_msg_truncate(ptrq, sizeof(ptrq), false, 0, out, sizeof(out));
-	assert_int_equal(n, DNS_HEADER_LEN + 1 + 4);
-	assert_memory_equal(out + DNS_HEADER_LEN, "\000\000\002\000\001", 5);
-	/* A self pointer is no name. */
+	assert_int_equal(dns_msg_truncate(ptrq, sizeof(ptrq), false, 0, out, sizeof(out)), 0);
 	uint8_t selfq[sizeof(ptrq)];
 
 	memcpy(selfq, ptrq, sizeof(ptrq));

@@ -301,6 +301,9 @@ test_compression_bad(void **state)
 		{"truncated label", "\005ab", 3, 12, HNS_ETRUNC},
 		{"no root label", "\001a", 2, 12, HNS_ETRUNC},
 		{"nothing", "", 0, 12, HNS_ETRUNC},
+		/* The header is no name; and its bytes change when answering. */
+		{"pointer into the header", "\300\004", 2, 12, HNS_EMALFORMED},
+		{"pointer to the header's start", "\001a\300\000", 4, 12, HNS_EMALFORMED},
 	};
 	uint8_t buf[64];
 
@@ -659,6 +662,26 @@ test_build_error(void **state)
 	assert_int_equal(dns_read_u16(out + 2) & DNS_FLAG_RD, 0);
 }
 
+/* Found by fuzz_query: a question name pointing into the header. */
+static void
+test_build_error_header_pointer(void **state)
+{
+	/* Flags 0x0100 and QDCOUNT's 0 at offset 2 read as the name "\\000". */
+	static const uint8_t pkt[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+				      0xc0, 0x02, 0, 2, 0, 1};
+	struct dns_query q;
+	uint8_t out[512];
+
+	if (dns_query_parse(pkt, sizeof(pkt), &q) != 0)
+		return; /* refused: nothing to answer but FORMERR */
+	size_t n = dns_build_error(pkt, &q, DNS_RCODE_SERVFAIL, out, sizeof(out));
+	struct dns_query back;
+
+	assert_true(n > 0);
+	assert_int_equal(dns_query_parse(out, n, &back), 0);
+	assert_true(dns_name_equal(back.q.name, back.q.name_len, q.q.name, q.q.name_len));
+}
+
 static void
 test_build_formerr(void **state)
 {
@@ -724,6 +747,7 @@ main(void)
 		cmocka_unit_test(test_query_parse_opt_rules),
 		cmocka_unit_test(test_query_parse_skips_records),
 		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_build_error_header_pointer),
 		cmocka_unit_test(test_build_formerr),
 		cmocka_unit_test(test_append_opt),
 	};
