@@ -1,0 +1,115 @@
+/*
+ * resolver/internal.h -- what the server's I/O files share (not a public face).
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#include "common/clock.h"
+#include "resolver/answer.h"
+#include "resolver/server.h"
+
+struct event;
+struct evconnlistener;
+struct bufferevent;
+
+#define RSLV_BATCH 32
+#define RSLV_UDP_MAX 4096 /* largest UDP query read and answer written */
+
+struct rslv_listener {
+	struct rslv_listener_spec spec;
+	struct rslv_listener_stats st;
+	atomic_uint_fast64_t win_sec; /* ceiling: the current second, and queries in it */
+	atomic_uint_fast32_t win_count;
+	struct evconnlistener *tcp;
+};
+
+struct rslv_worker {
+	struct rslv_server *srv;
+	unsigned index;
+	pthread_t thread;
+	bool started;
+	struct event_base *base;
+	int *fds; /* one per listener */
+	struct event **evs;
+	struct event *stop_ev;
+	struct mmsghdr rmsg[RSLV_BATCH], smsg[RSLV_BATCH];
+	struct iovec riov[RSLV_BATCH], siov[RSLV_BATCH];
+	struct sockaddr_storage addr[RSLV_BATCH];
+	uint8_t in[RSLV_BATCH][RSLV_UDP_MAX];
+	uint8_t out[RSLV_BATCH][RSLV_UDP_MAX];
+	struct rslv_handled h;
+};
+
+/* A client waiting for a forwarded answer. */
+struct rslv_client {
+	struct rslv_listener *l;
+	bool tcp;
+	int fd;				/* UDP: the socket to answer from */
+	struct hns_addr addr;		/* UDP: the client */
+	struct rslv_tcp_conn *conn;	/* TCP */
+	uint16_t id;
+	uint16_t qtype;
+	uint8_t qname[DNS_NAME_MAX]; /* the client's spelling */
+	uint8_t qname_len;
+	bool has_edns, edns_do;
+	uint16_t udp_limit;
+};
+
+struct rslv_fwd_job {
+	struct rslv_client c;
+	uint8_t lname[DNS_NAME_MAX];
+	uint8_t lname_len;
+	uint16_t qtype;
+	const struct model_rule *rule;
+	size_t view;
+};
+
+struct rslv_fwd;
+
+struct rslv_server {
+	const struct model *m;
+	struct rslv_world *w;
+	struct rslv_server_opts o;
+	struct rslv_listener *ls;
+	size_t n_ls;
+	struct rslv_worker *workers;
+	unsigned n_workers;
+	struct rslv_fwd *fwd;
+	struct rslv_tcp_conn *conns; /* open TCP connections (list) */
+	FILE *qlog;
+	pthread_mutex_t qlog_mu;
+};
+
+/* Ceiling check for one query at a listener; true: drop it. */
+bool rslv_listener_over(struct rslv_listener *l, uint64_t now_sec);
+
+/* io_udp.c */
+int rslv_udp_start(struct rslv_server *s);
+void rslv_udp_stop(struct rslv_server *s);
+/* io_tcp.c */
+int rslv_tcp_start(struct rslv_server *s);
+void rslv_tcp_stop(struct rslv_server *s);
+/* Send one framed answer on a connection (main thread); a closed connection drops it. */
+void rslv_tcp_send(struct rslv_tcp_conn *c, const uint8_t *pkt, size_t len);
+void rslv_tcp_conn_unref(struct rslv_tcp_conn *c);
+void rslv_tcp_conn_ref(struct rslv_tcp_conn *c);
+/* io_fwd.c */
+int rslv_fwd_start(struct rslv_server *s);
+void rslv_fwd_stop(struct rslv_server *s);
+/* Hand a forwarded query over (any thread); false when the queue is full (dropped). */
+bool rslv_fwd_submit(struct rslv_server *s, const struct rslv_fwd_job *job);
+/* Main thread only (TCP): submit without the queue. */
+void rslv_fwd_submit_local(struct rslv_server *s, const struct rslv_fwd_job *job);
+/* qlog.c: one line for an answer we built, or for a forwarded/packet answer. */
+void rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
+		      const struct hns_addr *client, bool tcp, const struct rslv_handled *h);
+void rslv_qlog_packet(struct rslv_server *s, const struct rslv_listener *l,
+		      const struct hns_addr *client, bool tcp, const uint8_t *qname, size_t qlen,
+		      uint16_t qtype, const uint8_t *pkt, size_t len, const struct model_rule *rule);
+/* Record the hops of a trace (common/trace.h) when tracing is on. */
+void rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h);
+/* Fill a job from a handled query. */
+void rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv_handled *h);

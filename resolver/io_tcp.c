@@ -1,0 +1,210 @@
+#include "config.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "resolver/internal.h"
+
+/*
+ * TCP on the main thread: 2-byte length framing, any number of queries per
+ * connection answered as they are read (pipelining; forwarded ones answer
+ * when the upstream does, so answers may come out of order, as RFC 7766
+ * allows).  An idle connection is closed after RSLV_TCP_IDLE_S.
+ */
+
+#define RSLV_TCP_IDLE_S 10
+
+struct rslv_tcp_conn {
+	struct rslv_server *s;
+	struct rslv_listener *l;
+	struct bufferevent *bev; /* NULL once closed */
+	struct hns_addr peer;
+	int refs;
+	struct rslv_tcp_conn *next, **pprev;
+};
+
+static uint8_t tcp_in[RSLV_MSG_MAX];
+static uint8_t tcp_out[2 + RSLV_MSG_MAX];
+static struct rslv_handled tcp_h;
+
+void
+rslv_tcp_conn_ref(struct rslv_tcp_conn *c)
+{
+	c->refs++;
+}
+
+void
+rslv_tcp_conn_unref(struct rslv_tcp_conn *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+static void
+conn_close(struct rslv_tcp_conn *c)
+{
+	if (!c->bev)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	rslv_tcp_conn_unref(c);
+}
+
+void
+rslv_tcp_send(struct rslv_tcp_conn *c, const uint8_t *pkt, size_t len)
+{
+	uint8_t hdr[2];
+
+	if (!c->bev || len > RSLV_MSG_MAX)
+		return;
+	dns_write_u16(hdr, (uint16_t)len);
+	bufferevent_write(c->bev, hdr, 2);
+	bufferevent_write(c->bev, pkt, len);
+}
+
+static void
+conn_on_read(struct bufferevent *bev, void *arg)
+{
+	struct rslv_tcp_conn *c = arg;
+	struct rslv_server *s = c->s;
+	struct rslv_listener *l = c->l;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (c->bev && evbuffer_get_length(in) >= 2) {
+		uint8_t hdr[2];
+
+		evbuffer_copyout(in, hdr, 2);
+		size_t need = dns_read_u16(hdr);
+
+		if (evbuffer_get_length(in) < 2 + need)
+			break;
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, tcp_in, need);
+		atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
+		if (rslv_listener_over(l, hns_now() / HNS_NSEC_PER_SEC)) {
+			atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
+			continue;
+		}
+		rslv_answer(s->w, l->spec.view, l->spec.from, tcp_in, need, true, tcp_out + 2,
+			    RSLV_MSG_MAX, &tcp_h);
+		if (tcp_h.parsed)
+			rslv_trace_emit(l, &tcp_h);
+		if (tcp_h.verdict == RSLV_FORWARDED) {
+			struct rslv_fwd_job job;
+
+			rslv_job_fill(&job, l, &tcp_h);
+			job.c.tcp = true;
+			job.c.conn = c;
+			job.c.addr = c->peer;
+			rslv_fwd_submit_local(s, &job);
+			atomic_fetch_add_explicit(&l->st.forwarded, 1, memory_order_relaxed);
+			continue;
+		}
+		if (tcp_h.verdict != RSLV_REPLY) {
+			if (!tcp_h.parsed) { /* not DNS: hang up */
+				conn_close(c);
+				return;
+			}
+			continue;
+		}
+		atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
+		if (s->qlog && tcp_h.parsed)
+			rslv_qlog_answer(s, l, &c->peer, true, &tcp_h);
+		rslv_tcp_send(c, tcp_out + 2, tcp_h.len);
+	}
+}
+
+static void
+conn_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		conn_close(arg);
+}
+
+static void tcp_on_accept_srv(struct evconnlistener *lev, evutil_socket_t fd,
+			      struct sockaddr *sa, int salen, void *arg);
+
+int
+rslv_tcp_start(struct rslv_server *s)
+{
+	for (size_t i = 0; i < s->n_ls; i++) {
+		struct rslv_listener *l = &s->ls[i];
+		int fd = hns_tcp_listen(&l->spec.real, HNS_SOCK_NONBLOCK, 128);
+
+		if (fd < 0) {
+			char a[HNS_ADDR_STRLEN];
+
+			hns_err(HNS_SUB_RESOLVER, "tcp %s (%s): %s",
+				hns_addr_port_str(&l->spec.real, a, sizeof(a)), l->spec.label,
+				hns_strerror(fd));
+			return fd;
+		}
+		l->tcp = evconnlistener_new(s->o.base, tcp_on_accept_srv, s,
+					    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 0, fd);
+		if (!l->tcp) {
+			close(fd);
+			return HNS_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void
+tcp_on_accept_srv(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+		  int salen, void *arg)
+{
+	struct rslv_server *s = arg;
+	struct rslv_listener *l = NULL;
+	struct rslv_tcp_conn *c;
+	struct timeval idle = {RSLV_TCP_IDLE_S, 0};
+
+	for (size_t i = 0; i < s->n_ls; i++)
+		if (s->ls[i].tcp == lev)
+			l = &s->ls[i];
+	c = l ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->s = s;
+	c->l = l;
+	c->refs = 1;
+	hns_addr_from_sockaddr(&c->peer, sa);
+	c->bev = bufferevent_socket_new(s->o.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = s->conns;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &s->conns;
+	s->conns = c;
+	bufferevent_setcb(c->bev, conn_on_read, NULL, conn_on_event, c);
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+void
+rslv_tcp_stop(struct rslv_server *s)
+{
+	while (s->conns)
+		conn_close(s->conns);
+	for (size_t i = 0; i < s->n_ls; i++) {
+		if (s->ls[i].tcp)
+			evconnlistener_free(s->ls[i].tcp);
+		s->ls[i].tcp = NULL;
+	}
+}

@@ -1,0 +1,234 @@
+#include "config.h"
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "resolver/internal.h"
+
+/*
+ * UDP workers: each thread owns an event_base and one SO_REUSEPORT socket
+ * per listener, reads a batch with recvmmsg, answers what it can at once
+ * (prepared answers), hands forwarded queries to the main thread, and
+ * writes the batch's answers with one sendmmsg.
+ */
+
+#define RSLV_BATCHES_PER_WAKE 8
+
+bool
+rslv_listener_over(struct rslv_listener *l, uint64_t now_sec)
+{
+	uint32_t limit = l->spec.qps_limit;
+
+	if (!limit)
+		return false;
+	uint_fast64_t sec = atomic_load_explicit(&l->win_sec, memory_order_relaxed);
+
+	if (sec != now_sec) {
+		/* first query of a new second resets the window (one thread wins) */
+		if (atomic_compare_exchange_strong(&l->win_sec, &sec, now_sec))
+			atomic_store_explicit(&l->win_count, 0, memory_order_relaxed);
+	}
+	return atomic_fetch_add_explicit(&l->win_count, 1, memory_order_relaxed) >= limit;
+}
+
+static void
+udp_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct rslv_worker *wk = arg;
+	struct rslv_server *s = wk->srv;
+	struct rslv_listener *l = NULL;
+
+	for (size_t i = 0; i < s->n_ls; i++)
+		if (wk->fds[i] == fd)
+			l = &s->ls[i];
+	if (!l)
+		return;
+	for (int round = 0; round < RSLV_BATCHES_PER_WAKE; round++) {
+		for (int i = 0; i < RSLV_BATCH; i++) {
+			wk->riov[i].iov_base = wk->in[i];
+			wk->riov[i].iov_len = RSLV_UDP_MAX;
+			memset(&wk->rmsg[i].msg_hdr, 0, sizeof(wk->rmsg[i].msg_hdr));
+			wk->rmsg[i].msg_hdr.msg_iov = &wk->riov[i];
+			wk->rmsg[i].msg_hdr.msg_iovlen = 1;
+			wk->rmsg[i].msg_hdr.msg_name = &wk->addr[i];
+			wk->rmsg[i].msg_hdr.msg_namelen = sizeof(wk->addr[i]);
+		}
+		int n = recvmmsg(fd, wk->rmsg, RSLV_BATCH, MSG_DONTWAIT, NULL);
+
+		if (n <= 0)
+			return;
+		uint64_t now_sec = hns_now() / HNS_NSEC_PER_SEC;
+		int ns = 0;
+
+		for (int i = 0; i < n; i++) {
+			struct rslv_handled *h = &wk->h;
+
+			atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
+			if (rslv_listener_over(l, now_sec)) {
+				atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
+				continue;
+			}
+			rslv_answer(s->w, l->spec.view, l->spec.from, wk->in[i], wk->rmsg[i].msg_len,
+				    false, wk->out[ns], RSLV_UDP_MAX, h);
+			if (h->parsed)
+				rslv_trace_emit(l, h);
+			if (h->verdict == RSLV_FORWARDED) {
+				struct rslv_fwd_job job;
+
+				rslv_job_fill(&job, l, h);
+				job.c.fd = fd;
+				hns_addr_from_sockaddr(&job.c.addr, (struct sockaddr *)&wk->addr[i]);
+				rslv_fwd_submit(s, &job);
+				atomic_fetch_add_explicit(&l->st.forwarded, 1, memory_order_relaxed);
+				continue;
+			}
+			if (h->verdict != RSLV_REPLY)
+				continue;
+			if (!h->parsed)
+				atomic_fetch_add_explicit(&l->st.formerr, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
+			if (s->qlog && h->parsed) {
+				struct hns_addr client;
+
+				hns_addr_from_sockaddr(&client, (struct sockaddr *)&wk->addr[i]);
+				rslv_qlog_answer(s, l, &client, false, h);
+			}
+			wk->siov[ns].iov_base = wk->out[ns];
+			wk->siov[ns].iov_len = h->len;
+			memset(&wk->smsg[ns].msg_hdr, 0, sizeof(wk->smsg[ns].msg_hdr));
+			wk->smsg[ns].msg_hdr.msg_iov = &wk->siov[ns];
+			wk->smsg[ns].msg_hdr.msg_iovlen = 1;
+			wk->smsg[ns].msg_hdr.msg_name = &wk->addr[i];
+			wk->smsg[ns].msg_hdr.msg_namelen = wk->rmsg[i].msg_hdr.msg_namelen;
+			ns++;
+		}
+		for (int done = 0; done < ns;) {
+			int k = sendmmsg(fd, wk->smsg + done, (unsigned)(ns - done), MSG_DONTWAIT);
+
+			if (k <= 0)
+				break; /* a full socket buffer drops the rest, as a busy server would */
+			done += k;
+		}
+		if (n < RSLV_BATCH)
+			return;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct rslv_worker *wk = arg;
+
+	event_base_dispatch(wk->base);
+	return NULL;
+}
+
+static void
+worker_on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	struct rslv_worker *wk = arg;
+
+	event_base_loopbreak(wk->base);
+}
+
+static pthread_once_t evthread_once = PTHREAD_ONCE_INIT;
+
+static void
+evthread_setup(void)
+{
+	evthread_use_pthreads();
+}
+
+static void
+worker_free(struct rslv_worker *wk, size_t n_ls)
+{
+	for (size_t i = 0; i < n_ls; i++) {
+		if (wk->evs && wk->evs[i])
+			event_free(wk->evs[i]);
+		if (wk->fds && wk->fds[i] >= 0)
+			close(wk->fds[i]);
+	}
+	free(wk->evs);
+	free(wk->fds);
+	if (wk->stop_ev)
+		event_free(wk->stop_ev);
+	if (wk->base)
+		event_base_free(wk->base);
+}
+
+int
+rslv_udp_start(struct rslv_server *s)
+{
+	unsigned n = s->o.workers ? s->o.workers : 1;
+	int rc = 0;
+
+	pthread_once(&evthread_once, evthread_setup);
+	s->workers = calloc(n, sizeof(*s->workers));
+	if (!s->workers)
+		return HNS_ENOMEM;
+	s->n_workers = n;
+	for (unsigned k = 0; k < n; k++) {
+		struct rslv_worker *wk = &s->workers[k];
+
+		wk->srv = s;
+		wk->index = k;
+		wk->base = event_base_new();
+		wk->fds = malloc((s->n_ls ? s->n_ls : 1) * sizeof(int));
+		wk->evs = calloc(s->n_ls ? s->n_ls : 1, sizeof(struct event *));
+		if (!wk->base || !wk->fds || !wk->evs)
+			return HNS_ENOMEM;
+		/* activated from the main thread: stays pending until the loop runs it */
+		wk->stop_ev = event_new(wk->base, -1, 0, worker_on_stop, wk);
+		if (!wk->stop_ev)
+			return HNS_ENOMEM;
+		for (size_t i = 0; i < s->n_ls; i++)
+			wk->fds[i] = -1;
+		for (size_t i = 0; i < s->n_ls; i++) {
+			int fd = hns_udp_socket(&s->ls[i].spec.real, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK);
+
+			if (fd < 0) {
+				char a[HNS_ADDR_STRLEN];
+
+				hns_err(HNS_SUB_RESOLVER, "udp %s (%s): %s",
+					hns_addr_port_str(&s->ls[i].spec.real, a, sizeof(a)),
+					s->ls[i].spec.label, hns_strerror(fd));
+				return fd;
+			}
+			wk->fds[i] = fd;
+			wk->evs[i] = event_new(wk->base, fd, EV_READ | EV_PERSIST, udp_on_read, wk);
+			if (!wk->evs[i] || event_add(wk->evs[i], NULL) != 0)
+				return HNS_ENOMEM;
+		}
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (pthread_create(&s->workers[k].thread, NULL, worker_main, &s->workers[k]) != 0)
+			return HNS_EAGAIN;
+		s->workers[k].started = true;
+	}
+	return rc;
+}
+
+void
+rslv_udp_stop(struct rslv_server *s)
+{
+	if (!s->workers)
+		return;
+	for (unsigned k = 0; k < s->n_workers; k++) {
+		struct rslv_worker *wk = &s->workers[k];
+
+		if (wk->started) {
+			event_active(wk->stop_ev, EV_READ, 0);
+			pthread_join(wk->thread, NULL);
+		}
+		worker_free(wk, s->n_ls);
+	}
+	free(s->workers);
+	s->workers = NULL;
+	s->n_workers = 0;
+}

@@ -1,0 +1,167 @@
+#include "config.h"
+
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "resolver/internal.h"
+
+/*
+ * Route 53 Resolver query logs (R15): one JSON object per line, the field
+ * set of the documented format (aws-dns-semantics.md 7.2).  Written only
+ * when --query-log is given; off the fast path's way otherwise.
+ */
+
+static const char *
+rcode_name(unsigned rcode)
+{
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP",  "REFUSED"};
+
+	return rcode < 6 ? names[rcode] : "SERVFAIL";
+}
+
+static void
+type_name(uint16_t t, char *buf, size_t cap)
+{
+	char *s = ldns_rr_type2str((ldns_rr_type)t);
+
+	snprintf(buf, cap, "%s", s ? s : "TYPE0");
+	free(s);
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Everything but the answers; the caller writes `"answers":[...]}` and the newline. */
+static void
+qlog_head(FILE *f, struct rslv_server *s, const struct rslv_listener *l,
+	  const struct hns_addr *client, bool tcp, const uint8_t *qname, size_t qlen,
+	  uint16_t qtype, unsigned rcode, const struct model_rule *rule)
+{
+	const struct model *m = s->m;
+	const struct model_vpc *vpc = l->spec.view < m->n_vpcs ? &m->vpcs[l->spec.view] : NULL;
+	char name[DNS_NAME_STRLEN], ts[32], tn[24], addr[HNS_ADDR_STRLEN];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (dns_name_to_str(qname, qlen, name, sizeof(name)) != 0)
+		snprintf(name, sizeof(name), "?");
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	type_name(qtype, tn, sizeof(tn));
+	fprintf(f, "{\"version\":\"1.100000\",\"account_id\":");
+	json_str(f, m->account ? m->account : "111122223333");
+	fprintf(f, ",\"region\":");
+	json_str(f, vpc ? vpc->region : m->region);
+	fprintf(f, ",\"vpc_id\":");
+	json_str(f, vpc ? vpc->id : "");
+	fprintf(f, ",\"query_timestamp\":\"%s\",\"query_name\":", ts);
+	size_t nl = strlen(name);
+
+	if (nl + 2 < sizeof(name)) {
+		name[nl] = '.';
+		name[nl + 1] = '\0';
+	}
+	json_str(f, name);
+	fprintf(f, ",\"query_type\":\"%s\",\"query_class\":\"IN\",\"rcode\":\"%s\",", tn,
+		rcode_name(rcode));
+	fprintf(f, "\"srcaddr\":\"%s\",\"srcport\":\"%u\",\"transport\":\"%s\",\"srcids\":{",
+		hns_addr_str(client, addr, sizeof(addr)), client->port, tcp ? "TCP" : "UDP");
+	if (l->spec.from == RSLV_FROM_INBOUND && l->spec.inbound) {
+		fprintf(f, "\"resolver_endpoint\":");
+		json_str(f, l->spec.inbound->id ? l->spec.inbound->id : "");
+		if (l->spec.eni) {
+			fprintf(f, ",\"resolver_network_interface\":");
+			json_str(f, l->spec.eni->id ? l->spec.eni->id : "");
+		}
+	} else if (rule && rule->endpoint) {
+		fprintf(f, "\"resolver_endpoint\":");
+		json_str(f, rule->endpoint->id ? rule->endpoint->id : "");
+	}
+	fprintf(f, "},");
+}
+
+void
+rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
+		 const struct hns_addr *client, bool tcp, const struct rslv_handled *h)
+{
+	if (!s->qlog || l->spec.from == RSLV_FROM_INTERNET)
+		return;
+	const struct rslv_result *r = &h->res;
+	char synth[DNS_NAME_STRLEN + 64] = "";
+
+	if (!r->answer && r->synth_type == DNS_TYPE_A) {
+		snprintf(synth, sizeof(synth),
+			 "{\"Rdata\":\"%u.%u.%u.%u\",\"Type\":\"A\",\"Class\":\"IN\"}",
+			 r->synth_v4 >> 24, (r->synth_v4 >> 16) & 0xff, (r->synth_v4 >> 8) & 0xff,
+			 r->synth_v4 & 0xff);
+	} else if (!r->answer && r->synth_type == DNS_TYPE_PTR) {
+		char n[DNS_NAME_STRLEN];
+
+		if (dns_name_to_str(r->synth_name, r->synth_name_len, n, sizeof(n)) == 0)
+			snprintf(synth, sizeof(synth),
+				 "{\"Rdata\":\"%s.\",\"Type\":\"PTR\",\"Class\":\"IN\"}", n);
+	}
+	pthread_mutex_lock(&s->qlog_mu);
+	qlog_head(s->qlog, s, l, client, tcp, h->q.q.name, h->q.q.name_len, h->q.q.qtype,
+		  r->rcode, NULL);
+	fprintf(s->qlog, "\"answers\":[%s]}\n", r->answer ? r->answer->json : synth);
+	fflush(s->qlog);
+	pthread_mutex_unlock(&s->qlog_mu);
+}
+
+void
+rslv_qlog_packet(struct rslv_server *s, const struct rslv_listener *l,
+		 const struct hns_addr *client, bool tcp, const uint8_t *qname, size_t qlen,
+		 uint16_t qtype, const uint8_t *pkt, size_t len, const struct model_rule *rule)
+{
+	ldns_pkt *p = NULL;
+	unsigned rcode = DNS_RCODE_SERVFAIL;
+
+	if (!s->qlog || !l || l->spec.from == RSLV_FROM_INTERNET)
+		return;
+	if (pkt && ldns_wire2pkt(&p, pkt, len) == LDNS_STATUS_OK)
+		rcode = ldns_pkt_get_rcode(p);
+	pthread_mutex_lock(&s->qlog_mu);
+	qlog_head(s->qlog, s, l, client, tcp, qname, qlen, qtype, rcode, rule);
+	fprintf(s->qlog, "\"answers\":[");
+	for (size_t i = 0; p && i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(p), i);
+		char tn[24], rdata[1024] = "";
+		size_t o = 0;
+
+		for (size_t k = 0; k < ldns_rr_rd_count(rr) && o < sizeof(rdata); k++) {
+			char *t = ldns_rdf2str(ldns_rr_rdf(rr, k));
+
+			if (t)
+				o += (size_t)snprintf(rdata + o, sizeof(rdata) - o, "%s%s", k ? " " : "",
+						      t);
+			free(t);
+		}
+		type_name((uint16_t)ldns_rr_get_type(rr), tn, sizeof(tn));
+		fprintf(s->qlog, "%s{\"Rdata\":", i ? "," : "");
+		json_str(s->qlog, rdata);
+		fprintf(s->qlog, ",\"Type\":\"%s\",\"Class\":\"IN\"}", tn);
+	}
+	fprintf(s->qlog, "]}\n");
+	fflush(s->qlog);
+	pthread_mutex_unlock(&s->qlog_mu);
+	ldns_pkt_free(p);
+}

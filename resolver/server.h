@@ -1,0 +1,70 @@
+/*
+ * resolver/server.h -- the AWS side's DNS servers on loopback.
+ *
+ * A server runs a set of listeners (each a loopback address answering as
+ * one inbound ENI, one VPC's +2 resolver or the internet) over one
+ * compiled world.  UDP is served by `workers` threads, each with its own
+ * event_base and one SO_REUSEPORT socket per listener, reading and writing
+ * in recvmmsg/sendmmsg batches.  TCP (2-byte framing, pipelined queries),
+ * forwarding (R3/R14: outbound endpoints, retries, coalescing, cache) and
+ * the query log's file run on the caller's event_base.
+ *
+ * Inbound ENIs drop queries above their ceiling (qps_per_ip, 1500 with
+ * conntrack) silently, per second, and count them.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/addr.h"
+#include "resolver/view.h"
+
+struct event_base;
+
+struct rslv_listener_spec {
+	struct hns_addr real; /* loopback address and port to bind */
+	enum rslv_from from;
+	size_t view; /* VPC index (not for the internet) */
+	const struct model_resolver_endpoint *inbound; /* INBOUND: the endpoint */
+	const struct model_eni *eni;		       /* INBOUND: the ENI */
+	uint32_t qps_limit;			       /* 0: none */
+	const char *label;			       /* for logs and stats */
+};
+
+/* Where a forwarded query to `target` (a rule target) must be sent; NULL: unreachable. */
+typedef const struct hns_addr *(*rslv_route_fn)(void *arg, const struct hns_addr *target);
+/* The loopback address an outbound ENI sends from; NULL: any loopback address. */
+typedef const struct hns_addr *(*rslv_source_fn)(void *arg, const struct model_eni *eni);
+
+struct rslv_server_opts {
+	struct event_base *base;
+	unsigned workers;
+	const char *query_log; /* file, or NULL */
+	rslv_route_fn route;
+	rslv_source_fn source;
+	void *arg;
+	/* forwarding: one try's timeout and how many tries in all */
+	uint32_t fwd_timeout_ms; /* 0: RSLV_FWD_TIMEOUT_MS */
+	uint32_t fwd_tries;	 /* 0: RSLV_FWD_TRIES */
+};
+
+#define RSLV_FWD_TIMEOUT_MS 1500
+#define RSLV_FWD_TRIES 3
+
+struct rslv_listener_stats {
+	atomic_uint_fast64_t queries, answered, forwarded, dropped_ceiling, formerr;
+};
+
+struct rslv_server;
+
+/* Build the world from m and start every listener; *out owns everything. */
+int rslv_server_start(const struct model *m, const struct rslv_server_opts *o,
+		      const struct rslv_listener_spec *specs, size_t n, struct rslv_server **out);
+/* Stop the workers, close every socket, free everything (accepts NULL). */
+void rslv_server_stop(struct rslv_server *s);
+/* Counters as JSON: {"listeners": [{"label", "queries", ...}]} */
+void rslv_server_stats(struct rslv_server *s, FILE *out);
