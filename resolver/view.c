@@ -642,7 +642,8 @@ build_nodes(struct build *b, struct build_zone *bz)
 	struct rslv_zone *z = bz->z;
 	struct build_rr *rrs = bz->rrs;
 
-	qsort(rrs, bz->n, sizeof(*rrs), build_rr_cmp);
+	if (bz->n > 1)
+		qsort(rrs, bz->n, sizeof(*rrs), build_rr_cmp);
 	if (!node_get_or_add(w, z->tag, z->wname, z->wlen))
 		return HNS_ENOMEM;
 	for (size_t i = 0; i < bz->n;) {
