@@ -41,9 +41,10 @@ hns_addrmap_deinit(struct hns_addrmap *m)
 static bool
 virt_equal(const struct hns_addr *a, const struct hns_addr *b)
 {
+	/* Servers are known by address alone: every emulated one listens on the map's port. */
 	if (a->family == 0 || b->family == 0)
 		return a->family == b->family;
-	return hns_addr_equal(a, b) && a->port == b->port;
+	return hns_addr_equal(a, b);
 }
 
 const struct hns_addrmap_entry *
@@ -103,6 +104,7 @@ hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr
 	memset(e, 0, sizeof(*e));
 	e->role = role;
 	e->virt = *virt;
+	e->virt.port = 0;
 	hns_addr_from_v4(&e->real, (127u << 24) | (53u << 16) | ((uint32_t)role << 8) | (m->used[role] + 1),
 			 m->port);
 	m->used[role]++;

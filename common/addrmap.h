@@ -13,7 +13,8 @@
  * The same virtual address may appear under two roles: 10.0.1.10 is an
  * inbound ENI (where the AWS side listens) and a relay (what on-prem sends
  * to, which crosses the VPN and delivers to the ENI).  A lookup names the
- * role it wants.
+ * role it wants.  Servers are known by address alone (the scenario's port
+ * is ignored): every emulated server listens on the map's one port.
  */
 #pragma once
 

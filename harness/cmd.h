@@ -15,4 +15,7 @@ enum hns_exit {
 	HNS_EXIT_RUNTIME = 3,
 };
 
+int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_trace(int argc, char **argv);

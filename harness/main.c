@@ -15,6 +15,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "check", cmd_check,
+	  "check [SCENARIO] [--format text|json|junit] [-o FILE] [--onprem-resolver IP:PORT] [--seed N]" },
+	{ "serve", cmd_serve,
+	  "serve SCENARIO [--only onprem|aws|vpn|internet] [--port N] [--map-json FILE] [--listen IP:PORT]" },
+	{ "trace", cmd_trace, "trace SCENARIO NAME [TYPE] [--from WHERE]" },
 	{ "lint", cmd_lint, "lint SCENARIO [--format text|json]" },
 };
 

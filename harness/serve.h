@@ -48,6 +48,14 @@ struct serve_ctx {
 	unsigned workers;	 /* threads per high-rate listener (default: online CPUs) */
 	uint64_t seed;		 /* --seed, or the scenario's vpn.seed */
 	bool seed_given;
+	/*
+	 * Faults held while this world runs (`given` of an expectation or a
+	 * load profile), or NULL.  Each side honours them at start: listeners
+	 * of a down ENI, resolver endpoint or on-prem resolver are not started
+	 * (senders see what they would in AWS: silence), a down tunnel starts
+	 * in state down.  See serve_is_down().
+	 */
+	const struct model_given *given;
 	const char *query_log; /* --query-log FILE, or NULL */
 	const char *stats_json; /* --stats-json FILE, or NULL */
 	struct hns_addr listen; /* --listen IP:PORT for --only onprem; family 0 when absent */
@@ -57,7 +65,30 @@ struct serve_ctx {
 	void *aws;
 	void *internet;
 	void *vpn;
+	unsigned started; /* sides started by serve_world_start, for serve_world_stop */
 };
+
+struct model_given;
+struct model_eni;
+
+/* Whether ctx->given takes down the server at (role, virt): an ENI, endpoint or resolver. */
+bool serve_is_down(const struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt);
+/* Whether ctx->given takes down the named tunnel. */
+bool serve_tunnel_is_down(const struct serve_ctx *ctx, const char *tunnel);
+/* Whether ctx->given takes down an interface endpoint's ENI (answers leave it out). */
+bool serve_endpoint_eni_is_down(const struct serve_ctx *ctx, const struct model_eni *eni);
+
+/* Which sides this build has (enum serve_side bits). */
+unsigned serve_sides_available(void);
+const char *serve_side_name(enum serve_side side);
+/*
+ * Start the sides in ctx->sides that this build has, in dependency order
+ * (internet and AWS listeners, then VPN relays, then on-prem resolvers).
+ * On failure, stops what it started and returns the error.
+ */
+int serve_world_start(struct serve_ctx *ctx);
+/* Stop what serve_world_start started, in reverse order. */
+void serve_world_stop(struct serve_ctx *ctx);
 
 /*
  * Fill ctx->map from the model: on-prem resolvers (HNS_ROLE_ONPREM),

@@ -1,0 +1,49 @@
+/*
+ * harness/check.h -- running expectations against a live world.
+ *
+ * Each expectation gets a world of its own: the scenario is brought up on
+ * loopback with the expectation's `given` faults, the query is asked as a
+ * client at the stated place would (c-ares, harness/client.h), the hops
+ * are collected from the components' trace events, and the world is torn
+ * down, so no cache or health state leaks from one check into the next.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/trace.h"
+#include "harness/expect.h"
+
+struct model;
+struct model_expect;
+
+struct check_opts {
+	uint16_t port;	 /* 0: a free one, chosen per world */
+	struct hns_addr onprem_resolver; /* family 0 unless --onprem-resolver */
+	uint64_t seed;
+	bool seed_given;
+	unsigned timeout_ms; /* the stub's per-try timeout (default 5000) */
+	unsigned tries;	     /* the stub's tries (default 2) */
+};
+
+#define CHECK_MAX_HOPS 128
+
+struct check_result {
+	const struct model_expect *e;
+	struct observed obs;
+	struct verdict verdict;
+	struct hns_trace_event hops[CHECK_MAX_HOPS];
+	size_t n_hops;
+	char from[160];	 /* "onprem:dc1-dns (127.53.1.1:5300)" */
+	char query[300]; /* "abcd.execute-api.eu-west-1.amazonaws.com A" */
+};
+
+void check_opts_init(struct check_opts *o);
+/*
+ * Run one expectation; fills out.  Returns 0 when it could be run (whatever
+ * the verdict), or a negative hns_err when the world could not come up.
+ */
+int check_run(const struct model *m, const struct model_expect *e, const struct check_opts *o,
+	      struct check_result *out);

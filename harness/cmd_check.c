@@ -1,0 +1,348 @@
+/*
+ * harness/cmd_check.c -- `hybridns check`: run every expectation of a
+ * scenario against a live emulation and report what held.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "harness/check.h"
+#include "harness/cmd.h"
+#include "harness/json.h"
+#include "harness/scenario_src.h"
+#include "harness/serve.h"
+#include "model/model.h"
+
+static const char check_usage[] =
+	"usage: hybridns check [SCENARIO] [--format text|json|junit] [-o FILE]\n"
+	"                      [--onprem-resolver IP:PORT] [--seed N] [--port N] [--expect NAME]\n"
+	"  Without SCENARIO, checks the built-in default (scenarios/shared-services.yaml).\n";
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_JUNIT,
+};
+
+static const char *
+answers_text(const struct observed *obs, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!obs->answered) {
+		snprintf(buf, len, "no answer (%s)", obs->error);
+		return buf;
+	}
+	for (size_t i = 0; i < obs->n_values && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", obs->values[i]);
+	if (obs->n_values == 0)
+		snprintf(buf, len, "%s", rcode_name(obs->rcode));
+	else if (obs->rcode != 0 && o < len)
+		snprintf(buf + o, len - o, " (%s)", rcode_name(obs->rcode));
+	return buf;
+}
+
+static void
+report_text(FILE *out, const struct model *m, const struct check_result *r, size_t n, size_t passed)
+{
+	char answers[512];
+
+	fprintf(out, "%s: %zu VPCs, %zu endpoints, %zu hosted zones, %zu resolver endpoints, VPN %zu tunnels\n",
+		m->scenario, m->n_vpcs, m->n_endpoints, m->n_zones, m->n_resolver_endpoints,
+		m->vpn.n_tunnels);
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &r[i];
+
+		fprintf(out, " %s %-58s %-30s %8.1f ms\n", c->verdict.pass ? "\u2713" : "\u2717", c->e->name,
+			answers_text(&c->obs, answers, sizeof(answers)), c->obs.latency_ms);
+		if (!c->verdict.pass)
+			fprintf(out, "     %s\n", c->verdict.message);
+	}
+	fprintf(out, "%zu passed, %zu failed\n", passed, n - passed);
+}
+
+static void
+write_hops(struct json_writer *w, const struct check_result *c)
+{
+	json_array_begin(w);
+	for (size_t i = 0; i < c->n_hops; i++) {
+		if (i > 0 && strcmp(c->hops[i].hop, c->hops[i - 1].hop) == 0 &&
+		    strcmp(c->hops[i].detail, c->hops[i - 1].detail) == 0)
+			continue;
+		json_object_begin(w);
+		json_kv_string(w, "hop", c->hops[i].hop);
+		json_kv_double(w, "t_ms", hns_time_ms(c->hops[i].t - c->hops[0].t));
+		json_kv_string(w, "detail", c->hops[i].detail);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static int
+report_json(FILE *out, const struct model *m, const struct check_result *r, size_t n, size_t passed)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, out, true);
+	json_object_begin(&w);
+	json_kv_string(&w, "scenario", m->scenario);
+	json_kv_string(&w, "file", m->file);
+	json_kv_uint(&w, "passed", passed);
+	json_kv_uint(&w, "failed", n - passed);
+	json_key(&w, "results");
+	json_array_begin(&w);
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &r[i];
+
+		json_object_begin(&w);
+		json_kv_string(&w, "name", c->e->name);
+		json_kv_string(&w, "status", c->verdict.pass ? "pass" : "fail");
+		json_kv_string(&w, "from", c->from);
+		json_kv_string(&w, "query", c->query);
+		if (c->obs.answered)
+			json_kv_string(&w, "rcode", rcode_name(c->obs.rcode));
+		else
+			json_kv_null(&w, "rcode");
+		json_key(&w, "answers");
+		json_array_begin(&w);
+		for (size_t k = 0; k < c->obs.n_values; k++)
+			json_string(&w, c->obs.values[k]);
+		json_array_end(&w);
+		json_key(&w, "path");
+		write_hops(&w, c);
+		json_kv_double(&w, "latency_ms", c->obs.latency_ms);
+		json_kv_string(&w, "message", c->verdict.pass ? "" : c->verdict.message);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+static void
+xml_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&apos;", out);
+			break;
+		default:
+			/* XML 1.0 forbids most control characters even escaped. */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, out);
+		}
+	}
+}
+
+static void
+report_junit(FILE *out, const struct model *m, const struct check_result *r, size_t n, size_t passed)
+{
+	double total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += r[i].obs.latency_ms / 1000.0;
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(out, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n", n,
+		n - passed, total);
+	fprintf(out, "  <testsuite name=\"");
+	xml_text(out, m->scenario);
+	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", n,
+		n - passed, total);
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &r[i];
+		char answers[512];
+
+		fprintf(out, "    <testcase classname=\"");
+		xml_text(out, m->scenario);
+		fprintf(out, ".%s\" name=\"", c->from);
+		xml_text(out, c->e->name);
+		fprintf(out, "\" time=\"%.3f\">\n", c->obs.latency_ms / 1000.0);
+		if (!c->verdict.pass) {
+			fprintf(out, "      <failure message=\"");
+			xml_text(out, c->verdict.message);
+			fprintf(out, "\" type=\"expectation\">");
+			xml_text(out, c->query);
+			fprintf(out, " from ");
+			xml_text(out, c->from);
+			fprintf(out, ": ");
+			xml_text(out, answers_text(&c->obs, answers, sizeof(answers)));
+			fprintf(out, "</failure>\n");
+		}
+		fprintf(out, "      <system-out>");
+		xml_text(out, answers_text(&c->obs, answers, sizeof(answers)));
+		fprintf(out, "</system-out>\n    </testcase>\n");
+	}
+	fprintf(out, "  </testsuite>\n</testsuites>\n");
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "onprem-resolver", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum report_format format = REPORT_TEXT;
+	const char *output = NULL, *only = NULL;
+	struct check_opts o;
+	struct model *m = NULL;
+	struct check_result *results = NULL;
+	size_t n = 0, passed = 0;
+	FILE *out = stdout;
+	int c, rc, status;
+
+	check_opts_init(&o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				format = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				format = REPORT_JSON;
+			else if (strcmp(optarg, "junit") == 0)
+				format = REPORT_JUNIT;
+			else {
+				fprintf(stderr, "hybridns check: --format: '%s' (expected text, json or junit)\n",
+					optarg);
+				return HNS_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'r':
+			if (hns_addr_parse_port(optarg, &o.onprem_resolver) != 0) {
+				fprintf(stderr, "hybridns check: --onprem-resolver: '%s' is not IP[:PORT]\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			if (!hns_addr_is_loopback(&o.onprem_resolver)) {
+				fprintf(stderr,
+					"hybridns check: --onprem-resolver: %s is not a loopback address (run the resolver under test on 127.0.0.0/8 or ::1)\n",
+					optarg);
+				return HNS_EXIT_USAGE;
+			}
+			break;
+		case 's': {
+			char *end;
+
+			errno = 0;
+			o.seed = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0) {
+				fprintf(stderr, "hybridns check: --seed: '%s' is not a number\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			o.seed_given = true;
+			break;
+		}
+		case 'p': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || v == 0 || v > 65535) {
+				fprintf(stderr, "hybridns check: --port: '%s' is not a port (1-65535)\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			o.port = (uint16_t)v;
+			break;
+		}
+		case 'e':
+			only = optarg;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			return HNS_EXIT_OK;
+		default:
+			fputs(check_usage, stderr);
+			return HNS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "hybridns check: one SCENARIO file only\n%s", check_usage);
+		return HNS_EXIT_USAGE;
+	}
+	rc = scenario_load(optind < argc ? argv[optind] : NULL, &m);
+	if (rc != 0)
+		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
+		fprintf(stderr, "hybridns check: this build has no AWS side to check against\n");
+		model_free(m);
+		return HNS_EXIT_RUNTIME;
+	}
+	results = calloc(m->n_expects ? m->n_expects : 1, sizeof(*results));
+	if (results == NULL) {
+		model_free(m);
+		return HNS_EXIT_RUNTIME;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	status = HNS_EXIT_OK;
+	for (size_t i = 0; i < m->n_expects; i++) {
+		if (only != NULL && strcmp(only, m->expects[i].name) != 0)
+			continue;
+		rc = check_run(m, &m->expects[i], &o, &results[n]);
+		if (rc != 0) {
+			fprintf(stderr, "hybridns check: %s: cannot bring the world up: %s\n",
+				m->expects[i].name, hns_strerror(rc));
+			status = HNS_EXIT_RUNTIME;
+			goto out;
+		}
+		passed += results[n].verdict.pass;
+		n++;
+	}
+	if (only != NULL && n == 0) {
+		fprintf(stderr, "hybridns check: --expect: no expectation named '%s'\n", only);
+		status = HNS_EXIT_USAGE;
+		goto out;
+	}
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		fprintf(stderr, "hybridns check: -o %s: %s\n", output, strerror(errno));
+		status = HNS_EXIT_RUNTIME;
+		goto out;
+	}
+	switch (format) {
+	case REPORT_TEXT:
+		report_text(out, m, results, n, passed);
+		break;
+	case REPORT_JSON:
+		if (report_json(out, m, results, n, passed) != 0)
+			status = HNS_EXIT_RUNTIME;
+		break;
+	case REPORT_JUNIT:
+		report_junit(out, m, results, n, passed);
+		break;
+	}
+	if (out != stdout && fclose(out) != 0)
+		status = HNS_EXIT_RUNTIME;
+	if (status == HNS_EXIT_OK && passed < n)
+		status = HNS_EXIT_FAILED;
+out:
+	free(results);
+	model_free(m);
+	return status;
+}

@@ -1,0 +1,213 @@
+/*
+ * harness/cmd_trace.c -- `hybridns trace`: one query, and every hop it took,
+ * with its time, told the way a network engineer would on a whiteboard.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "dns/wire.h"
+#include "harness/check.h"
+#include "harness/cmd.h"
+#include "harness/scenario_src.h"
+#include "model/model.h"
+
+static const char trace_usage[] =
+	"usage: hybridns trace SCENARIO NAME [TYPE] [--from WHERE] [--seed N]\n"
+	"  WHERE: onprem (default), onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>], internet\n";
+
+/* Parse a `from` text as scenario-format.md defines it; 0 or HNS_EINVAL with a message. */
+static int
+parse_from(const struct model *m, const char *s, struct model_from *f)
+{
+	char name[256];
+	const char *colon = strchr(s, ':');
+
+	memset(f, 0, sizeof(*f));
+	if (strcmp(s, "internet") == 0) {
+		f->kind = MODEL_FROM_INTERNET;
+		return 0;
+	}
+	if (strcmp(s, "onprem") == 0) {
+		if (m->onprem.n_resolvers == 0)
+			goto none;
+		f->kind = MODEL_FROM_ONPREM;
+		f->resolver = &m->onprem.resolvers[0];
+		return 0;
+	}
+	if (colon == NULL || strlen(colon + 1) >= sizeof(name))
+		goto bad;
+	snprintf(name, sizeof(name), "%s", colon + 1);
+	if (strncmp(s, "onprem:", 7) == 0) {
+		f->kind = MODEL_FROM_ONPREM;
+		f->resolver = model_onprem_resolver_find(m, name);
+		if (f->resolver == NULL)
+			goto none;
+		return 0;
+	}
+	if (strncmp(s, "vpc:", 4) == 0) {
+		f->kind = MODEL_FROM_VPC;
+		f->vpc = model_vpc_find(m, name);
+		if (f->vpc == NULL)
+			goto none;
+		return 0;
+	}
+	if (strncmp(s, "inbound:", 8) == 0) {
+		char *at = strchr(name, '@');
+
+		if (at != NULL)
+			*at++ = '\0';
+		f->kind = MODEL_FROM_INBOUND;
+		f->inbound = model_resolver_endpoint_find(m, name);
+		if (f->inbound == NULL || f->inbound->direction != MODEL_INBOUND)
+			goto none;
+		if (at != NULL) {
+			for (size_t i = 0; i < f->inbound->n_enis; i++) {
+				if (strcmp(f->inbound->enis[i].subnet->name, at) == 0)
+					f->inbound_eni = &f->inbound->enis[i];
+			}
+			if (f->inbound_eni == NULL)
+				goto none;
+		}
+		return 0;
+	}
+bad:
+	fprintf(stderr, "hybridns trace: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
+		s);
+	return HNS_EINVAL;
+none:
+	fprintf(stderr, "hybridns trace: --from: %s: no such %s in %s\n", s,
+		f->kind == MODEL_FROM_VPC ? "VPC" : f->kind == MODEL_FROM_INBOUND ? "inbound endpoint or subnet"
+										  : "on-prem resolver",
+		m->file);
+	return HNS_EINVAL;
+}
+
+static void
+print_trace(const struct check_result *r)
+{
+	const struct observed *obs = &r->obs;
+	hns_time_t t0 = r->n_hops > 0 ? r->hops[0].t : 0;
+
+	printf("%s from %s\n", r->query, r->from);
+	for (size_t i = 0; i < r->n_hops; i++) {
+		const struct hns_trace_event *h = &r->hops[i];
+
+		printf("%8.1f ms  %-28s %s\n", hns_time_ms(h->t - t0), h->hop, h->detail);
+	}
+	if (r->n_hops == 0)
+		printf("          (no component reported a hop)\n");
+	if (!obs->answered) {
+		printf("%8.1f ms  client gave up: %s\n", obs->latency_ms, obs->error);
+		return;
+	}
+	printf("%8.1f ms  client got %s, %zu answer%s", obs->latency_ms, rcode_name(obs->rcode),
+	       obs->n_values, obs->n_values == 1 ? "" : "s");
+	for (size_t i = 0; i < obs->n_values; i++)
+		printf("%s%s (ttl %u)", i ? ", " : ": ", obs->values[i], obs->ttls[i]);
+	printf("\n");
+}
+
+int
+cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = "onprem";
+	struct check_opts o;
+	struct model_expect e;
+	struct check_result *r = NULL;
+	struct model *m = NULL;
+	char qname[256];
+	int c, rc, status = HNS_EXIT_USAGE;
+
+	check_opts_init(&o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			from = optarg;
+			break;
+		case 's': {
+			char *end;
+
+			o.seed = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0') {
+				fprintf(stderr, "hybridns trace: --seed: '%s' is not a number\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			o.seed_given = true;
+			break;
+		}
+		case 'h':
+			fputs(trace_usage, stdout);
+			return HNS_EXIT_OK;
+		default:
+			fputs(trace_usage, stderr);
+			return HNS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2 || argc - optind > 3) {
+		fputs(trace_usage, stderr);
+		return HNS_EXIT_USAGE;
+	}
+	memset(&e, 0, sizeof(e));
+	e.qtype = LDNS_RR_TYPE_A;
+	if (argc - optind == 3) {
+		e.qtype = (uint16_t)ldns_get_rr_type_by_name(argv[optind + 2]);
+		if (e.qtype == 0) {
+			fprintf(stderr, "hybridns trace: '%s' is not a record type\n", argv[optind + 2]);
+			return HNS_EXIT_USAGE;
+		}
+	}
+	{
+		uint8_t wire[256];
+		const char *n = argv[optind + 1];
+		size_t len = strlen(n);
+
+		if (len == 0 || len >= sizeof(qname) || dns_name_from_str(n, wire) < 0) {
+			fprintf(stderr, "hybridns trace: '%s' is not a domain name\n", n);
+			return HNS_EXIT_USAGE;
+		}
+		for (size_t i = 0; i <= len; i++)
+			qname[i] = (char)tolower((unsigned char)n[i]);
+		if (len > 1 && qname[len - 1] == '.')
+			qname[len - 1] = '\0';
+	}
+	rc = scenario_load(argv[optind], &m);
+	if (rc != 0)
+		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+	if (parse_from(m, from, &e.from) != 0)
+		goto out;
+	e.name = "trace";
+	e.qname = qname;
+	e.rcode = 0;
+	e.max_ms = -1;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		status = HNS_EXIT_RUNTIME;
+		goto out;
+	}
+	rc = check_run(m, &e, &o, r);
+	if (rc != 0) {
+		fprintf(stderr, "hybridns trace: cannot bring the world up: %s\n", hns_strerror(rc));
+		status = HNS_EXIT_RUNTIME;
+		goto out;
+	}
+	print_trace(r);
+	status = r->obs.answered ? HNS_EXIT_OK : HNS_EXIT_FAILED;
+out:
+	free(r);
+	model_free(m);
+	return status;
+}

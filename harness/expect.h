@@ -1,0 +1,48 @@
+/*
+ * harness/expect.h -- judging one expectation against what really happened.
+ *
+ * I/O-free: the observed answer (parsed from the wire), its latency and the
+ * hops the query passed (trace events) go in; a verdict and, on failure, a
+ * message saying what was expected and what came instead come out.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct model;
+struct model_expect;
+struct hns_trace_event;
+
+#define OBSERVED_MAX_VALUES 32
+
+struct observed {
+	bool answered;	   /* false: timeout or transport failure */
+	char error[256];   /* when !answered */
+	int rcode;
+	size_t n_values;
+	uint16_t types[OBSERVED_MAX_VALUES];
+	char values[OBSERVED_MAX_VALUES][256]; /* rdata in presentation form, lower case, no trailing dot */
+	uint32_t ttls[OBSERVED_MAX_VALUES];
+	double latency_ms;
+};
+
+/* Fill obs from a raw response (ldns parses it: this is the slow path). 0 or HNS_EMALFORMED. */
+int observed_from_wire(struct observed *obs, const uint8_t *pkt, size_t len, uint16_t qtype);
+
+struct verdict {
+	bool pass;
+	char message[1024]; /* empty when pass */
+};
+
+/*
+ * Judge e against obs and the hops (events with hop strings such as
+ * "onprem:dc1-dns"; `via` must appear among them in order).
+ */
+void expect_judge(const struct model *m, const struct model_expect *e, const struct observed *obs,
+		  const struct hns_trace_event *hops, size_t n_hops, struct verdict *out);
+
+/* The values an answer form stands for ("10.0.1.25 10.0.2.25"), for reports. */
+void expect_describe(const struct model_expect *e, char *buf, size_t len);
+const char *rcode_name(int rcode);

@@ -1,0 +1,282 @@
+/*
+ * harness/serve.c -- the address map of a scenario, and routing between sides.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "harness/serve.h"
+#include "model/model.h"
+
+static bool
+vpc_on_vpn(const struct model *m, const struct model_vpc *vpc)
+{
+	for (size_t i = 0; i < m->vpn.n_vpcs; i++) {
+		if (m->vpn.vpcs[i] == vpc)
+			return true;
+	}
+	return false;
+}
+
+static int
+add(struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt, const char *label)
+{
+	int rc = hns_addrmap_add(&ctx->map, role, virt, label, NULL);
+
+	if (rc != 0)
+		fprintf(stderr, "hybridns: address map: %s: %s\n", label, hns_strerror(rc));
+	return rc;
+}
+
+int
+serve_map_build(struct serve_ctx *ctx, uint16_t port)
+{
+	const struct model *m = ctx->model;
+	char label[112];
+	int rc = 0;
+
+	hns_addrmap_init(&ctx->map, port);
+	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		snprintf(label, sizeof(label), "onprem/%s", r->name);
+		rc = add(ctx, HNS_ROLE_ONPREM, &r->address, label);
+	}
+	for (size_t i = 0; i < m->n_resolver_endpoints && rc == 0; i++) {
+		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
+		enum hns_role role = ep->direction == MODEL_INBOUND ? HNS_ROLE_INBOUND : HNS_ROLE_OUTBOUND;
+
+		for (size_t j = 0; j < ep->n_enis && rc == 0; j++) {
+			const struct model_eni *eni = &ep->enis[j];
+
+			snprintf(label, sizeof(label), "%s/%s (%s)", ep->name, eni->subnet->name,
+				 eni->subnet->az);
+			rc = add(ctx, role, &eni->ip, label);
+		}
+	}
+	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
+		snprintf(label, sizeof(label), "vpc/%s +2", m->vpcs[i].name);
+		rc = add(ctx, HNS_ROLE_VPC_DNS, &m->vpcs[i].dns_addr, label);
+	}
+	if (rc == 0)
+		rc = add(ctx, HNS_ROLE_INTERNET, NULL, "internet");
+	if (!m->vpn.present)
+		return rc;
+	/* On-prem reaches the inbound ENIs and +2 resolvers of VPN-routed VPCs through relays. */
+	for (size_t i = 0; i < m->n_resolver_endpoints && rc == 0; i++) {
+		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
+
+		if (ep->direction != MODEL_INBOUND || !vpc_on_vpn(m, ep->vpc))
+			continue;
+		for (size_t j = 0; j < ep->n_enis && rc == 0; j++) {
+			snprintf(label, sizeof(label), "vpn -> %s/%s", ep->name, ep->enis[j].subnet->name);
+			rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &ep->enis[j].ip, label);
+		}
+	}
+	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
+		if (!vpc_on_vpn(m, &m->vpcs[i]))
+			continue;
+		snprintf(label, sizeof(label), "vpn -> vpc/%s +2", m->vpcs[i].name);
+		rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &m->vpcs[i].dns_addr, label);
+	}
+	/* AWS (outbound endpoints) reaches on-prem resolvers through relays the other way. */
+	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		snprintf(label, sizeof(label), "vpn -> onprem/%s", r->name);
+		rc = add(ctx, HNS_ROLE_RELAY_TO_ONPREM, &r->address, label);
+	}
+	return rc;
+}
+
+static const struct hns_addr *
+real_of(const struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt)
+{
+	const struct hns_addrmap_entry *e = hns_addrmap_find(&ctx->map, role, virt);
+
+	return e != NULL ? &e->real : NULL;
+}
+
+const struct hns_addr *
+serve_route(const struct serve_ctx *ctx, bool from_onprem, const struct hns_addr *virt)
+{
+	static const enum hns_role aws_roles[] = { HNS_ROLE_INBOUND, HNS_ROLE_VPC_DNS,
+						   HNS_ROLE_OUTBOUND };
+	const struct hns_addr *real;
+
+	if (hns_addr_is_loopback(virt))
+		return virt; /* a real server the scenario points at */
+	if (from_onprem) {
+		if (ctx->vpn_in_path)
+			return real_of(ctx, HNS_ROLE_RELAY_TO_AWS, virt) ?: real_of(ctx, HNS_ROLE_ONPREM, virt);
+		if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
+			return real;
+		/* Without the VPN in the path, AWS listeners are reached directly. */
+		{
+			for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
+				if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
+					return real;
+			}
+		}
+		return NULL;
+	}
+	if (ctx->vpn_in_path && (real = real_of(ctx, HNS_ROLE_RELAY_TO_ONPREM, virt)) != NULL)
+		return real;
+	if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
+		return real;
+	for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
+		if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
+			return real;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------- faults */
+
+static bool
+fault_matches_addr(const struct model_fault *f, enum hns_role role, const struct hns_addr *virt)
+{
+	switch (f->kind) {
+	case MODEL_FAULT_RESOLVER_ENI:
+		return (role == HNS_ROLE_INBOUND || role == HNS_ROLE_OUTBOUND) &&
+		       hns_addr_equal(&f->eni->ip, virt);
+	case MODEL_FAULT_RESOLVER_ENDPOINT:
+		if (role != HNS_ROLE_INBOUND && role != HNS_ROLE_OUTBOUND)
+			return false;
+		for (size_t i = 0; i < f->resolver_endpoint->n_enis; i++) {
+			if (hns_addr_equal(&f->resolver_endpoint->enis[i].ip, virt))
+				return true;
+		}
+		return false;
+	case MODEL_FAULT_ONPREM:
+		return role == HNS_ROLE_ONPREM && hns_addr_equal(&f->onprem->address, virt);
+	default:
+		return false;
+	}
+}
+
+bool
+serve_is_down(const struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt)
+{
+	if (ctx->given == NULL || virt == NULL)
+		return false;
+	for (size_t i = 0; i < ctx->given->n_down; i++) {
+		if (fault_matches_addr(&ctx->given->down[i], role, virt))
+			return true;
+	}
+	return false;
+}
+
+bool
+serve_tunnel_is_down(const struct serve_ctx *ctx, const char *tunnel)
+{
+	if (ctx->given == NULL)
+		return false;
+	for (size_t i = 0; i < ctx->given->n_down; i++) {
+		const struct model_fault *f = &ctx->given->down[i];
+
+		if (f->kind == MODEL_FAULT_TUNNEL && strcmp(f->tunnel->name, tunnel) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+serve_endpoint_eni_is_down(const struct serve_ctx *ctx, const struct model_eni *eni)
+{
+	if (ctx->given == NULL)
+		return false;
+	for (size_t i = 0; i < ctx->given->n_down; i++) {
+		const struct model_fault *f = &ctx->given->down[i];
+
+		if (f->kind == MODEL_FAULT_ENDPOINT_ENI && f->eni == eni)
+			return true;
+	}
+	return false;
+}
+
+/* -------------------------------------------------------------- sides */
+
+struct side_desc {
+	const char *name;
+	enum serve_side bit;
+	int (*start)(struct serve_ctx *ctx);
+	void (*stop)(struct serve_ctx *ctx);
+};
+
+/* In start order: listeners first, then the relays that point at them, then their clients. */
+static const struct side_desc side_table[] = {
+#ifdef HAVE_SERVE_AWS
+	{ "internet", SERVE_INTERNET, serve_internet_start, serve_internet_stop },
+	{ "aws", SERVE_AWS, serve_aws_start, serve_aws_stop },
+#else
+	{ "internet", SERVE_INTERNET, NULL, NULL },
+	{ "aws", SERVE_AWS, NULL, NULL },
+#endif
+#ifdef HAVE_SERVE_VPN
+	{ "vpn", SERVE_VPN, serve_vpn_start, serve_vpn_stop },
+#else
+	{ "vpn", SERVE_VPN, NULL, NULL },
+#endif
+#ifdef HAVE_SERVE_ONPREM
+	{ "onprem", SERVE_ONPREM, serve_onprem_start, serve_onprem_stop },
+#else
+	{ "onprem", SERVE_ONPREM, NULL, NULL },
+#endif
+};
+#define N_SIDES (sizeof(side_table) / sizeof(side_table[0]))
+
+unsigned
+serve_sides_available(void)
+{
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < N_SIDES; i++) {
+		if (side_table[i].start != NULL)
+			bits |= side_table[i].bit;
+	}
+	return bits;
+}
+
+const char *
+serve_side_name(enum serve_side side)
+{
+	for (size_t i = 0; i < N_SIDES; i++) {
+		if (side_table[i].bit == side)
+			return side_table[i].name;
+	}
+	return "?";
+}
+
+int
+serve_world_start(struct serve_ctx *ctx)
+{
+	ctx->started = 0;
+	for (size_t i = 0; i < N_SIDES; i++) {
+		const struct side_desc *s = &side_table[i];
+		int rc;
+
+		if (!(ctx->sides & s->bit) || s->start == NULL)
+			continue;
+		rc = s->start(ctx);
+		if (rc != 0) {
+			fprintf(stderr, "hybridns: cannot start the %s side: %s\n", s->name, hns_strerror(rc));
+			serve_world_stop(ctx);
+			return rc;
+		}
+		ctx->started |= s->bit;
+	}
+	return 0;
+}
+
+void
+serve_world_stop(struct serve_ctx *ctx)
+{
+	for (size_t i = N_SIDES; i-- > 0;) {
+		if (ctx->started & side_table[i].bit)
+			side_table[i].stop(ctx);
+	}
+	ctx->started = 0;
+}
