@@ -32,7 +32,58 @@ struct msg_walk {
 	size_t question_end;
 	unsigned next, count[3];
 	bool seen_opt;
+	/*
+	 * One bit per packet octet: set for the fixed fields (TYPE, CLASS,
+	 * TTL, RDLENGTH) of the records read so far.  A name whose labels run
+	 * through them is refused: it would change meaning when a TTL or the
+	 * OPT's size is rewritten.  Only the first (len + 7) / 8 octets are
+	 * cleared, so a small packet costs little.
+	 */
+	uint8_t fixed[65536 / 8];
 };
+
+static void
+fixed_mark(struct msg_walk *w, size_t pos, size_t n)
+{
+	for (size_t i = pos; i < pos + n; i++)
+		w->fixed[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static bool
+fixed_has(const struct msg_walk *w, size_t pos, size_t n)
+{
+	for (size_t i = pos; i < pos + n; i++) {
+		if (w->fixed[i >> 3] & (1u << (i & 7)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the name at pos (already read whole by the cursor, so bounded
+ * and loop-free) keeps clear of the fixed fields of earlier records.
+ */
+static bool
+name_clear_of_fixed(const struct msg_walk *w, size_t pos)
+{
+	const uint8_t *buf = w->c.buf;
+
+	for (;;) {
+		uint8_t l = buf[pos];
+
+		if ((l & 0xc0) == 0xc0) {
+			if (fixed_has(w, pos, 2))
+				return false;
+			pos = (size_t)(l & 0x3f) << 8 | buf[pos + 1];
+			continue;
+		}
+		if (fixed_has(w, pos, 1 + (size_t)l))
+			return false;
+		if (l == 0)
+			return true;
+		pos += 1 + (size_t)l;
+	}
+}
 
 static int
 cursor_error(const struct dns_cursor *c)
@@ -50,6 +101,9 @@ msg_walk_init(struct msg_walk *w, const uint8_t *pkt, size_t len, uint8_t *qname
 		return rc;
 	if (w->hdr.qdcount != 1)
 		return HNS_EMALFORMED;
+	if (len > 65535)
+		return HNS_EMALFORMED; /* no DNS message is longer */
+	memset(w->fixed, 0, (len + 7) / 8);
 	dns_cursor_init(&w->c, pkt, len);
 	dns_cursor_skip(&w->c, DNS_HEADER_LEN);
 	w->qname_pos = w->c.pos;
@@ -96,6 +150,9 @@ msg_walk_next(struct msg_walk *w, struct msg_rr *rr)
 	dns_cursor_skip(c, rr->rdlen);
 	if (c->err)
 		return cursor_error(c);
+	if (!name_clear_of_fixed(w, owner_pos))
+		return HNS_EMALFORMED;
+	fixed_mark(w, rr->type_pos, 10);
 	if (rr->type == DNS_TYPE_OPT) {
 		/* RFC 6891 6.1.1: one OPT, in the additional section, owned by the root. */
 		if (w->seen_opt || s != MSG_ADDITIONAL || owner_len != 1 || c->buf[owner_pos] != 0)
@@ -127,9 +184,9 @@ ttl_value(uint32_t ttl)
 
 /* ------------------------------------------------------------ answers */
 
-/* The TTL and MINIMUM of an SOA whose RDATA lies at rr; 0 or HNS_EMALFORMED. */
+/* The MINIMUM of an SOA whose RDATA lies at rr; 0 or HNS_EMALFORMED. */
 static int
-soa_minimum(const uint8_t *pkt, const struct msg_rr *rr, uint32_t *minimum)
+soa_minimum(const struct msg_walk *w, const struct msg_rr *rr, uint32_t *minimum)
 {
 	struct dns_cursor c;
 	size_t end = rr->rdata_pos + rr->rdlen;
@@ -138,14 +195,18 @@ soa_minimum(const uint8_t *pkt, const struct msg_rr *rr, uint32_t *minimum)
 	 * A cursor that ends with the RDATA: names in it may still point back
 	 * into the message, never past the record.
 	 */
-	dns_cursor_init(&c, pkt, end);
+	dns_cursor_init(&c, w->c.buf, end);
 	c.pos = rr->rdata_pos;
 	dns_cursor_name(&c, NULL); /* MNAME */
+	size_t rname_pos = c.pos;
+
 	dns_cursor_name(&c, NULL); /* RNAME */
 	dns_cursor_skip(&c, 16);   /* SERIAL, REFRESH, RETRY, EXPIRE */
 	uint32_t min = dns_cursor_u32(&c);
 
 	if (c.err || c.pos != end)
+		return HNS_EMALFORMED;
+	if (!name_clear_of_fixed(w, rr->rdata_pos) || !name_clear_of_fixed(w, rname_pos))
 		return HNS_EMALFORMED;
 	*minimum = min;
 	return 0;
@@ -177,7 +238,7 @@ dns_answer_info_get(const uint8_t *pkt, size_t len, struct dns_answer_info *out)
 		if (rr.type == DNS_TYPE_SOA && rr.section == MSG_AUTHORITY && !info.has_soa) {
 			uint32_t minimum;
 
-			rc = soa_minimum(pkt, &rr, &minimum);
+			rc = soa_minimum(&w, &rr, &minimum);
 			if (rc != 0)
 				return rc;
 			minimum = ttl_value(minimum);

@@ -89,20 +89,28 @@ dns_cursor_name(struct dns_cursor *c, uint8_t *out)
 	size_t pos, out_len = 0, end = 0;
 	/* Every pointer must go strictly backwards from the label holding it. */
 	size_t limit;
+	/*
+	 * Where the bytes being read must end: the packet, and after a jump
+	 * the start of the name that jumped (a suffix we point at was written
+	 * whole before it).  Labels running on past it would read the
+	 * pointer itself or the record's own fields as a name.
+	 */
+	size_t bound;
 	bool jumped = false;
 
 	if (c->err)
 		return 0;
 	pos = c->pos;
 	limit = pos;
+	bound = c->len;
 	for (;;) {
-		if (pos >= c->len)
-			goto trunc;
+		if (pos >= bound)
+			goto past_bound;
 		uint8_t l = c->buf[pos];
 
 		if ((l & 0xc0) == 0xc0) {
-			if (pos + 1 >= c->len)
-				goto trunc;
+			if (pos + 2 > bound)
+				goto past_bound;
 			size_t target = (size_t)(l & 0x3f) << 8 | c->buf[pos + 1];
 
 			if (!jumped) {
@@ -113,6 +121,7 @@ dns_cursor_name(struct dns_cursor *c, uint8_t *out)
 				goto bad; /* forward or self pointer: loops are impossible */
 			if (target < DNS_HEADER_LEN)
 				goto bad; /* into the header, whose bytes are no name and change in answers */
+			bound = limit;
 			limit = target;
 			pos = target;
 			continue;
@@ -121,8 +130,8 @@ dns_cursor_name(struct dns_cursor *c, uint8_t *out)
 			goto bad; /* 0x40 and 0x80: extended and unassigned label types */
 		if (out_len + 1 + l > DNS_NAME_MAX)
 			goto bad;
-		if (pos + 1 + l > c->len)
-			goto trunc;
+		if (pos + 1 + l > bound)
+			goto past_bound;
 		if (out != NULL)
 			memcpy(out + out_len, c->buf + pos, 1 + (size_t)l);
 		out_len += 1 + (size_t)l;
@@ -132,7 +141,9 @@ dns_cursor_name(struct dns_cursor *c, uint8_t *out)
 	}
 	c->pos = jumped ? end : pos;
 	return out_len;
-trunc:
+past_bound:
+	if (jumped)
+		goto bad;
 	c->err = HNS_ETRUNC;
 	return 0;
 bad:

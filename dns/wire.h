@@ -80,8 +80,9 @@ void dns_cursor_skip(struct dns_cursor *c, size_t n);
  * Read a possibly compressed name into out (uncompressed wire form, case
  * kept) and advance past it.  Pointers must point backwards (strictly before
  * the label that holds them), which also rules out loops, and past the
- * header; the expanded name must fit in 255 octets.  out may be NULL to only
- * skip.  Returns the name's length, or 0 with the error set.
+ * header; the labels read after a jump must end before the name that
+ * jumped; the expanded name must fit in 255 octets.  out may be NULL to
+ * only skip.  Returns the name's length, or 0 with the error set.
  */
 size_t dns_cursor_name(struct dns_cursor *c, uint8_t *out /* [DNS_NAME_MAX] or NULL */);
 

@@ -229,6 +229,37 @@ test_info_bad_soa(void **state)
 	assert_true(dns_answer_info_get(copy, at + 4, &info) < 0);
 }
 
+/* A name made of another record's TTL octets would change with the TTL: refused. */
+static void
+test_name_through_ttl(void **state)
+{
+	static const uint8_t pkt[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		0, 0, 1, 0, 1,				    /* 12: root A IN */
+		0, 0, 1, 0, 1, 1, 'a', 0, 0, 0, 4, 1, 2, 3, 4, /* 17: TTL 0x01610000 = "a." */
+		0xc0, 22, 0, 1, 0, 1, 0, 0, 0, 100, 0, 4, 1, 2, 3, 4, /* 32: owner -> 22 */
+	};
+	uint8_t copy[sizeof(pkt)];
+	struct dns_answer_info info;
+
+	memcpy(copy, pkt, sizeof(pkt));
+	assert_int_equal(dns_answer_info_get(copy, sizeof(copy), &info), HNS_EMALFORMED);
+	assert_int_equal(dns_msg_ttl_decrement(copy, sizeof(copy), 1), HNS_EMALFORMED);
+	assert_memory_equal(copy, pkt, sizeof(pkt));
+	/* The same packet with the second owner a plain root name is fine. */
+	copy[32] = 0;
+	copy[33] = 0;
+	assert_int_equal(dns_answer_info_get(copy, sizeof(copy) - 1, &info), HNS_ETRUNC);
+	uint8_t fine[sizeof(pkt) - 1];
+
+	memcpy(fine, pkt, 32);
+	memcpy(fine + 33, pkt + 34, sizeof(pkt) - 34);
+	fine[32] = 0;
+	assert_int_equal(dns_answer_info_get(fine, sizeof(fine), &info), 0);
+	assert_int_equal(info.ancount, 2);
+	assert_int_equal(info.min_ttl, 100);
+}
+
 /* ------------------------------------------------------------ TTLs */
 
 static void
@@ -552,6 +583,7 @@ main(void)
 		cmocka_unit_test(test_info_ttl_top_bit),
 		cmocka_unit_test(test_info_bad),
 		cmocka_unit_test(test_info_bad_soa),
+		cmocka_unit_test(test_name_through_ttl),
 		cmocka_unit_test(test_ttl_decrement),
 		cmocka_unit_test(test_ttl_clamp),
 		cmocka_unit_test(test_ttl_bad_packet_untouched),

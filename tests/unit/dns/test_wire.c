@@ -304,6 +304,11 @@ test_compression_bad(void **state)
 		/* The header is no name; and its bytes change when answering. */
 		{"pointer into the header", "\300\004", 2, 12, HNS_EMALFORMED},
 		{"pointer to the header's start", "\001a\300\000", 4, 12, HNS_EMALFORMED},
+		/* After a jump, labels must end before the name that jumped (found by fuzz_msg). */
+		{"label after a jump runs past the pointer",
+		 "\002x\300\014aaaaaaaaaaaa\000", 17, 14, HNS_EMALFORMED},
+		{"label after a second jump runs past the first target",
+		 "\005a\001c\300\014\000\300\016", 9, 19, HNS_EMALFORMED},
 	};
 	uint8_t buf[64];
 
