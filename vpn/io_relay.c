@@ -740,6 +740,24 @@ vpn_stop(struct vpn *v)
 	v->running = false;
 }
 
+int
+vpn_thread_cpu_ns(const struct vpn *v, uint64_t *out)
+{
+	clockid_t id;
+	struct timespec ts;
+	int rc;
+
+	if (!v->running)
+		return HNS_EINVAL;
+	rc = pthread_getcpuclockid(v->thread, &id);
+	if (rc != 0)
+		return -rc;
+	if (clock_gettime(id, &ts) != 0)
+		return -errno;
+	*out = (uint64_t)ts.tv_sec * HNS_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
 struct event_base *
 vpn_base(struct vpn *v)
 {

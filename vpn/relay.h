@@ -70,6 +70,8 @@ int vpn_control_addr(const struct vpn *v, struct hns_addr *out);
 int vpn_start(struct vpn *v);
 /* Stop and join that thread (no-op when not running). */
 void vpn_stop(struct vpn *v);
+/* CPU time the vpn's thread has used so far (while running), for benchmarks. */
+int vpn_thread_cpu_ns(const struct vpn *v, uint64_t *out);
 /* The vpn's event_base, for callers that drive it themselves (tests). */
 struct event_base *vpn_base(struct vpn *v);
 
