@@ -764,12 +764,10 @@ lint_json_zone(struct json_writer *w, const struct model_zone *z)
 		lint_json_vpc_names(w, "vpcs", z->vpcs, z->n_vpcs);
 	json_key(w, "soa");
 	if (z->soa) {
-		char *owner = ldns_rdf2str(ldns_rr_owner(z->soa));
 		json_object_begin(w);
 		json_kv_bool(w, "given", z->soa_given);
-		lint_json_rr(w, owner ? owner : z->name, z->soa, ldns_rr_ttl(z->soa), true);
+		lint_json_rr(w, z->name, z->soa, ldns_rr_ttl(z->soa), z->soa_given);
 		json_object_end(w);
-		free(owner);
 	} else {
 		json_null(w);
 	}
