@@ -18,26 +18,28 @@ struct catalog_name {
 };
 
 struct catalog_entry {
-	const char *service;	/* short name after com.amazonaws.<region>. */
+	const char *service;    /* short name after com.amazonaws.<region>. */
 	const char *vpce_label; /* label in vpce-… names; NULL: the short name */
-	bool gateway;		/* also offered as a gateway endpoint */
+	bool gateway;           /* also offered as a gateway endpoint */
 	struct catalog_name names[CATALOG_MAX_NAMES];
 };
 
 static const struct catalog_entry catalog[] = {
-	{ "execute-api", NULL, false, { { "execute-api.{r}.amazonaws.com", true } } },
-	{ "ecr.api", "api.ecr", false, { { "api.ecr.{r}.amazonaws.com", false } } },
-	{ "ecr.dkr", "dkr.ecr", false, { { "dkr.ecr.{r}.amazonaws.com", true } } },
-	{ "kinesis-streams", "kinesis", false, { { "kinesis.{r}.amazonaws.com", false } } },
-	{ "kinesis-firehose", "firehose", false, { { "firehose.{r}.amazonaws.com", false } } },
-	{ "s3", NULL, true,
-	  { { "s3.{r}.amazonaws.com", true },
-	    { "s3-control.{r}.amazonaws.com", true },
-	    { "s3-accesspoint.{r}.amazonaws.com", true } } },
-	{ "dynamodb", NULL, true, { { "dynamodb.{r}.amazonaws.com", false } } },
-	{ "detective", "api.detective", false, { { "api.detective.{r}.amazonaws.com", false } } },
-	{ "kendra-ranking", NULL, false, { { "kendra-ranking.{r}.api.aws", false } } },
-	{ "eks-auth", NULL, false, { { "eks-auth.{r}.api.aws", false } } },
+    {"execute-api", NULL, false, {{"execute-api.{r}.amazonaws.com", true}}},
+    {"ecr.api", "api.ecr", false, {{"api.ecr.{r}.amazonaws.com", false}}},
+    {"ecr.dkr", "dkr.ecr", false, {{"dkr.ecr.{r}.amazonaws.com", true}}},
+    {"kinesis-streams", "kinesis", false, {{"kinesis.{r}.amazonaws.com", false}}},
+    {"kinesis-firehose", "firehose", false, {{"firehose.{r}.amazonaws.com", false}}},
+    {"s3",
+     NULL,
+     true,
+     {{"s3.{r}.amazonaws.com", true},
+      {"s3-control.{r}.amazonaws.com", true},
+      {"s3-accesspoint.{r}.amazonaws.com", true}}},
+    {"dynamodb", NULL, true, {{"dynamodb.{r}.amazonaws.com", false}}},
+    {"detective", "api.detective", false, {{"api.detective.{r}.amazonaws.com", false}}},
+    {"kendra-ranking", NULL, false, {{"kendra-ranking.{r}.api.aws", false}}},
+    {"eks-auth", NULL, false, {{"eks-auth.{r}.api.aws", false}}},
 };
 
 static const struct catalog_entry *
@@ -81,10 +83,9 @@ catalog_region_valid(const char *region)
 
 int
 catalog_service_split(struct hns_arena *a, const char *service, const char **region,
-		      const char **short_name, bool *custom)
+                      const char **short_name, bool *custom)
 {
-	static const char *const prefixes[] = { "com.amazonaws.vpce.", "com.amazonaws.",
-						"aws.api." };
+	static const char *const prefixes[] = {"com.amazonaws.vpce.", "com.amazonaws.", "aws.api."};
 	for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
 		size_t pl = strlen(prefixes[p]);
 
@@ -102,8 +103,8 @@ catalog_service_split(struct hns_arena *a, const char *service, const char **reg
 		if (!catalog_region_valid(reg))
 			return HNS_EINVAL;
 		for (const char *c = dot + 1; *c != '\0'; c++) {
-			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '-' &&
-			    *c != '.')
+			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) &&
+			    *c != '-' && *c != '.')
 				return HNS_EINVAL;
 		}
 		*short_name = hns_arena_strdup(a, dot + 1);
@@ -128,7 +129,7 @@ catalog_expand(struct hns_arena *a, const char *pattern, const char *region)
 
 int
 catalog_names(struct hns_arena *a, const char *short_name, const char *region,
-	      struct model_service_name **out, size_t *n)
+              struct model_service_name **out, size_t *n)
 {
 	const struct catalog_entry *e = catalog_lookup(short_name);
 	struct model_service_name *v;

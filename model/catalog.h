@@ -24,7 +24,7 @@ struct model_service_name;
  * names).  Outputs are arena strings.  Returns 0 or HNS_EINVAL.
  */
 int catalog_service_split(struct hns_arena *a, const char *service, const char **region,
-			  const char **short_name, bool *custom);
+                          const char **short_name, bool *custom);
 
 /*
  * The private DNS names of a service in a region, arena-allocated into
@@ -32,7 +32,7 @@ int catalog_service_split(struct hns_arena *a, const char *service, const char *
  * Returns 0 or HNS_ENOMEM.
  */
 int catalog_names(struct hns_arena *a, const char *short_name, const char *region,
-		  struct model_service_name **out, size_t *n);
+                  struct model_service_name **out, size_t *n);
 
 /*
  * The service label used in the endpoint's own vpce DNS names

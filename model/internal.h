@@ -52,7 +52,7 @@ struct ld {
 	size_t n_lines;
 	struct hns_arena tmp; /* the YAML tree; freed after the load */
 	size_t n_nodes;
-	struct ld_error *errs; /* kept up to LD_KEEP_ERRORS */
+	struct ld_error *errs;    /* kept up to LD_KEEP_ERRORS */
 	struct ld_addr_use *uses; /* every ENI / resolver address, for duplicates */
 	size_t n_uses, cap_uses;
 	size_t n_errs, cap_errs, n_total;
@@ -63,7 +63,7 @@ struct ld {
 #define LD_PATH_MAX 512
 
 void ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* The 1-based column of the first non-blank byte of a 1-based line, or 1. */
 uint32_t ld_line_indent(const struct ld *ld, uint32_t line);
 

@@ -59,8 +59,8 @@ ld_strdup(struct ld *ld, const char *s)
 	return p;
 }
 
-static const char *
-ld_printf(struct ld *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *ld_printf(struct ld *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static const char *
 ld_printf(struct ld *ld, const char *fmt, ...)
@@ -78,7 +78,7 @@ ld_printf(struct ld *ld, const char *fmt, ...)
 static void
 path_build(char *out, const char *parent, const char *sep, const char *key, const char *tail)
 {
-	const char *parts[4] = { parent, sep, key, tail };
+	const char *parts[4] = {parent, sep, key, tail};
 	char tmp[LD_PATH_MAX];
 	size_t used = 0;
 
@@ -142,7 +142,9 @@ want_kind(struct ld *ld, const struct ynode *n, const char *path, enum ynode_kin
 	if (n->kind == kind)
 		return true;
 	ld_err(ld, n->loc, path, "got %s (expected %s)", kind_name(n),
-	       kind == YN_MAP ? "a map" : kind == YN_SEQ ? "a list" : "a value");
+	       kind == YN_MAP   ? "a map"
+	       : kind == YN_SEQ ? "a list"
+	                        : "a value");
 	return false;
 }
 
@@ -179,6 +181,36 @@ handle_ok(struct ld *ld, const struct ynode *map, size_t i, const char *path)
 		return false;
 	}
 	return true;
+}
+
+/* The objects of a handle map (`vpcs.<name>`, ...); NULL when v is no map or empty. */
+static void *
+handle_alloc(struct ld *ld, const struct ynode *v, const char *path, size_t size)
+{
+	if (!want_kind(ld, v, path, YN_MAP))
+		return NULL;
+	return ld_alloc(ld, v->n, size);
+}
+
+/*
+ * Entry i of a handle map: the next object of arr (each such struct starts
+ * with `const char *name`), named and counted in *n, its path in sub; NULL
+ * for a duplicate or unusable handle (reported).
+ */
+static void *
+handle_next(struct ld *ld, const struct ynode *v, size_t i, const char *path, void *arr,
+            size_t size, size_t *n, char *sub)
+{
+	const struct ynode *k = v->kids[2 * i];
+	void *obj;
+
+	if (!handle_ok(ld, v, i, path))
+		return NULL;
+	obj = (char *)arr + *n * size;
+	*(const char **)obj = ld_strdup(ld, k->str);
+	path_key(sub, path, k->str);
+	(*n)++;
+	return obj;
 }
 
 /* Stable 64-bit FNV-1a of "kind/name" with a seed. */
@@ -243,7 +275,7 @@ ld_dname(struct ld *ld, const struct ynode *n, const char *path, const char *tex
 				goto bad;
 			label = 0;
 		} else if (isalnum((unsigned char)c) || c == '-' || c == '_' ||
-			   (c == '*' && i == 0 && (len == 1 || text[1] == '.'))) {
+		           (c == '*' && i == 0 && (len == 1 || text[1] == '.'))) {
 			if (++label > 63)
 				goto bad;
 		} else {
@@ -268,7 +300,8 @@ region_az_ok(const char *region, const char *az)
 {
 	size_t rl = strlen(region);
 
-	return strlen(az) == rl + 1 && strncmp(az, region, rl) == 0 && islower((unsigned char)az[rl]);
+	return strlen(az) == rl + 1 && strncmp(az, region, rl) == 0 &&
+	       islower((unsigned char)az[rl]);
 }
 
 /* Registers an address; reports it when already in use. */
@@ -280,7 +313,8 @@ ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const
 	for (size_t i = 0; i < ld->n_uses; i++) {
 		if (hns_addr_equal(&ld->uses[i].addr, a)) {
 			ld_err(ld, loc, path, "%s is already used by %s (line %u)",
-			       hns_addr_str(a, buf, sizeof(buf)), ld->uses[i].path, ld->uses[i].loc.line);
+			       hns_addr_str(a, buf, sizeof(buf)), ld->uses[i].path,
+			       ld->uses[i].loc.line);
 			return;
 		}
 	}
@@ -313,7 +347,8 @@ names_list(char *buf, size_t size, const void *base, size_t n, size_t stride, si
 	if (n == 0)
 		return "none defined";
 	for (size_t i = 0; i < n; i++) {
-		const char *name = *(const char *const *)((const char *)base + i * stride + name_off);
+		const char *name =
+		    *(const char *const *)((const char *)base + i * stride + name_off);
 		int w;
 
 		if (name == NULL)
@@ -329,7 +364,7 @@ names_list(char *buf, size_t size, const void *base, size_t n, size_t stride, si
 	return buf;
 }
 
-#define NAMES(buf, arr, n, type) \
+#define NAMES(buf, arr, n, type)                                                                   \
 	names_list(buf, sizeof(buf), arr, n, sizeof(type), offsetof(type, name))
 
 /* ------------------------------------------------------ scalar parsing */
@@ -489,7 +524,7 @@ ld_addr(struct ld *ld, const struct ynode *n, const char *path, struct hns_addr 
 
 static bool
 ld_addr_port(struct ld *ld, const struct ynode *n, const char *path, struct hns_addr *out,
-	     uint16_t default_port)
+             uint16_t default_port)
 {
 	if (!want_scalar(ld, n, path, "an address"))
 		return false;
@@ -507,21 +542,21 @@ ld_addr_port(struct ld *ld, const struct ynode *n, const char *path, struct hns_
 /* ------------------------------------------------------------- schema */
 
 enum ftype {
-	F_STR,	     /* const char * */
-	F_NAME,	     /* const char *, a DNS name normalised */
+	F_STR,       /* const char * */
+	F_NAME,      /* const char *, a DNS name normalised */
 	F_REGION,    /* const char *, an AWS region */
-	F_BOOL,	     /* bool */
-	F_U32,	     /* uint32_t, range min..max */
-	F_U64,	     /* uint64_t */
+	F_BOOL,      /* bool */
+	F_U32,       /* uint32_t, range min..max */
+	F_U64,       /* uint64_t */
 	F_DOUBLE,    /* double, range min..max */
-	F_PROB,	     /* double 0..1: "0.1%" or "0.001" */
-	F_MS,	     /* uint64_t milliseconds: "10s", "500ms" */
-	F_ADDR,	     /* struct hns_addr, no port */
+	F_PROB,      /* double 0..1: "0.1%" or "0.001" */
+	F_MS,        /* uint64_t milliseconds: "10s", "500ms" */
+	F_ADDR,      /* struct hns_addr, no port */
 	F_ADDR_PORT, /* struct hns_addr, optional port */
-	F_CIDR,	     /* struct hns_cidr */
-	F_ENUM,	     /* int (a C enum), from a name table */
-	F_VPC,	     /* struct model_vpc *, a VPC handle */
-	F_FN,	     /* a function parses the value */
+	F_CIDR,      /* struct hns_cidr */
+	F_ENUM,      /* int (a C enum), from a name table */
+	F_VPC,       /* struct model_vpc *, a VPC handle */
+	F_FN,        /* a function parses the value */
 };
 
 struct enum_val {
@@ -544,10 +579,22 @@ struct field {
 	field_fn fn;
 };
 
-#define FIELD(k, t, fl, T, m, d) { k, t, fl, offsetof(T, m), d, 0, 0, NULL, NULL }
-#define FRANGE(k, t, fl, T, m, d, lo, hi) { k, t, fl, offsetof(T, m), d, lo, hi, NULL, NULL }
-#define FENUM(k, fl, T, m, d, tab) { k, F_ENUM, fl, offsetof(T, m), d, 0, 0, tab, NULL }
-#define FFN(k, fl, f) { k, F_FN, fl, 0, NULL, 0, 0, NULL, f }
+#define FIELD(k, t, fl, T, m, d)                                                                   \
+	{                                                                                          \
+		k, t, fl, offsetof(T, m), d, 0, 0, NULL, NULL                                      \
+	}
+#define FRANGE(k, t, fl, T, m, d, lo, hi)                                                          \
+	{                                                                                          \
+		k, t, fl, offsetof(T, m), d, lo, hi, NULL, NULL                                    \
+	}
+#define FENUM(k, fl, T, m, d, tab)                                                                 \
+	{                                                                                          \
+		k, F_ENUM, fl, offsetof(T, m), d, 0, 0, tab, NULL                                  \
+	}
+#define FFN(k, fl, f)                                                                              \
+	{                                                                                          \
+		k, F_FN, fl, 0, NULL, 0, 0, NULL, f                                                \
+	}
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
 static bool
@@ -559,7 +606,7 @@ field_range_ok(const struct field *f, double v)
 /* Parses one scalar field from text (the value or the default). */
 static void
 field_set(struct ld *ld, const struct field *f, const struct ynode *n, const char *text,
-	  const char *path, void *obj)
+          const char *path, void *obj)
 {
 	void *slot = (char *)obj + f->off;
 	uint64_t u;
@@ -576,15 +623,16 @@ field_set(struct ld *ld, const struct field *f, const struct ynode *n, const cha
 		return;
 	case F_REGION:
 		if (!catalog_region_valid(text)) {
-			ld_err(ld, n->loc, path, "'%s' is not an AWS region (expected e.g. eu-west-1)",
-			       text);
+			ld_err(ld, n->loc, path,
+			       "'%s' is not an AWS region (expected e.g. eu-west-1)", text);
 			return;
 		}
 		*(const char **)slot = ld_strdup(ld, text);
 		return;
 	case F_BOOL:
 		if (!parse_bool(text, &b)) {
-			ld_err(ld, n->loc, path, "'%s' is not a boolean (expected true or false)", text);
+			ld_err(ld, n->loc, path, "'%s' is not a boolean (expected true or false)",
+			       text);
 			return;
 		}
 		*(bool *)slot = b;
@@ -595,11 +643,14 @@ field_set(struct ld *ld, const struct field *f, const struct ynode *n, const cha
 		    !field_range_ok(f, (double)u)) {
 			if (f->max > f->min)
 				ld_err(ld, n->loc, path,
-				       "'%s' is not a valid number (expected an integer from %.0f to %.0f)",
+				       "'%s' is not a valid number (expected an integer from %.0f "
+				       "to %.0f)",
 				       text, f->min, f->max);
 			else
-				ld_err(ld, n->loc, path,
-				       "'%s' is not a valid number (expected a non-negative integer)", text);
+				ld_err(
+				    ld, n->loc, path,
+				    "'%s' is not a valid number (expected a non-negative integer)",
+				    text);
 			return;
 		}
 		if (f->type == F_U32)
@@ -610,12 +661,13 @@ field_set(struct ld *ld, const struct field *f, const struct ynode *n, const cha
 	case F_DOUBLE:
 		if (!parse_double(text, &d) || !field_range_ok(f, d)) {
 			if (f->max > f->min)
-				ld_err(ld, n->loc, path,
-				       "'%s' is not a valid number (expected a number from %g to %g)", text,
-				       f->min, f->max);
+				ld_err(
+				    ld, n->loc, path,
+				    "'%s' is not a valid number (expected a number from %g to %g)",
+				    text, f->min, f->max);
 			else
-				ld_err(ld, n->loc, path, "'%s' is not a valid number (expected a number)",
-				       text);
+				ld_err(ld, n->loc, path,
+				       "'%s' is not a valid number (expected a number)", text);
 			return;
 		}
 		*(double *)slot = d;
@@ -632,16 +684,16 @@ field_set(struct ld *ld, const struct field *f, const struct ynode *n, const cha
 		return;
 	case F_MS:
 		if (!parse_duration_ms(text, &u)) {
-			ld_err(ld, n->loc, path, "'%s' is not a duration (expected e.g. 10s or 500ms)",
-			       text);
+			ld_err(ld, n->loc, path,
+			       "'%s' is not a duration (expected e.g. 10s or 500ms)", text);
 			return;
 		}
 		*(uint64_t *)slot = u;
 		return;
 	case F_ADDR:
 		if (hns_addr_parse(text, (struct hns_addr *)slot) != 0)
-			ld_err(ld, n->loc, path, "'%s' is not an IP address (expected e.g. 10.0.1.10)",
-			       text);
+			ld_err(ld, n->loc, path,
+			       "'%s' is not an IP address (expected e.g. 10.0.1.10)", text);
 		return;
 	case F_ADDR_PORT:
 		if (hns_addr_parse_port(text, (struct hns_addr *)slot) != 0)
@@ -699,7 +751,7 @@ field_bit(const struct field *fields, size_t nf, const char *key)
 	return 0;
 }
 
-#define HAS(mask, fields, key) (((mask) & field_bit(fields, NFIELDS(fields), key)) != 0)
+#define HAS(mask, fields, key) (((mask)&field_bit(fields, NFIELDS(fields), key)) != 0)
 
 /*
  * Walks a map against a schema: unknown and duplicate keys, required keys,
@@ -708,7 +760,7 @@ field_bit(const struct field *fields, size_t nf, const char *key)
  */
 static uint64_t
 schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct model_loc key_loc,
-	    const struct field *fields, size_t nf, void *obj)
+            const struct field *fields, size_t nf, void *obj)
 {
 	char sub[LD_PATH_MAX];
 	uint64_t present = 0;
@@ -722,8 +774,8 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 			size_t j;
 
 			if (d >= 0) {
-				ld_err(ld, k->loc, path, "duplicate key '%s' (first at line %u)", k->str,
-				       map->kids[2 * d]->loc.line);
+				ld_err(ld, k->loc, path, "duplicate key '%s' (first at line %u)",
+				       k->str, map->kids[2 * d]->loc.line);
 				continue;
 			}
 			for (j = 0; j < nf; j++) {
@@ -736,10 +788,11 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 				for (size_t a = 0; a < nf; a++) {
 					size_t l = strlen(allowed);
 
-					snprintf(allowed + l, sizeof(allowed) - l, "%s%s", a ? ", " : "",
-						 fields[a].key);
+					snprintf(allowed + l, sizeof(allowed) - l, "%s%s",
+					         a ? ", " : "", fields[a].key);
 				}
-				ld_err(ld, k->loc, path, "unknown key '%s' (allowed: %s)", k->str, allowed);
+				ld_err(ld, k->loc, path, "unknown key '%s' (allowed: %s)", k->str,
+				       allowed);
 			}
 		}
 	}
@@ -758,14 +811,16 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 		}
 		path_key(sub, path, f->key);
 		if (v != NULL && is_null(v) && f->type != F_FN) {
-			ld_err(ld, v->loc, sub, "missing value (expected a value for '%s')", f->key);
+			ld_err(ld, v->loc, sub, "missing value (expected a value for '%s')",
+			       f->key);
 			continue;
 		}
 		if (v == NULL) {
 			if (f->flags & FL_REQ) {
 				ld_err(ld, key_loc, path, "missing required key '%s'", f->key);
 			} else if (f->def != NULL) {
-				struct ynode dn = { .kind = YN_SCALAR, .loc = key_loc, .str = f->def };
+				struct ynode dn = {
+				    .kind = YN_SCALAR, .loc = key_loc, .str = f->def};
 
 				field_set(ld, f, &dn, f->def, sub, obj);
 			}
@@ -775,7 +830,8 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 		(void)k;
 		if (f->type == F_FN) {
 			if (is_null(v) && (f->flags & FL_REQ))
-				ld_err(ld, v->loc, sub, "missing value (expected a value for '%s')", f->key);
+				ld_err(ld, v->loc, sub, "missing value (expected a value for '%s')",
+				       f->key);
 			else if (!is_null(v))
 				f->fn(ld, v, sub, obj);
 			continue;
@@ -790,18 +846,17 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 /* ------------------------------------------------------------ defaults */
 
 static const struct field defaults_fields[] = {
-	FRANGE("vpce_ttl", F_U32, 0, struct model_defaults, vpce_ttl, NULL, 0, 2147483647),
-	FRANGE("record_ttl", F_U32, 0, struct model_defaults, record_ttl, NULL, 0, 2147483647),
-	FRANGE("negative_ttl", F_U32, 0, struct model_defaults, negative_ttl, NULL, 0, 2147483647),
-	FIELD("nodata_for_other_types", F_BOOL, 0, struct model_defaults, nodata_for_other_types,
-	      NULL),
+    FRANGE("vpce_ttl", F_U32, 0, struct model_defaults, vpce_ttl, NULL, 0, 2147483647),
+    FRANGE("record_ttl", F_U32, 0, struct model_defaults, record_ttl, NULL, 0, 2147483647),
+    FRANGE("negative_ttl", F_U32, 0, struct model_defaults, negative_ttl, NULL, 0, 2147483647),
+    FIELD("nodata_for_other_types", F_BOOL, 0, struct model_defaults, nodata_for_other_types, NULL),
 };
 
 static void
 top_defaults(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
 	schema_walk(ld, v, path, v->loc, defaults_fields, NFIELDS(defaults_fields),
-		    &ld->m->defaults);
+	            &ld->m->defaults);
 }
 
 static void
@@ -828,8 +883,9 @@ ld_aws_id(struct ld *ld, const struct ynode *v, const char *path, const char *pr
 	hex = v->len > pl ? v->len - pl : 0;
 	if (strncmp(v->str, prefix, pl) != 0 || (hex != 8 && hex != 17) ||
 	    strspn(v->str + pl, "0123456789abcdef") != hex) {
-		ld_err(ld, v->loc, path, "'%s' is not a valid id (expected %s followed by 17 hex digits)",
-		       v->str, prefix);
+		ld_err(ld, v->loc, path,
+		       "'%s' is not a valid id (expected %s followed by 17 hex digits)", v->str,
+		       prefix);
 		return NULL;
 	}
 	return ld_strdup(ld, v->str);
@@ -838,8 +894,8 @@ ld_aws_id(struct ld *ld, const struct ynode *v, const char *path, const char *pr
 /* ---------------------------------------------------------------- VPCs */
 
 static const struct field subnet_fields[] = {
-	FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
-	FIELD("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL),
+    FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
+    FIELD("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL),
 };
 
 static void
@@ -848,24 +904,20 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model_vpc *vpc = obj;
 	char sub[LD_PATH_MAX], buf[64], buf2[64];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	vpc->subnets = ld_alloc(ld, v->n, sizeof(*vpc->subnets));
+	vpc->subnets = handle_alloc(ld, v, path, sizeof(*vpc->subnets));
 	if (vpc->subnets == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i];
-		struct model_subnet *s = &vpc->subnets[vpc->n_subnets];
+		struct model_subnet *s =
+		    handle_next(ld, v, i, path, vpc->subnets, sizeof(*s), &vpc->n_subnets, sub);
 
-		if (!handle_ok(ld, v, i, path))
+		if (s == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		s->name = ld_strdup(ld, k->str);
 		s->vpc = vpc;
 		s->loc = k->loc;
-		vpc->n_subnets++;
 		uint64_t p = schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, subnet_fields,
-					 NFIELDS(subnet_fields), s);
+		                         NFIELDS(subnet_fields), s);
 		const struct ynode *val = v->kids[2 * i + 1];
 		struct model_loc az_loc = k->loc, cidr_loc = k->loc;
 
@@ -881,10 +933,11 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			char ap[LD_PATH_MAX];
 
 			path_key(ap, sub, "az");
-			ld_err(ld, az_loc, ap,
-			       "%s is not an availability zone of region %s (expected %s followed by "
-			       "one letter, e.g. %sa)",
-			       s->az, vpc->region, vpc->region, vpc->region);
+			ld_err(
+			    ld, az_loc, ap,
+			    "%s is not an availability zone of region %s (expected %s followed by "
+			    "one letter, e.g. %sa)",
+			    s->az, vpc->region, vpc->region, vpc->region);
 		}
 		if (HAS(p, subnet_fields, "cidr") && s->cidr.base.family != 0 &&
 		    vpc->cidr.base.family != 0) {
@@ -903,7 +956,8 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 					ld_err(ld, cidr_loc, cp, "%s overlaps subnet %s (%s)",
 					       hns_cidr_str(&s->cidr, buf, sizeof(buf)),
 					       vpc->subnets[j].name,
-					       hns_cidr_str(&vpc->subnets[j].cidr, buf2, sizeof(buf2)));
+					       hns_cidr_str(&vpc->subnets[j].cidr, buf2,
+					                    sizeof(buf2)));
 					break;
 				}
 			}
@@ -918,12 +972,12 @@ vpc_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field vpc_fields[] = {
-	FIELD("cidr", F_CIDR, FL_REQ, struct model_vpc, cidr, NULL),
-	FIELD("region", F_REGION, 0, struct model_vpc, region, NULL),
-	FFN("id", 0, vpc_id),
-	FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
-	FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
-	FFN("subnets", 0, vpc_subnets),
+    FIELD("cidr", F_CIDR, FL_REQ, struct model_vpc, cidr, NULL),
+    FIELD("region", F_REGION, 0, struct model_vpc, region, NULL),
+    FFN("id", 0, vpc_id),
+    FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
+    FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
+    FFN("subnets", 0, vpc_subnets),
 };
 
 static void
@@ -932,24 +986,21 @@ top_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model *m = ld->m;
 	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	m->vpcs = ld_alloc(ld, v->n, sizeof(*m->vpcs));
+	m->vpcs = handle_alloc(ld, v, path, sizeof(*m->vpcs));
 	if (m->vpcs == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i];
-		struct model_vpc *vpc = &m->vpcs[m->n_vpcs];
+		struct model_vpc *vpc =
+		    handle_next(ld, v, i, path, m->vpcs, sizeof(*vpc), &m->n_vpcs, sub);
 
-		if (!handle_ok(ld, v, i, path))
+		if (vpc == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		vpc->name = ld_strdup(ld, k->str);
 		vpc->region = m->region;
-		vpc->index = m->n_vpcs;
+		vpc->index = m->n_vpcs - 1;
 		vpc->loc = k->loc;
-		m->n_vpcs++;
-		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, vpc_fields, NFIELDS(vpc_fields), vpc);
+		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, vpc_fields, NFIELDS(vpc_fields),
+		            vpc);
 		if (vpc->id == NULL)
 			vpc->id = ld_derive_id(ld, "vpc-", "vpc", vpc->name);
 		if (vpc->cidr.base.family == AF_INET)
@@ -974,13 +1025,14 @@ top_peerings(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *it = v->kids[i];
-		struct model_vpc *pair[2] = { NULL, NULL };
+		struct model_vpc *pair[2] = {NULL, NULL};
 
 		path_index(sub, path, i);
 		if (!want_kind(ld, it, sub, YN_SEQ))
 			continue;
 		if (it->n != 2) {
-			ld_err(ld, it->loc, sub, "a peering has %zu VPCs (expected a pair [a, b])", it->n);
+			ld_err(ld, it->loc, sub, "a peering has %zu VPCs (expected a pair [a, b])",
+			       it->n);
 			continue;
 		}
 		for (size_t j = 0; j < 2; j++) {
@@ -990,12 +1042,14 @@ top_peerings(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			pair[j] = model_vpc_find(m, it->kids[j]->str);
 			if (pair[j] == NULL)
 				ld_err(ld, it->kids[j]->loc, sub2, "no VPC named '%s' (VPCs: %s)",
-				       it->kids[j]->str, NAMES(names, m->vpcs, m->n_vpcs, struct model_vpc));
+				       it->kids[j]->str,
+				       NAMES(names, m->vpcs, m->n_vpcs, struct model_vpc));
 		}
 		if (pair[0] == NULL || pair[1] == NULL)
 			continue;
 		if (pair[0] == pair[1]) {
-			ld_err(ld, it->loc, sub, "a VPC cannot peer with itself (%s)", pair[0]->name);
+			ld_err(ld, it->loc, sub, "a VPC cannot peer with itself (%s)",
+			       pair[0]->name);
 			continue;
 		}
 		m->peerings[m->n_peerings].a = pair[0];
@@ -1008,7 +1062,7 @@ top_peerings(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 /* A list of VPC handles into (vpcs, n). */
 static void
 ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc ***out,
-	    size_t *n)
+            size_t *n)
 {
 	char sub[LD_PATH_MAX], names[256];
 	struct model_vpc **arr;
@@ -1028,7 +1082,8 @@ ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model
 			continue;
 		vpc = model_vpc_find(ld->m, v->kids[i]->str);
 		if (vpc == NULL) {
-			ld_err(ld, v->kids[i]->loc, sub, "no VPC named '%s' (VPCs: %s)", v->kids[i]->str,
+			ld_err(ld, v->kids[i]->loc, sub, "no VPC named '%s' (VPCs: %s)",
+			       v->kids[i]->str,
 			       NAMES(names, ld->m->vpcs, ld->m->n_vpcs, struct model_vpc));
 			continue;
 		}
@@ -1059,8 +1114,8 @@ ld_subnet_of(struct ld *ld, struct model_vpc *vpc, const struct ynode *k, const 
 /* `<subnet>: <ip>` maps of interface and resolver endpoints. */
 static void
 ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc *vpc,
-	struct model_eni **out, size_t *n, const char *id_prefix, const char *owner,
-	bool one_per_az)
+        struct model_eni **out, size_t *n, const char *id_prefix, const char *owner,
+        bool one_per_az)
 {
 	char sub[LD_PATH_MAX], buf[HNS_ADDR_STRLEN], cbuf[64];
 	struct model_eni *arr;
@@ -1094,9 +1149,11 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 			bool clash = false;
 
 			for (size_t j = 0; j < *n; j++) {
-				if (arr[j].subnet->az != NULL && strcmp(arr[j].subnet->az, s->az) == 0) {
+				if (arr[j].subnet->az != NULL &&
+				    strcmp(arr[j].subnet->az, s->az) == 0) {
 					ld_err(ld, k->loc, sub,
-					       "a second ENI in %s (subnet %s has one already; expected at "
+					       "a second ENI in %s (subnet %s has one already; "
+					       "expected at "
 					       "most one subnet per AZ)",
 					       s->az, arr[j].subnet->name);
 					clash = true;
@@ -1120,9 +1177,9 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 /* ----------------------------------------------------------- endpoints */
 
 static const struct enum_val endpoint_types[] = {
-	{ "interface", MODEL_ENDPOINT_INTERFACE },
-	{ "gateway", MODEL_ENDPOINT_GATEWAY },
-	{ NULL, 0 },
+    {"interface", MODEL_ENDPOINT_INTERFACE},
+    {"gateway", MODEL_ENDPOINT_GATEWAY},
+    {NULL, 0},
 };
 
 static void
@@ -1134,7 +1191,7 @@ ep_service(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	if (!want_scalar(ld, v, path, "a service name"))
 		return;
 	if (catalog_service_split(&ld->m->arena, v->str, &ep->service_region, &ep->service_short,
-				  &custom) != 0) {
+	                          &custom) != 0) {
 		ld_err(ld, v->loc, path,
 		       "'%s' is not a service name (expected com.amazonaws.<region>.<service> or "
 		       "aws.api.<region>.<service>)",
@@ -1157,8 +1214,8 @@ ep_dns_suffix(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	if (!want_scalar(ld, v, path, "8 lowercase letters or digits"))
 		return;
 	if (v->len != 8 || strspn(v->str, "abcdefghijklmnopqrstuvwxyz0123456789") != 8) {
-		ld_err(ld, v->loc, path, "'%s' is not a DNS suffix (expected 8 lowercase letters or digits)",
-		       v->str);
+		ld_err(ld, v->loc, path,
+		       "'%s' is not a DNS suffix (expected 8 lowercase letters or digits)", v->str);
 		return;
 	}
 	((struct model_endpoint *)obj)->dns_suffix = ld_strdup(ld, v->str);
@@ -1226,17 +1283,17 @@ ep_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field endpoint_fields[] = {
-	FENUM("type", FL_REQ, struct model_endpoint, type, NULL, endpoint_types),
-	FFN("service", FL_REQ, ep_service),
-	FIELD("vpc", F_VPC, FL_REQ, struct model_endpoint, vpc, NULL),
-	FFN("id", 0, ep_id),
-	FFN("dns_suffix", 0, ep_dns_suffix),
-	FIELD("private_dns", F_BOOL, 0, struct model_endpoint, private_dns, NULL),
-	FIELD("private_dns_only_for_inbound", F_BOOL, 0, struct model_endpoint,
-	      private_dns_only_for_inbound, NULL),
-	FFN("dns_names", 0, ep_dns_names),
-	FFN("enis", 0, ep_enis),
-	FFN("subnets", 0, ep_subnets),
+    FENUM("type", FL_REQ, struct model_endpoint, type, NULL, endpoint_types),
+    FFN("service", FL_REQ, ep_service),
+    FIELD("vpc", F_VPC, FL_REQ, struct model_endpoint, vpc, NULL),
+    FFN("id", 0, ep_id),
+    FFN("dns_suffix", 0, ep_dns_suffix),
+    FIELD("private_dns", F_BOOL, 0, struct model_endpoint, private_dns, NULL),
+    FIELD("private_dns_only_for_inbound", F_BOOL, 0, struct model_endpoint,
+          private_dns_only_for_inbound, NULL),
+    FFN("dns_names", 0, ep_dns_names),
+    FFN("enis", 0, ep_enis),
+    FFN("subnets", 0, ep_subnets),
 };
 
 /* The value node of key in map, or NULL. */
@@ -1272,9 +1329,7 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	uint64_t *present;
 	const struct ynode **vals;
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	m->endpoints = ld_alloc(ld, v->n, sizeof(*m->endpoints));
+	m->endpoints = handle_alloc(ld, v, path, sizeof(*m->endpoints));
 	present = hns_arena_alloc(&ld->tmp, v->n * sizeof(*present) + 1);
 	vals = hns_arena_alloc(&ld->tmp, v->n * sizeof(*vals) + 1);
 	if (m->endpoints == NULL || present == NULL || vals == NULL) {
@@ -1283,50 +1338,54 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_endpoint *ep = &m->endpoints[m->n_endpoints];
+		struct model_endpoint *ep =
+		    handle_next(ld, v, i, path, m->endpoints, sizeof(*ep), &m->n_endpoints, sub);
 		uint64_t p;
 
-		if (!handle_ok(ld, v, i, path))
+		if (ep == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		ep->name = ld_strdup(ld, k->str);
 		ep->loc = k->loc;
 		ep->type = -1;
-		p = schema_walk(ld, val, sub, k->loc, endpoint_fields, NFIELDS(endpoint_fields), ep);
-		present[m->n_endpoints] = p;
-		vals[m->n_endpoints] = val;
-		m->n_endpoints++;
+		p = schema_walk(ld, val, sub, k->loc, endpoint_fields, NFIELDS(endpoint_fields),
+		                ep);
+		present[m->n_endpoints - 1] = p;
+		vals[m->n_endpoints - 1] = val;
 		if (ep->type == MODEL_ENDPOINT_GATEWAY) {
-			static const char *const iface_only[] = { "private_dns",
-								  "private_dns_only_for_inbound",
-								  "dns_names", "enis" };
+			static const char *const iface_only[] = {
+			    "private_dns", "private_dns_only_for_inbound", "dns_names", "enis"};
 			for (size_t j = 0; j < 4; j++) {
-				if (p & field_bit(endpoint_fields, NFIELDS(endpoint_fields), iface_only[j])) {
+				if (p & field_bit(endpoint_fields, NFIELDS(endpoint_fields),
+				                  iface_only[j])) {
 					path_key(kp, sub, iface_only[j]);
 					ld_err(ld, key_loc_of(val, iface_only[j], k->loc), kp,
-					       "only interface endpoints have '%s' (this one is a gateway "
+					       "only interface endpoints have '%s' (this one is a "
+					       "gateway "
 					       "endpoint)",
 					       iface_only[j]);
 				}
 			}
 			if (ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
 				path_key(kp, sub, "service");
-				ld_err(ld, map_get(val, "service")->loc, kp,
-				       "%s has no gateway endpoint (expected s3 or dynamodb, or type: "
-				       "interface)",
-				       ep->service);
+				ld_err(
+				    ld, map_get(val, "service")->loc, kp,
+				    "%s has no gateway endpoint (expected s3 or dynamodb, or type: "
+				    "interface)",
+				    ep->service);
 			}
 			if (!HAS(p, endpoint_fields, "subnets") && ep->vpc != NULL) {
-				ep->gateway_subnets = ld_alloc(ld, ep->vpc->n_subnets,
-							       sizeof(*ep->gateway_subnets));
-				for (size_t j = 0; ep->gateway_subnets != NULL && j < ep->vpc->n_subnets; j++)
-					ep->gateway_subnets[ep->n_gateway_subnets++] = &ep->vpc->subnets[j];
+				ep->gateway_subnets =
+				    ld_alloc(ld, ep->vpc->n_subnets, sizeof(*ep->gateway_subnets));
+				for (size_t j = 0;
+				     ep->gateway_subnets != NULL && j < ep->vpc->n_subnets; j++)
+					ep->gateway_subnets[ep->n_gateway_subnets++] =
+					    &ep->vpc->subnets[j];
 			}
 		} else if (ep->type == MODEL_ENDPOINT_INTERFACE) {
 			if (HAS(p, endpoint_fields, "subnets")) {
 				path_key(kp, sub, "subnets");
 				ld_err(ld, key_loc_of(val, "subnets", k->loc), kp,
-				       "only gateway endpoints have 'subnets' (interface endpoints have "
+				       "only gateway endpoints have 'subnets' (interface endpoints "
+				       "have "
 				       "'enis')");
 			}
 			if (!HAS(p, endpoint_fields, "enis"))
@@ -1334,7 +1393,7 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 				       "missing required key 'enis' (an interface endpoint needs "
 				       "<subnet>: <ip> entries)");
 			else if (ep->n_enis == 0 && map_get(val, "enis")->kind == YN_MAP &&
-				 map_get(val, "enis")->n == 0)
+			         map_get(val, "enis")->n == 0)
 				ld_err(ld, map_get(val, "enis")->loc, sub,
 				       "an interface endpoint needs at least one ENI");
 			if (!HAS(p, endpoint_fields, "private_dns"))
@@ -1342,29 +1401,29 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			if (HAS(p, endpoint_fields, "private_dns_only_for_inbound") &&
 			    ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
 				path_key(kp, sub, "private_dns_only_for_inbound");
-				ld_err(ld, map_get(val, "private_dns_only_for_inbound")->loc, kp,
-				       "only S3 (and DynamoDB) interface endpoints have this option "
-				       "(services with a gateway endpoint)");
+				ld_err(
+				    ld, map_get(val, "private_dns_only_for_inbound")->loc, kp,
+				    "only S3 (and DynamoDB) interface endpoints have this option "
+				    "(services with a gateway endpoint)");
 			}
 		}
 		if (ep->id == NULL)
 			ep->id = ld_derive_id(ld, "vpce-", "vpce", ep->name);
 		if (ep->dns_suffix == NULL)
 			ep->dns_suffix = ld_derive_suffix(ld, ep->name);
-		if (ep->type == MODEL_ENDPOINT_INTERFACE && ep->service_short != NULL && ep->id != NULL &&
-		    ep->dns_suffix != NULL) {
+		if (ep->type == MODEL_ENDPOINT_INTERFACE && ep->service_short != NULL &&
+		    ep->id != NULL && ep->dns_suffix != NULL) {
 			const char *label = catalog_vpce_label(ep->service_short);
 
 			ep->regional_name = ld_printf(ld, "%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
-						      ep->dns_suffix, label, ep->service_region);
+			                              ep->dns_suffix, label, ep->service_region);
 			for (size_t j = 0; j < ep->n_enis; j++)
-				ep->enis[j].zonal_name =
-					ld_printf(ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
-						  ep->dns_suffix, ep->enis[j].subnet->az, label,
-						  ep->service_region);
+				ep->enis[j].zonal_name = ld_printf(
+				    ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id, ep->dns_suffix,
+				    ep->enis[j].subnet->az, label, ep->service_region);
 			if (ep->n_dns_names == 0)
 				catalog_names(&m->arena, ep->service_short, ep->service_region,
-					      &ep->dns_names, &ep->n_dns_names);
+				              &ep->dns_names, &ep->n_dns_names);
 		}
 	}
 	/* private_dns_only_for_inbound needs a gateway endpoint for the service in the VPC. */
@@ -1379,7 +1438,8 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			const struct model_endpoint *g = &m->endpoints[j];
 
 			gw |= g->type == MODEL_ENDPOINT_GATEWAY && g->vpc == ep->vpc &&
-			      g->service_short != NULL && strcmp(g->service_short, ep->service_short) == 0;
+			      g->service_short != NULL &&
+			      strcmp(g->service_short, ep->service_short) == 0;
 		}
 		given = HAS(present[i], endpoint_fields, "private_dns_only_for_inbound");
 		if (!given) {
@@ -1389,7 +1449,8 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			path_key(kp, path, ep->name);
 			path_key(kp, kp, "private_dns_only_for_inbound");
 			ld_err(ld, map_get(vals[i], "private_dns_only_for_inbound")->loc, kp,
-			       "To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC %s must "
+			       "To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC "
+			       "%s must "
 			       "have a gateway endpoint for the service.",
 			       ep->vpc->id);
 		}
@@ -1404,16 +1465,19 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		for (size_t j = 0; j < i && !clash; j++) {
 			const struct model_endpoint *o = &m->endpoints[j];
 
-			if (o->type != MODEL_ENDPOINT_INTERFACE || !o->private_dns || o->vpc != ep->vpc)
+			if (o->type != MODEL_ENDPOINT_INTERFACE || !o->private_dns ||
+			    o->vpc != ep->vpc)
 				continue;
 			for (size_t a = 0; a < ep->n_dns_names && !clash; a++) {
 				for (size_t b = 0; b < o->n_dns_names && !clash; b++) {
-					if (strcmp(ep->dns_names[a].name, o->dns_names[b].name) != 0)
+					if (strcmp(ep->dns_names[a].name, o->dns_names[b].name) !=
+					    0)
 						continue;
 					path_key(kp, path, ep->name);
 					path_key(kp, kp, "private_dns");
 					ld_err(ld, key_loc_of(vals[i], "private_dns", ep->loc), kp,
-					       "private-dns-enabled cannot be set because there is already "
+					       "private-dns-enabled cannot be set because there is "
+					       "already "
 					       "a conflicting DNS domain for %s in the VPC %s",
 					       ep->dns_names[a].name, ep->vpc->id);
 					clash = true;
@@ -1441,12 +1505,12 @@ zone_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field hosted_zone_fields[] = {
-	FFN("vpcs", 0, zone_vpcs),
-	FFN("records", 0, zone_records),
+    FFN("vpcs", 0, zone_vpcs),
+    FFN("records", 0, zone_records),
 };
 
 static const struct field zone_text_fields[] = {
-	FFN("records", 0, zone_records),
+    FFN("records", 0, zone_records),
 };
 
 /*
@@ -1455,14 +1519,12 @@ static const struct field zone_text_fields[] = {
  */
 static void
 ld_zones(struct ld *ld, const struct ynode *v, const char *path, enum model_zone_kind kind,
-	 struct model_zone **out, size_t *n)
+         struct model_zone **out, size_t *n)
 {
 	char sub[LD_PATH_MAX];
 	struct model_zone *arr;
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	arr = ld_alloc(ld, v->n, sizeof(*arr));
+	arr = handle_alloc(ld, v, path, sizeof(*arr));
 	if (arr == NULL)
 		return;
 	*out = arr;
@@ -1485,7 +1547,7 @@ ld_zones(struct ld *ld, const struct ynode *v, const char *path, enum model_zone
 		(*n)++;
 		if (kind == MODEL_ZONE_PRIVATE)
 			schema_walk(ld, val, sub, k->loc, hosted_zone_fields,
-				    NFIELDS(hosted_zone_fields), z);
+			            NFIELDS(hosted_zone_fields), z);
 		else if (!is_null(val))
 			zone_records(ld, val, sub, z);
 		(void)zone_text_fields;
@@ -1518,10 +1580,13 @@ top_hosted_zones(struct ld *ld, const struct ynode *v, const char *path, void *o
 						continue;
 					path_key(sub, path, z->name);
 					ld_err(ld, z->loc, sub,
-					       "ConflictingDomainExists: The VPC %s in %s region has already "
-					       "been associated with the hosted zone %s (line %u) with the "
+					       "ConflictingDomainExists: The VPC %s in %s region "
+					       "has already "
+					       "been associated with the hosted zone %s (line %u) "
+					       "with the "
 					       "same domain name.",
-					       z->vpcs[a]->id, z->vpcs[a]->region ? z->vpcs[a]->region : "",
+					       z->vpcs[a]->id,
+					       z->vpcs[a]->region ? z->vpcs[a]->region : "",
 					       o->name, o->loc.line);
 				}
 			}
@@ -1532,9 +1597,9 @@ top_hosted_zones(struct ld *ld, const struct ynode *v, const char *path, void *o
 /* ------------------------------------------------------------ resolver */
 
 static const struct enum_val directions[] = {
-	{ "inbound", MODEL_INBOUND },
-	{ "outbound", MODEL_OUTBOUND },
-	{ NULL, 0 },
+    {"inbound", MODEL_INBOUND},
+    {"outbound", MODEL_OUTBOUND},
+    {NULL, 0},
 };
 
 static void
@@ -1553,17 +1618,17 @@ rep_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	if (!want_scalar(ld, v, path, "an id"))
 		return;
 	re->id = ld_aws_id(ld, v, path,
-			   strncmp(v->str, "rslvr-out-", 10) == 0 ? "rslvr-out-" : "rslvr-in-");
+	                   strncmp(v->str, "rslvr-out-", 10) == 0 ? "rslvr-out-" : "rslvr-in-");
 }
 
 static const struct field resolver_endpoint_fields[] = {
-	FENUM("direction", FL_REQ, struct model_resolver_endpoint, direction, NULL, directions),
-	FIELD("vpc", F_VPC, FL_REQ, struct model_resolver_endpoint, vpc, NULL),
-	FFN("ips", FL_REQ, rep_ips),
-	FFN("id", 0, rep_id),
-	FRANGE("qps_per_ip", F_U32, 0, struct model_resolver_endpoint, qps_per_ip, "10000", 1,
-	       10000000),
-	FIELD("conntrack", F_BOOL, 0, struct model_resolver_endpoint, conntrack, "false"),
+    FENUM("direction", FL_REQ, struct model_resolver_endpoint, direction, NULL, directions),
+    FIELD("vpc", F_VPC, FL_REQ, struct model_resolver_endpoint, vpc, NULL),
+    FFN("ips", FL_REQ, rep_ips),
+    FFN("id", 0, rep_id),
+    FRANGE("qps_per_ip", F_U32, 0, struct model_resolver_endpoint, qps_per_ip, "10000", 1,
+           10000000),
+    FIELD("conntrack", F_BOOL, 0, struct model_resolver_endpoint, conntrack, "false"),
 };
 
 static void
@@ -1572,27 +1637,24 @@ resolver_endpoints(struct ld *ld, const struct ynode *v, const char *path, void 
 	struct model *m = ld->m;
 	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	m->resolver_endpoints = ld_alloc(ld, v->n, sizeof(*m->resolver_endpoints));
+	m->resolver_endpoints = handle_alloc(ld, v, path, sizeof(*m->resolver_endpoints));
 	if (m->resolver_endpoints == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_resolver_endpoint *re = &m->resolver_endpoints[m->n_resolver_endpoints];
+		struct model_resolver_endpoint *re =
+		    handle_next(ld, v, i, path, m->resolver_endpoints, sizeof(*re),
+		                &m->n_resolver_endpoints, sub);
 		uint64_t p;
 
-		if (!handle_ok(ld, v, i, path))
+		if (re == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		re->name = ld_strdup(ld, k->str);
 		re->loc = k->loc;
 		re->direction = -1;
-		m->n_resolver_endpoints++;
 		p = schema_walk(ld, val, sub, k->loc, resolver_endpoint_fields,
-				NFIELDS(resolver_endpoint_fields), re);
-		if (HAS(p, resolver_endpoint_fields, "ips") && map_get(val, "ips")->kind == YN_MAP &&
-		    map_get(val, "ips")->n < 2) {
+		                NFIELDS(resolver_endpoint_fields), re);
+		if (HAS(p, resolver_endpoint_fields, "ips") &&
+		    map_get(val, "ips")->kind == YN_MAP && map_get(val, "ips")->n < 2) {
 			char ip[LD_PATH_MAX];
 
 			path_key(ip, sub, "ips");
@@ -1601,7 +1663,8 @@ resolver_endpoints(struct ld *ld, const struct ynode *v, const char *path, void 
 			       map_get(val, "ips")->n, map_get(val, "ips")->n == 1 ? "" : "es");
 		}
 		if (re->direction == MODEL_INBOUND || re->direction == MODEL_OUTBOUND) {
-			const char *prefix = re->direction == MODEL_INBOUND ? "rslvr-in-" : "rslvr-out-";
+			const char *prefix =
+			    re->direction == MODEL_INBOUND ? "rslvr-in-" : "rslvr-out-";
 
 			if (re->id == NULL)
 				re->id = ld_derive_id(ld, prefix, prefix, re->name);
@@ -1618,9 +1681,9 @@ resolver_endpoints(struct ld *ld, const struct ynode *v, const char *path, void 
 }
 
 static const struct enum_val rule_types[] = {
-	{ "forward", MODEL_RULE_FORWARD },
-	{ "system", MODEL_RULE_SYSTEM },
-	{ NULL, 0 },
+    {"forward", MODEL_RULE_FORWARD},
+    {"system", MODEL_RULE_SYSTEM},
+    {NULL, 0},
 };
 
 static void
@@ -1636,19 +1699,20 @@ rule_endpoint(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		ld_err(ld, v->loc, path, "no resolver endpoint named '%s' (resolver endpoints: %s)",
 		       v->str,
 		       NAMES(names, ld->m->resolver_endpoints, ld->m->n_resolver_endpoints,
-			     struct model_resolver_endpoint));
+		             struct model_resolver_endpoint));
 		return;
 	}
 	if (r->endpoint->direction != MODEL_OUTBOUND) {
 		ld_err(ld, v->loc, path,
-		       "%s is an inbound endpoint (expected an outbound endpoint for a rule)", v->str);
+		       "%s is an inbound endpoint (expected an outbound endpoint for a rule)",
+		       v->str);
 		r->endpoint = NULL;
 	}
 }
 
 static void
 ld_addr_list(struct ld *ld, const struct ynode *v, const char *path, struct hns_addr **out,
-	     size_t *n, uint16_t default_port)
+             size_t *n, uint16_t default_port)
 {
 	char sub[LD_PATH_MAX];
 	struct hns_addr *arr;
@@ -1683,11 +1747,11 @@ rule_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field rule_fields[] = {
-	FIELD("domain", F_NAME, FL_REQ, struct model_rule, domain, NULL),
-	FENUM("type", 0, struct model_rule, type, "forward", rule_types),
-	FFN("endpoint", 0, rule_endpoint),
-	FFN("targets", 0, rule_targets),
-	FFN("vpcs", 0, rule_vpcs),
+    FIELD("domain", F_NAME, FL_REQ, struct model_rule, domain, NULL),
+    FENUM("type", 0, struct model_rule, type, "forward", rule_types),
+    FFN("endpoint", 0, rule_endpoint),
+    FFN("targets", 0, rule_targets),
+    FFN("vpcs", 0, rule_vpcs),
 };
 
 static void
@@ -1696,42 +1760,41 @@ resolver_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj
 	struct model *m = ld->m;
 	char sub[LD_PATH_MAX], kp[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	m->rules = ld_alloc(ld, v->n, sizeof(*m->rules));
+	m->rules = handle_alloc(ld, v, path, sizeof(*m->rules));
 	if (m->rules == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_rule *r = &m->rules[m->n_rules];
+		struct model_rule *r =
+		    handle_next(ld, v, i, path, m->rules, sizeof(*r), &m->n_rules, sub);
 		uint64_t p;
 
-		if (!handle_ok(ld, v, i, path))
+		if (r == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		r->name = ld_strdup(ld, k->str);
 		r->loc = k->loc;
-		m->n_rules++;
 		p = schema_walk(ld, val, sub, k->loc, rule_fields, NFIELDS(rule_fields), r);
 		r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
 		if (r->type == MODEL_RULE_FORWARD) {
 			if (!HAS(p, rule_fields, "endpoint"))
 				ld_err(ld, k->loc, sub,
-				       "missing required key 'endpoint' (a forward rule needs an outbound "
+				       "missing required key 'endpoint' (a forward rule needs an "
+				       "outbound "
 				       "endpoint)");
 			if (!HAS(p, rule_fields, "targets")) {
-				ld_err(ld, k->loc, sub,
-				       "missing required key 'targets' (a forward rule needs 1 to 6)");
+				ld_err(
+				    ld, k->loc, sub,
+				    "missing required key 'targets' (a forward rule needs 1 to 6)");
 			} else {
 				const struct ynode *t = map_get(val, "targets");
 
 				path_key(kp, sub, "targets");
 				if (t->kind == YN_SEQ && (t->n < 1 || t->n > 6))
 					ld_err(ld, t->loc, kp,
-					       "a forward rule has %zu targets (expected 1 to 6)", t->n);
+					       "a forward rule has %zu targets (expected 1 to 6)",
+					       t->n);
 			}
 		} else if (r->type == MODEL_RULE_SYSTEM) {
-			static const char *const no[] = { "targets", "endpoint" };
+			static const char *const no[] = {"targets", "endpoint"};
 
 			for (size_t j = 0; j < 2; j++) {
 				if (!HAS(p, rule_fields, no[j]))
@@ -1745,8 +1808,8 @@ resolver_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj
 }
 
 static const struct field resolver_fields[] = {
-	FFN("endpoints", 0, resolver_endpoints),
-	FFN("rules", 0, resolver_rules),
+    FFN("endpoints", 0, resolver_endpoints),
+    FFN("rules", 0, resolver_rules),
 };
 
 static void
@@ -1758,10 +1821,10 @@ top_resolver(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 /* -------------------------------------------------------------- onprem */
 
 static const struct enum_val policies[] = {
-	{ "sequential", MODEL_POLICY_SEQUENTIAL },
-	{ "round_robin", MODEL_POLICY_ROUND_ROBIN },
-	{ "random", MODEL_POLICY_RANDOM },
-	{ NULL, 0 },
+    {"sequential", MODEL_POLICY_SEQUENTIAL},
+    {"round_robin", MODEL_POLICY_ROUND_ROBIN},
+    {"random", MODEL_POLICY_RANDOM},
+    {NULL, 0},
 };
 
 static void
@@ -1775,11 +1838,11 @@ fwd_to(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field forward_fields[] = {
-	FIELD("zone", F_NAME, FL_REQ, struct model_forward, zone, NULL),
-	FFN("to", FL_REQ, fwd_to),
-	FENUM("policy", 0, struct model_forward, policy, "sequential", policies),
-	FRANGE("timeout_ms", F_U32, 0, struct model_forward, timeout_ms, "2000", 1, 600000),
-	FRANGE("attempts", F_U32, 0, struct model_forward, attempts, NULL, 1, 100),
+    FIELD("zone", F_NAME, FL_REQ, struct model_forward, zone, NULL),
+    FFN("to", FL_REQ, fwd_to),
+    FENUM("policy", 0, struct model_forward, policy, "sequential", policies),
+    FRANGE("timeout_ms", F_U32, 0, struct model_forward, timeout_ms, "2000", 1, 600000),
+    FRANGE("attempts", F_U32, 0, struct model_forward, attempts, NULL, 1, 100),
 };
 
 static void
@@ -1800,7 +1863,7 @@ onres_forward(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		path_index(sub, path, i);
 		f->loc = v->kids[i]->loc;
 		p = schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, forward_fields,
-				NFIELDS(forward_fields), f);
+		                NFIELDS(forward_fields), f);
 		if (!HAS(p, forward_fields, "attempts"))
 			f->attempts = f->n_to > 0 ? (uint32_t)f->n_to : 1;
 		r->n_forwards++;
@@ -1835,16 +1898,17 @@ onres_default(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		r->default_kind = MODEL_DEFAULT_REFUSE;
 	else
 		ld_err(ld, v->loc, path,
-		       "'%s' is not allowed (expected internet, refuse or a list of addresses)", v->str);
+		       "'%s' is not allowed (expected internet, refuse or a list of addresses)",
+		       v->str);
 }
 
 static const struct field cache_fields[] = {
-	FIELD("enabled", F_BOOL, 0, struct model_cache, enabled, NULL),
-	FRANGE("max_entries", F_U32, 0, struct model_cache, max_entries, NULL, 1, 100000000),
-	FIELD("min_ttl", F_U32, 0, struct model_cache, min_ttl, NULL),
-	FIELD("max_ttl", F_U32, 0, struct model_cache, max_ttl, NULL),
-	FIELD("negative_max_ttl", F_U32, 0, struct model_cache, negative_max_ttl, NULL),
-	FIELD("serve_stale", F_BOOL, 0, struct model_cache, serve_stale, NULL),
+    FIELD("enabled", F_BOOL, 0, struct model_cache, enabled, NULL),
+    FRANGE("max_entries", F_U32, 0, struct model_cache, max_entries, NULL, 1, 100000000),
+    FIELD("min_ttl", F_U32, 0, struct model_cache, min_ttl, NULL),
+    FIELD("max_ttl", F_U32, 0, struct model_cache, max_ttl, NULL),
+    FIELD("negative_max_ttl", F_U32, 0, struct model_cache, negative_max_ttl, NULL),
+    FIELD("serve_stale", F_BOOL, 0, struct model_cache, serve_stale, NULL),
 };
 
 static void
@@ -1859,11 +1923,11 @@ onres_cache(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field onprem_resolver_fields[] = {
-	FIELD("address", F_ADDR_PORT, FL_REQ, struct model_onprem_resolver, address, NULL),
-	FFN("forward", 0, onres_forward),
-	FFN("zones", 0, onres_zones),
-	FFN("default", 0, onres_default),
-	FFN("cache", 0, onres_cache),
+    FIELD("address", F_ADDR_PORT, FL_REQ, struct model_onprem_resolver, address, NULL),
+    FFN("forward", 0, onres_forward),
+    FFN("zones", 0, onres_zones),
+    FFN("default", 0, onres_default),
+    FFN("cache", 0, onres_cache),
 };
 
 static void
@@ -1872,30 +1936,30 @@ onprem_resolvers(struct ld *ld, const struct ynode *v, const char *path, void *o
 	struct model_onprem *op = &ld->m->onprem;
 	char sub[LD_PATH_MAX];
 	static const struct model_cache cache_defaults = {
-		.enabled = true, .max_entries = 10000, .min_ttl = 0, .max_ttl = 86400,
-		.negative_max_ttl = 3600, .serve_stale = false,
+	    .enabled = true,
+	    .max_entries = 10000,
+	    .min_ttl = 0,
+	    .max_ttl = 86400,
+	    .negative_max_ttl = 3600,
+	    .serve_stale = false,
 	};
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	op->resolvers = ld_alloc(ld, v->n, sizeof(*op->resolvers));
+	op->resolvers = handle_alloc(ld, v, path, sizeof(*op->resolvers));
 	if (op->resolvers == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_onprem_resolver *r = &op->resolvers[op->n_resolvers];
+		struct model_onprem_resolver *r =
+		    handle_next(ld, v, i, path, op->resolvers, sizeof(*r), &op->n_resolvers, sub);
 		uint64_t p;
 
-		if (!handle_ok(ld, v, i, path))
+		if (r == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		r->name = ld_strdup(ld, k->str);
 		r->loc = k->loc;
 		r->cache = cache_defaults;
 		r->default_kind = MODEL_DEFAULT_INTERNET;
-		op->n_resolvers++;
 		p = schema_walk(ld, val, sub, k->loc, onprem_resolver_fields,
-				NFIELDS(onprem_resolver_fields), r);
+		                NFIELDS(onprem_resolver_fields), r);
 		if (HAS(p, onprem_resolver_fields, "address") && r->address.family != 0) {
 			char ap[LD_PATH_MAX];
 			const struct ynode *an = map_get(val, "address");
@@ -1918,8 +1982,8 @@ onprem_resolvers(struct ld *ld, const struct ynode *v, const char *path, void *o
 }
 
 static const struct field onprem_fields[] = {
-	FIELD("cidr", F_CIDR, 0, struct model_onprem, cidr, NULL),
-	FFN("resolvers", 0, onprem_resolvers),
+    FIELD("cidr", F_CIDR, 0, struct model_onprem, cidr, NULL),
+    FFN("resolvers", 0, onprem_resolvers),
 };
 
 static void
@@ -1936,23 +2000,23 @@ top_onprem(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 /* ----------------------------------------------------------------- vpn */
 
 static const struct enum_val tunnel_states[] = {
-	{ "up", MODEL_TUNNEL_UP },
-	{ "standby", MODEL_TUNNEL_STANDBY },
-	{ "down", MODEL_TUNNEL_DOWN },
-	{ NULL, 0 },
+    {"up", MODEL_TUNNEL_UP},
+    {"standby", MODEL_TUNNEL_STANDBY},
+    {"down", MODEL_TUNNEL_DOWN},
+    {NULL, 0},
 };
 
 static const struct field tunnel_fields[] = {
-	FRANGE("latency_ms", F_DOUBLE, 0, struct model_tunnel, latency_ms, "0", 0, 60000),
-	FRANGE("jitter_ms", F_DOUBLE, 0, struct model_tunnel, jitter_ms, "0", 0, 60000),
-	FIELD("loss", F_PROB, 0, struct model_tunnel, loss, "0"),
-	FIELD("duplicate", F_PROB, 0, struct model_tunnel, duplicate, "0"),
-	FIELD("reorder", F_PROB, 0, struct model_tunnel, reorder, "0"),
-	FRANGE("mtu", F_U32, 0, struct model_tunnel, mtu, "1446", 68, 9001),
-	FRANGE("bandwidth_mbps", F_DOUBLE, 0, struct model_tunnel, bandwidth_mbps, "1250", 0.001,
-	       1000000),
-	FRANGE("pps", F_U32, 0, struct model_tunnel, pps, "140000", 1, 100000000),
-	FENUM("state", 0, struct model_tunnel, state, "up", tunnel_states),
+    FRANGE("latency_ms", F_DOUBLE, 0, struct model_tunnel, latency_ms, "0", 0, 60000),
+    FRANGE("jitter_ms", F_DOUBLE, 0, struct model_tunnel, jitter_ms, "0", 0, 60000),
+    FIELD("loss", F_PROB, 0, struct model_tunnel, loss, "0"),
+    FIELD("duplicate", F_PROB, 0, struct model_tunnel, duplicate, "0"),
+    FIELD("reorder", F_PROB, 0, struct model_tunnel, reorder, "0"),
+    FRANGE("mtu", F_U32, 0, struct model_tunnel, mtu, "1446", 68, 9001),
+    FRANGE("bandwidth_mbps", F_DOUBLE, 0, struct model_tunnel, bandwidth_mbps, "1250", 0.001,
+           1000000),
+    FRANGE("pps", F_U32, 0, struct model_tunnel, pps, "140000", 1, 100000000),
+    FENUM("state", 0, struct model_tunnel, state, "up", tunnel_states),
 };
 
 static void
@@ -1961,30 +2025,28 @@ vpn_tunnels(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model_vpn *vpn = &ld->m->vpn;
 	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	vpn->tunnels = ld_alloc(ld, v->n, sizeof(*vpn->tunnels));
+	vpn->tunnels = handle_alloc(ld, v, path, sizeof(*vpn->tunnels));
 	if (vpn->tunnels == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i];
-		struct model_tunnel *t = &vpn->tunnels[vpn->n_tunnels];
+		struct model_tunnel *t =
+		    handle_next(ld, v, i, path, vpn->tunnels, sizeof(*t), &vpn->n_tunnels, sub);
 
-		if (!handle_ok(ld, v, i, path))
+		if (t == NULL)
 			continue;
-		path_key(sub, path, k->str);
 		if (model_resolver_endpoint_find(ld->m, k->str) != NULL) {
-			ld_err(ld, k->loc, sub,
-			       "'%s' is also a resolver endpoint's name (expected names unique across "
-			       "tunnels and resolver endpoints, so that given: {down: [...]} is clear)",
-			       k->str);
+			ld_err(
+			    ld, k->loc, sub,
+			    "'%s' is also a resolver endpoint's name (expected names unique across "
+			    "tunnels and resolver endpoints, so that given: {down: [...]} is "
+			    "clear)",
+			    k->str);
 			continue;
 		}
-		t->name = ld_strdup(ld, k->str);
 		t->loc = k->loc;
-		vpn->n_tunnels++;
-		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, tunnel_fields, NFIELDS(tunnel_fields),
-			    t);
+		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, tunnel_fields,
+		            NFIELDS(tunnel_fields), t);
 	}
 }
 
@@ -1995,9 +2057,9 @@ vpn_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field vpn_fields[] = {
-	FFN("vpcs", 0, vpn_vpcs),
-	FFN("tunnels", 0, vpn_tunnels),
-	FIELD("seed", F_U64, 0, struct model_vpn, seed, NULL),
+    FFN("vpcs", 0, vpn_vpcs),
+    FFN("tunnels", 0, vpn_tunnels),
+    FIELD("seed", F_U64, 0, struct model_vpn, seed, NULL),
 };
 
 static void
@@ -2016,12 +2078,13 @@ top_vpn(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 static void
 inet_zones(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
-	ld_zones(ld, v, path, MODEL_ZONE_INTERNET, &ld->m->internet.zones, &ld->m->internet.n_zones);
+	ld_zones(ld, v, path, MODEL_ZONE_INTERNET, &ld->m->internet.zones,
+	         &ld->m->internet.n_zones);
 }
 
 static const struct enum_val inet_defaults[] = {
-	{ "nxdomain", 0 },
-	{ NULL, 0 },
+    {"nxdomain", 0},
+    {NULL, 0},
 };
 
 struct inet_scratch {
@@ -2039,15 +2102,16 @@ inet_default(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field internet_fields[] = {
-	FFN("zones", 0, inet_zones),
-	FIELD("aws_public_names", F_BOOL, 0, struct model_internet, aws_public_names, "true"),
-	FFN("default", 0, inet_default),
+    FFN("zones", 0, inet_zones),
+    FIELD("aws_public_names", F_BOOL, 0, struct model_internet, aws_public_names, "true"),
+    FFN("default", 0, inet_default),
 };
 
 static void
 top_internet(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
-	schema_walk(ld, v, path, v->loc, internet_fields, NFIELDS(internet_fields), &ld->m->internet);
+	schema_walk(ld, v, path, v->loc, internet_fields, NFIELDS(internet_fields),
+	            &ld->m->internet);
 }
 
 /* -------------------------------------------------------- expectations */
@@ -2060,14 +2124,18 @@ ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_fro
 	const char *s;
 	char names[256];
 
-	if (!want_scalar(ld, v, path, "onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet"))
+	if (!want_scalar(
+	        ld, v, path,
+	        "onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet"))
 		return false;
 	s = v->str;
 	memset(f, 0, sizeof(*f));
 	if (strcmp(s, "onprem") == 0) {
 		f->kind = MODEL_FROM_ONPREM;
 		if (m->onprem.n_resolvers == 0) {
-			ld_err(ld, v->loc, path, "from onprem, but onprem has no resolvers (expected onprem.resolvers)");
+			ld_err(
+			    ld, v->loc, path,
+			    "from onprem, but onprem has no resolvers (expected onprem.resolvers)");
 			return false;
 		}
 		f->resolver = &m->onprem.resolvers[0];
@@ -2081,9 +2149,10 @@ ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_fro
 		f->kind = MODEL_FROM_ONPREM;
 		f->resolver = model_onprem_resolver_find(m, s + 7);
 		if (f->resolver == NULL) {
-			ld_err(ld, v->loc, path, "no on-prem resolver named '%s' (on-prem resolvers: %s)", s + 7,
+			ld_err(ld, v->loc, path,
+			       "no on-prem resolver named '%s' (on-prem resolvers: %s)", s + 7,
 			       NAMES(names, m->onprem.resolvers, m->onprem.n_resolvers,
-				     struct model_onprem_resolver));
+			             struct model_onprem_resolver));
 			return false;
 		}
 		return true;
@@ -2110,13 +2179,15 @@ ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_fro
 		name[nl] = '\0';
 		f->inbound = model_resolver_endpoint_find(m, name);
 		if (f->inbound == NULL) {
-			ld_err(ld, v->loc, path, "no resolver endpoint named '%s' (resolver endpoints: %s)", name,
+			ld_err(ld, v->loc, path,
+			       "no resolver endpoint named '%s' (resolver endpoints: %s)", name,
 			       NAMES(names, m->resolver_endpoints, m->n_resolver_endpoints,
-				     struct model_resolver_endpoint));
+			             struct model_resolver_endpoint));
 			return false;
 		}
 		if (f->inbound->direction != MODEL_INBOUND) {
-			ld_err(ld, v->loc, path, "%s is an outbound endpoint (expected an inbound endpoint)", name);
+			ld_err(ld, v->loc, path,
+			       "%s is an outbound endpoint (expected an inbound endpoint)", name);
 			return false;
 		}
 		if (at != NULL) {
@@ -2125,7 +2196,8 @@ ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_fro
 					f->inbound_eni = &f->inbound->enis[i];
 			}
 			if (f->inbound_eni == NULL) {
-				ld_err(ld, v->loc, path, "resolver endpoint %s has no IP in a subnet named '%s'",
+				ld_err(ld, v->loc, path,
+				       "resolver endpoint %s has no IP in a subnet named '%s'",
 				       name, at + 1);
 				return false;
 			}
@@ -2157,7 +2229,9 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 	char name[256];
 	const char *s, *at;
 
-	if (!want_scalar(ld, v, path, "a tunnel, resolver endpoint[@subnet], endpoint:<name>@<subnet> or onprem:<resolver>"))
+	if (!want_scalar(ld, v, path,
+	                 "a tunnel, resolver endpoint[@subnet], endpoint:<name>@<subnet> or "
+	                 "onprem:<resolver>"))
 		return false;
 	s = v->str;
 	memset(f, 0, sizeof(*f));
@@ -2176,7 +2250,8 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 		s += 9;
 		at = strchr(s, '@');
 		if (at == NULL || (size_t)(at - s) >= sizeof(name)) {
-			ld_err(ld, v->loc, path, "'%s' names no ENI (expected endpoint:<name>@<subnet>)", v->str);
+			ld_err(ld, v->loc, path,
+			       "'%s' names no ENI (expected endpoint:<name>@<subnet>)", v->str);
 			return false;
 		}
 		memcpy(name, s, (size_t)(at - s));
@@ -2189,7 +2264,8 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 		}
 		f->eni = eni_in_subnet(f->endpoint->enis, f->endpoint->n_enis, at + 1);
 		if (f->eni == NULL) {
-			ld_err(ld, v->loc, path, "endpoint %s has no ENI in a subnet named '%s'", name, at + 1);
+			ld_err(ld, v->loc, path, "endpoint %s has no ENI in a subnet named '%s'",
+			       name, at + 1);
 			return false;
 		}
 		return true;
@@ -2206,10 +2282,12 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 			ld_err(ld, v->loc, path, "no resolver endpoint named '%s'", name);
 			return false;
 		}
-		f->eni = eni_in_subnet(f->resolver_endpoint->enis, f->resolver_endpoint->n_enis, at + 1);
+		f->eni =
+		    eni_in_subnet(f->resolver_endpoint->enis, f->resolver_endpoint->n_enis, at + 1);
 		if (f->eni == NULL) {
-			ld_err(ld, v->loc, path, "resolver endpoint %s has no IP in a subnet named '%s'",
-			       name, at + 1);
+			ld_err(ld, v->loc, path,
+			       "resolver endpoint %s has no IP in a subnet named '%s'", name,
+			       at + 1);
 			return false;
 		}
 		return true;
@@ -2217,7 +2295,8 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 	f->tunnel = model_tunnel_find(m, s);
 	f->resolver_endpoint = model_resolver_endpoint_find(m, s);
 	if (f->tunnel != NULL && f->resolver_endpoint != NULL) {
-		ld_err(ld, v->loc, path, "'%s' is ambiguous: both a tunnel and a resolver endpoint", s);
+		ld_err(ld, v->loc, path, "'%s' is ambiguous: both a tunnel and a resolver endpoint",
+		       s);
 		return false;
 	}
 	if (f->tunnel != NULL) {
@@ -2230,7 +2309,8 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 	}
 unknown:
 	ld_err(ld, v->loc, path,
-	       "no tunnel or resolver endpoint named '%s' (expected a tunnel, <resolver endpoint>[@<subnet>], "
+	       "no tunnel or resolver endpoint named '%s' (expected a tunnel, <resolver "
+	       "endpoint>[@<subnet>], "
 	       "endpoint:<name>@<subnet> or onprem:<resolver>)",
 	       s);
 	return false;
@@ -2261,7 +2341,7 @@ given_down(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field given_fields[] = {
-	FFN("down", 0, given_down),
+    FFN("down", 0, given_down),
 };
 
 static void
@@ -2273,7 +2353,7 @@ ld_given(struct ld *ld, const struct ynode *v, const char *path, struct model_gi
 /* "<name> [TYPE]" into qname/qtype; `pattern` allows {rand} and {seq} in the name. */
 static bool
 ld_query(struct ld *ld, const struct ynode *v, const char *path, const char **qname,
-	 uint16_t *qtype, bool pattern)
+         uint16_t *qtype, bool pattern)
 {
 	char name[512], type[64], extra[8], check[512];
 	int k;
@@ -2282,7 +2362,9 @@ ld_query(struct ld *ld, const struct ynode *v, const char *path, const char **qn
 		return false;
 	k = sscanf(v->str, "%511s %63s %7s", name, type, extra);
 	if (k < 1 || k > 2 || strlen(v->str) > 500) {
-		ld_err(ld, v->loc, path, "'%s' is not a query (expected \"<name> [TYPE]\", e.g. \"app.corp.example.com A\")",
+		ld_err(ld, v->loc, path,
+		       "'%s' is not a query (expected \"<name> [TYPE]\", e.g. "
+		       "\"app.corp.example.com A\")",
 		       v->str);
 		return false;
 	}
@@ -2293,7 +2375,9 @@ ld_query(struct ld *ld, const struct ynode *v, const char *path, const char **qn
 		ldns_rr_type t = ldns_get_rr_type_by_name(type);
 
 		if (t == 0) {
-			ld_err(ld, v->loc, path, "unknown record type '%s' (expected a type like A, AAAA, TXT or TYPE65)",
+			ld_err(ld, v->loc, path,
+			       "unknown record type '%s' (expected a type like A, AAAA, TXT or "
+			       "TYPE65)",
 			       type);
 			return false;
 		}
@@ -2335,9 +2419,11 @@ static void
 ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_answer *a)
 {
 	static const struct enum_val words[] = {
-		{ "public", MODEL_ANSWER_PUBLIC }, { "private", MODEL_ANSWER_PRIVATE },
-		{ "empty", MODEL_ANSWER_EMPTY },   { "nxdomain", MODEL_ANSWER_NXDOMAIN },
-		{ NULL, 0 },
+	    {"public", MODEL_ANSWER_PUBLIC},
+	    {"private", MODEL_ANSWER_PRIVATE},
+	    {"empty", MODEL_ANSWER_EMPTY},
+	    {"nxdomain", MODEL_ANSWER_NXDOMAIN},
+	    {NULL, 0},
 	};
 	char sub[LD_PATH_MAX], name[256], names[256];
 
@@ -2354,7 +2440,8 @@ ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_a
 			if (!want_scalar(ld, it, sub, "an address or a name"))
 				continue;
 			if (hns_addr_parse(it->str, &ad) == 0) {
-				a->values[a->n_values++] = ld_strdup(ld, hns_addr_str(&ad, buf, sizeof(buf)));
+				a->values[a->n_values++] =
+				    ld_strdup(ld, hns_addr_str(&ad, buf, sizeof(buf)));
 			} else {
 				char low[512];
 				size_t l = strlen(it->str);
@@ -2373,7 +2460,9 @@ ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_a
 			a->kind = MODEL_ANSWER_EMPTY;
 		return;
 	}
-	if (!want_scalar(ld, v, path, "a list of values, endpoint:<name>[@<az>], public, private, empty or nxdomain"))
+	if (!want_scalar(
+	        ld, v, path,
+	        "a list of values, endpoint:<name>[@<az>], public, private, empty or nxdomain"))
 		return;
 	for (const struct enum_val *w = words; w->name != NULL; w++) {
 		if (strcmp(v->str, w->name) == 0) {
@@ -2391,8 +2480,10 @@ ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_a
 		name[nl] = '\0';
 		a->endpoint = model_endpoint_find(ld->m, name);
 		if (a->endpoint == NULL || a->endpoint->type != MODEL_ENDPOINT_INTERFACE) {
-			ld_err(ld, v->loc, path, "no interface endpoint named '%s' (endpoints: %s)", name,
-			       NAMES(names, ld->m->endpoints, ld->m->n_endpoints, struct model_endpoint));
+			ld_err(ld, v->loc, path, "no interface endpoint named '%s' (endpoints: %s)",
+			       name,
+			       NAMES(names, ld->m->endpoints, ld->m->n_endpoints,
+			             struct model_endpoint));
 			a->endpoint = NULL;
 			return;
 		}
@@ -2403,7 +2494,8 @@ ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_a
 			for (size_t i = 0; i < a->endpoint->n_enis; i++)
 				found |= strcmp(a->endpoint->enis[i].subnet->az, at + 1) == 0;
 			if (!found) {
-				ld_err(ld, v->loc, path, "endpoint %s has no ENI in %s", name, at + 1);
+				ld_err(ld, v->loc, path, "endpoint %s has no ENI in %s", name,
+				       at + 1);
 				return;
 			}
 			a->kind = MODEL_ANSWER_ENDPOINT_AZ;
@@ -2421,10 +2513,10 @@ static const struct {
 	const char *prefix;
 	enum model_hop_kind kind;
 } hop_kinds[] = {
-	{ "onprem", MODEL_HOP_ONPREM },	  { "vpn", MODEL_HOP_VPN },
-	{ "inbound", MODEL_HOP_INBOUND }, { "outbound", MODEL_HOP_OUTBOUND },
-	{ "vpc", MODEL_HOP_VPC },	  { "rule", MODEL_HOP_RULE },
-	{ "zone", MODEL_HOP_ZONE },	  { "private-dns", MODEL_HOP_PRIVATE_DNS },
+    {"onprem", MODEL_HOP_ONPREM},   {"vpn", MODEL_HOP_VPN},
+    {"inbound", MODEL_HOP_INBOUND}, {"outbound", MODEL_HOP_OUTBOUND},
+    {"vpc", MODEL_HOP_VPC},         {"rule", MODEL_HOP_RULE},
+    {"zone", MODEL_HOP_ZONE},       {"private-dns", MODEL_HOP_PRIVATE_DNS},
 };
 
 /*
@@ -2452,12 +2544,12 @@ hop_zone(struct ld *ld, const struct ynode *v, const char *path, const char *nam
 		size_t count = 0;
 
 		for (size_t r = 0; r < (kind == 2 ? m->onprem.n_resolvers : 1); r++) {
-			const struct model_zone *zs = kind < 2	   ? m->zones
-						      : kind == 2 ? m->onprem.resolvers[r].zones
-								  : m->internet.zones;
-			size_t nz = kind < 2	 ? m->n_zones
-				    : kind == 2 ? m->onprem.resolvers[r].n_zones
-						: m->internet.n_zones;
+			const struct model_zone *zs = kind < 2    ? m->zones
+			                              : kind == 2 ? m->onprem.resolvers[r].zones
+			                                          : m->internet.zones;
+			size_t nz = kind < 2    ? m->n_zones
+			            : kind == 2 ? m->onprem.resolvers[r].n_zones
+			                        : m->internet.n_zones;
 
 			for (size_t i = 0; i < nz; i++) {
 				if (kind == 0 && zs[i].kind != MODEL_ZONE_PRIVATE)
@@ -2472,12 +2564,12 @@ hop_zone(struct ld *ld, const struct ynode *v, const char *path, const char *nam
 		}
 		if (count > 1)
 			ld_err(ld, v->loc, path,
-			       "zone:%s is ambiguous: %zu %s zones have that name (expected one)", norm,
-			       count,
+			       "zone:%s is ambiguous: %zu %s zones have that name (expected one)",
+			       norm, count,
 			       kind == 0   ? "private hosted"
 			       : kind == 1 ? "public hosted"
 			       : kind == 2 ? "on-prem"
-					   : "internet");
+			                   : "internet");
 		if (count > 0)
 			return count == 1 ? found : NULL;
 	}
@@ -2518,9 +2610,11 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			    strncmp(hop_kinds[k].prefix, it->str, (size_t)(colon - it->str)) == 0)
 				break;
 		}
-		if (colon == NULL || k == sizeof(hop_kinds) / sizeof(hop_kinds[0]) || colon[1] == '\0') {
+		if (colon == NULL || k == sizeof(hop_kinds) / sizeof(hop_kinds[0]) ||
+		    colon[1] == '\0') {
 			ld_err(ld, it->loc, sub,
-			       "'%s' is not a hop (expected onprem:, vpn:, inbound:, outbound:, vpc:, rule:, "
+			       "'%s' is not a hop (expected onprem:, vpn:, inbound:, outbound:, "
+			       "vpc:, rule:, "
 			       "zone: or private-dns: with a name, or internet)",
 			       it->str);
 			continue;
@@ -2539,8 +2633,11 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 		case MODEL_HOP_OUTBOUND: {
 			struct model_resolver_endpoint *re = model_resolver_endpoint_find(m, ref);
 
-			if (re != NULL && re->direction != (h->kind == MODEL_HOP_INBOUND ? MODEL_INBOUND : MODEL_OUTBOUND)) {
-				ld_err(ld, it->loc, sub, "%s is an %s endpoint (expected an %s endpoint)", ref,
+			if (re != NULL &&
+			    re->direction !=
+			        (h->kind == MODEL_HOP_INBOUND ? MODEL_INBOUND : MODEL_OUTBOUND)) {
+				ld_err(ld, it->loc, sub,
+				       "%s is an %s endpoint (expected an %s endpoint)", ref,
 				       re->direction == MODEL_INBOUND ? "inbound" : "outbound",
 				       h->kind == MODEL_HOP_INBOUND ? "inbound" : "outbound");
 				continue;
@@ -2576,14 +2673,14 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 		}
 		if (h->target == NULL) {
 			ld_err(ld, it->loc, sub, "no %s named '%s'",
-			       h->kind == MODEL_HOP_ONPREM	 ? "on-prem resolver"
-			       : h->kind == MODEL_HOP_VPN	 ? "tunnel"
-			       : h->kind == MODEL_HOP_INBOUND	 ? "inbound resolver endpoint"
-			       : h->kind == MODEL_HOP_OUTBOUND	 ? "outbound resolver endpoint"
-			       : h->kind == MODEL_HOP_VPC	 ? "VPC"
-			       : h->kind == MODEL_HOP_RULE	 ? "resolver rule"
-			       : h->kind == MODEL_HOP_ZONE	 ? "zone"
-							 : "interface endpoint",
+			       h->kind == MODEL_HOP_ONPREM     ? "on-prem resolver"
+			       : h->kind == MODEL_HOP_VPN      ? "tunnel"
+			       : h->kind == MODEL_HOP_INBOUND  ? "inbound resolver endpoint"
+			       : h->kind == MODEL_HOP_OUTBOUND ? "outbound resolver endpoint"
+			       : h->kind == MODEL_HOP_VPC      ? "VPC"
+			       : h->kind == MODEL_HOP_RULE     ? "resolver rule"
+			       : h->kind == MODEL_HOP_ZONE     ? "zone"
+			                                       : "interface endpoint",
 			       ref);
 			continue;
 		}
@@ -2633,13 +2730,15 @@ ex_rcode(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	snprintf(up, sizeof(up), "%s", v->str);
 	for (char *c = up; *c != '\0'; c++)
 		*c = (char)toupper((unsigned char)*c);
-	ldns_lookup_table *t = strlen(v->str) < sizeof(up) ? ldns_lookup_by_name(ldns_rcodes, up) : NULL;
+	ldns_lookup_table *t =
+	    strlen(v->str) < sizeof(up) ? ldns_lookup_by_name(ldns_rcodes, up) : NULL;
 
 	if (t == NULL) {
-		ld_err(ld, v->loc, path,
-		       "'%s' is not an rcode (expected NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
-		       "REFUSED or a number)",
-		       v->str);
+		ld_err(
+		    ld, v->loc, path,
+		    "'%s' is not an rcode (expected NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
+		    "REFUSED or a number)",
+		    v->str);
 		return;
 	}
 	e->rcode = t->id;
@@ -2654,14 +2753,14 @@ ex_via(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field expect_fields[] = {
-	FIELD("name", F_STR, 0, struct model_expect, name, NULL),
-	FFN("from", 0, ex_from),
-	FFN("query", FL_REQ, ex_query),
-	FFN("given", 0, ex_given),
-	FFN("answer", 0, ex_answer),
-	FFN("rcode", 0, ex_rcode),
-	FFN("via", 0, ex_via),
-	FRANGE("max_ms", F_DOUBLE, 0, struct model_expect, max_ms, NULL, 0, 3600000),
+    FIELD("name", F_STR, 0, struct model_expect, name, NULL),
+    FFN("from", 0, ex_from),
+    FFN("query", FL_REQ, ex_query),
+    FFN("given", 0, ex_given),
+    FFN("answer", 0, ex_answer),
+    FFN("rcode", 0, ex_rcode),
+    FFN("via", 0, ex_via),
+    FRANGE("max_ms", F_DOUBLE, 0, struct model_expect, max_ms, NULL, 0, 3600000),
 };
 
 static void
@@ -2693,13 +2792,15 @@ top_expect(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 				e->from.resolver = &m->onprem.resolvers[0];
 			else if (it->kind == YN_MAP)
 				ld_err(ld, it->loc, sub,
-				       "from defaults to onprem, but onprem has no resolvers (expected "
+				       "from defaults to onprem, but onprem has no resolvers "
+				       "(expected "
 				       "onprem.resolvers or a from: key)");
 		}
 		if (e->rcode < 0) {
 			e->rcode = e->answer.kind == MODEL_ANSWER_NXDOMAIN ? LDNS_RCODE_NXDOMAIN
-									   : LDNS_RCODE_NOERROR;
-		} else if (e->answer.kind == MODEL_ANSWER_NXDOMAIN && e->rcode != LDNS_RCODE_NXDOMAIN) {
+			                                                   : LDNS_RCODE_NOERROR;
+		} else if (e->answer.kind == MODEL_ANSWER_NXDOMAIN &&
+		           e->rcode != LDNS_RCODE_NXDOMAIN) {
 			char rp[LD_PATH_MAX];
 
 			path_key(rp, sub, "rcode");
@@ -2725,8 +2826,8 @@ mix_query(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field mix_fields[] = {
-	FFN("query", FL_REQ, mix_query),
-	FRANGE("weight", F_U32, 0, struct model_mix, weight, "1", 1, 1000000),
+    FFN("query", FL_REQ, mix_query),
+    FRANGE("weight", F_U32, 0, struct model_mix, weight, "1", 1, 1000000),
 };
 
 static void
@@ -2751,9 +2852,9 @@ ev_up(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field event_fields[] = {
-	FIELD("at", F_MS, FL_REQ, struct model_event, at_ms, NULL),
-	FFN("down", 0, ev_down),
-	FFN("up", 0, ev_up),
+    FIELD("at", F_MS, FL_REQ, struct model_event, at_ms, NULL),
+    FFN("down", 0, ev_down),
+    FFN("up", 0, ev_up),
 };
 
 static void
@@ -2763,12 +2864,12 @@ slo_answers(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field slo_fields[] = {
-	FRANGE("p50_ms", F_DOUBLE, 0, struct model_slo, p50_ms, NULL, 0, 3600000),
-	FRANGE("p99_ms", F_DOUBLE, 0, struct model_slo, p99_ms, NULL, 0, 3600000),
-	FRANGE("p999_ms", F_DOUBLE, 0, struct model_slo, p999_ms, NULL, 0, 3600000),
-	FIELD("max_loss", F_PROB, 0, struct model_slo, max_loss, NULL),
-	FRANGE("min_qps", F_DOUBLE, 0, struct model_slo, min_qps, NULL, 0, 100000000),
-	FFN("answers", 0, slo_answers),
+    FRANGE("p50_ms", F_DOUBLE, 0, struct model_slo, p50_ms, NULL, 0, 3600000),
+    FRANGE("p99_ms", F_DOUBLE, 0, struct model_slo, p99_ms, NULL, 0, 3600000),
+    FRANGE("p999_ms", F_DOUBLE, 0, struct model_slo, p999_ms, NULL, 0, 3600000),
+    FIELD("max_loss", F_PROB, 0, struct model_slo, max_loss, NULL),
+    FRANGE("min_qps", F_DOUBLE, 0, struct model_slo, min_qps, NULL, 0, 100000000),
+    FFN("answers", 0, slo_answers),
 };
 
 static void
@@ -2792,7 +2893,7 @@ lp_mix(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		path_index(sub, path, i);
 		l->mix[l->n_mix].loc = v->kids[i]->loc;
 		schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, mix_fields, NFIELDS(mix_fields),
-			    &l->mix[l->n_mix]);
+		            &l->mix[l->n_mix]);
 		l->n_mix++;
 	}
 }
@@ -2821,11 +2922,12 @@ lp_events(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		path_index(sub, path, i);
 		e->loc = v->kids[i]->loc;
 		p = schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, event_fields,
-				NFIELDS(event_fields), e);
+		                NFIELDS(event_fields), e);
 		if (v->kids[i]->kind == YN_MAP &&
 		    HAS(p, event_fields, "down") == HAS(p, event_fields, "up"))
 			ld_err(ld, v->kids[i]->loc, sub,
-			       "an event needs exactly one of 'down' and 'up' (e.g. {at: 5s, down: tunnel1})");
+			       "an event needs exactly one of 'down' and 'up' (e.g. {at: 5s, down: "
+			       "tunnel1})");
 		l->n_events++;
 	}
 }
@@ -2839,15 +2941,15 @@ lp_slo(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field load_fields[] = {
-	FFN("from", 0, lp_from),
-	FIELD("target", F_ADDR_PORT, 0, struct model_load, target, NULL),
-	FRANGE("qps", F_U32, FL_REQ, struct model_load, qps, NULL, 1, 100000000),
-	FIELD("duration", F_MS, FL_REQ, struct model_load, duration_ms, NULL),
-	FIELD("ramp", F_MS, 0, struct model_load, ramp_ms, "0"),
-	FFN("mix", FL_REQ, lp_mix),
-	FFN("given", 0, lp_given),
-	FFN("events", 0, lp_events),
-	FFN("slo", 0, lp_slo),
+    FFN("from", 0, lp_from),
+    FIELD("target", F_ADDR_PORT, 0, struct model_load, target, NULL),
+    FRANGE("qps", F_U32, FL_REQ, struct model_load, qps, NULL, 1, 100000000),
+    FIELD("duration", F_MS, FL_REQ, struct model_load, duration_ms, NULL),
+    FIELD("ramp", F_MS, 0, struct model_load, ramp_ms, "0"),
+    FFN("mix", FL_REQ, lp_mix),
+    FFN("given", 0, lp_given),
+    FFN("events", 0, lp_events),
+    FFN("slo", 0, lp_slo),
 };
 
 static void
@@ -2856,24 +2958,20 @@ top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model *m = ld->m;
 	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_MAP))
-		return;
-	m->loads = ld_alloc(ld, v->n, sizeof(*m->loads));
+	m->loads = handle_alloc(ld, v, path, sizeof(*m->loads));
 	if (m->loads == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_load *l = &m->loads[m->n_loads];
+		struct model_load *l =
+		    handle_next(ld, v, i, path, m->loads, sizeof(*l), &m->n_loads, sub);
 		uint64_t p;
 
-		if (!handle_ok(ld, v, i, path))
+		if (l == NULL)
 			continue;
-		path_key(sub, path, k->str);
-		l->name = ld_strdup(ld, k->str);
 		l->loc = k->loc;
 		l->slo.p50_ms = l->slo.p99_ms = l->slo.p999_ms = -1;
 		l->slo.max_loss = l->slo.min_qps = -1;
-		m->n_loads++;
 		p = schema_walk(ld, val, sub, k->loc, load_fields, NFIELDS(load_fields), l);
 		l->has_target = HAS(p, load_fields, "target");
 		if (l->has_target && l->target.port == 0)
@@ -2884,7 +2982,8 @@ top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 				l->from.resolver = &m->onprem.resolvers[0];
 			else if (!l->has_target && val->kind == YN_MAP)
 				ld_err(ld, k->loc, sub,
-				       "from defaults to onprem, but onprem has no resolvers (expected "
+				       "from defaults to onprem, but onprem has no resolvers "
+				       "(expected "
 				       "onprem.resolvers, a from: or a target: key)");
 		}
 		if (l->ramp_ms > l->duration_ms && HAS(p, load_fields, "duration")) {
@@ -2899,21 +2998,21 @@ top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 /* ------------------------------------------------------------ top level */
 
 static const struct field top_fields[] = {
-	FIELD("scenario", F_STR, FL_REQ, struct model, scenario, NULL),
-	FIELD("description", F_STR, 0, struct model, description, NULL),
-	FIELD("region", F_REGION, FL_REQ, struct model, region, NULL),
-	FFN("account", 0, top_account),
-	FFN("defaults", 0, top_defaults),
-	FFN("vpcs", 0, top_vpcs),
-	FFN("peerings", 0, top_peerings),
-	FFN("endpoints", 0, top_endpoints),
-	FFN("hosted_zones", 0, top_hosted_zones),
-	FFN("resolver", 0, top_resolver),
-	FFN("onprem", 0, top_onprem),
-	FFN("vpn", 0, top_vpn),
-	FFN("internet", 0, top_internet),
-	FFN("expect", 0, top_expect),
-	FFN("load", 0, top_load),
+    FIELD("scenario", F_STR, FL_REQ, struct model, scenario, NULL),
+    FIELD("description", F_STR, 0, struct model, description, NULL),
+    FIELD("region", F_REGION, FL_REQ, struct model, region, NULL),
+    FFN("account", 0, top_account),
+    FFN("defaults", 0, top_defaults),
+    FFN("vpcs", 0, top_vpcs),
+    FFN("peerings", 0, top_peerings),
+    FFN("endpoints", 0, top_endpoints),
+    FFN("hosted_zones", 0, top_hosted_zones),
+    FFN("resolver", 0, top_resolver),
+    FFN("onprem", 0, top_onprem),
+    FFN("vpn", 0, top_vpn),
+    FFN("internet", 0, top_internet),
+    FFN("expect", 0, top_expect),
+    FFN("load", 0, top_load),
 };
 
 /* ------------------------------------------------------------- public */
@@ -2961,9 +3060,9 @@ model_free(struct model *m)
 
 int
 model_load_buffer(const char *name, const char *buf, size_t len, struct model **out,
-		  struct model_errors *errs)
+                  struct model_errors *errs)
 {
-	struct ld ld = { 0 };
+	struct ld ld = {0};
 	struct model *m;
 	struct ynode *root;
 	int rc;
@@ -2987,7 +3086,7 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 
 	root = ld_yaml_parse(&ld);
 	if (root != NULL) {
-		struct model_loc top = { 1, 1 };
+		struct model_loc top = {1, 1};
 
 		if (is_null(root))
 			ld_err(&ld, root->loc, NULL,
@@ -3067,7 +3166,7 @@ io_fail:
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path,
-			 rc == HNS_EFULL ? "file too large" : strerror(-rc));
+		         rc == HNS_EFULL ? "file too large" : strerror(-rc));
 		if (v != NULL) {
 			errs->msgs = v;
 			v[errs->n] = strdup(msg);
@@ -3080,16 +3179,15 @@ io_fail:
 
 /* ------------------------------------------------------------ lookups */
 
-#define FIND(arr, n, key)                                     \
-	do {                                                  \
-		if (m == NULL || (key) == NULL)               \
-			return NULL;                          \
-		for (size_t i_ = 0; i_ < (n); i_++) {         \
-			if ((arr)[i_].name != NULL &&         \
-			    strcmp((arr)[i_].name, (key)) == 0) \
-				return &(arr)[i_];            \
-		}                                             \
-		return NULL;                                  \
+#define FIND(arr, n, key)                                                                          \
+	do {                                                                                       \
+		if (m == NULL || (key) == NULL)                                                    \
+			return NULL;                                                               \
+		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
+			if ((arr)[i_].name != NULL && strcmp((arr)[i_].name, (key)) == 0)          \
+				return &(arr)[i_];                                                 \
+		}                                                                                  \
+		return NULL;                                                                       \
 	} while (0)
 
 struct model_vpc *

@@ -103,7 +103,7 @@ set_prev(struct rec_ctx *c, ldns_rdf *owner)
 /* An ALIAS line (tokens already split); returns after recording or reporting. */
 static void
 record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, size_t ai,
-	     bool owner_given, struct model_loc loc)
+             bool owner_given, struct model_loc loc)
 {
 	struct ld *ld = c->ld;
 	ldns_rdf *owner = NULL;
@@ -122,7 +122,7 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 		if (strcmp(o, "@") == 0) {
 			owner = ldns_rdf_clone(c->origin);
 		} else if (ldns_str2rdf_dname(&owner, o) == LDNS_STATUS_OK &&
-			   o[strlen(o) - 1] != '.') {
+		           o[strlen(o) - 1] != '.') {
 			if (ldns_dname_cat(owner, c->origin) != LDNS_STATUS_OK) {
 				ldns_rdf_deep_free(owner);
 				owner = NULL;
@@ -141,7 +141,8 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 		ld->oom = true;
 		return;
 	}
-	if (ldns_dname_compare(owner, c->origin) != 0 && !ldns_dname_is_subdomain(owner, c->origin)) {
+	if (ldns_dname_compare(owner, c->origin) != 0 &&
+	    !ldns_dname_is_subdomain(owner, c->origin)) {
 		char *os = ldns_rdf2str(owner);
 
 		ld_err(ld, loc, c->path, "owner %s is outside zone %s", os ? os : "?",
@@ -160,14 +161,16 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 			unsigned long v = strtoul(tok[i], &end, 10);
 
 			if (*end != '\0' || v > 2147483647UL) {
-				ld_err(ld, loc, c->path, "'%s' is not a TTL (expected seconds)", tok[i]);
+				ld_err(ld, loc, c->path, "'%s' is not a TTL (expected seconds)",
+				       tok[i]);
 				return;
 			}
 			r->ttl = (uint32_t)v;
 			r->ttl_given = true;
 		} else if (!is_class(tok[i])) {
 			ld_err(ld, loc, c->path,
-			       "'%s' is not a TTL or class (expected <owner> [ttl] ALIAS <target>)", tok[i]);
+			       "'%s' is not a TTL or class (expected <owner> [ttl] ALIAS <target>)",
+			       tok[i]);
 			return;
 		}
 	}
@@ -184,24 +187,33 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 			nl = sizeof(name) - 1;
 		memcpy(name, t + 9, nl);
 		name[nl] = '\0';
+		if (name[0] == '\0') {
+			ld_err(ld, loc, c->path,
+			       "ALIAS target '%s' names no endpoint (expected endpoint:<name> or "
+			       "endpoint:<name>@<az>)",
+			       t);
+			return;
+		}
 		ep = model_endpoint_find(ld->m, name);
 		if (ep == NULL || ep->type != MODEL_ENDPOINT_INTERFACE) {
 			size_t used = 0;
 
 			names[0] = '\0';
-			for (size_t i = 0; i < ld->m->n_endpoints && used + 1 < sizeof(names); i++) {
+			for (size_t i = 0; i < ld->m->n_endpoints && used + 1 < sizeof(names);
+			     i++) {
 				const struct model_endpoint *e = &ld->m->endpoints[i];
 
 				if (e->type != MODEL_ENDPOINT_INTERFACE || e->name == NULL)
 					continue;
 				int w = snprintf(names + used, sizeof(names) - used, "%s%s",
-						 used ? ", " : "", e->name);
+				                 used ? ", " : "", e->name);
 				if (w < 0)
 					break;
 				used += (size_t)w;
 			}
 			ld_err(ld, loc, c->path,
-			       "ALIAS target: no interface endpoint named '%s' (interface endpoints: %s)",
+			       "ALIAS target: no interface endpoint named '%s' (interface "
+			       "endpoints: %s)",
 			       name, names[0] ? names : "none defined");
 			return;
 		}
@@ -217,8 +229,8 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 					r->alias_target = ep->enis[i].zonal_name;
 			}
 			if (r->alias_target == NULL) {
-				ld_err(ld, loc, c->path, "ALIAS target: endpoint %s has no ENI in %s", name,
-				       at + 1);
+				ld_err(ld, loc, c->path,
+				       "ALIAS target: endpoint %s has no ENI in %s", name, at + 1);
 				return;
 			}
 			r->alias_az = hns_arena_strdup(&ld->m->arena, at + 1);
@@ -255,7 +267,8 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 	bool owner_given = !isspace((unsigned char)text[0]);
 
 	if (strlen(text) >= sizeof(copy)) {
-		ld_err(ld, loc, c->path, "a record line longer than %d characters", RECORD_LINE_MAX - 1);
+		ld_err(ld, loc, c->path, "a record line longer than %d characters",
+		       RECORD_LINE_MAX - 1);
 		return;
 	}
 	strcpy(copy, text);
@@ -285,8 +298,8 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 	}
 
 	ldns_rr *rr = NULL;
-	ldns_status st = ldns_rr_new_frm_str(&rr, text, ld->m->defaults.record_ttl, c->origin,
-					     &c->prev);
+	ldns_status st =
+	    ldns_rr_new_frm_str(&rr, text, ld->m->defaults.record_ttl, c->origin, &c->prev);
 
 	if (st != LDNS_STATUS_OK) {
 		/* Say which type is unknown when that is the trouble. */
@@ -294,22 +307,25 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 			if (is_ttl(tok[i]) || is_class(tok[i]))
 				continue;
 			if (ldns_get_rr_type_by_name(tok[i]) == 0) {
-				ld_err(ld, loc, c->path,
-				       "unknown record type '%s' in '%s' (expected a type ldns knows, "
-				       "or ALIAS)",
-				       tok[i], text);
+				ld_err(
+				    ld, loc, c->path,
+				    "unknown record type '%s' in '%s' (expected a type ldns knows, "
+				    "or ALIAS)",
+				    tok[i], text);
 				return;
 			}
 			break;
 		}
-		ld_err(ld, loc, c->path, "bad record '%s': %s (expected <owner> [ttl] [class] <type> <data>)",
-		       text, ldns_get_errorstr_by_id(st));
+		ld_err(ld, loc, c->path,
+		       "bad record '%s': %s (expected <owner> [ttl] [class] <type> <data>)", text,
+		       ldns_get_errorstr_by_id(st));
 		return;
 	}
 	ldns_rdf *owner = ldns_rr_owner(rr);
 
 	ldns_dname2canonical(owner);
-	if (ldns_dname_compare(owner, c->origin) != 0 && !ldns_dname_is_subdomain(owner, c->origin)) {
+	if (ldns_dname_compare(owner, c->origin) != 0 &&
+	    !ldns_dname_is_subdomain(owner, c->origin)) {
 		char *os = ldns_rdf2str(owner);
 
 		ld_err(ld, loc, c->path, "owner %s is outside zone %s", os ? os : "?",
@@ -349,7 +365,7 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 void
 records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const char *path)
 {
-	struct rec_ctx c = { ld, z, path, NULL, NULL };
+	struct rec_ctx c = {ld, z, path, NULL, NULL};
 	char origin[300], line[RECORD_LINE_MAX];
 	size_t max = 1, len = 0, lineno = 0, start_line = 0;
 	int depth = 0;
@@ -389,7 +405,8 @@ records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const 
 				loc.col = ld_line_indent(ld, loc.line);
 			} else {
 				loc.line = n->loc.line + (uint32_t)start_line;
-				loc.col = start_line == 0 ? n->loc.col : ld_line_indent(ld, loc.line);
+				loc.col =
+				    start_line == 0 ? n->loc.col : ld_line_indent(ld, loc.line);
 			}
 			size_t k = 0;
 
@@ -438,18 +455,19 @@ records_default_soa(struct ld *ld, struct model_zone *z)
 		return 0;
 	if (z->name[0] == '\0')
 		snprintf(text, sizeof(text),
-			 ". %u IN SOA ns-2048.awsdns-64.net. hostmaster. 1 7200 900 1209600 86400",
-			 ld->m->defaults.negative_ttl);
+		         ". %u IN SOA ns-2048.awsdns-64.net. hostmaster. 1 7200 900 1209600 86400",
+		         ld->m->defaults.negative_ttl);
 	else
-		snprintf(text, sizeof(text),
-			 "%s. %u IN SOA ns-2048.awsdns-64.net. hostmaster.%s. 1 7200 900 1209600 86400",
-			 z->name, ld->m->defaults.negative_ttl, z->name);
+		snprintf(
+		    text, sizeof(text),
+		    "%s. %u IN SOA ns-2048.awsdns-64.net. hostmaster.%s. 1 7200 900 1209600 86400",
+		    z->name, ld->m->defaults.negative_ttl, z->name);
 	if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
 		/* hostmaster.<zone> too long for a name: fall back to Route 53's own */
 		snprintf(text, sizeof(text),
-			 "%s. %u IN SOA ns-2048.awsdns-64.net. hostmaster.amazon.com. 1 7200 900 "
-			 "1209600 86400",
-			 z->name, ld->m->defaults.negative_ttl);
+		         "%s. %u IN SOA ns-2048.awsdns-64.net. hostmaster.amazon.com. 1 7200 900 "
+		         "1209600 86400",
+		         z->name, ld->m->defaults.negative_ttl);
 		if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK)
 			return HNS_ENOMEM;
 	}

@@ -51,7 +51,8 @@ ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, .
 	int len;
 
 	if (path != NULL && path[0] != '\0')
-		len = snprintf(NULL, 0, "%s:%u:%u: %s: %s", ld->file, loc.line, loc.col, path, text);
+		len =
+		    snprintf(NULL, 0, "%s:%u:%u: %s: %s", ld->file, loc.line, loc.col, path, text);
 	else
 		len = snprintf(NULL, 0, "%s:%u:%u: %s", ld->file, loc.line, loc.col, text);
 	e->msg = malloc((size_t)len + 1);
@@ -61,9 +62,10 @@ ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, .
 	}
 	if (path != NULL && path[0] != '\0')
 		snprintf(e->msg, (size_t)len + 1, "%s:%u:%u: %s: %s", ld->file, loc.line, loc.col,
-			 path, text);
+		         path, text);
 	else
-		snprintf(e->msg, (size_t)len + 1, "%s:%u:%u: %s", ld->file, loc.line, loc.col, text);
+		snprintf(e->msg, (size_t)len + 1, "%s:%u:%u: %s", ld->file, loc.line, loc.col,
+		         text);
 	e->loc = loc;
 	e->seq = ld->n_errs;
 	ld->n_errs++;
@@ -84,7 +86,8 @@ ld_error_cmp(const void *a, const void *b)
 void
 ld_errors_flush(struct ld *ld, struct model_errors *out)
 {
-	qsort(ld->errs, ld->n_errs, sizeof(*ld->errs), ld_error_cmp);
+	if (ld->n_errs > 1)
+		qsort(ld->errs, ld->n_errs, sizeof(*ld->errs), ld_error_cmp);
 	for (size_t i = 0; i < ld->n_errs; i++) {
 		char **v;
 
@@ -149,7 +152,7 @@ ld_index_lines(struct ld *ld)
 static struct model_loc
 yt_loc(const yaml_mark_t *mk)
 {
-	struct model_loc l = { (uint32_t)mk->line + 1, (uint32_t)mk->column + 1 };
+	struct model_loc l = {(uint32_t)mk->line + 1, (uint32_t)mk->column + 1};
 
 	return l;
 }
@@ -232,7 +235,7 @@ yt_node(struct ld *ld, yaml_parser_t *p, yaml_event_t *ev, int depth)
 			break;
 		}
 		n->str = hns_arena_strndup(&ld->tmp, (const char *)ev->data.scalar.value,
-					   ev->data.scalar.length);
+		                           ev->data.scalar.length);
 		if (n->str == NULL) {
 			ld->oom = true;
 			n = NULL;
@@ -254,11 +257,11 @@ yt_node(struct ld *ld, yaml_parser_t *p, yaml_event_t *ev, int depth)
 			break;
 		}
 		n = yt_alloc(ld, ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP,
-			     &ev->start_mark);
+		             &ev->start_mark);
 		if (n == NULL)
 			break;
 		end = ev->type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_END_EVENT
-							    : YAML_MAPPING_END_EVENT;
+		                                            : YAML_MAPPING_END_EVENT;
 		yaml_event_delete(ev);
 		for (size_t i = 0;; i++) {
 			struct ynode *kid;
@@ -297,7 +300,7 @@ ld_yaml_parse(struct ld *ld)
 	yaml_parser_t p;
 	yaml_event_t ev;
 	struct ynode *root = NULL;
-	struct model_loc first = { 1, 1 };
+	struct model_loc first = {1, 1};
 
 	if (ld_index_lines(ld) != 0) {
 		ld->oom = true;
@@ -335,7 +338,8 @@ ld_yaml_parse(struct ld *ld)
 	}
 	yaml_parser_delete(&p);
 	if (root == NULL)
-		ld_err(ld, first, NULL, "empty scenario (expected a map with scenario, region, ...)");
+		ld_err(ld, first, NULL,
+		       "empty scenario (expected a map with scenario, region, ...)");
 	return root;
 fail:
 	yaml_parser_delete(&p);
