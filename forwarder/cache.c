@@ -6,7 +6,7 @@
 #include "common/error.h"
 #include "dns/msg.h"
 #include "forwarder/cache.h"
-#include "forwarder/config.h"
+#include "forwarder/conf.h"
 
 struct cache_entry {
 	struct fwd_cache_key key;

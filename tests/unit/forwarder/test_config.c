@@ -13,7 +13,7 @@
 #include "common/error.h"
 #include "dns/msg.h"
 #include "dns/wire.h"
-#include "forwarder/config.h"
+#include "forwarder/conf.h"
 #include "forwarder/core.h"
 #include "model/model.h"
 #include "fake.h"

@@ -13,7 +13,7 @@
 #include "dns/msg.h"
 #include "dns/wire.h"
 #include "forwarder/cache.h"
-#include "forwarder/config.h"
+#include "forwarder/conf.h"
 #include "forwarder/core.h"
 #include "fake.h"
 

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "dns/wire.h"
-#include "forwarder/config.h"
+#include "forwarder/conf.h"
 #include "model/model.h"
 
 static void

@@ -1,5 +1,5 @@
 /*
- * forwarder/config.h -- what one emulated on-prem resolver does, compiled.
+ * forwarder/conf.h -- what one emulated on-prem resolver does, compiled.
  *
  * A struct fwd_config is built once from a model_onprem_resolver (or by
  * hand in tests and benchmarks) and then only read, by any number of

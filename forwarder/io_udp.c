@@ -1,0 +1,332 @@
+#include "config.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "forwarder/worker.h"
+
+/* ------------------------------------------------------------ batches */
+
+int
+fwd_sendq_init(struct fwd_sendq *q, int fd, size_t buflen)
+{
+	memset(q, 0, sizeof(*q));
+	q->fd = fd;
+	q->buflen = buflen;
+	q->bufs = malloc(FWD_BATCH * buflen);
+	return q->bufs ? 0 : HNS_ENOMEM;
+}
+
+void
+fwd_sendq_deinit(struct fwd_sendq *q)
+{
+	free(q->bufs);
+	q->bufs = NULL;
+}
+
+void
+fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q)
+{
+	unsigned done = 0;
+
+	while (done < q->n) {
+		int r = sendmmsg(q->fd, q->msgs + done, q->n - done, 0);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* EAGAIN (socket buffer full) or an ICMP error of an earlier send: drop one, go on. */
+			w->io.send_errors++;
+			done++;
+			continue;
+		}
+		done += (unsigned)r;
+	}
+	q->n = 0;
+}
+
+/* The next free buffer of q (flushing first when full), to be completed by sendq_commit. */
+static uint8_t *
+sendq_slot(struct fwd_worker *w, struct fwd_sendq *q)
+{
+	if (q->n == FWD_BATCH)
+		fwd_sendq_flush(w, q);
+	return q->bufs + q->n * q->buflen;
+}
+
+static void
+sendq_commit(struct fwd_sendq *q, const struct hns_addr *to, size_t len)
+{
+	unsigned i = q->n++;
+
+	q->iov[i].iov_base = q->bufs + i * q->buflen;
+	q->iov[i].iov_len = len;
+	memset(&q->msgs[i].msg_hdr, 0, sizeof(q->msgs[i].msg_hdr));
+	q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+	q->msgs[i].msg_hdr.msg_iovlen = 1;
+	q->msgs[i].msg_hdr.msg_name = &q->to[i];
+	q->msgs[i].msg_hdr.msg_namelen = hns_addr_to_sockaddr(to, &q->to[i]);
+}
+
+static void
+recvq_prepare(struct fwd_recvq *r)
+{
+	for (unsigned i = 0; i < FWD_BATCH; i++) {
+		r->iov[i].iov_base = r->bufs[i];
+		r->iov[i].iov_len = FWD_RECV_LEN;
+		memset(&r->msgs[i].msg_hdr, 0, sizeof(r->msgs[i].msg_hdr));
+		r->msgs[i].msg_hdr.msg_iov = &r->iov[i];
+		r->msgs[i].msg_hdr.msg_iovlen = 1;
+		r->msgs[i].msg_hdr.msg_name = &r->from[i];
+		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
+	}
+}
+
+static int
+recvq_fill(int fd, struct fwd_recvq *r)
+{
+	for (unsigned i = 0; i < FWD_BATCH; i++)
+		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
+	return recvmmsg(fd, r->msgs, FWD_BATCH, MSG_DONTWAIT, NULL);
+}
+
+/* ------------------------------------------------------------ core actions */
+
+static void
+ops_send(void *arg, unsigned up, unsigned sock, bool tcp, const uint8_t *pkt, size_t len)
+{
+	struct fwd_worker *w = arg;
+	const struct hns_addr *to = &w->cfg->upstreams[up].real;
+
+	if (tcp) {
+		fwd_tcp_upstream_send(w, up, pkt, len);
+		return;
+	}
+	if (len > FWD_QUERY_LEN)
+		return;
+
+	struct fwd_sendq *q = &w->ups[to->family == AF_INET6][sock % w->n_socks].q;
+
+	if (q->fd < 0)
+		return;
+	memcpy(sendq_slot(w, q), pkt, len);
+	sendq_commit(q, to, len);
+}
+
+static void
+ops_answer(void *arg, const struct fwd_client *cl, const uint8_t *pkt, size_t len)
+{
+	struct fwd_worker *w = arg;
+
+	if (cl->conn) {
+		fwd_tcp_answer(w, cl->conn, pkt, len);
+		return;
+	}
+	if (len > FWD_ANSWER_LEN)
+		return;
+	memcpy(sendq_slot(w, &w->clientq), pkt, len);
+	sendq_commit(&w->clientq, &cl->addr, len);
+	w->io.udp_answers++;
+}
+
+const struct fwd_io_ops fwd_worker_ops = { ops_send, ops_answer };
+
+/* ------------------------------------------------------------ timer */
+
+static void
+timer_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct fwd_worker *w = arg;
+
+	w->timer_at = 0;
+	w->now = hns_now();
+	fwd_core_expire(w->core, w->now);
+	fwd_worker_flush(w);
+}
+
+void
+fwd_worker_flush(struct fwd_worker *w)
+{
+	fwd_sendq_flush(w, &w->clientq);
+	for (unsigned f = 0; f < 2; f++)
+		for (unsigned i = 0; i < w->n_socks; i++)
+			if (w->ups[f][i].q.n)
+				fwd_sendq_flush(w, &w->ups[f][i].q);
+
+	hns_time_t next = fwd_core_next_deadline(w->core);
+
+	if (next == 0 || next == w->timer_at)
+		return;
+	if (w->timer_at && w->timer_at < next)
+		return; /* fires earlier anyway and re-arms then */
+
+	hns_time_t now = hns_now();
+	hns_time_t d = next > now ? next - now : 0;
+	struct timeval tv = { .tv_sec = (time_t)(d / HNS_NSEC_PER_SEC),
+			      .tv_usec = (suseconds_t)((d % HNS_NSEC_PER_SEC) / 1000) + 1 };
+
+	evtimer_add(w->timer, &tv);
+	w->timer_at = next;
+}
+
+/* ------------------------------------------------------------ reading */
+
+static void
+client_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct fwd_worker *w = arg;
+	struct fwd_recvq *r = w->recvq;
+
+	/* A bounded number of batches per wake-up, so upstream replies and timers get their turn. */
+	for (int round = 0; round < 4; round++) {
+		int n = recvq_fill(fd, r);
+
+		if (n <= 0)
+			break;
+		w->now = hns_now();
+		for (int i = 0; i < n; i++) {
+			struct fwd_client cl = { .conn = 0 };
+
+			if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
+				continue;
+			uint8_t *out = sendq_slot(w, &w->clientq);
+			size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len,
+						    w->now, out, FWD_ANSWER_LEN);
+
+			if (len) {
+				sendq_commit(&w->clientq, &cl.addr, len);
+				w->io.udp_answers++;
+			}
+		}
+		if (n < FWD_BATCH)
+			break;
+	}
+	fwd_worker_flush(w);
+}
+
+static void
+upstream_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct fwd_upsock *us = arg;
+	struct fwd_worker *w = us->w;
+	struct fwd_recvq *r = w->recvq;
+
+	for (int round = 0; round < 4; round++) {
+		int n = recvq_fill(fd, r);
+
+		if (n <= 0)
+			break;
+		w->now = hns_now();
+		for (int i = 0; i < n; i++) {
+			struct hns_addr from;
+
+			if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
+				continue;
+			fwd_core_reply(w->core, &from, us->index, false, r->bufs[i],
+				       r->msgs[i].msg_len, w->now);
+		}
+		if (n < FWD_BATCH)
+			break;
+	}
+	fwd_worker_flush(w);
+}
+
+/* ------------------------------------------------------------ set-up */
+
+static bool
+config_has_family(const struct fwd_config *cfg, int family)
+{
+	for (size_t i = 0; i < cfg->n_upstreams; i++)
+		if (cfg->upstreams[i].real.family == family)
+			return true;
+	return false;
+}
+
+int
+fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
+{
+	int rc;
+
+	w->udp_fd = -1;
+	w->recvq = calloc(1, sizeof(*w->recvq));
+	if (!w->recvq)
+		return HNS_ENOMEM;
+	recvq_prepare(w->recvq);
+	w->udp_fd = hns_udp_socket(listen, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK);
+	if (w->udp_fd < 0)
+		return w->udp_fd;
+	rc = fwd_sendq_init(&w->clientq, w->udp_fd, FWD_ANSWER_LEN);
+	if (rc < 0)
+		return rc;
+	w->udp_ev = event_new(w->base, w->udp_fd, EV_READ | EV_PERSIST, client_readable, w);
+	w->timer = evtimer_new(w->base, timer_fire, w);
+	if (!w->udp_ev || !w->timer || event_add(w->udp_ev, NULL) != 0)
+		return HNS_ENOMEM;
+
+	w->n_socks = w->cfg->upstream_socks ? w->cfg->upstream_socks : 1;
+	if (w->n_socks > FWD_MAX_SOCKS)
+		w->n_socks = FWD_MAX_SOCKS;
+	for (unsigned f = 0; f < 2; f++) {
+		int family = f ? AF_INET6 : AF_INET;
+		bool need = config_has_family(w->cfg, family);
+		struct hns_addr any;
+
+		hns_addr_parse(f ? "::1" : "127.0.0.1", &any);
+		for (unsigned i = 0; i < w->n_socks; i++) {
+			struct fwd_upsock *us = &w->ups[f][i];
+			int fd = need ? hns_udp_socket(&any, HNS_SOCK_NONBLOCK) : -1;
+
+			us->w = w;
+			us->family = family;
+			us->index = i;
+			if (need && fd < 0)
+				return fd;
+			rc = fwd_sendq_init(&us->q, fd, FWD_QUERY_LEN);
+			if (rc < 0) {
+				if (fd >= 0)
+					close(fd);
+				return rc;
+			}
+			if (fd < 0)
+				continue;
+			us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
+			if (!us->ev || event_add(us->ev, NULL) != 0)
+				return HNS_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void
+fwd_udp_worker_deinit(struct fwd_worker *w)
+{
+	for (unsigned f = 0; f < 2; f++)
+		for (unsigned i = 0; i < FWD_MAX_SOCKS; i++) {
+			struct fwd_upsock *us = &w->ups[f][i];
+
+			if (us->ev)
+				event_free(us->ev);
+			us->ev = NULL;
+			if (us->q.bufs && us->q.fd >= 0)
+				close(us->q.fd);
+			fwd_sendq_deinit(&us->q);
+		}
+	if (w->udp_ev)
+		event_free(w->udp_ev);
+	if (w->timer)
+		event_free(w->timer);
+	w->udp_ev = w->timer = NULL;
+	if (w->udp_fd >= 0)
+		close(w->udp_fd);
+	w->udp_fd = -1;
+	fwd_sendq_deinit(&w->clientq);
+	free(w->recvq);
+	w->recvq = NULL;
+}

@@ -1,0 +1,115 @@
+/*
+ * forwarder/worker.h -- one forwarder worker thread (internal to forwarder/).
+ *
+ * Owns an event_base, the core, its sockets and the preallocated batch
+ * arrays.  io_udp.c fills and flushes the UDP batches, io_tcp.c handles
+ * TCP clients and TCP retries towards upstreams, server.c starts and stops
+ * the threads.  Only the worker's own thread touches it, except the stats
+ * (read racily, summed) and the stop pipe.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/addr.h"
+#include "common/clock.h"
+#include "forwarder/conf.h"
+#include "forwarder/core.h"
+
+struct event;
+struct event_base;
+struct evconnlistener;
+struct bufferevent;
+struct fwd_tcp_conn;
+struct fwd_tcp_up;
+
+#define FWD_BATCH 64
+#define FWD_RECV_LEN 4096  /* a client query or an upstream UDP reply */
+#define FWD_ANSWER_LEN 4096 /* a UDP answer (client EDNS buffers above this are capped) */
+#define FWD_QUERY_LEN 512   /* an upstream query */
+#define FWD_MAX_SOCKS 8
+#define FWD_TCP_CONNS 1024  /* TCP client connections per worker */
+#define FWD_TCP_UPS 256     /* TCP queries to upstreams in flight per worker */
+#define FWD_TCP_IDLE_S 10
+
+/* A batch of outgoing datagrams on one socket, flushed with sendmmsg. */
+struct fwd_sendq {
+	int fd;
+	unsigned n;
+	size_t buflen;
+	uint8_t *bufs; /* [FWD_BATCH][buflen] */
+	struct mmsghdr msgs[FWD_BATCH];
+	struct iovec iov[FWD_BATCH];
+	struct sockaddr_storage to[FWD_BATCH];
+};
+
+/* A batch of incoming datagrams, filled with recvmmsg. */
+struct fwd_recvq {
+	uint8_t bufs[FWD_BATCH][FWD_RECV_LEN];
+	struct mmsghdr msgs[FWD_BATCH];
+	struct iovec iov[FWD_BATCH];
+	struct sockaddr_storage from[FWD_BATCH];
+};
+
+struct fwd_upsock {
+	struct fwd_worker *w;
+	int family; /* AF_INET or AF_INET6 */
+	unsigned index;
+	struct fwd_sendq q;
+	struct event *ev;
+};
+
+struct fwd_io_stats {
+	uint64_t udp_answers, tcp_queries, tcp_conns, tcp_conn_refused, send_errors;
+	uint64_t upstream_tcp, upstream_tcp_failed;
+};
+
+struct fwd_worker {
+	unsigned index;
+	const struct fwd_config *cfg;
+	struct fwd_core *core;
+	struct event_base *base;
+	pthread_t thread;
+	bool started;
+	hns_time_t now; /* of the batch being handled */
+
+	int udp_fd, tcp_fd;
+	struct event *udp_ev;
+	struct evconnlistener *listener;
+	struct fwd_sendq clientq;
+	struct fwd_recvq *recvq;
+
+	/* [family 0 = v4, 1 = v6][socket] */
+	struct fwd_upsock ups[2][FWD_MAX_SOCKS];
+	unsigned n_socks;
+
+	struct event *timer;
+	hns_time_t timer_at; /* 0 = not armed */
+	int stop_fds[2];
+	struct event *stop_ev;
+
+	struct fwd_tcp_conn *conns[FWD_TCP_CONNS];
+	uint32_t conn_gen;
+	struct fwd_tcp_up *tcp_ups[FWD_TCP_UPS];
+
+	struct fwd_io_stats io;
+};
+
+/* io_udp.c */
+int fwd_sendq_init(struct fwd_sendq *q, int fd, size_t buflen);
+void fwd_sendq_deinit(struct fwd_sendq *q);
+void fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q);
+int fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen);
+void fwd_udp_worker_deinit(struct fwd_worker *w);
+/* Flush every pending batch and re-arm the timer: end of every callback. */
+void fwd_worker_flush(struct fwd_worker *w);
+extern const struct fwd_io_ops fwd_worker_ops;
+
+/* io_tcp.c */
+int fwd_tcp_worker_init(struct fwd_worker *w, const struct hns_addr *listen);
+void fwd_tcp_worker_deinit(struct fwd_worker *w);
+void fwd_tcp_answer(struct fwd_worker *w, uint32_t conn, const uint8_t *pkt, size_t len);
+void fwd_tcp_upstream_send(struct fwd_worker *w, unsigned up, const uint8_t *pkt, size_t len);
