@@ -157,7 +157,11 @@ check_run(const struct model *m, const struct model_expect *e, const struct chec
 		out->obs.answered = false;
 		snprintf(out->obs.error, sizeof(out->obs.error), "nothing serves %s in this world", out->from);
 	} else {
+		char where[HNS_ADDR_STRLEN];
+
 		hns_trace_enable(true);
+		hns_trace("client", "stub resolver at %s asks %s for %s", out->from,
+			  hns_addr_port_str(&servers[0], where, sizeof(where)), out->query);
 		rc = hns_client_query_sync(base, servers, n, e->qname, e->qtype, o->timeout_ms, o->tries,
 					   &res, answer, sizeof(answer));
 		out->n_hops = hns_trace_take(out->hops, CHECK_MAX_HOPS);

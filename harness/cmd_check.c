@@ -53,15 +53,25 @@ static void
 report_text(FILE *out, const struct model *m, const struct check_result *r, size_t n, size_t passed)
 {
 	char answers[512];
+	int name_w = 20, ans_w = 12;
 
+	for (size_t i = 0; i < n; i++) {
+		int nl = (int)strlen(r[i].e->name);
+		int al = (int)strlen(answers_text(&r[i].obs, answers, sizeof(answers)));
+
+		name_w = nl > name_w ? nl : name_w;
+		ans_w = al > ans_w ? al : ans_w;
+	}
+	name_w = name_w > 72 ? 72 : name_w;
+	ans_w = ans_w > 40 ? 40 : ans_w;
 	fprintf(out, "%s: %zu VPCs, %zu endpoints, %zu hosted zones, %zu resolver endpoints, VPN %zu tunnels\n",
 		m->scenario, m->n_vpcs, m->n_endpoints, m->n_zones, m->n_resolver_endpoints,
 		m->vpn.n_tunnels);
 	for (size_t i = 0; i < n; i++) {
 		const struct check_result *c = &r[i];
 
-		fprintf(out, " %s %-58s %-30s %8.1f ms\n", c->verdict.pass ? "\u2713" : "\u2717", c->e->name,
-			answers_text(&c->obs, answers, sizeof(answers)), c->obs.latency_ms);
+		fprintf(out, " %s %-*s  %-*s %8.1f ms\n", c->verdict.pass ? "\u2713" : "\u2717", name_w,
+			c->e->name, ans_w, answers_text(&c->obs, answers, sizeof(answers)), c->obs.latency_ms);
 		if (!c->verdict.pass)
 			fprintf(out, "     %s\n", c->verdict.message);
 	}

@@ -99,7 +99,7 @@ print_trace(const struct check_result *r)
 	for (size_t i = 0; i < r->n_hops; i++) {
 		const struct hns_trace_event *h = &r->hops[i];
 
-		printf("%8.1f ms  %-28s %s\n", hns_time_ms(h->t - t0), h->hop, h->detail);
+		printf("%8.1f ms  %-24s %s\n", hns_time_ms(h->t - t0), h->hop, h->detail);
 	}
 	if (r->n_hops == 0)
 		printf("          (no component reported a hop)\n");
