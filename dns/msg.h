@@ -5,9 +5,11 @@
  * allocates and reads the packet only through dns_cursor, so it may run per
  * packet on the hot path.
  *
- * A message these functions accept has exactly one question, every record
- * of every section inside the packet (names compressed or not, pointers
- * backwards only), and at most one OPT record, owned by the root and in the
+ * A message these functions accept is at most 65535 octets, has exactly
+ * one question, every record of every section inside the packet (names
+ * compressed or not, pointers backwards only, no name running through a
+ * record's TYPE/CLASS/TTL/RDLENGTH octets, so rewriting a TTL never changes
+ * a name), and at most one OPT record, owned by the root and in the
  * additional section.  Bytes after the last record are ignored.  Functions
  * that modify a packet first check the whole of it, so a packet that fails
  * is left untouched.
