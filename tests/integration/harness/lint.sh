@@ -22,8 +22,10 @@ expect_in() { # FILE TEXT: TEXT must appear in FILE
 shopt -s nullglob
 scenarios=("$SRCDIR"/scenarios/*.yaml)
 [ ${#scenarios[@]} -ge 5 ] || fail "expected at least 5 scenarios, found ${#scenarios[@]}"
+# Labs are broken designs but valid scenarios: they lint too.
+labs=("$SRCDIR"/scenarios/labs/*.yaml)
 
-for f in "${scenarios[@]}"; do
+for f in "${scenarios[@]}" "${labs[@]}"; do
 	b=$(basename "$f" .yaml)
 	run_rc rc "$HYBRIDNS" lint "$f"
 	[ "$rc" -eq 0 ] || fail "lint $b exited $rc: $(cat "$TMP/err")"
@@ -319,4 +321,4 @@ run_rc rc "$HYBRIDNS" lint "$TMP/syntax.yaml"
 [ "$rc" -eq 2 ] || fail "YAML syntax error: exit $rc, want 2"
 grep -Eq "syntax\.yaml:[0-9]+:[0-9]+:" "$TMP/err" || fail "syntax error not located: $(cat "$TMP/err")"
 
-echo "lint: ${#scenarios[@]} scenarios OK"
+echo "lint: ${#scenarios[@]} scenarios and ${#labs[@]} labs OK"
