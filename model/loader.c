@@ -1145,6 +1145,21 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 			       hns_cidr_str(&s->cidr, cbuf, sizeof(cbuf)));
 			continue;
 		}
+		if (s->cidr.base.family == AF_INET && e->ip.family == AF_INET &&
+		    s->cidr.prefix <= 30) {
+			uint32_t off = hns_addr_v4(&e->ip) - hns_addr_v4(&s->cidr.base);
+			uint32_t last = (uint32_t)((1ULL << (32 - s->cidr.prefix)) - 1);
+
+			if (off < 4 || off == last) {
+				ld_err(ld, val->loc, sub,
+				       "%s is reserved by AWS in subnet %s (%s: the first four "
+				       "addresses "
+				       "and the last one are not assignable)",
+				       hns_addr_str(&e->ip, buf, sizeof(buf)), s->name,
+				       hns_cidr_str(&s->cidr, cbuf, sizeof(cbuf)));
+				continue;
+			}
+		}
 		if (one_per_az && s->az != NULL) {
 			bool clash = false;
 

@@ -10,7 +10,8 @@
  * lines.  Each record's location is its own line in the scenario file: for
  * literal block scalars (`|`) the line is the block's first content line
  * plus the line offset, the column the line's indentation.  Other scalar
- * styles give the scalar's position plus the line offset.
+ * styles (quoted, plain, folded) have no 1:1 line mapping: their records
+ * point at the scalar itself.
  */
 #include "config.h"
 
@@ -404,9 +405,8 @@ records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const 
 				loc.line = n->loc.line + 1 + (uint32_t)start_line;
 				loc.col = ld_line_indent(ld, loc.line);
 			} else {
-				loc.line = n->loc.line + (uint32_t)start_line;
-				loc.col =
-				    start_line == 0 ? n->loc.col : ld_line_indent(ld, loc.line);
+				/* quoted, plain or folded: no 1:1 line mapping */
+				loc = n->loc;
 			}
 			size_t k = 0;
 
