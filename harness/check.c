@@ -99,6 +99,10 @@ world_up(struct serve_ctx *ctx, const struct model *m, const struct model_expect
 	for (int attempt = 0; attempt < CHECK_PORT_TRIES; attempt++) {
 		uint16_t port = o->port ? o->port : (uint16_t)(20000 + hns_csprng_u16() % 40000);
 
+		/* A real resolver under test was configured (export --mapped) for the default port. */
+		if (o->port == 0 && o->onprem_resolver.family != 0)
+			port = HNS_ADDRMAP_DEFAULT_PORT;
+
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->model = m;
 		ctx->base = base;
@@ -111,6 +115,8 @@ world_up(struct serve_ctx *ctx, const struct model *m, const struct model_expect
 		ctx->given = &e->given;
 		ctx->vpn_in_path = m->vpn.present && (serve_sides_available() & SERVE_VPN);
 		rc = serve_map_build(ctx, port);
+		if (rc == 0 && o->onprem_resolver.family != 0)
+			rc = serve_map_replace_onprem(ctx, &m->onprem.resolvers[0], &o->onprem_resolver);
 		if (rc == 0)
 			rc = serve_world_start(ctx);
 		if (rc == 0)

@@ -91,6 +91,26 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 	return rc;
 }
 
+int
+serve_map_replace_onprem(struct serve_ctx *ctx, const struct model_onprem_resolver *r,
+			 const struct hns_addr *real)
+{
+	if (!hns_addr_is_loopback(real))
+		return HNS_ENOTLOOPBACK;
+	for (size_t i = 0; i < ctx->map.n; i++) {
+		struct hns_addrmap_entry *e = &ctx->map.entries[i];
+
+		if (e->role == HNS_ROLE_ONPREM && hns_addr_equal(&e->virt, &r->address)) {
+			e->real = *real;
+			if (e->real.port == 0)
+				e->real.port = 53;
+			snprintf(e->label, sizeof(e->label), "onprem/%s (resolver under test)", r->name);
+			return 0;
+		}
+	}
+	return HNS_ENOENT;
+}
+
 static const struct hns_addr *
 real_of(const struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt)
 {

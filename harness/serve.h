@@ -102,6 +102,16 @@ void serve_world_stop(struct serve_ctx *ctx);
 int serve_map_build(struct serve_ctx *ctx, uint16_t port);
 
 /*
+ * Put a real resolver under test in the place of on-prem resolver r: its
+ * map entry (HNS_ROLE_ONPREM) gets `real`, so the AWS -> on-prem relays and
+ * rule targets deliver to it.  HNS_ENOENT when r has no entry;
+ * HNS_ENOTLOOPBACK when real is not loopback.
+ */
+struct model_onprem_resolver;
+int serve_map_replace_onprem(struct serve_ctx *ctx, const struct model_onprem_resolver *r,
+			     const struct hns_addr *real);
+
+/*
  * Where a sender on one side must send to reach virtual address `virt`:
  * from on-prem (from_onprem = true) an AWS address is reached through its
  * relay when ctx->vpn_in_path, else directly at its listener; an address
