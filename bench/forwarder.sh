@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# bench/forwarder.sh -- the hybridns forwarder against dnsdist and Unbound.
+#
+# Usage: bench/forwarder.sh [--rounds N] [--duration S] [--build DIR]
+#
+# Everything runs inside a private network namespace (unshare --net, only
+# loopback, so fixed ports are safe and nothing else interferes).  One NSD
+# serves a wildcard zone as the shared backend.  For each round, each case
+# (uncached: a million unique names; cached: ten names) and each system
+# (hybridns forwarder, dnsdist 1.7, Unbound forward-zone) in turn -- A B C
+# A B C, so the machine's slow and fast phases hit all alike -- the server
+# is started pinned to core 0 next to NSD, dnsperf runs pinned to core 1
+# (-l DURATION -c 2 -T 2 -q 100), and the server's utime+stime is read from
+# /proc/<pid>/stat around the run.  Prints the median qps, loss and server
+# CPU microseconds per answered query of every system and case, and the
+# hybridns/dnsdist ratios.  dnsdist has its packet cache off in the
+# uncached case and on in the cached one.  Missing Debian packages are
+# installed with apt-get.  Every process started here is stopped on exit.
+set -euo pipefail
+
+ROUNDS=3
+DURATION=10
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) ROUNDS=$2; shift 2 ;;
+	--duration) DURATION=$2; shift 2 ;;
+	--build) BUILD=$2; shift 2 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	*) echo "bench/forwarder.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+if [ -z "${HNS_BENCH_INNER:-}" ]; then
+	need=()
+	command -v nsd >/dev/null || need+=(nsd)
+	command -v dnsdist >/dev/null || need+=(dnsdist)
+	command -v unbound >/dev/null || need+=(unbound)
+	command -v dnsperf >/dev/null || need+=(dnsperf)
+	command -v dig >/dev/null || need+=(bind9-dnsutils)
+	if [ ${#need[@]} -gt 0 ]; then
+		echo "installing: ${need[*]}" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >&2
+	fi
+	# The hybridns binary: given, or built here.
+	if [ -z "$BUILD" ]; then
+		BUILD="$HERE/build-bench"
+		[ -d "$BUILD" ] || meson setup "$BUILD" "$HERE" -Dbuildtype=release >/dev/null
+		ninja -C "$BUILD" harness/hybridns >/dev/null
+	fi
+	export HNS_BENCH_INNER=1 HYBRIDNS="$BUILD/harness/hybridns"
+	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD"
+fi
+
+: "${HYBRIDNS:?}"
+ip link set lo up
+TMP=$(mktemp -d /tmp/hns-bench.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+chmod 755 "$TMP"
+
+BACKEND_PORT=5300
+PORT=5353
+SERVER_CPU=0
+CLIENT_CPU=1
+if [ "$(nproc)" -lt 2 ]; then CLIENT_CPU=0; fi
+
+# ------------------------------------------------------------ backend: NSD
+cat >"$TMP/bench.test.zone" <<'EOF'
+$ORIGIN bench.test.
+$TTL 300
+@	IN SOA ns.bench.test. h.bench.test. 1 7200 900 1209600 300
+@	IN NS ns.bench.test.
+ns	IN A 127.0.0.1
+*	IN A 192.0.2.1
+EOF
+cat >"$TMP/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.1@$BACKEND_PORT
+	server-count: 1
+	username: ""
+	chroot: ""
+	zonesdir: "$TMP"
+	database: ""
+	pidfile: "$TMP/nsd.pid"
+	xfrdfile: "$TMP/xfrd.state"
+	zonelistfile: "$TMP/zone.list"
+	logfile: "$TMP/nsd.log"
+	rrl-ratelimit: 0
+	verbosity: 0
+remote-control:
+	control-enable: no
+zone:
+	name: bench.test
+	zonefile: bench.test.zone
+EOF
+taskset -c $SERVER_CPU nsd -d -c "$TMP/nsd.conf" >"$TMP/nsd.out" 2>&1 &
+PIDS+=($!)
+
+wait_ready() { # port
+	for _ in $(seq 1 100); do
+		if dig +time=1 +tries=1 +short -p "$1" @127.0.0.1 ready.bench.test A 2>/dev/null | grep -q 192.0.2.1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "bench: nothing answers on port $1" >&2
+	return 1
+}
+wait_ready $BACKEND_PORT
+
+# ------------------------------------------------------------ query files
+echo "generating a million unique names..." >&2
+awk 'BEGIN { srand(42); for (i = 0; i < 1000000; i++) printf "u%d-%06x.bench.test A\n", i, int(rand() * 16777216) }' \
+	>"$TMP/uncached.txt"
+for i in 0 1 2 3 4 5 6 7 8 9; do echo "c$i.bench.test A"; done >"$TMP/cached.txt"
+
+# ------------------------------------------------------------ servers
+cat >"$TMP/scenario.yaml" <<EOF
+scenario: bench-forwarder
+region: eu-west-1
+onprem:
+  resolvers:
+    bench:
+      address: 192.168.10.53
+      forward:
+        - zone: bench.test
+          to: [127.0.0.1:$BACKEND_PORT]
+      default: refuse
+      cache: {enabled: true, max_entries: 100000}
+EOF
+
+dnsdist_conf() { # cache on|off
+	{
+		echo "setLocal('127.0.0.1:$PORT')"
+		echo "newServer({address='127.0.0.1:$BACKEND_PORT'})"
+		echo "setSecurityPollSuffix('')"
+		echo "setACL({'127.0.0.0/8'})"
+		if [ "$1" = on ]; then
+			echo "pc = newPacketCache(100000, {maxTTL=86400, minTTL=0})"
+			echo "getPool(''):setCache(pc)"
+		fi
+	} >"$TMP/dnsdist.conf"
+}
+
+cat >"$TMP/unbound.conf" <<EOF
+server:
+	interface: 127.0.0.1
+	port: $PORT
+	num-threads: 1
+	username: ""
+	chroot: ""
+	directory: "$TMP"
+	pidfile: "$TMP/unbound.pid"
+	use-syslog: no
+	logfile: ""
+	verbosity: 0
+	do-not-query-localhost: no
+	access-control: 127.0.0.0/8 allow
+	module-config: "iterator"
+	qname-minimisation: no
+	so-reuseport: yes
+	local-zone: "test." nodefault
+forward-zone:
+	name: "bench.test."
+	forward-addr: 127.0.0.1@$BACKEND_PORT
+EOF
+
+SERVER_PID=""
+start_server() { # system case
+	case "$1" in
+	hybridns)
+		taskset -c $SERVER_CPU "$HYBRIDNS" serve "$TMP/scenario.yaml" --only onprem \
+			--listen 127.0.0.1:$PORT --workers 1 --stats-json "$TMP/stats.json" \
+			>"$TMP/hybridns.out" 2>&1 &
+		;;
+	dnsdist)
+		dnsdist_conf "$([ "$2" = cached ] && echo on || echo off)"
+		taskset -c $SERVER_CPU dnsdist --supervised --disable-syslog -C "$TMP/dnsdist.conf" \
+			>"$TMP/dnsdist.out" 2>&1 &
+		;;
+	unbound)
+		taskset -c $SERVER_CPU unbound -d -c "$TMP/unbound.conf" >"$TMP/unbound.out" 2>&1 &
+		;;
+	esac
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	if ! wait_ready $PORT; then
+		tail -5 "$TMP/$1.out" >&2
+		exit 1
+	fi
+}
+
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=""
+}
+
+cpu_ticks() { # pid: utime + stime
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+TICK=$(getconf CLK_TCK)
+RESULTS="$TMP/results.txt"
+: >"$RESULTS"
+
+measure() { # system case round
+	start_server "$1" "$2"
+	local t0 t1 out
+	t0=$(cpu_ticks "$SERVER_PID")
+	out=$(taskset -c $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/$2.txt" \
+		-l "$DURATION" -c 2 -T 2 -q 100 -t 2 2>&1)
+	t1=$(cpu_ticks "$SERVER_PID")
+	stop_server
+	local done lost qps
+	done=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
+	lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
+	qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
+	local sent=$((done + lost))
+	local us
+	us=$(awk -v d="$((t1 - t0))" -v t="$TICK" -v n="$done" 'BEGIN { printf "%.2f", n ? d / t * 1e6 / n : 0 }')
+	local loss
+	loss=$(awk -v l="$lost" -v s="$sent" 'BEGIN { printf "%.3f", s ? 100 * l / s : 0 }')
+	echo "$2 $1 $3 $qps $loss $us" >>"$RESULTS"
+	printf '  round %s %-8s %-8s %10.0f qps  loss %6s%%  %6s us/query\n' "$3" "$2" "$1" "$qps" "$loss" "$us" >&2
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+	for c in uncached cached; do
+		for s in hybridns dnsdist unbound; do
+			measure "$s" "$c" "$r"
+		done
+	done
+done
+
+# ------------------------------------------------------------ report
+python3 - "$RESULTS" "$ROUNDS" "$DURATION" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+med = {}
+for case in ("uncached", "cached"):
+    for system in ("hybridns", "dnsdist", "unbound"):
+        rs = [r for r in rows if r[0] == case and r[1] == system]
+        if not rs:
+            continue
+        med[case, system] = tuple(statistics.median(float(r[i]) for r in rs) for i in (3, 4, 5))
+print(f"forwarder benchmark: {sys.argv[2]} rounds of {sys.argv[3]} s, medians; server on core 0 with NSD, dnsperf on core 1")
+print()
+print("| case | system | qps | loss % | server CPU us/query |")
+print("|---|---|---|---|---|")
+for (case, system), (q, l, u) in med.items():
+    label = system + (" (cache on)" if case == "cached" and system == "dnsdist" else "")
+    print(f"| {case} | {label} | {q:,.0f} | {l:.3f} | {u:.2f} |")
+print()
+for case in ("uncached", "cached"):
+    if (case, "hybridns") in med and (case, "dnsdist") in med:
+        h, d = med[case, "hybridns"], med[case, "dnsdist"]
+        per_round = []
+        for r in sorted({row[2] for row in rows}):
+            hq = [float(x[3]) for x in rows if x[0] == case and x[1] == "hybridns" and x[2] == r]
+            dq = [float(x[3]) for x in rows if x[0] == case and x[1] == "dnsdist" and x[2] == r]
+            if hq and dq and dq[0]:
+                per_round.append(hq[0] / dq[0])
+        print(f"{case}: hybridns/dnsdist qps {h[0] / d[0]:.2f}x (per round: "
+              + ", ".join(f"{x:.2f}" for x in per_round)
+              + f"), CPU per query {h[2] / d[2]:.2f}x" if d[0] and d[2] else f"{case}: no dnsdist figures")
+PY
