@@ -1413,6 +1413,14 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 				       "an interface endpoint needs at least one ENI");
 			if (!HAS(p, endpoint_fields, "private_dns"))
 				ep->private_dns = true;
+			if (ep->private_dns && ep->vpc != NULL &&
+			    (!ep->vpc->dns_support || !ep->vpc->dns_hostnames)) {
+				path_key(kp, sub, "private_dns");
+				ld_err(ld, key_loc_of(val, "private_dns", k->loc), kp,
+				       "Enabling private DNS requires both enableDnsSupport and "
+				       "enableDnsHostnames VPC attributes set to true for %s",
+				       ep->vpc->id);
+			}
 			if (HAS(p, endpoint_fields, "private_dns_only_for_inbound") &&
 			    ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
 				path_key(kp, sub, "private_dns_only_for_inbound");
@@ -1433,9 +1441,11 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			ep->regional_name = ld_printf(ld, "%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
 			                              ep->dns_suffix, label, ep->service_region);
 			for (size_t j = 0; j < ep->n_enis; j++)
-				ep->enis[j].zonal_name = ld_printf(
-				    ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id, ep->dns_suffix,
-				    ep->enis[j].subnet->az, label, ep->service_region);
+				if (ep->enis[j].subnet->az != NULL)
+					ep->enis[j].zonal_name = ld_printf(
+					    ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
+					    ep->dns_suffix, ep->enis[j].subnet->az, label,
+					    ep->service_region);
 			if (ep->n_dns_names == 0)
 				catalog_names(&m->arena, ep->service_short, ep->service_region,
 				              &ep->dns_names, &ep->n_dns_names);
@@ -2507,7 +2517,8 @@ ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_a
 			bool found = false;
 
 			for (size_t i = 0; i < a->endpoint->n_enis; i++)
-				found |= strcmp(a->endpoint->enis[i].subnet->az, at + 1) == 0;
+				found |= a->endpoint->enis[i].subnet->az != NULL &&
+				         strcmp(a->endpoint->enis[i].subnet->az, at + 1) == 0;
 			if (!found) {
 				ld_err(ld, v->loc, path, "endpoint %s has no ENI in %s", name,
 				       at + 1);
