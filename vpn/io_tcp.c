@@ -11,6 +11,11 @@
  * When no tunnel is usable the connection is closed (reset), as a real
  * TCP connection over a dead VPN eventually times out.
  *
+ * The client's handshake completes at once with the relay, but over a
+ * real VPN it costs a round trip (SYN across, SYN-ACK back) before data
+ * can leave: data read before accept time + that round trip departs
+ * when it would have completed.
+ *
  * This is the slow path (DNS over TCP is rare): chunks are allocated.
  */
 #include "config.h"
@@ -55,6 +60,7 @@ struct vpn_tcp_conn {
 	struct vpn_tcp_conn *prev, *next;
 	struct bufferevent *bev[2]; /* 0: the client, 1: the destination */
 	struct tcp_side side[2];
+	hns_time_t open_at; /* the relayed handshake completes: data departs no earlier */
 };
 
 static enum vpn_dir
@@ -129,12 +135,15 @@ side_push(struct vpn_tcp_conn *c, int i, struct evbuffer *in, size_t len, bool f
 	struct tcp_side *s = &c->side[i];
 	struct vpn_verdict vd;
 	struct tcp_chunk *k;
+	hns_time_t now = hns_now();
 
-	vpn_tunnels_decide(&c->v->ts, side_dir(c, i), len, VPN_PROTO_TCP, hns_now(), &vd);
+	vpn_tunnels_decide(&c->v->ts, side_dir(c, i), len, VPN_PROTO_TCP, now, &vd);
 	if (vd.drop != VPN_PASS) {
 		conn_free(c);
 		return false;
 	}
+	if (now < c->open_at)
+		vd.at += c->open_at - now;
 	k = malloc(sizeof(*k) + len);
 	if (!k) {
 		conn_free(c);
@@ -274,6 +283,16 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* The round trip of the tunnels that carry a SYN in direction dir and its SYN-ACK back. */
+static hns_time_t
+handshake_rtt(const struct vpn *v, enum vpn_dir dir)
+{
+	enum vpn_dir back = dir == VPN_TO_AWS ? VPN_TO_ONPREM : VPN_TO_AWS;
+	int a = vpn_tunnels_select(&v->ts, dir), b = vpn_tunnels_select(&v->ts, back);
+
+	return (a >= 0 ? v->ts.t[a].latency_ns : 0) + (b >= 0 ? v->ts.t[b].latency_ns : 0);
+}
+
 static void
 on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int salen,
 	  void *arg)
@@ -300,6 +319,7 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		goto fail;
 	c->v = v;
 	c->r = r;
+	c->open_at = hns_now() + handshake_rtt(v, r->dir);
 	c->bev[0] = bufferevent_socket_new(v->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev[0])
 		goto fail;

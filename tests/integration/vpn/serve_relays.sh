@@ -13,6 +13,11 @@ RELAY=127.53.6.1 # vpn -> inbound/private-a (10.0.1.10)
 "$HYBRIDNS" serve "$SCEN" --port "$PORT" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 PIDS+=($!)
 wait_dns "$RELAY" "$PORT" "$NAME"
+# The map is printed once every side has started (the relay may answer a moment before).
+for _ in $(seq 1 50); do
+	grep -q "vpn -> inbound/private-a *-> $RELAY:$PORT" "$TMP/serve.out" && break
+	sleep 0.1
+done
 grep -q "vpn -> inbound/private-a *-> $RELAY:$PORT" "$TMP/serve.out" || fail "relay not in the map"
 
 # ctl CMD: one datagram to the control socket, print the answer.
