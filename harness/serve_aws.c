@@ -34,6 +34,12 @@ aws_source(void *arg, const struct model_eni *eni)
 	return e ? &e->real : NULL;
 }
 
+static bool
+aws_eni_down(void *arg, const struct model_eni *eni)
+{
+	return serve_endpoint_eni_is_down(arg, eni);
+}
+
 /* The inbound endpoint and ENI that own virtual address a, or false. */
 static bool
 find_inbound(const struct model *m, const struct hns_addr *a,
@@ -110,6 +116,7 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 		.query_log = internet ? NULL : ctx->query_log,
 		.route = aws_route,
 		.source = aws_source,
+		.eni_down = aws_eni_down,
 		.arg = ctx,
 	};
 	struct rslv_server *srv = NULL;

@@ -65,7 +65,7 @@ rslv_server_start(const struct model *m, const struct rslv_server_opts *o,
 	s->n_ls = n;
 	for (size_t i = 0; i < n; i++)
 		s->ls[i].spec = specs[i];
-	if ((rc = rslv_world_new(m, &s->w)))
+	if ((rc = rslv_world_new_ext(m, o->eni_down, o->arg, &s->w)))
 		goto fail;
 	if (o->query_log) {
 		s->qlog = fopen(o->query_log, "a");

@@ -46,6 +46,7 @@ struct rslv_server_opts {
 	const char *query_log; /* file, or NULL */
 	rslv_route_fn route;
 	rslv_source_fn source;
+	rslv_eni_down_fn eni_down; /* interface endpoint ENIs left out of answers, or NULL */
 	void *arg;
 	/* forwarding: one try's timeout and how many tries in all */
 	uint32_t fwd_timeout_ms; /* 0: RSLV_FWD_TIMEOUT_MS */

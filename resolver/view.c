@@ -276,6 +276,8 @@ build_add_enis(struct build *b, struct build_zone *bz, const uint8_t *owner, siz
 
 		if (az && (!e->subnet || !e->subnet->az || strcmp(e->subnet->az, az) != 0))
 			continue;
+		if (b->w->eni_down && b->w->eni_down(b->w->eni_down_arg, e))
+			continue;
 		struct build_rr *r = build_rr_add(bz);
 		char ip[HNS_ADDR_STRLEN];
 
@@ -954,6 +956,13 @@ world_build(struct build *b)
 int
 rslv_world_new(const struct model *m, struct rslv_world **out)
 {
+	return rslv_world_new_ext(m, NULL, NULL, out);
+}
+
+int
+rslv_world_new_ext(const struct model *m, rslv_eni_down_fn down, void *arg,
+		   struct rslv_world **out)
+{
 	struct rslv_world *w = calloc(1, sizeof(*w));
 	struct build b = {.w = w};
 	int rc;
@@ -961,6 +970,8 @@ rslv_world_new(const struct model *m, struct rslv_world **out)
 	if (!w)
 		return HNS_ENOMEM;
 	w->model = m;
+	w->eni_down = down;
+	w->eni_down_arg = arg;
 	hns_arena_init(&w->arena);
 	rslv_table_init(&w->rules);
 	rslv_table_init(&w->nodes);

@@ -36,6 +36,8 @@
 #define RSLV_AWS_POOL_BASE 0x345e0000u /* 52.94.0.0/16 */
 #define RSLV_AWS_POOL_MASK 0x0000ffffu
 
+typedef bool (*rslv_eni_down_fn)(void *arg, const struct model_eni *eni);
+
 /* A prepared record set: answer records whose owner is the question (0xc00c). */
 struct rslv_rrset {
 	uint16_t type;
@@ -102,10 +104,18 @@ struct rslv_world {
 	uint32_t internet_tag;
 	struct rslv_zone *root_zone; /* SOA for the internet's NXDOMAIN when no zone matches */
 	struct rslv_zone *aws_zone;  /* SOA for pool NODATA answers (amazonaws.com) */
+	rslv_eni_down_fn eni_down; /* build time only */
+	void *eni_down_arg;
 	struct hns_arena arena;
 };
 
 int rslv_world_new(const struct model *m, struct rslv_world **out);
+/*
+ * The same, leaving out of every answer the interface endpoint ENIs for
+ * which down(arg, eni) is true (a fault held while the world runs).
+ */
+int rslv_world_new_ext(const struct model *m, rslv_eni_down_fn down, void *arg,
+		       struct rslv_world **out);
 void rslv_world_free(struct rslv_world *w); /* accepts NULL */
 
 /* Where a question is asked. */

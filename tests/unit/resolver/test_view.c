@@ -675,6 +675,33 @@ test_nodata_configurable(void **state)
 	model_free(m);
 }
 
+static bool
+down_b(void *arg, const struct model_eni *eni)
+{
+	return eni->ip.bytes[2] == 2; /* 10.0.2.x: the ENIs in eu-west-1b */
+}
+
+/* A fault on an endpoint ENI (given: down: [endpoint:api@b]) leaves it out of answers. */
+static void
+test_endpoint_eni_down(void **state)
+{
+	struct rslv_world *w = NULL;
+	struct rslv_result res;
+	uint8_t name[DNS_NAME_MAX];
+	int n = dns_name_from_str("abcd.execute-api.eu-west-1.amazonaws.com", name);
+
+	assert_int_equal(rslv_world_new_ext(model, down_b, NULL, &w), 0);
+	rslv_resolve(w, model_vpc_find(model, "hub")->index, RSLV_FROM_VPC, name, (size_t)n,
+		     DNS_TYPE_A, &res);
+	assert_non_null(res.answer);
+	assert_int_equal(res.answer->count, 1);
+	/* the healthy world still has both */
+	rslv_resolve(world, model_vpc_find(model, "hub")->index, RSLV_FROM_VPC, name, (size_t)n,
+		     DNS_TYPE_A, &res);
+	assert_int_equal(res.answer->count, 2);
+	rslv_world_free(w);
+}
+
 int
 main(void)
 {
@@ -694,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_internet_view),
 		cmocka_unit_test(test_wire_behaviour),
 		cmocka_unit_test(test_nodata_configurable),
+		cmocka_unit_test(test_endpoint_eni_down),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
