@@ -18,6 +18,12 @@ struct cache_entry {
 	uint8_t wire[FWD_CACHE_WIRE_MAX];
 };
 
+/* The hash sits next to the entry number so probes do not touch entries. */
+struct index_slot {
+	uint32_t hash;
+	uint32_t e; /* entry index + 1, 0 = empty */
+};
+
 struct fwd_cache {
 	struct fwd_cache_cfg cfg;
 	struct cache_entry *entries; /* [cfg.max_entries] */
@@ -26,7 +32,7 @@ struct fwd_cache {
 	uint32_t *free_list;	     /* [cfg.max_entries]: released entries */
 	uint32_t n_free;
 	uint32_t hand; /* CLOCK hand */
-	uint32_t *index; /* [mask+1]: entry index + 1, 0 = empty */
+	struct index_slot *index; /* [mask+1] */
 	uint32_t mask;
 	struct fwd_cache_stats stats;
 };
@@ -101,13 +107,13 @@ index_find(const struct fwd_cache *c, const struct fwd_cache_key *k, bool *found
 	uint32_t i = k->hash & c->mask;
 
 	for (;;) {
-		uint32_t v = c->index[i];
+		uint32_t v = c->index[i].e;
 
 		if (v == 0) {
 			*found = false;
 			return i;
 		}
-		if (fwd_cache_key_equal(&c->entries[v - 1].key, k)) {
+		if (c->index[i].hash == k->hash && fwd_cache_key_equal(&c->entries[v - 1].key, k)) {
 			*found = true;
 			return i;
 		}
@@ -121,21 +127,21 @@ index_remove(struct fwd_cache *c, uint32_t i)
 {
 	uint32_t j = i;
 
-	c->index[i] = 0;
+	c->index[i].e = 0;
 	for (;;) {
 		j = (j + 1) & c->mask;
-		uint32_t v = c->index[j];
+		uint32_t v = c->index[j].e;
 
 		if (v == 0)
 			return;
-		uint32_t home = c->entries[v - 1].key.hash & c->mask;
+		uint32_t home = c->index[j].hash & c->mask;
 
 		/* Move v back to i unless its home lies cyclically in (i, j]. */
 		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 
 		if (!stays) {
-			c->index[i] = v;
-			c->index[j] = 0;
+			c->index[i] = c->index[j];
+			c->index[j].e = 0;
 			i = j;
 		}
 	}
@@ -189,7 +195,7 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 		return FWD_CACHE_MISS;
 	}
 
-	uint32_t e = c->index[slot] - 1;
+	uint32_t e = c->index[slot].e - 1;
 	struct cache_entry *ent = &c->entries[e];
 	enum fwd_cache_result res = FWD_CACHE_HIT;
 
@@ -278,12 +284,13 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 	uint32_t e;
 
 	if (found) {
-		e = c->index[slot] - 1; /* replace in place (e.g. a stale entry refreshed) */
+		e = c->index[slot].e - 1; /* replace in place (e.g. a stale entry refreshed) */
 	} else {
 		e = entry_take(c);
 		/* Eviction may have shifted the index: look the slot up again. */
 		slot = index_find(c, k, &found);
-		c->index[slot] = e + 1;
+		c->index[slot].hash = k->hash;
+		c->index[slot].e = e + 1;
 		c->n_entries++;
 	}
 

@@ -490,7 +490,9 @@ answer_fit(const uint8_t *src, size_t len, uint16_t id, const uint8_t *name, siz
 		memcpy(out, src, len);
 	}
 	dns_msg_set_id(out, id);
-	dns_msg_set_qname_case(out, len, name, name_len);
+	/* Most clients ask in the case the answer already has: skip the rewrite then. */
+	if (len < DNS_HEADER_LEN + name_len || memcmp(out + DNS_HEADER_LEN, name, name_len) != 0)
+		dns_msg_set_qname_case(out, len, name, name_len);
 	return len;
 }
 

@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "dns/msg.h"
+#include "dns/wire.h"
+#include "forwarder/cache.h"
+#include "forwarder/conf.h"
+#include "fake.h"
+
+#define NAMES 2000
+#define CAP 64
+
+static void
+key_for(int i, struct fwd_cache_key *k, uint8_t *reply, size_t *rlen)
+{
+	char name[64];
+	uint8_t q[512];
+	struct dns_query pq;
+
+	snprintf(name, sizeof(name), "n%d.Cache.Example", i);
+	size_t n = mkquery((uint16_t)i, name, DNS_TYPE_A, false, q, sizeof(q));
+
+	assert_int_equal(dns_query_parse(q, n, &pq), 0);
+	fwd_cache_key_make(k, &pq.q, false, false);
+	*rlen = mkreply(q, n, 0x0a000000u + (uint32_t)i, 300, reply, 512);
+	assert_true(*rlen > 0);
+}
+
+/* Many inserts through a small cache: every entry it counts can be found, no other. */
+static void
+test_index_integrity_under_eviction(void **state)
+{
+	struct fwd_cache_cfg cfg = { .enabled = true, .max_entries = CAP, .max_ttl = 86400,
+				     .negative_max_ttl = 3600 };
+	struct fwd_cache *c;
+	uint8_t reply[512], out[512];
+	size_t rlen, olen;
+	struct fwd_cache_key k;
+
+	assert_int_equal(fwd_cache_new(&cfg, &c), 0);
+	for (int i = 0; i < NAMES; i++) {
+		key_for(i, &k, reply, &rlen);
+		assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), 0);
+		/* Touch a few so CLOCK has second chances to give. */
+		if (i % 7 == 0)
+			fwd_cache_lookup(c, &k, 0, false, out, sizeof(out), &olen);
+	}
+	assert_int_equal(fwd_cache_count(c), CAP);
+
+	int found = 0;
+
+	for (int i = 0; i < NAMES; i++) {
+		key_for(i, &k, reply, &rlen);
+		if (fwd_cache_lookup(c, &k, 0, false, out, sizeof(out), &olen) == FWD_CACHE_HIT) {
+			found++;
+			/* The right answer for the right key. */
+			assert_int_equal(olen, rlen);
+			assert_memory_equal(out + olen - 4, reply + rlen - 4, 4);
+		}
+	}
+	assert_int_equal(found, CAP);
+	assert_int_equal(fwd_cache_stats(c)->evictions, NAMES - CAP);
+	fwd_cache_free(c);
+}
+
+static void
+test_uncacheable(void **state)
+{
+	struct fwd_cache_cfg cfg = { .enabled = true, .max_entries = 8, .max_ttl = 86400,
+				     .negative_max_ttl = 3600 };
+	struct fwd_cache *c;
+	uint8_t reply[512];
+	size_t rlen;
+	struct fwd_cache_key k;
+
+	assert_int_equal(fwd_cache_new(&cfg, &c), 0);
+	key_for(1, &k, reply, &rlen);
+	dns_write_u16(reply + 2, dns_read_u16(reply + 2) | DNS_FLAG_TC);
+	assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), HNS_EAGAIN);
+	key_for(2, &k, reply, &rlen);
+	dns_write_u16(reply + 2, (dns_read_u16(reply + 2) & ~0xf) | DNS_RCODE_SERVFAIL);
+	assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), HNS_EAGAIN);
+	key_for(3, &k, reply, &rlen);
+	dns_write_u32(reply + rlen - 10, 0); /* TTL 0 */
+	assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), HNS_EAGAIN);
+	assert_int_equal(fwd_cache_count(c), 0);
+	assert_int_equal(fwd_cache_insert(c, &k, reply, 5, 0) < 0, true); /* junk */
+	fwd_cache_free(c);
+}
+
+static void
+test_key_case_and_flags(void **state)
+{
+	struct dns_question q = { 0 };
+	struct fwd_cache_key a, b;
+
+	q.name_len = (uint8_t)dns_name_from_str("WWW.Example.com", q.name);
+	q.qtype = DNS_TYPE_A;
+	q.qclass = DNS_CLASS_IN;
+	fwd_cache_key_make(&a, &q, true, false);
+	q.name_len = (uint8_t)dns_name_from_str("www.example.COM", q.name);
+	fwd_cache_key_make(&b, &q, true, false);
+	assert_true(fwd_cache_key_equal(&a, &b));
+	fwd_cache_key_make(&b, &q, true, true);
+	assert_false(fwd_cache_key_equal(&a, &b)); /* DO differs */
+	fwd_cache_key_make(&b, &q, false, false);
+	assert_false(fwd_cache_key_equal(&a, &b)); /* EDNS differs */
+	q.qtype = DNS_TYPE_AAAA;
+	fwd_cache_key_make(&b, &q, true, false);
+	assert_false(fwd_cache_key_equal(&a, &b));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index_integrity_under_eviction),
+		cmocka_unit_test(test_uncacheable),
+		cmocka_unit_test(test_key_case_and_flags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
