@@ -16,6 +16,7 @@ enum hns_exit {
 };
 
 int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
