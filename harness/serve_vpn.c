@@ -30,14 +30,17 @@
 
 #define VPN_CONTROL_DEFAULT "127.53.0.7"
 
-/* One VPN per process: the signal event and what it toggles. */
-struct serve_vpn {
+/*
+ * SIGUSR2 is one per process: it belongs to the first world that starts a
+ * VPN (the one `hybridns serve` runs) until that world stops.
+ */
+struct serve_vpn_signal {
 	struct vpn *vpn;
-	struct event *sigusr2;
+	struct event *ev;
 	const struct model_tunnel *first; /* its scenario state is restored on toggle */
 };
 
-static struct serve_vpn sv;
+static struct serve_vpn_signal sv;
 
 static const struct hns_addrmap_entry *
 relay_target(const struct hns_addrmap *map, const struct hns_addrmap_entry *e)
@@ -59,7 +62,7 @@ relay_target(const struct hns_addrmap *map, const struct hns_addrmap_entry *e)
 static void
 on_sigusr2(evutil_socket_t sig, short what, void *arg)
 {
-	struct serve_vpn *s = arg;
+	struct serve_vpn_signal *s = arg;
 	int st;
 
 	if (!s->first)
@@ -95,8 +98,13 @@ control_open(struct serve_ctx *ctx, struct vpn *v)
 	}
 	rc = vpn_control_open(v, &a);
 	if (rc < 0) {
-		hns_warn(HNS_SUB_VPN, "control socket %s: %s", hns_addr_port_str(&a, buf, sizeof(buf)),
-			 hns_strerror(rc));
+		/* Another world of this host may hold the default address: say so only when asked. */
+		if (env && *env)
+			hns_warn(HNS_SUB_VPN, "control socket %s: %s",
+				 hns_addr_port_str(&a, buf, sizeof(buf)), hns_strerror(rc));
+		else
+			hns_info(HNS_SUB_VPN, "no control socket on %s: %s",
+				 hns_addr_port_str(&a, buf, sizeof(buf)), hns_strerror(rc));
 		return;
 	}
 	vpn_control_addr(v, &a);
@@ -107,17 +115,19 @@ int
 serve_vpn_start(struct serve_ctx *ctx)
 {
 	const struct model_vpn *mv = &ctx->model->vpn;
-	struct serve_vpn *s = &sv;
 	char a[HNS_ADDR_STRLEN], b[HNS_ADDR_STRLEN];
+	struct vpn *v;
 	int rc;
 
-	if (s->vpn)
-		return HNS_EEXIST;
-	rc = vpn_new(mv->tunnels, mv->n_tunnels, ctx->seed, &s->vpn);
+	rc = vpn_new(mv->tunnels, mv->n_tunnels, ctx->seed, &v);
 	if (rc < 0) {
 		hns_err(HNS_SUB_VPN, "vpn: %s", hns_strerror(rc));
-		s->vpn = NULL;
 		return rc;
+	}
+	/* `given: [tunnel1]` holds a tunnel down while this world runs. */
+	for (size_t i = 0; i < mv->n_tunnels; i++) {
+		if (serve_tunnel_is_down(ctx, mv->tunnels[i].name))
+			vpn_tunnel_set_state(v, mv->tunnels[i].name, MODEL_TUNNEL_DOWN);
 	}
 	for (size_t i = 0; i < ctx->map.n; i++) {
 		const struct hns_addrmap_entry *e = &ctx->map.entries[i], *t;
@@ -136,51 +146,53 @@ serve_vpn_start(struct serve_ctx *ctx)
 				 hns_addr_str(&e->virt, b, sizeof(b)));
 			continue;
 		}
-		rc = vpn_relay_add(s->vpn, dir, &e->real, &t->real, e->label);
+		rc = vpn_relay_add(v, dir, &e->real, &t->real, e->label);
 		if (rc < 0) {
 			hns_err(HNS_SUB_VPN, "relay %s on %s: %s", e->label,
 				hns_addr_port_str(&e->real, a, sizeof(a)), hns_strerror(rc));
-			goto fail;
+			vpn_free(v);
+			return rc;
 		}
 		hns_info(HNS_SUB_VPN, "relay %s %s -> %s (%s)", vpn_dir_name(dir),
 			 hns_addr_port_str(&e->real, a, sizeof(a)),
 			 hns_addr_port_str(&t->real, b, sizeof(b)), e->label);
 	}
-	control_open(ctx, s->vpn);
-	if (mv->n_tunnels > 0 && ctx->base) {
-		s->first = &mv->tunnels[0];
-		s->sigusr2 = evsignal_new(ctx->base, SIGUSR2, on_sigusr2, s);
-		if (s->sigusr2)
-			evsignal_add(s->sigusr2, NULL);
+	control_open(ctx, v);
+	rc = vpn_start(v);
+	if (rc < 0) {
+		vpn_free(v);
+		return rc;
 	}
-	rc = vpn_start(s->vpn);
-	if (rc < 0)
-		goto fail;
-	ctx->vpn = s->vpn;
+	if (!sv.vpn && mv->n_tunnels > 0 && ctx->base) {
+		sv.ev = evsignal_new(ctx->base, SIGUSR2, on_sigusr2, &sv);
+		if (sv.ev && evsignal_add(sv.ev, NULL) == 0) {
+			sv.vpn = v;
+			sv.first = &mv->tunnels[0];
+		} else if (sv.ev) {
+			event_free(sv.ev);
+			sv.ev = NULL;
+		}
+	}
+	ctx->vpn = v;
 	return 0;
-fail:
-	if (s->sigusr2)
-		event_free(s->sigusr2);
-	vpn_free(s->vpn);
-	memset(s, 0, sizeof(*s));
-	return rc;
 }
 
 void
 serve_vpn_stop(struct serve_ctx *ctx)
 {
-	struct serve_vpn *s = &sv;
+	struct vpn *v = ctx->vpn;
 
-	if (!s->vpn)
+	if (!v)
 		return;
-	if (s->sigusr2)
-		event_free(s->sigusr2);
-	vpn_stop(s->vpn);
+	if (sv.vpn == v) {
+		event_free(sv.ev);
+		memset(&sv, 0, sizeof(sv));
+	}
+	vpn_stop(v);
 	if (hns_log_levels[HNS_SUB_VPN] >= HNS_LOG_INFO) {
-		vpn_stats_write_json(s->vpn, stderr);
+		vpn_stats_write_json(v, stderr);
 		fputc('\n', stderr);
 	}
-	vpn_free(s->vpn);
-	memset(s, 0, sizeof(*s));
+	vpn_free(v);
 	ctx->vpn = NULL;
 }

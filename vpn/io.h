@@ -100,6 +100,10 @@ struct vpn {
 	struct vpn_hist lateness;
 };
 
+/* io_relay.c: one trace hop ("vpn:tunnel1") for a verdict, when tracing is on. */
+void vpn_trace_verdict(const struct vpn *v, enum vpn_dir dir, size_t len, enum vpn_proto proto,
+		       const struct vpn_verdict *vd, hns_time_t now);
+
 /* io_tcp.c */
 int vpn_tcp_relay_open(struct vpn *v, struct vpn_relay *r);
 void vpn_tcp_relay_close(struct vpn_relay *r);

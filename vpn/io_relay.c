@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/trace.h"
 #include "vpn/io.h"
 
 #define LANE_ENTRIES 32768
@@ -383,6 +384,27 @@ rx_batch(struct vpn *v, int fd)
 	return recvmmsg(fd, v->rx_msg, VPN_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
 }
 
+void
+vpn_trace_verdict(const struct vpn *v, enum vpn_dir dir, size_t len, enum vpn_proto proto,
+		  const struct vpn_verdict *vd, hns_time_t now)
+{
+	const struct vpn_tunnel *t = vd->tunnel >= 0 ? &v->ts.t[vd->tunnel] : NULL;
+	const char *to = dir == VPN_TO_AWS ? "-> AWS" : "-> on-prem";
+	const char *pr = proto == VPN_PROTO_UDP ? "UDP" : "TCP";
+	char hop[96];
+
+	snprintf(hop, sizeof(hop), "vpn%s%s", t ? ":" : "", t ? t->name : "");
+	if (!t)
+		hns_trace(hop, "%s %s, %zu bytes: dropped, no tunnel up", to, pr, len);
+	else if (vd->drop != VPN_PASS)
+		hns_trace(hop, "%s %s %s, %zu bytes: dropped (%s; mtu %u)", t->name, to, pr, len,
+			  vpn_drop_name(vd->drop), t->cfg.mtu);
+	else
+		hns_trace(hop, "%s %s %s, %zu bytes: %.1f ms (latency %g +- %g, mtu %u)%s", t->name, to,
+			  pr, len, hns_time_ms(vd->at - now), t->cfg.latency_ms, t->cfg.jitter_ms,
+			  t->cfg.mtu, vd->duplicate ? ", duplicated" : "");
+}
+
 /* One datagram through the tunnels; len is the real size (maybe > buf_size). */
 static void
 udp_cross(struct vpn *v, enum vpn_dir dir, const uint8_t *data, size_t len, uint32_t flow,
@@ -391,6 +413,8 @@ udp_cross(struct vpn *v, enum vpn_dir dir, const uint8_t *data, size_t len, uint
 	struct vpn_verdict vd;
 
 	vpn_tunnels_decide(&v->ts, dir, len, VPN_PROTO_UDP, now, &vd);
+	if (hns_trace_enabled)
+		vpn_trace_verdict(v, dir, len, VPN_PROTO_UDP, &vd, now);
 	if (vd.drop != VPN_PASS)
 		return;
 	if (len > v->buf_size) {

@@ -32,6 +32,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/trace.h"
 #include "vpn/io.h"
 
 #define TCP_CHUNK 16384
@@ -138,6 +139,8 @@ side_push(struct vpn_tcp_conn *c, int i, struct evbuffer *in, size_t len, bool f
 	hns_time_t now = hns_now();
 
 	vpn_tunnels_decide(&c->v->ts, side_dir(c, i), len, VPN_PROTO_TCP, now, &vd);
+	if (hns_trace_enabled && len > 0)
+		vpn_trace_verdict(c->v, side_dir(c, i), len, VPN_PROTO_TCP, &vd, now);
 	if (vd.drop != VPN_PASS) {
 		conn_free(c);
 		return false;
