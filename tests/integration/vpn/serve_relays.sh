@@ -65,4 +65,20 @@ fi
 [ "$(ctl 'up tunnel1')" = ok ] || fail "control refused 'up tunnel1'"
 dig +tries=1 +time=2 -p "$PORT" "@$RELAY" "$NAME" A | grep -q "10.0.1.25" || fail "no answer after tunnel1 came back"
 case "$(ctl 'down nosuch')" in error:*) ;; *) fail "control accepted an unknown tunnel" ;; esac
+
+# SIGUSR2 takes the first tunnel down, the next one restores its scenario state (up).
+state() {
+	ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["vpn"]["tunnels"][0]["state"])'
+}
+wait_state() {
+	for _ in $(seq 1 50); do
+		[ "$(state)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "tunnel1 is $(state), expected $1"
+}
+kill -USR2 "${PIDS[0]}"
+wait_state down
+kill -USR2 "${PIDS[0]}"
+wait_state up
 echo "ok"
