@@ -26,6 +26,7 @@ struct ynode {
 	size_t len;
 	struct ynode **kids; /* SEQ: n items; MAP: n pairs as kids[2i] key, kids[2i+1] value */
 	size_t n;
+	long *dup; /* MAP: dup[i] = index of an earlier pair with the same key, or -1 */
 };
 
 /* One recorded error before sorting. */
@@ -39,6 +40,7 @@ struct ld_error {
 struct ld_addr_use {
 	struct hns_addr addr;
 	struct model_loc loc;
+	size_t seq; /* order of registration */
 	const char *path;
 };
 

@@ -152,13 +152,7 @@ want_kind(struct ld *ld, const struct ynode *n, const char *path, enum ynode_kin
 static long
 map_dup(const struct ynode *map, size_t i)
 {
-	const struct ynode *k = map->kids[2 * i];
-
-	for (size_t j = 0; j < i; j++) {
-		if (strcmp(map->kids[2 * j]->str, k->str) == 0)
-			return (long)j;
-	}
-	return -1;
+	return map->dup != NULL ? map->dup[i] : -1;
 }
 
 /* For handle maps: reports a duplicate or a bad handle; false to skip the entry. */
@@ -304,20 +298,10 @@ region_az_ok(const char *region, const char *az)
 	       islower((unsigned char)az[rl]);
 }
 
-/* Registers an address; reports it when already in use. */
+/* Registers an address in use; ld_addr_dups() reports the ones used twice. */
 static void
 ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path)
 {
-	char buf[HNS_ADDR_STRLEN];
-
-	for (size_t i = 0; i < ld->n_uses; i++) {
-		if (hns_addr_equal(&ld->uses[i].addr, a)) {
-			ld_err(ld, loc, path, "%s is already used by %s (line %u)",
-			       hns_addr_str(a, buf, sizeof(buf)), ld->uses[i].path,
-			       ld->uses[i].loc.line);
-			return;
-		}
-	}
 	if (ld->n_uses == ld->cap_uses) {
 		size_t cap = ld->cap_uses ? ld->cap_uses * 2 : 16;
 		struct ld_addr_use *v = realloc(ld->uses, cap * sizeof(*v));
@@ -331,10 +315,44 @@ ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const
 	}
 	ld->uses[ld->n_uses].addr = *a;
 	ld->uses[ld->n_uses].loc = loc;
+	ld->uses[ld->n_uses].seq = ld->n_uses;
 	ld->uses[ld->n_uses].path = hns_arena_strdup(&ld->tmp, path);
 	if (ld->uses[ld->n_uses].path == NULL)
 		ld->uses[ld->n_uses].path = "?";
 	ld->n_uses++;
+}
+
+static int
+addr_use_cmp(const void *a, const void *b)
+{
+	const struct ld_addr_use *x = a, *y = b;
+	int c = (int)x->addr.family - (int)y->addr.family;
+
+	if (c == 0)
+		c = memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes));
+	if (c == 0)
+		c = x->seq < y->seq ? -1 : x->seq > y->seq;
+	return c;
+}
+
+/* Every address used a second time, pointing at its first use (O(n log n)). */
+static void
+ld_addr_dups(struct ld *ld)
+{
+	char buf[HNS_ADDR_STRLEN];
+
+	if (ld->n_uses > 1)
+		qsort(ld->uses, ld->n_uses, sizeof(*ld->uses), addr_use_cmp);
+	for (size_t i = 1, first = 0; i < ld->n_uses; i++) {
+		const struct ld_addr_use *u = &ld->uses[i], *f = &ld->uses[first];
+
+		if (!hns_addr_equal(&u->addr, &f->addr)) {
+			first = i;
+			continue;
+		}
+		ld_err(ld, u->loc, u->path, "%s is already used by %s (line %u)",
+		       hns_addr_str(&u->addr, buf, sizeof(buf)), f->path, f->loc.line);
+	}
 }
 
 /* Lists names into buf as "a, b, c" (cut with "..." when long). */
@@ -898,6 +916,65 @@ static const struct field subnet_fields[] = {
     FIELD("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL),
 };
 
+static int
+subnet_cmp(const void *a, const void *b)
+{
+	const struct model_subnet *x = *(const struct model_subnet *const *)a;
+	const struct model_subnet *y = *(const struct model_subnet *const *)b;
+	int c = (int)x->cidr.base.family - (int)y->cidr.base.family;
+
+	if (c == 0)
+		c = memcmp(x->cidr.base.bytes, y->cidr.base.bytes, sizeof(x->cidr.base.bytes));
+	if (c == 0)
+		c = (int)x->cidr.prefix - (int)y->cidr.prefix;
+	if (c == 0)
+		c = x < y ? -1 : x > y;
+	return c;
+}
+
+/*
+ * Overlapping subnets of one VPC in O(n log n): prefixes overlap only by
+ * containment, so sorted by base (wider first), each one either lies in the
+ * last prefix that lay in no other, or starts a new one.
+ */
+static void
+subnets_overlap(struct ld *ld, struct model_vpc *vpc, const char *path,
+                const struct model_loc *cidr_locs, const bool *checkable)
+{
+	struct model_subnet **v = malloc((vpc->n_subnets + 1) * sizeof(*v));
+	struct model_subnet *outer = NULL;
+	char cp[LD_PATH_MAX], buf[64], buf2[64];
+	size_t n = 0;
+
+	if (v == NULL) {
+		ld->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < vpc->n_subnets; i++) {
+		if (checkable[i])
+			v[n++] = &vpc->subnets[i];
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), subnet_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (outer == NULL || outer->cidr.base.family != v[i]->cidr.base.family ||
+		    !hns_cidr_within(&v[i]->cidr, &outer->cidr)) {
+			outer = v[i];
+			continue;
+		}
+		/* report at the later one in the file */
+		struct model_subnet *late = v[i] > outer ? v[i] : outer;
+		struct model_subnet *early = late == v[i] ? outer : v[i];
+
+		path_key(cp, path, late->name);
+		path_key(cp, cp, "cidr");
+		ld_err(ld, cidr_locs[late - vpc->subnets], cp, "%s overlaps subnet %s (%s)",
+		       hns_cidr_str(&late->cidr, buf, sizeof(buf)), early->name,
+		       hns_cidr_str(&early->cidr, buf2, sizeof(buf2)));
+	}
+	free(v);
+}
+
 static void
 vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
@@ -907,6 +984,11 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	vpc->subnets = handle_alloc(ld, v, path, sizeof(*vpc->subnets));
 	if (vpc->subnets == NULL)
 		return;
+	struct model_loc *cidr_locs = hns_arena_alloc(&ld->tmp, v->n * sizeof(*cidr_locs));
+	bool *checkable = hns_arena_alloc(&ld->tmp, v->n * sizeof(*checkable));
+
+	if (cidr_locs == NULL || checkable == NULL)
+		cidr_locs = NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i];
 		struct model_subnet *s =
@@ -950,19 +1032,14 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 				       hns_cidr_str(&vpc->cidr, buf2, sizeof(buf2)));
 				continue;
 			}
-			for (size_t j = 0; j + 1 < vpc->n_subnets; j++) {
-				if (vpc->subnets[j].cidr.base.family != 0 &&
-				    hns_cidr_overlap(&vpc->subnets[j].cidr, &s->cidr)) {
-					ld_err(ld, cidr_loc, cp, "%s overlaps subnet %s (%s)",
-					       hns_cidr_str(&s->cidr, buf, sizeof(buf)),
-					       vpc->subnets[j].name,
-					       hns_cidr_str(&vpc->subnets[j].cidr, buf2,
-					                    sizeof(buf2)));
-					break;
-				}
+			if (cidr_locs != NULL) {
+				cidr_locs[vpc->n_subnets - 1] = cidr_loc;
+				checkable[vpc->n_subnets - 1] = true;
 			}
 		}
 	}
+	if (cidr_locs != NULL)
+		subnets_overlap(ld, vpc, path, cidr_locs, checkable);
 }
 
 static void
@@ -1567,6 +1644,19 @@ ld_zones(struct ld *ld, const struct ynode *v, const char *path, enum model_zone
 		z->name = ld_dname(ld, k, sub, k->str);
 		if (z->name == NULL)
 			continue;
+		if (kind != MODEL_ZONE_PRIVATE) {
+			size_t j;
+
+			for (j = 0; j < *n && strcmp(arr[j].name, z->name) != 0; j++)
+				;
+			if (j < *n) {
+				ld_err(ld, k->loc, sub,
+				       "zone %s is defined twice (first at line %u)",
+				       z->name[0] ? z->name : ".", arr[j].loc.line);
+				z->name = NULL;
+				continue;
+			}
+		}
 		z->kind = kind == MODEL_ZONE_PRIVATE ? MODEL_ZONE_PUBLIC : kind;
 		z->loc = k->loc;
 		(*n)++;
@@ -3119,6 +3209,7 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 			       "empty scenario (expected a map with scenario, region, ...)");
 		else
 			schema_walk(&ld, root, "", top, top_fields, NFIELDS(top_fields), m);
+		ld_addr_dups(&ld);
 	}
 	if (ld.oom)
 		rc = HNS_ENOMEM;

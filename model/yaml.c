@@ -216,6 +216,55 @@ yt_push(struct ld *ld, struct ynode *parent, size_t *cap, struct ynode *kid)
 	return 0;
 }
 
+struct yt_key {
+	const char *s;
+	size_t i;
+};
+
+static int
+yt_key_cmp(const void *a, const void *b)
+{
+	const struct yt_key *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Marks repeated keys of a map in O(n log n): dup[i] is the first pair with key i's text. */
+static int
+yt_mark_dups(struct ld *ld, struct ynode *map)
+{
+	struct yt_key *keys;
+
+	map->dup = hns_arena_alloc(&ld->tmp, (map->n + 1) * sizeof(*map->dup));
+	keys = malloc((map->n + 1) * sizeof(*keys));
+	if (map->dup == NULL || keys == NULL) {
+		free(keys);
+		ld->oom = true;
+		return -1;
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		keys[i].s = map->kids[2 * i]->str;
+		keys[i].i = i;
+		map->dup[i] = -1;
+	}
+	if (map->n > 1)
+		qsort(keys, map->n, sizeof(*keys), yt_key_cmp);
+	for (size_t i = 1; i < map->n; i++) {
+		size_t first = i - 1;
+
+		if (strcmp(keys[i].s, keys[first].s) != 0)
+			continue;
+		while (first > 0 && strcmp(keys[first - 1].s, keys[i].s) == 0)
+			first--;
+		map->dup[keys[i].i] = (long)keys[first].i;
+	}
+	free(keys);
+	return 0;
+}
+
 /* Builds the node that starts with *ev; takes ownership of *ev.  NULL on error. */
 static struct ynode *
 yt_node(struct ld *ld, yaml_parser_t *p, yaml_event_t *ev, int depth)
@@ -282,8 +331,11 @@ yt_node(struct ld *ld, yaml_parser_t *p, yaml_event_t *ev, int depth)
 			if (yt_push(ld, n, &cap, kid) != 0)
 				return NULL;
 		}
-		if (end == YAML_MAPPING_END_EVENT)
+		if (end == YAML_MAPPING_END_EVENT) {
 			n->n /= 2;
+			if (yt_mark_dups(ld, n) != 0)
+				n = NULL;
+		}
 		break;
 	default:
 		ld_err(ld, yt_loc(&ev->start_mark), NULL, "unexpected YAML event");
