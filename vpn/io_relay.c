@@ -218,18 +218,25 @@ on_sweep(evutil_socket_t fd, short what, void *arg)
 
 /* ---------------------------------------------------------------- lanes */
 
+/*
+ * Arm the lane's timer for its head.  libevent adds the relative timeout
+ * to its cached time, so refresh that first and measure "now" after it:
+ * a stale "now" would make every delivery late by the work done since.
+ */
 static void
-lane_arm(struct vpn_lane *l, hns_time_t now)
+lane_arm(struct vpn_lane *l)
 {
 	const struct vpn_qentry *e = vpn_queue_peek(&l->q);
 	struct timeval tv;
+	hns_time_t now;
 
 	if (!e) {
 		l->armed = false;
 		return;
 	}
-	tv_from_ns(&tv, e->at > now ? e->at - now : 0);
 	event_base_update_cache_time(l->v->base);
+	now = hns_now();
+	tv_from_ns(&tv, e->at > now ? e->at - now : 0);
 	evtimer_add(l->timer, &tv);
 	l->armed = true;
 }
@@ -253,7 +260,7 @@ lane_push(struct vpn *v, const struct vpn_verdict *vd, enum vpn_dir dir, const u
 	    vpn_queue_push(&l->q, vd->at, data, len, flow, v->flows[flow].gen, kind) != 0)
 		vpn_link_undo_pass(link, len, VPN_DROP_QUEUE);
 	if (was_empty)
-		lane_arm(l, now);
+		lane_arm(l);
 }
 
 struct tx_ref {
@@ -360,7 +367,7 @@ on_lane_timer(evutil_socket_t unused, short what, void *arg)
 		if (work >= LANE_MAX_WORK)
 			break;
 	}
-	lane_arm(l, now);
+	lane_arm(l);
 }
 
 /* ------------------------------------------------------------- UDP paths */
