@@ -457,6 +457,162 @@ test_records_details(void **state)
 }
 
 static void
+test_expect_forms(void **state)
+{
+	struct model_errors e;
+	struct model *m = load_text(
+	    HEAD
+	    "endpoints:\n"
+	    "  api: {type: interface, service: com.amazonaws.eu-west-1.execute-api, vpc: v,\n"
+	    "        private_dns: false, enis: {a: 10.0.1.25, b: 10.0.2.25}}\n"
+	    "resolver:\n"
+	    "  endpoints:\n"
+	    "    in: {direction: inbound, vpc: v, ips: {a: 10.0.1.10, b: 10.0.2.10}}\n"
+	    "    out: {direction: outbound, vpc: v, ips: {a: 10.0.1.11, b: 10.0.2.11},\n"
+	    "          conntrack: true, qps_per_ip: 500}\n"
+	    "  rules:\n"
+	    "    corp: {domain: Corp.Example.com., endpoint: out, targets: [192.168.1.1:5353]}\n"
+	    "    sys: {domain: x.corp.example.com, type: system}\n"
+	    "onprem:\n"
+	    "  resolvers:\n"
+	    "    dc1: {address: 192.168.1.1}\n"
+	    "    dc2:\n"
+	    "      address: 127.0.0.1:5301\n"
+	    "      default: [192.0.2.53, 127.0.0.1:5302]\n"
+	    "      cache: {enabled: false, max_ttl: 60}\n"
+	    "      forward:\n"
+	    "        - {zone: a.example, to: [10.0.1.10], policy: round_robin, attempts: 5}\n"
+	    "vpn:\n"
+	    "  seed: 42\n"
+	    "  tunnels:\n"
+	    "    t1: {state: down, loss: 0.25, mtu: 1400, bandwidth_mbps: 100}\n"
+	    "expect:\n"
+	    "  - query: Missing.Example.com. TXT\n"
+	    "    from: onprem:dc2\n"
+	    "    answer: nxdomain\n"
+	    "  - query: x.execute-api.eu-west-1.amazonaws.com\n"
+	    "    from: inbound:in@b\n"
+	    "    answer: endpoint:api@eu-west-1b\n"
+	    "    given: {down: [t1, in, out@a, endpoint:api@a, onprem:dc1]}\n"
+	    "    via: [inbound:in, outbound:out, vpc:v, rule:corp, private-dns:api, internet]\n"
+	    "  - {query: a.example AAAA, from: internet, answer: empty, rcode: servfail}\n"
+	    "  - {query: b.example, from: vpc:v, answer: private, rcode: 5}\n"
+	    "  - {query: c.example TYPE65, answer: [Host.Example.com., 2001:DB8::1]}\n"
+	    "load:\n"
+	    "  burst:\n"
+	    "    target: 127.0.0.1:5399\n"
+	    "    qps: 10\n"
+	    "    duration: 1.5s\n"
+	    "    ramp: 500ms\n"
+	    "    mix: [{query: \"{seq}.A.example MX\"}]\n"
+	    "    events: [{at: 1s, down: t1}, {at: 2m, up: t1}]\n"
+	    "    slo: {p50_ms: 1, p999_ms: 9.5, min_qps: 8, answers: endpoint:api}\n",
+	    &e);
+
+	model_errors_print(&e, stderr);
+	assert_non_null(m);
+	struct model_expect *x = &m->expects[0];
+
+	assert_string_equal(x->qname, "missing.example.com");
+	assert_int_equal(x->qtype, LDNS_RR_TYPE_TXT);
+	assert_string_equal(x->name, "Missing.Example.com. TXT");
+	assert_ptr_equal(x->from.resolver, model_onprem_resolver_find(m, "dc2"));
+	assert_int_equal(x->answer.kind, MODEL_ANSWER_NXDOMAIN);
+	assert_int_equal(x->rcode, LDNS_RCODE_NXDOMAIN);
+	x = &m->expects[1];
+	assert_int_equal(x->from.kind, MODEL_FROM_INBOUND);
+	assert_ptr_equal(x->from.inbound, model_resolver_endpoint_find(m, "in"));
+	assert_ptr_equal(x->from.inbound_eni, &x->from.inbound->enis[1]);
+	assert_int_equal(x->answer.kind, MODEL_ANSWER_ENDPOINT_AZ);
+	assert_string_equal(x->answer.az, "eu-west-1b");
+	assert_int_equal(x->given.n_down, 5);
+	assert_int_equal(x->given.down[0].kind, MODEL_FAULT_TUNNEL);
+	assert_ptr_equal(x->given.down[0].tunnel, model_tunnel_find(m, "t1"));
+	assert_int_equal(x->given.down[1].kind, MODEL_FAULT_RESOLVER_ENDPOINT);
+	assert_int_equal(x->given.down[2].kind, MODEL_FAULT_RESOLVER_ENI);
+	assert_ptr_equal(x->given.down[2].eni, &model_resolver_endpoint_find(m, "out")->enis[0]);
+	assert_int_equal(x->given.down[3].kind, MODEL_FAULT_ENDPOINT_ENI);
+	assert_ptr_equal(x->given.down[3].eni, &model_endpoint_find(m, "api")->enis[0]);
+	assert_int_equal(x->given.down[4].kind, MODEL_FAULT_ONPREM);
+	assert_ptr_equal(x->given.down[4].onprem, &m->onprem.resolvers[0]);
+	assert_int_equal(x->n_via, 6);
+	assert_int_equal(x->via[1].kind, MODEL_HOP_OUTBOUND);
+	assert_int_equal(x->via[3].kind, MODEL_HOP_RULE);
+	assert_ptr_equal(x->via[3].target, &m->rules[0]);
+	assert_int_equal(x->via[4].kind, MODEL_HOP_PRIVATE_DNS);
+	assert_ptr_equal(x->via[4].target, model_endpoint_find(m, "api"));
+	assert_int_equal(x->via[5].kind, MODEL_HOP_INTERNET);
+	assert_null(x->via[5].ref);
+	assert_null(x->via[5].target);
+	assert_int_equal(m->expects[2].from.kind, MODEL_FROM_INTERNET);
+	assert_int_equal(m->expects[2].answer.kind, MODEL_ANSWER_EMPTY);
+	assert_int_equal(m->expects[2].rcode, LDNS_RCODE_SERVFAIL);
+	assert_int_equal(m->expects[2].qtype, LDNS_RR_TYPE_AAAA);
+	assert_int_equal(m->expects[3].answer.kind, MODEL_ANSWER_PRIVATE);
+	assert_int_equal(m->expects[3].rcode, 5);
+	assert_int_equal(m->expects[4].qtype, 65);
+	assert_int_equal(m->expects[4].answer.n_values, 2);
+	assert_string_equal(m->expects[4].answer.values[0], "host.example.com");
+	assert_string_equal(m->expects[4].answer.values[1], "2001:db8::1");
+	assert_ptr_equal(m->expects[4].from.resolver, &m->onprem.resolvers[0]);
+
+	/* resolver, onprem, vpn details */
+	assert_true(model_resolver_endpoint_find(m, "out")->conntrack);
+	assert_int_equal(model_resolver_endpoint_find(m, "out")->qps_per_ip, 500);
+	assert_string_equal(m->rules[0].domain, "corp.example.com");
+	assert_addr_port(&m->rules[0].targets[0], "192.168.1.1:5353");
+	assert_int_equal(m->rules[1].type, MODEL_RULE_SYSTEM);
+	assert_int_equal(m->rules[1].n_targets, 0);
+	assert_null(m->rules[1].endpoint);
+	assert_false(m->onprem.has_cidr);
+	struct model_onprem_resolver *dc2 = model_onprem_resolver_find(m, "dc2");
+
+	assert_addr_port(&dc2->address, "127.0.0.1:5301");
+	assert_int_equal(dc2->default_kind, MODEL_DEFAULT_UPSTREAMS);
+	assert_int_equal(dc2->n_default_upstreams, 2);
+	assert_addr_port(&dc2->default_upstreams[0], "192.0.2.53:53");
+	assert_false(dc2->cache.enabled);
+	assert_int_equal(dc2->cache.max_ttl, 60);
+	assert_int_equal(dc2->cache.max_entries, 10000);
+	assert_int_equal(dc2->forwards[0].policy, MODEL_POLICY_ROUND_ROBIN);
+	assert_int_equal(dc2->forwards[0].attempts, 5);
+	assert_addr_port(&model_onprem_resolver_find(m, "dc1")->address, "192.168.1.1:53");
+	assert_true(m->vpn.present);
+	assert_true(m->vpn.seed_given);
+	assert_int_equal(m->vpn.seed, 42);
+	assert_int_equal(m->vpn.n_vpcs, 0);
+	assert_int_equal(m->vpn.tunnels[0].state, MODEL_TUNNEL_DOWN);
+	assert_float_equal(m->vpn.tunnels[0].loss, 0.25, 0);
+	assert_int_equal(m->vpn.tunnels[0].mtu, 1400);
+	assert_float_equal(m->vpn.tunnels[0].bandwidth_mbps, 100, 0);
+
+	/* load profile */
+	struct model_load *l = &m->loads[0];
+
+	assert_true(l->has_target);
+	assert_addr_port(&l->target, "127.0.0.1:5399");
+	assert_int_equal(l->duration_ms, 1500);
+	assert_int_equal(l->ramp_ms, 500);
+	assert_string_equal(l->mix[0].query, "{seq}.a.example");
+	assert_int_equal(l->mix[0].qtype, LDNS_RR_TYPE_MX);
+	assert_int_equal(l->mix[0].weight, 1);
+	assert_int_equal(l->n_events, 2);
+	assert_int_equal(l->events[0].at_ms, 1000);
+	assert_false(l->events[0].up);
+	assert_int_equal(l->events[0].fault.kind, MODEL_FAULT_TUNNEL);
+	assert_int_equal(l->events[1].at_ms, 120000);
+	assert_true(l->events[1].up);
+	assert_float_equal(l->slo.p50_ms, 1, 0);
+	assert_float_equal(l->slo.p999_ms, 9.5, 0);
+	assert_true(l->slo.p99_ms < 0);
+	assert_float_equal(l->slo.min_qps, 8, 0);
+	assert_true(l->slo.max_loss < 0);
+	assert_int_equal(l->slo.answers.kind, MODEL_ANSWER_ENDPOINT);
+	model_free(m);
+	model_errors_deinit(&e);
+}
+
+static void
 test_s3_inbound_only_default(void **state)
 {
 	struct model_errors e;
@@ -529,6 +685,7 @@ main(void)
 	    cmocka_unit_test(test_resolver_onprem_vpn),
 	    cmocka_unit_test(test_expect_and_load),
 	    cmocka_unit_test(test_records_details),
+	    cmocka_unit_test(test_expect_forms),
 	    cmocka_unit_test(test_s3_inbound_only_default),
 	    cmocka_unit_test(test_misc),
 	};
