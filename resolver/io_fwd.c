@@ -138,11 +138,47 @@ client_send(struct rslv_fwd *f, struct rslv_client *c, uint8_t *pkt, size_t len)
 	(void)sendto(c->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
 }
 
+/*
+ * The length of pkt without its OPT record when the OPT is the last record
+ * (where every server puts it), else len: a client that sent no OPT must
+ * not get one (RFC 6891 7).
+ */
+static size_t
+strip_last_opt(uint8_t *pkt, size_t len)
+{
+	struct dns_cursor c;
+	struct dns_header h;
+	size_t last = 0;
+	uint16_t last_type = 0;
+
+	if (dns_header_parse(pkt, len, &h) != 0 || h.arcount == 0)
+		return len;
+	dns_cursor_init(&c, pkt, len);
+	dns_cursor_skip(&c, DNS_HEADER_LEN);
+	for (unsigned i = 0; i < h.qdcount; i++) {
+		dns_cursor_name(&c, NULL);
+		dns_cursor_skip(&c, 4);
+	}
+	for (unsigned i = 0; i < (unsigned)h.ancount + h.nscount + h.arcount; i++) {
+		last = c.pos;
+		dns_cursor_name(&c, NULL);
+		last_type = dns_cursor_u16(&c);
+		dns_cursor_skip(&c, 6);
+		dns_cursor_skip(&c, dns_cursor_u16(&c));
+	}
+	if (c.err || last_type != DNS_TYPE_OPT || c.pos != len)
+		return len;
+	dns_write_u16(pkt + 10, (uint16_t)(h.arcount - 1));
+	return last;
+}
+
 /* An answer (from upstream or the cache) to one client: its ID, its spelling. */
 static void
 client_answer(struct rslv_fwd *f, struct rslv_client *c, const uint8_t *pkt, size_t len)
 {
 	memcpy(f->out, pkt, len);
+	if (!c->has_edns)
+		len = strip_last_opt(f->out, len);
 	dns_msg_set_id(f->out, c->id);
 	dns_msg_set_qname_case(f->out, len, c->qname, c->qname_len);
 	/* a recursive resolver's answer: RA set, AA clear */

@@ -60,6 +60,9 @@ expect "R1 overlapping PHZ positive" "$(q "$HUB" db.accounting.example.com)" "10
 expect "R1 overlapping PHZ negative" "$(status "$HUB" www.accounting.example.com)" "NXDOMAIN"
 # R2/R3: a forward rule beats the PHZ of the same name; the answer comes from on-prem.
 expect "R2 forward rule beats PHZ" "$(q "$HUB" app.corp.example.com)" "192.168.20.15"
+dig +noedns +time=3 +tries=1 -p "$PORT" "@$HUB" app.corp.example.com >"$TMP/noedns.out"
+grep -q "ADDITIONAL: 0" "$TMP/noedns.out" || fail "forwarded answer carries an OPT the client did not send"
+echo "ok: no OPT for a client without EDNS"
 expect "R2 negative: spoke has no rule, example.com PHZ answers" "$(status "$SPOKE" app.corp.example.com)" "NXDOMAIN"
 # R4: PHZ shadowing: a name missing from the PHZ is NXDOMAIN, with the SOA.
 dig +time=3 +tries=1 -p "$PORT" "@$SPOKE" missing.example.com >"$TMP/nx.out"
