@@ -10,6 +10,13 @@
  * before endpoints before zones ...), whatever their order in the file, so
  * references resolve as they are read.  Every error is collected with its
  * location; the load fails when there was any.
+ *
+ * Decisions beyond scenario-format.md (documented in docs/catalog.md):
+ * YAML aliases are rejected; `private_dns_only_for_inbound` defaults to
+ * true only with private DNS and a gateway endpoint for the service in the
+ * VPC; `zone:<name>` hops prefer private, then public hosted zones, then
+ * on-prem, then internet zones; ENIs may not take AWS-reserved subnet
+ * addresses; forward `attempts` defaults to the number of `to` addresses.
  */
 #include "config.h"
 

@@ -5,6 +5,9 @@
  *
  *   <owner> [ttl] [class] ALIAS endpoint:<name> | endpoint:<name>@<az> | <dns name>
  *
+ * An ALIAS target that is a DNS name is taken as absolute (Route 53 alias
+ * targets are), with or without the trailing dot.
+ *
  * Owners may be relative, absolute or `@`; a line starting with a blank
  * repeats the previous owner; `;` starts a comment; parentheses may span
  * lines.  Each record's location is its own line in the scenario file: for
