@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "common/addrmap.h"
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
@@ -26,10 +27,11 @@ export_header(const struct export_plan *p, FILE *out, const char *cm)
 		fprintf(out, "%s Mapped: every target is the loopback address the emulation serves for it,\n",
 			cm);
 		fprintf(out, "%s on port %u. Start this resolver, then:\n", cm, p->port);
-		fprintf(out, "%s   hybridns check %s --onprem-resolver IP:PORT%s\n", cm, p->source,
-			p->port == 5300 ? "" : " --port N");
-		if (p->port != 5300)
-			fprintf(out, "%s   (N = %u)\n", cm, p->port);
+		if (p->port == HNS_ADDRMAP_DEFAULT_PORT)
+			fprintf(out, "%s   hybridns check %s --onprem-resolver IP:PORT\n", cm, p->source);
+		else
+			fprintf(out, "%s   hybridns check %s --onprem-resolver IP:PORT --port %u\n", cm,
+				p->source, p->port);
 	} else {
 		fprintf(out, "%s Addresses are the scenario's own: what you would deploy on-prem.\n", cm);
 	}

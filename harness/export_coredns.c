@@ -1,12 +1,84 @@
+/*
+ * harness/export_coredns.c -- `hybridns export --to coredns`: a Corefile,
+ * one server block per zone (CoreDNS routes a query to the block of the
+ * most specific zone, as the emulated resolver's longest-suffix match).
+ *
+ *   forward       <z> { forward . ip:port… { policy sequential|round_robin|random } }
+ *   local zone    <z> { file db.<z> } (master file next to -o, or printed)
+ *   default       . { forward . /etc/resolv.conf } (internet; mapped: the
+ *                 emulated internet), the upstreams, or acl { block } (refuse)
+ */
 #include "config.h"
 
 #include "common/error.h"
 #include "harness/export_plan.h"
+#include "model/model.h"
+
+static void
+coredns_forward(FILE *out, const struct export_list *l, const char *policy)
+{
+	char a[HNS_ADDR_STRLEN];
+
+	fprintf(out, "\tforward .");
+	for (size_t j = 0; j < l->n; j++) {
+		hns_addr_str(&l->addrs[j], a, sizeof(a));
+		if (l->addrs[j].family == AF_INET6)
+			fprintf(out, " [%s]:%u", a, l->addrs[j].port);
+		else
+			fprintf(out, " %s:%u", a, l->addrs[j].port);
+	}
+	if (policy != NULL)
+		fprintf(out, " {\n\t\tpolicy %s\n\t}", policy);
+	fputc('\n', out);
+}
 
 int
 export_coredns(const struct export_plan *p, FILE *out)
 {
-	(void)p;
-	(void)out;
-	return HNS_EINVAL;
+	const struct model_onprem_resolver *r = p->r;
+	char path[4096];
+	int rc = 0;
+
+	export_header(p, out, "#");
+	fprintf(out, "# Server blocks listen on port 53 unless you write <zone>:<port>.\n");
+	for (size_t k = 0; k < r->n_forwards; k++) {
+		size_t i = p->fwd_order[k];
+		const struct model_forward *f = &r->forwards[i];
+
+		fprintf(out,
+			"\n# forward %s: %u ms per try, %u attempts -- CoreDNS reads for 2 s per try and\n"
+			"# has no per-zone timeout; at most 15 upstreams\n",
+			f->zone[0] ? f->zone : ".", f->timeout_ms, f->attempts);
+		fprintf(out, "%s {\n", f->zone[0] ? f->zone : ".");
+		coredns_forward(out, &p->targets[i], export_policy_name(f->policy));
+		fprintf(out, "}\n");
+	}
+	for (size_t k = 0; k < r->n_zones && rc == 0; k++) {
+		const struct model_zone *z = &r->zones[p->zone_order[k]];
+
+		export_zone_file_path(p, z, path, sizeof(path));
+		fprintf(out, "\n# local zone %s\n%s {\n\tfile %s\n}\n", z->name[0] ? z->name : ".",
+			z->name[0] ? z->name : ".", path);
+		rc = export_zone_file_emit(p, z, out, "#");
+	}
+	if (rc != 0)
+		return rc;
+	fprintf(out, "\n");
+	switch (p->deflt) {
+	case EXPORT_DEFAULT_RECURSE:
+		fprintf(out, "# default: internet -- CoreDNS does not recurse: the servers of resolv.conf\n"
+			     ". {\n\tforward . /etc/resolv.conf\n}\n");
+		break;
+	case EXPORT_DEFAULT_FORWARD:
+		fprintf(out, "# default: %s\n. {\n", r->default_kind == MODEL_DEFAULT_INTERNET
+							    ? "internet (the emulated internet)"
+							    : "upstreams");
+		coredns_forward(out, &p->deflt_targets, "sequential");
+		fprintf(out, "}\n");
+		break;
+	case EXPORT_DEFAULT_REFUSE:
+		fprintf(out, "# default: refuse\n. {\n\tacl {\n\t\tblock\n\t}\n}\n");
+		break;
+	}
+	return 0;
 }

@@ -1,12 +1,192 @@
+/*
+ * harness/export_dnsmasq.c -- `hybridns export --to dnsmasq`: lines for
+ * dnsmasq.conf (or a file in /etc/dnsmasq.d).
+ *
+ *   forward       server=/<z>/ip[#port], one per target
+ *   local zone    local=/<z>/ (answered here only) + host-record, txt-record,
+ *                 cname, mx-host, srv-host, ptr-record, dns-rr for the rest
+ *   default       internet: the servers of /etc/resolv.conf (mapped: no-resolv
+ *                 + server= the emulated internet); upstreams: no-resolv +
+ *                 server=; refuse: no-resolv and no default server
+ */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
 
 #include "common/error.h"
 #include "harness/export_plan.h"
+#include "model/model.h"
+
+static void
+dnsmasq_server(FILE *out, const char *zone, const struct hns_addr *a)
+{
+	char s[HNS_ADDR_STRLEN];
+
+	hns_addr_str(a, s, sizeof(s));
+	if (zone != NULL)
+		fprintf(out, "server=/%s/%s", zone, s);
+	else
+		fprintf(out, "server=%s", s);
+	if (a->port != 53)
+		fprintf(out, "#%u", a->port);
+	fputc('\n', out);
+}
+
+/* An owner for dnsmasq: no trailing dot. */
+static void
+strip_dot(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 1 && s[n - 1] == '.')
+		s[n - 1] = '\0';
+}
+
+static int
+dnsmasq_rr(FILE *out, const ldns_rr *rr)
+{
+	char owner[600], f0[1024], f1[1024], f2[600], f3[600], type[32];
+	uint8_t wire[65536];
+	size_t wl = sizeof(wire);
+	int rc;
+
+	if ((rc = export_rr_owner(rr, owner, sizeof(owner))) != 0)
+		return rc;
+	strip_dot(owner);
+	if (strchr(owner, '*') != NULL) {
+		if ((rc = export_rr_text(rr, f0, sizeof(f0))) != 0)
+			return rc;
+		fprintf(out, "# not expressible (dnsmasq has no wildcard records): %s\n", f0);
+		return 0;
+	}
+	switch (ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_A:
+	case LDNS_RR_TYPE_AAAA:
+		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
+			return rc;
+		fprintf(out, "host-record=%s,%s,%u\n", owner, f0, ldns_rr_ttl(rr));
+		return 0;
+	case LDNS_RR_TYPE_CNAME:
+		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
+			return rc;
+		strip_dot(f0);
+		fprintf(out, "cname=%s,%s,%u\n", owner, f0, ldns_rr_ttl(rr));
+		return 0;
+	case LDNS_RR_TYPE_PTR:
+		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
+			return rc;
+		strip_dot(f0);
+		fprintf(out, "ptr-record=%s,%s\n", owner, f0);
+		return 0;
+	case LDNS_RR_TYPE_MX:
+		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0 ||
+		    (rc = export_rr_field(rr, 1, f1, sizeof(f1))) != 0)
+			return rc;
+		strip_dot(f1);
+		fprintf(out, "mx-host=%s,%s,%s\n", owner, f1, f0);
+		return 0;
+	case LDNS_RR_TYPE_SRV:
+		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0 ||
+		    (rc = export_rr_field(rr, 1, f1, sizeof(f1))) != 0 ||
+		    (rc = export_rr_field(rr, 2, f2, sizeof(f2))) != 0 ||
+		    (rc = export_rr_field(rr, 3, f3, sizeof(f3))) != 0)
+			return rc;
+		strip_dot(f3);
+		fprintf(out, "srv-host=%s,%s,%s,%s,%s\n", owner, f3, f2, f0, f1);
+		return 0;
+	case LDNS_RR_TYPE_TXT:
+		fprintf(out, "txt-record=%s", owner);
+		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+			if ((rc = export_rr_field(rr, i, f0, sizeof(f0))) != 0)
+				return rc;
+			fprintf(out, ",%s", f0); /* quoted by ldns, as dnsmasq wants */
+		}
+		fputc('\n', out);
+		return 0;
+	default:
+		break;
+	}
+	/* Any other type, SOA included: its number and rdata in hex. */
+	if ((rc = export_rr_text(rr, f0, sizeof(f0))) != 0 ||
+	    (rc = export_rr_type(rr, type, sizeof(type))) != 0 ||
+	    (rc = export_rr_wire_rdata(rr, wire, &wl)) != 0)
+		return rc;
+	fprintf(out, "# %s\ndns-rr=%s,%u,", f0, owner, (unsigned)ldns_rr_get_type(rr));
+	for (size_t i = 0; i < wl; i++)
+		fprintf(out, "%02x", wire[i]);
+	fputc('\n', out);
+	return 0;
+}
+
+static int
+dnsmasq_zone(FILE *out, const struct model_zone *z)
+{
+	size_t cap = export_zone_rr_count(z), n, n_alias;
+	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	int rc = 0;
+
+	if (rrs == NULL)
+		return HNS_ENOMEM;
+	n = export_zone_rrs(z, rrs, cap, &n_alias);
+	fprintf(out, "\n# local zone %s: answered here only, never forwarded\n",
+		z->name[0] ? z->name : ".");
+	fprintf(out, "local=/%s/\n", z->name);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = dnsmasq_rr(out, rrs[i]);
+	if (n_alias > 0)
+		fprintf(out, "# %zu ALIAS record(s) left out: dnsmasq has no ALIAS\n", n_alias);
+	free(rrs);
+	return rc;
+}
 
 int
 export_dnsmasq(const struct export_plan *p, FILE *out)
 {
-	(void)p;
-	(void)out;
-	return HNS_EINVAL;
+	const struct model_onprem_resolver *r = p->r;
+	bool strict = false;
+	int rc = 0;
+
+	export_header(p, out, "#");
+	fprintf(out, "# host-record also answers the reverse (PTR) name; local-ttl sets the TTL of\n"
+		     "# the other local records (dnsmasq has one for all).\n");
+	for (size_t i = 0; i < r->n_forwards; i++)
+		strict |= r->forwards[i].policy == MODEL_POLICY_SEQUENTIAL;
+	if (strict)
+		fprintf(out, "# policy sequential: dnsmasq's strict-order is global (all domains)\n"
+			     "strict-order\n");
+	for (size_t k = 0; k < r->n_forwards; k++) {
+		size_t i = p->fwd_order[k];
+		const struct model_forward *f = &r->forwards[i];
+
+		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u attempts (dnsmasq has no\n"
+			     "# per-domain policy or timeout)\n",
+			f->zone[0] ? f->zone : ".", export_policy_name(f->policy), f->timeout_ms,
+			f->attempts);
+		for (size_t j = 0; j < p->targets[i].n; j++)
+			dnsmasq_server(out, f->zone, &p->targets[i].addrs[j]);
+	}
+	for (size_t k = 0; k < r->n_zones && rc == 0; k++)
+		rc = dnsmasq_zone(out, &r->zones[p->zone_order[k]]);
+	if (rc != 0)
+		return rc;
+	switch (p->deflt) {
+	case EXPORT_DEFAULT_RECURSE:
+		fprintf(out, "\n# default: internet -- dnsmasq sends other names to the servers in\n"
+			     "# /etc/resolv.conf (it does not recurse itself)\n");
+		break;
+	case EXPORT_DEFAULT_FORWARD:
+		fprintf(out, "\n# default: %s\nno-resolv\n",
+			r->default_kind == MODEL_DEFAULT_INTERNET ? "internet (the emulated internet)"
+								  : "upstreams");
+		for (size_t j = 0; j < p->deflt_targets.n; j++)
+			dnsmasq_server(out, NULL, &p->deflt_targets.addrs[j]);
+		break;
+	case EXPORT_DEFAULT_REFUSE:
+		fprintf(out, "\n# default: refuse -- no default server: dnsmasq answers REFUSED\nno-resolv\n");
+		break;
+	}
+	return 0;
 }

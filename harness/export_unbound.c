@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldns/ldns.h>
+
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
@@ -30,20 +32,77 @@ unbound_addr(FILE *out, const struct hns_addr *a)
 		fprintf(out, "\tforward-addr: %s\n", s);
 }
 
-static int
-unbound_local_data(FILE *out, const ldns_rr *rr)
+static void
+unbound_local_line(FILE *out, const char *line)
 {
-	char line[4096];
-	int rc = export_rr_text(rr, line, sizeof(line));
-
-	if (rc != 0)
-		return rc;
 	if (strchr(line, '"') == NULL)
 		fprintf(out, "\tlocal-data: \"%s\"\n", line);
 	else if (strchr(line, '\'') == NULL)
 		fprintf(out, "\tlocal-data: '%s'\n", line);
 	else
 		fprintf(out, "\t# cannot quote for unbound.conf (both quote kinds): %s\n", line);
+}
+
+static int
+unbound_local_data(FILE *out, const ldns_rr *rr)
+{
+	char line[4096];
+	int rc = export_rr_text(rr, line, sizeof(line));
+
+	if (rc == 0)
+		unbound_local_line(out, line);
+	return rc;
+}
+
+/*
+ * Unbound's local-data has no wildcards.  "*.X" becomes a redirect zone X
+ * (every name under X, and X itself, gets the wildcard's records) when the
+ * zone holds no other name at or under X; otherwise it cannot be expressed.
+ */
+static int
+unbound_wildcards(FILE *out, const ldns_rr **rrs, size_t n)
+{
+	char owner[600], parent[600], other[600], line[4096];
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		bool first = true, clash = false;
+
+		if (!ldns_dname_is_wildcard(ldns_rr_owner(rrs[i])))
+			continue;
+		if ((rc = export_rr_owner(rrs[i], owner, sizeof(owner))) != 0)
+			return rc;
+		for (size_t j = 0; j < i && first; j++)
+			first = ldns_dname_compare(ldns_rr_owner(rrs[i]), ldns_rr_owner(rrs[j])) != 0;
+		if (!first)
+			continue; /* written with the first record of this owner */
+		snprintf(parent, sizeof(parent), "%s", owner + 2);
+		for (size_t j = 0; j < n && !clash; j++) {
+			if (ldns_dname_is_wildcard(ldns_rr_owner(rrs[j])))
+				continue;
+			if ((rc = export_rr_owner(rrs[j], other, sizeof(other))) != 0)
+				return rc;
+			clash = export_name_under(other, parent);
+		}
+		for (size_t j = i; j < n; j++) {
+			if (ldns_dname_compare(ldns_rr_owner(rrs[i]), ldns_rr_owner(rrs[j])) != 0)
+				continue;
+			if ((rc = export_rr_text(rrs[j], line, sizeof(line))) != 0)
+				return rc;
+			if (clash) {
+				fprintf(out, "	# not expressible (Unbound has no wildcard local-data and %s holds other names): %s\n",
+					parent, line);
+				continue;
+			}
+			if (j == i) {
+				fprintf(out, "	# %s: a redirect zone (Unbound has no wildcard local-data; %s itself answers too)\n",
+					owner, parent);
+				fprintf(out, "\tlocal-zone: \"%s\" redirect\n", parent);
+			}
+			/* The record at the parent: drop the "*." of the owner. */
+			unbound_local_line(out, line + 2);
+		}
+	}
 	return 0;
 }
 
@@ -60,8 +119,12 @@ unbound_zone(FILE *out, const struct model_zone *z)
 	fprintf(out, "\t# local zone %s: names it does not hold are NXDOMAIN, other types NODATA\n",
 		z->name[0] ? z->name : ".");
 	fprintf(out, "\tlocal-zone: \"%s.\" static\n", z->name);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = unbound_local_data(out, rrs[i]);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!ldns_dname_is_wildcard(ldns_rr_owner(rrs[i])))
+			rc = unbound_local_data(out, rrs[i]);
+	}
+	if (rc == 0)
+		rc = unbound_wildcards(out, rrs, n);
 	if (n_alias > 0)
 		fprintf(out, "\t# %zu ALIAS record(s) left out: Unbound has no ALIAS\n", n_alias);
 	free(rrs);
