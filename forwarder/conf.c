@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/net.h"
 #include "dns/wire.h"
 #include "forwarder/conf.h"
 #include "model/model.h"
@@ -84,6 +85,8 @@ fwd_config_add_upstream(struct fwd_config *c, const struct hns_addr *virt,
 
 	if (r.port == 0)
 		r.port = 53;
+	if (!hns_net_dest_allowed(&r))
+		return HNS_ENOTLOOPBACK; /* checked once here, never per packet */
 	for (size_t i = 0; i < c->n_upstreams; i++)
 		if (addr_port_equal(&c->upstreams[i].real, &r))
 			return (int)i;
@@ -392,7 +395,12 @@ route_list(struct fwd_config *c, const struct hns_addr *to, size_t n, fwd_route_
 		int u = fwd_config_add_upstream(c, &to[i], real);
 
 		if (u < 0) {
-			snprintf(err, errlen, "too many upstreams (at most %d)", FWD_MAX_UPSTREAMS);
+			if (u == HNS_ENOTLOOPBACK)
+				snprintf(err, errlen, "upstream %s: routed to a non-loopback address",
+					 hns_addr_port_str(&to[i], buf, sizeof(buf)));
+			else
+				snprintf(err, errlen, "too many upstreams (at most %d)",
+					 FWD_MAX_UPSTREAMS);
 			return u;
 		}
 		ups[i] = (uint16_t)u;

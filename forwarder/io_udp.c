@@ -71,8 +71,10 @@ sendq_commit(struct fwd_sendq *q, const struct hns_addr *to, size_t len)
 	memset(&q->msgs[i].msg_hdr, 0, sizeof(q->msgs[i].msg_hdr));
 	q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
 	q->msgs[i].msg_hdr.msg_iovlen = 1;
-	q->msgs[i].msg_hdr.msg_name = &q->to[i];
-	q->msgs[i].msg_hdr.msg_namelen = hns_addr_to_sockaddr(to, &q->to[i]);
+	if (to) {
+		q->msgs[i].msg_hdr.msg_name = &q->to[i];
+		q->msgs[i].msg_hdr.msg_namelen = hns_addr_to_sockaddr(to, &q->to[i]);
+	}
 }
 
 static void
@@ -103,21 +105,18 @@ static void
 ops_send(void *arg, unsigned up, unsigned sock, bool tcp, const uint8_t *pkt, size_t len)
 {
 	struct fwd_worker *w = arg;
-	const struct hns_addr *to = &w->cfg->upstreams[up].real;
 
 	if (tcp) {
 		fwd_tcp_upstream_send(w, up, pkt, len);
 		return;
 	}
-	if (len > FWD_QUERY_LEN)
+	if (len > FWD_QUERY_LEN || up >= w->n_ups)
 		return;
 
-	struct fwd_sendq *q = &w->ups[to->family == AF_INET6][sock % w->n_socks].q;
+	struct fwd_sendq *q = &w->ups[up * w->n_socks + sock % w->n_socks].q;
 
-	if (q->fd < 0)
-		return;
 	memcpy(sendq_slot(w, q), pkt, len);
-	sendq_commit(q, to, len);
+	sendq_commit(q, NULL, len); /* connected */
 }
 
 static void
@@ -155,10 +154,9 @@ void
 fwd_worker_flush(struct fwd_worker *w)
 {
 	fwd_sendq_flush(w, &w->clientq);
-	for (unsigned f = 0; f < 2; f++)
-		for (unsigned i = 0; i < w->n_socks; i++)
-			if (w->ups[f][i].q.n)
-				fwd_sendq_flush(w, &w->ups[f][i].q);
+	for (unsigned i = 0; i < w->n_ups * w->n_socks; i++)
+		if (w->ups[i].q.n)
+			fwd_sendq_flush(w, &w->ups[i].q);
 
 	hns_time_t next = fwd_core_next_deadline(w->core);
 
@@ -240,15 +238,6 @@ upstream_readable(evutil_socket_t fd, short what, void *arg)
 
 /* ------------------------------------------------------------ set-up */
 
-static bool
-config_has_family(const struct fwd_config *cfg, int family)
-{
-	for (size_t i = 0; i < cfg->n_upstreams; i++)
-		if (cfg->upstreams[i].real.family == family)
-			return true;
-	return false;
-}
-
 int
 fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 {
@@ -270,36 +259,44 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 	if (!w->udp_ev || !w->timer || event_add(w->udp_ev, NULL) != 0)
 		return HNS_ENOMEM;
 
+	w->n_ups = (unsigned)w->cfg->n_upstreams;
 	w->n_socks = w->cfg->upstream_socks ? w->cfg->upstream_socks : 1;
 	if (w->n_socks > FWD_MAX_SOCKS)
 		w->n_socks = FWD_MAX_SOCKS;
-	for (unsigned f = 0; f < 2; f++) {
-		int family = f ? AF_INET6 : AF_INET;
-		bool need = config_has_family(w->cfg, family);
-		struct hns_addr any;
+	while (w->n_socks > 1 && w->n_ups * w->n_socks > FWD_MAX_UPSOCKS)
+		w->n_socks--;
+	w->ups = calloc(w->n_ups * w->n_socks + 1, sizeof(*w->ups));
+	if (!w->ups)
+		return HNS_ENOMEM;
+	for (unsigned k = 0; k < w->n_ups * w->n_socks; k++)
+		w->ups[k].q.fd = -1;
+	for (unsigned k = 0; k < w->n_ups * w->n_socks; k++) {
+		struct fwd_upsock *us = &w->ups[k];
+		const struct hns_addr *to = &w->cfg->upstreams[k / w->n_socks].real;
+		struct hns_addr local;
+		struct sockaddr_storage ss;
+		socklen_t sl = hns_addr_to_sockaddr(to, &ss);
+		int fd;
 
-		hns_addr_parse(f ? "::1" : "127.0.0.1", &any);
-		for (unsigned i = 0; i < w->n_socks; i++) {
-			struct fwd_upsock *us = &w->ups[f][i];
-			int fd = need ? hns_udp_socket(&any, HNS_SOCK_NONBLOCK) : -1;
-
-			us->w = w;
-			us->family = family;
-			us->index = i;
-			if (need && fd < 0)
-				return fd;
-			rc = fwd_sendq_init(&us->q, fd, FWD_QUERY_LEN);
-			if (rc < 0) {
-				if (fd >= 0)
-					close(fd);
-				return rc;
-			}
-			if (fd < 0)
-				continue;
-			us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
-			if (!us->ev || event_add(us->ev, NULL) != 0)
-				return HNS_ENOMEM;
+		us->w = w;
+		us->up = k / w->n_socks;
+		us->index = k % w->n_socks;
+		if (!hns_net_dest_allowed(to))
+			return HNS_ENOTLOOPBACK;
+		hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
+		fd = hns_udp_socket(&local, HNS_SOCK_NONBLOCK);
+		if (fd < 0)
+			return fd;
+		rc = fwd_sendq_init(&us->q, fd, FWD_QUERY_LEN);
+		if (rc < 0) {
+			close(fd);
+			return rc;
 		}
+		if (connect(fd, (struct sockaddr *)&ss, sl) != 0)
+			return -errno;
+		us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
+		if (!us->ev || event_add(us->ev, NULL) != 0)
+			return HNS_ENOMEM;
 	}
 	return 0;
 }
@@ -307,17 +304,17 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 void
 fwd_udp_worker_deinit(struct fwd_worker *w)
 {
-	for (unsigned f = 0; f < 2; f++)
-		for (unsigned i = 0; i < FWD_MAX_SOCKS; i++) {
-			struct fwd_upsock *us = &w->ups[f][i];
+	for (unsigned k = 0; w->ups && k < w->n_ups * w->n_socks; k++) {
+		struct fwd_upsock *us = &w->ups[k];
 
-			if (us->ev)
-				event_free(us->ev);
-			us->ev = NULL;
-			if (us->q.bufs && us->q.fd >= 0)
-				close(us->q.fd);
-			fwd_sendq_deinit(&us->q);
-		}
+		if (us->ev)
+			event_free(us->ev);
+		if (us->q.fd >= 0)
+			close(us->q.fd);
+		fwd_sendq_deinit(&us->q);
+	}
+	free(w->ups);
+	w->ups = NULL;
 	if (w->udp_ev)
 		event_free(w->udp_ev);
 	if (w->timer)

@@ -31,6 +31,7 @@ struct fwd_tcp_up;
 #define FWD_ANSWER_LEN 4096 /* a UDP answer (client EDNS buffers above this are capped) */
 #define FWD_QUERY_LEN 512   /* an upstream query */
 #define FWD_MAX_SOCKS 8
+#define FWD_MAX_UPSOCKS 256 /* per worker, over all upstreams */
 #define FWD_TCP_CONNS 1024  /* TCP client connections per worker */
 #define FWD_TCP_UPS 256     /* TCP queries to upstreams in flight per worker */
 #define FWD_TCP_IDLE_S 10
@@ -54,10 +55,11 @@ struct fwd_recvq {
 	struct sockaddr_storage from[FWD_BATCH];
 };
 
+/* A UDP socket connected to one upstream (the kernel drops datagrams from anyone else). */
 struct fwd_upsock {
 	struct fwd_worker *w;
-	int family; /* AF_INET or AF_INET6 */
-	unsigned index;
+	unsigned up;	/* upstream index */
+	unsigned index; /* socket index among this upstream's */
 	struct fwd_sendq q;
 	struct event *ev;
 };
@@ -82,9 +84,8 @@ struct fwd_worker {
 	struct fwd_sendq clientq;
 	struct fwd_recvq *recvq;
 
-	/* [family 0 = v4, 1 = v6][socket] */
-	struct fwd_upsock ups[2][FWD_MAX_SOCKS];
-	unsigned n_socks;
+	struct fwd_upsock *ups; /* [cfg->n_upstreams * n_socks]: upstream-major */
+	unsigned n_ups, n_socks;
 
 	struct event *timer;
 	hns_time_t timer_at; /* 0 = not armed */
