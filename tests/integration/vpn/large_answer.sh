@@ -87,5 +87,6 @@ tcp1=$(stat 'st["relays"][0]["tcp_conns"]')
 out=$(dig +tries=1 +time=5 -p "$PORT" "@$ONPREM" big.example.internal TXT)
 [ "$(echo "$out" | size_of)" -ge 2900 ] || fail "no large answer through the forwarder: $out"
 ms=$(echo "$out" | ms_of)
-[ "$ms" -ge 40 ] || fail "large answer after $ms ms: sooner than a UDP round trip plus a TCP one"
+# At least a UDP round trip and a TCP one (40 ms; 60 with the handshake), less dig's coarse clock.
+[ "$ms" -ge 35 ] || fail "large answer after $ms ms: sooner than a UDP round trip plus a TCP one"
 echo "ok: forwarder path ${ms} ms"
