@@ -333,6 +333,19 @@ slot_release(struct fwd_core *c, uint32_t s)
 	c->n_used--;
 }
 
+/* What fits back to a client: TCP 65535, UDP its EDNS buffer (512 to FWD_UDP_ANSWER_MAX). */
+static size_t
+client_max(const struct fwd_client *cl, const struct dns_query *q)
+{
+	if (cl->conn)
+		return 65535;
+	if (q->has_edns && q->edns_udp_size > FWD_UDP_ANSWER_MAX)
+		return FWD_UDP_ANSWER_MAX;
+	if (q->has_edns && q->edns_udp_size > 512)
+		return q->edns_udp_size;
+	return 512;
+}
+
 static bool
 waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
 {
@@ -349,12 +362,7 @@ waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const st
 	wt->id = q->hdr.id;
 	wt->edns = q->has_edns;
 	wt->do_bit = q->edns_do;
-	if (cl->conn)
-		wt->max_len = 65535;
-	else if (q->has_edns && q->edns_udp_size > 512)
-		wt->max_len = q->edns_udp_size;
-	else
-		wt->max_len = 512;
+	wt->max_len = (uint16_t)client_max(cl, q);
 	memcpy(wt->name, q->q.name, q->q.name_len);
 	wt->next = NIL;
 	if (sl->last_waiter == NIL)
@@ -728,16 +736,6 @@ local_answer(const struct fwd_rule *r, const uint8_t *pkt, const struct dns_quer
 }
 
 /* ------------------------------------------------------------ queries */
-
-static size_t
-client_max(const struct fwd_client *cl, const struct dns_query *q)
-{
-	if (cl->conn)
-		return 65535;
-	if (q->has_edns && q->edns_udp_size > 512)
-		return q->edns_udp_size;
-	return 512;
-}
 
 static size_t
 refuse(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct dns_query *q,

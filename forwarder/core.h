@@ -49,6 +49,9 @@ struct fwd_io_ops {
 	void (*answer)(void *arg, const struct fwd_client *cl, const uint8_t *pkt, size_t len);
 };
 
+/* The largest UDP answer sent to a client, whatever its EDNS buffer says. */
+#define FWD_UDP_ANSWER_MAX 4096
+
 #define FWD_LAT_BUCKETS 14
 /* Upper bounds in ms of the latency buckets; the last one is open. */
 extern const double fwd_latency_bounds_ms[FWD_LAT_BUCKETS - 1];

@@ -225,6 +225,8 @@ upstream_readable(evutil_socket_t fd, short what, void *arg)
 		for (int i = 0; i < n; i++) {
 			struct hns_addr from;
 
+			if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue; /* larger than we asked for: let the query time out or go TCP */
 			if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
 				continue;
 			fwd_core_reply(w->core, &from, us->index, false, r->bufs[i],

@@ -28,7 +28,7 @@ struct fwd_tcp_up;
 
 #define FWD_BATCH 64
 #define FWD_RECV_LEN 4096  /* a client query or an upstream UDP reply */
-#define FWD_ANSWER_LEN 4096 /* a UDP answer (client EDNS buffers above this are capped) */
+#define FWD_ANSWER_LEN FWD_UDP_ANSWER_MAX /* a UDP answer */
 #define FWD_QUERY_LEN 512   /* an upstream query */
 #define FWD_MAX_SOCKS 8
 #define FWD_MAX_UPSOCKS 256 /* per worker, over all upstreams */
