@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <event2/event.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -739,7 +740,11 @@ static void *
 vpn_thread(void *arg)
 {
 	struct vpn *v = arg;
+	sigset_t all;
 
+	/* Signals are the main thread's business (its event_base handles them). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	event_base_loop(v->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	return NULL;
 }
