@@ -28,6 +28,7 @@ fwd_config_new(const char *name, struct fwd_config **out)
 	if (!c)
 		return HNS_ENOMEM;
 	snprintf(c->name, sizeof(c->name), "%s", name ? name : "onprem");
+	snprintf(c->hop, sizeof(c->hop), "onprem:%s", c->name);
 	c->deflt.kind = FWD_RULE_REFUSE;
 	c->deflt.zone[0] = 0;
 	c->deflt.zone_len = 1;

@@ -106,6 +106,7 @@ struct fwd_cache_cfg {
 
 struct fwd_config {
 	char name[64];
+	char hop[80]; /* "onprem:<name>", for trace events */
 	struct fwd_rule *rules; /* forward and local rules, any order; default last */
 	size_t n_rules;
 	struct fwd_rule deflt; /* the `default` rule (FORWARD or REFUSE) */

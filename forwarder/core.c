@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/rand.h"
+#include "common/trace.h"
 #include "dns/msg.h"
 #include "dns/wire.h"
 #include "forwarder/cache.h"
@@ -441,6 +442,12 @@ up_good(struct fwd_core *c, unsigned u)
 	}
 }
 
+static const char *
+policy_name(enum fwd_policy p)
+{
+	return p == FWD_POLICY_ROUND_ROBIN ? "round_robin" : p == FWD_POLICY_RANDOM ? "random" : "sequential";
+}
+
 static void
 send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
 {
@@ -461,6 +468,8 @@ send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
 				  sl->key.flags & FWD_KEY_DO, c->scratch2, sizeof(c->scratch2));
 	timer_arm(c, s, now);
 	c->ustats[u].sent++;
+	hns_trace(c->cfg->hop, "%s, %s, try %u of %u -> %s%s", r->name, policy_name(r->policy),
+		  sl->tries, r->attempts, c->cfg->upstreams[u].label, st->down ? " (probe)" : "");
 	if (len)
 		c->ops.send(c->io_arg, u, sl->sock, sl->tcp, c->scratch2, len);
 }
@@ -777,9 +786,12 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	size_t n;
 
 	c->rstats[ri].queries++;
-	if (r->kind == FWD_RULE_REFUSE)
+	if (r->kind == FWD_RULE_REFUSE) {
+		hns_trace(c->cfg->hop, "%s: REFUSED", r->name);
 		return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+	}
 	if (r->kind == FWD_RULE_LOCAL) {
+		hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
 		c->rstats[ri].local_answers++;
 		c->stats.latency[0]++;
 		n = local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
@@ -794,6 +806,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	fwd_cache_key_make(&key, &q.q, q.has_edns, q.edns_do);
 	if (c->cache && fwd_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
 					 &n) == FWD_CACHE_HIT) {
+		hns_trace(c->cfg->hop, "%s: cache hit", r->name);
 		c->rstats[ri].cache_hits++;
 		c->stats.latency[0]++;
 		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
@@ -807,6 +820,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 			c->stats.table_full++;
 			return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 		}
+		hns_trace(c->cfg->hop, "%s: joins the same query in flight", r->name);
 		c->rstats[ri].coalesced++;
 		return 0;
 	}
