@@ -7,14 +7,18 @@
  * that measures the throughput and how far each arrival is from
  * send time + latency.  Bounded by --seconds (at most 60).
  *
- *   vpn_load [--rate PPS|0] [--seconds S] [--latency MS] [--jitter MS] [--size BYTES]
+ *   vpn_load [--rate PPS|0] [--seconds S] [--latency MS] [--jitter MS] [--size BYTES] [--rt]
  *
- * --rate 0 sends as fast as one thread can (throughput mode).
+ * --rate 0 sends as fast as one thread can (throughput mode).  --rt runs
+ * the process (relay, sender and sink threads) under SCHED_FIFO, to see
+ * the relay's own accuracy on a host busy with other work.
  */
 #include "config.h"
 
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,7 @@
 struct opts {
 	double rate, seconds, latency, jitter;
 	size_t size;
+	bool rt;
 };
 
 struct sender {
@@ -113,7 +118,8 @@ main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "rate", required_argument, NULL, 'r' },    { "seconds", required_argument, NULL, 's' },
 		{ "latency", required_argument, NULL, 'l' }, { "jitter", required_argument, NULL, 'j' },
-		{ "size", required_argument, NULL, 'b' },    { NULL, 0, NULL, 0 },
+		{ "size", required_argument, NULL, 'b' },    { "rt", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct model_tunnel t;
 	struct sender s;
@@ -136,12 +142,22 @@ main(int argc, char **argv)
 		case 'l': o.latency = atof(optarg); break;
 		case 'j': o.jitter = atof(optarg); break;
 		case 'b': o.size = (size_t)atoi(optarg); break;
+		case 'R': o.rt = true; break;
 		default: fprintf(stderr, "usage: vpn_load [--rate N] [--seconds S] [--latency MS] [--jitter MS] [--size B]\n"); return 2;
 		}
 	}
 	if (o.seconds <= 0 || o.seconds > 60 || o.size < 16 || o.size > 1400 || o.rate < 0) {
 		fprintf(stderr, "vpn_load: --seconds 0..60, --size 16..1400\n");
 		return 2;
+	}
+	if (o.rt) {
+		/* Inherited by every thread created below. */
+		struct sched_param sp = { .sched_priority = 10 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
+			perror("vpn_load: SCHED_FIFO");
+			o.rt = false;
+		}
 	}
 	memset(&t, 0, sizeof(t));
 	t.name = "bench";
@@ -224,9 +240,9 @@ main(int argc, char **argv)
 
 		for (size_t i = 0; i < n_err; i++)
 			within += err[i] >= -500000 && err[i] <= 500000;
-		printf("{\"rate\":%.0f,\"seconds\":%.1f,\"latency_ms\":%.1f,\"size\":%zu,"
+		printf("{\"rt\":%s,\"rate\":%.0f,\"seconds\":%.1f,\"latency_ms\":%.1f,\"size\":%zu,"
 		       "\"sent\":%llu,\"received\":%llu,\"lost\":%lld,\"recv_pps\":%.0f,",
-		       o.rate, o.seconds, o.latency, o.size, (unsigned long long)s.sent,
+		       o.rt ? "true" : "false", o.rate, o.seconds, o.latency, o.size, (unsigned long long)s.sent,
 		       (unsigned long long)got, (long long)(s.sent - got), span > 0 ? (double)got / span : 0);
 		if (n_err > 0)
 			printf("\"arrival_minus_due_ms\":{\"p0\":%.3f,\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,"
@@ -234,8 +250,15 @@ main(int argc, char **argv)
 			       err[0] / 1e6, err[n_err / 2] / 1e6, err[n_err * 99 / 100] / 1e6,
 			       err[n_err * 999 / 1000] / 1e6, err[n_err - 1] / 1e6,
 			       (double)within / (double)n_err, (unsigned long long)early);
-		printf("\"relay_cpu_s\":%.3f,\"pps_per_relay_cpu_s\":%.0f,", cpu_ns / 1e9,
-		       cpu_ns ? (double)got / (cpu_ns / 1e9) : 0);
+		struct vpn_relay_stats rs;
+
+		memset(&rs, 0, sizeof(rs));
+		vpn_relay_stats_get(v, 0, &rs);
+		/* What the relay received and sent on, per second of its own CPU time. */
+		printf("\"relay_rx\":%llu,\"relay_tx\":%llu,\"relay_cpu_s\":%.3f,"
+		       "\"pps_per_relay_cpu_s\":%.0f,",
+		       (unsigned long long)rs.rx, (unsigned long long)rs.up_tx, cpu_ns / 1e9,
+		       cpu_ns ? (double)rs.up_tx / (cpu_ns / 1e9) : 0);
 		printf("\"relay_lateness_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}}\n",
 		       hns_time_ms(vpn_hist_quantile(h, 0.5)), hns_time_ms(vpn_hist_quantile(h, 0.99)),
 		       hns_time_ms(vpn_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
