@@ -279,6 +279,17 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 		return HNS_EAGAIN;
 	}
 
+	/*
+	 * Full: evict first (its backward shift moves index slots), then one
+	 * lookup places the new entry.  Should k itself be present, the freed
+	 * entry just waits on the free list.
+	 */
+	if (c->n_free == 0 && c->next_fresh >= c->cfg.max_entries) {
+		uint32_t victim = entry_take(c);
+
+		c->free_list[c->n_free++] = victim;
+	}
+
 	bool found;
 	uint32_t slot = index_find(c, k, &found);
 	uint32_t e;
@@ -287,8 +298,6 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 		e = c->index[slot].e - 1; /* replace in place (e.g. a stale entry refreshed) */
 	} else {
 		e = entry_take(c);
-		/* Eviction may have shifted the index: look the slot up again. */
-		slot = index_find(c, k, &found);
 		c->index[slot].hash = k->hash;
 		c->index[slot].e = e + 1;
 		c->n_entries++;
