@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A real BIND 9 under test: `hybridns export --to bind --mapped` is included
+# into a named.conf (named -g on a free loopback port, in $TMP), checked by
+# named-checkconf, and `hybridns check --onprem-resolver` runs the
+# shared-services expectations through it.
+. "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/export/common.sh"
+
+command -v named >/dev/null || fail "named is not installed (package bind9, scripts/packages.txt)"
+
+EMU_PORT=$(free_port)
+NS_PORT=$(free_port)
+mkdir -p "$TMP/ss"
+strip_onprem_hops "$SRCDIR/scenarios/shared-services.yaml" "$TMP/ss/scenario.yaml"
+"$HYBRIDNS" export "$TMP/ss/scenario.yaml" --to bind --mapped --port "$EMU_PORT" -o "$TMP/ss/fwd.conf" ||
+	fail "export --to bind --mapped failed"
+grep -q "127.53.6.[0-9]* port $EMU_PORT;" "$TMP/ss/fwd.conf" || fail "no relay address in the mapped export"
+[ -f "$TMP/ss/db.corp.example.com" ] || fail "no zone file next to -o"
+cat >"$TMP/ss/named.conf" <<CONF
+options {
+	directory "$TMP/ss";
+	pid-file "$TMP/ss/named.pid";
+	session-keyfile "$TMP/ss/session.key";
+	managed-keys-directory "$TMP/ss";
+	listen-on port $NS_PORT { 127.0.0.1; };
+	listen-on-v6 { none; };
+	recursion yes;
+	allow-query { 127.0.0.0/8; };  # the relays send from 127.53.x.x
+	allow-recursion { 127.0.0.0/8; };
+	dnssec-validation no;
+};
+controls { };
+include "$TMP/ss/fwd.conf";
+CONF
+named-checkconf -z "$TMP/ss/named.conf" >/dev/null || fail "named-checkconf rejects the export"
+named -g -4 -c "$TMP/ss/named.conf" >"$TMP/ss/named.log" 2>&1 &
+PIDS+=($!)
+wait_dns 127.0.0.1 "$NS_PORT" app.corp.example.com
+[ "$(dig +short -p "$NS_PORT" @127.0.0.1 app.corp.example.com A)" = 192.168.20.15 ] ||
+	fail "named does not serve the exported local zone: $(tail -5 "$TMP/ss/named.log")"
+
+check_through "$TMP/ss/scenario.yaml" "$NS_PORT" "$EMU_PORT" BIND "$TMP/ss"
+echo "ok"
