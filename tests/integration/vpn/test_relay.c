@@ -34,6 +34,7 @@ struct world {
 };
 
 static struct model_tunnel tunnels[2];
+static double world_latency_ms = LAT_MS;
 
 static void
 world_up(struct world *w, enum model_tunnel_state st2)
@@ -42,7 +43,7 @@ world_up(struct world *w, enum model_tunnel_state st2)
 
 	memset(tunnels, 0, sizeof(tunnels));
 	tunnels[0].name = "tunnel1";
-	tunnels[0].latency_ms = LAT_MS;
+	tunnels[0].latency_ms = world_latency_ms;
 	tunnels[0].mtu = 1446;
 	tunnels[0].state = MODEL_TUNNEL_UP;
 	tunnels[1].name = "tunnel2";
@@ -316,6 +317,75 @@ test_tcp_large_answer(void **state)
 	world_down(&w);
 }
 
+/*
+ * A client socket whose port no earlier one has: hns_udp_socket sets
+ * SO_REUSEADDR, with which Linux may give a port 0 bind a port that
+ * another SO_REUSEADDR socket already holds (two clients, one flow).
+ */
+static int
+client_socket_unique(const struct hns_addr *a, uint8_t *port_used)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct hns_addr got;
+		int fd = hns_udp_socket(a, 0);
+
+		assert_true(fd >= 0);
+		assert_int_equal(hns_sock_local_addr(fd, &got), 0);
+		if (!port_used[got.port]) {
+			port_used[got.port] = 1;
+			return fd;
+		}
+		close(fd);
+	}
+	fail_msg("no unique client port in 100 tries");
+	return -1;
+}
+
+static void
+test_flow_table_bounded(void **state)
+{
+	const int n = VPN_MAX_FLOWS + 76;
+	struct world w;
+	struct hns_addr ca;
+	struct vpn_relay_stats rs;
+	int *cl = calloc((size_t)n, sizeof(*cl));
+	uint8_t *port_used = calloc(65536, 1);
+	uint8_t msg[16];
+
+	assert_non_null(cl);
+	assert_non_null(port_used);
+	world_latency_ms = 0; /* a thousand round trips, quickly (and far from the idle expiry) */
+	world_up(&w, MODEL_TUNNEL_STANDBY);
+	world_latency_ms = LAT_MS;
+	hns_addr_parse("127.0.0.1", &ca);
+	/* One flow per client socket; each waits for its echo, so no packet is in flight. */
+	for (int i = 0; i < n; i++) {
+		cl[i] = client_socket_unique(&ca, port_used);
+		memcpy(msg, &i, sizeof(i));
+		send_to(cl[i], &w.relay, msg, sizeof(msg));
+		assert_int_equal(serve_echo(&w, WAIT_MS, NULL), 1);
+		assert_true(readable(cl[i], WAIT_MS));
+		assert_int_equal(recv(cl[i], msg, sizeof(msg), 0), (ssize_t)sizeof(msg));
+		assert_memory_equal(msg, &i, sizeof(i));
+	}
+	/* The first client's flow was evicted (least recently used): it gets a new one. */
+	send_to(cl[0], &w.relay, msg, sizeof(msg));
+	assert_int_equal(serve_echo(&w, WAIT_MS, NULL), 1);
+	assert_true(readable(cl[0], WAIT_MS));
+	assert_int_equal(recv(cl[0], msg, sizeof(msg), 0), (ssize_t)sizeof(msg));
+	vpn_stop(w.v);
+	assert_int_equal(vpn_relay_stats_get(w.v, 0, &rs), 0);
+	assert_int_equal(rs.flows, (uint64_t)n + 1);
+	assert_int_equal(rs.flow_evictions, (uint64_t)n + 1 - VPN_MAX_FLOWS);
+	assert_int_equal(rs.stale, 0);
+	assert_int_equal(rs.tx, (uint64_t)n + 1);
+	for (int i = 0; i < n; i++)
+		close(cl[i]);
+	free(cl);
+	free(port_used);
+	world_down(&w);
+}
+
 static void
 test_refuses_non_loopback(void **state)
 {
@@ -339,6 +409,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_echo_across),
 		cmocka_unit_test(test_tcp_large_answer),
+		cmocka_unit_test(test_flow_table_bounded),
 		cmocka_unit_test(test_refuses_non_loopback),
 	};
 
