@@ -168,6 +168,14 @@ check_run(const struct model *m, const struct model_expect *e, const struct chec
 		hns_trace_enable(true);
 		hns_trace("client", "stub resolver at %s asks %s for %s", out->from,
 			  hns_addr_port_str(&servers[0], where, sizeof(where)), out->query);
+		if (o->onprem_resolver.family != 0 && e->from.kind == MODEL_FROM_ONPREM) {
+			char hop[96];
+
+			/* The query went to it; a real resolver's own steps cannot be observed. */
+			snprintf(hop, sizeof(hop), "onprem:%s", m->onprem.resolvers[0].name);
+			hns_trace(hop, "resolver under test at %s (a real resolver: its own steps are not observed)",
+				  where);
+		}
 		rc = hns_client_query_sync(base, servers, n, e->qname, e->qtype, o->timeout_ms, o->tries,
 					   &res, answer, sizeof(answer));
 		out->n_hops = hns_trace_take(out->hops, CHECK_MAX_HOPS);
