@@ -61,7 +61,8 @@ conn_readable(struct bufferevent *bev, void *arg)
 	uint8_t *out = tcp_scratch();
 
 	w->now = hns_now();
-	for (int budget = 0; budget < 256; budget++) {
+	/* Every complete frame now: libevent calls again only when more bytes arrive. */
+	for (;;) {
 		uint8_t lenb[2];
 		size_t have = evbuffer_get_length(in);
 
