@@ -35,7 +35,12 @@ sock_open(const struct hns_addr *a, int type, int flags)
 	fd = socket(a->family, type | SOCK_CLOEXEC | ((flags & HNS_SOCK_NONBLOCK) ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	/*
+	 * SO_REUSEADDR only for a fixed port: with port 0 Linux may then hand
+	 * out a UDP port another socket already holds, and two flows would
+	 * share it.
+	 */
+	if ((a->port != 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0) ||
 	    ((flags & HNS_SOCK_REUSEPORT) &&
 	     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)) {
 		int err = -errno;

@@ -17,6 +17,7 @@
 #include "harness/cmd.h"
 #include "harness/serve.h"
 #include "model/model.h"
+#include "vpn/relay.h"
 
 static const char serve_usage[] =
 	"usage: hybridns serve SCENARIO [--only onprem|aws|vpn|internet[,...]] [--port N]\n"
@@ -75,11 +76,29 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(ctx->base);
 }
 
+/* {"onprem": <forwarder counters>, "vpn": <tunnel counters>}; a side not running is null. */
+static void
+write_stats_to(struct serve_ctx *ctx, FILE *f)
+{
+	fputs("{\"onprem\": ", f);
+#ifdef HAVE_SERVE_ONPREM
+	if (ctx->started & SERVE_ONPREM)
+		serve_onprem_stats(ctx, f);
+	else
+#endif
+		fputs("null", f);
+	fputs(",\n\"vpn\": ", f);
+	if ((ctx->started & SERVE_VPN) && ctx->vpn != NULL)
+		vpn_stats_write_json(ctx->vpn, f);
+	else
+		fputs("null", f);
+	fputs("}\n", f);
+}
+
 static void
 write_stats(struct serve_ctx *ctx)
 {
-#ifdef HAVE_SERVE_ONPREM
-	if (!(ctx->sides & SERVE_ONPREM))
+	if (!(ctx->started & (SERVE_ONPREM | SERVE_VPN)))
 		return;
 	if (ctx->stats_json != NULL) {
 		FILE *f = fopen(ctx->stats_json, "w");
@@ -89,15 +108,12 @@ write_stats(struct serve_ctx *ctx)
 				strerror(errno));
 			return;
 		}
-		serve_onprem_stats(ctx, f);
+		write_stats_to(ctx, f);
 		fclose(f);
 	} else {
-		serve_onprem_stats(ctx, stdout);
+		write_stats_to(ctx, stdout);
 		fflush(stdout);
 	}
-#else
-	(void)ctx;
-#endif
 }
 
 static void
