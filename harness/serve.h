@@ -125,7 +125,11 @@ const struct hns_addr *serve_route(const struct serve_ctx *ctx, bool from_onprem
 
 int serve_onprem_start(struct serve_ctx *ctx);
 void serve_onprem_stop(struct serve_ctx *ctx);
-/* Print per-rule and per-upstream counters as JSON (SIGUSR1, exit). */
+/*
+ * Per-rule and per-upstream counters as a JSON array, one object per
+ * resolver: the value of "onprem" in the stats document that SIGUSR1 and
+ * exit write ({"onprem": [...], "vpn": {...}}, harness/cmd_serve.c).
+ */
 void serve_onprem_stats(struct serve_ctx *ctx, FILE *out);
 
 int serve_aws_start(struct serve_ctx *ctx);

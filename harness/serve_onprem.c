@@ -226,15 +226,12 @@ serve_onprem_stats(struct serve_ctx *ctx, FILE *out)
 	const struct onprem_state *st = ctx->onprem;
 	struct json_writer j;
 
+	/* The value of "onprem" in the stats document (harness/cmd_serve.c): one object per resolver. */
 	json_writer_init(&j, out, true);
-	json_object_begin(&j);
-	json_key(&j, "onprem");
 	json_array_begin(&j);
 	for (size_t i = 0; st && i < st->n; i++)
 		if (st->list[i].srv)
 			stats_one(&j, &st->list[i]);
 	json_array_end(&j);
-	json_object_end(&j);
 	json_writer_finish(&j);
-	fputc('\n', out);
 }
