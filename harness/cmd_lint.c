@@ -478,13 +478,33 @@ lint_text_checks(const struct model *m, FILE *out)
 {
 	char from[160];
 
-	fprintf(out, "\nExpectations (%zu)\n", m->n_expects);
-	for (size_t i = 0; i < m->n_expects; i++) {
-		const struct model_expect *x = &m->expects[i];
-		fprintf(out, "  %s", x->name);
-		for (size_t j = 0; j < x->given.n_down; j++)
-			fprintf(out, "%s%s", j ? ", " : "  [down: ", x->given.down[j].text);
-		fprintf(out, "%s\n", x->given.n_down ? "]" : "");
+	/*
+	 * One line, not one per expectation, so the summary fits a screen;
+	 * `hybridns check` lists them with their results.
+	 */
+	{
+		size_t by_from[4] = { 0 }, faults = 0, via = 0, timed = 0;
+		static const char *const from_names[4] = { "onprem", "vpc", "inbound", "internet" };
+		const char *sep = ": ";
+
+		for (size_t i = 0; i < m->n_expects; i++) {
+			const struct model_expect *x = &m->expects[i];
+
+			by_from[x->from.kind]++;
+			faults += x->given.n_down > 0;
+			via += x->n_via > 0;
+			timed += x->max_ms >= 0;
+		}
+		fprintf(out, "\nExpectations (%zu)", m->n_expects);
+		for (int k = 0; k < 4; k++) {
+			if (by_from[k] == 0)
+				continue;
+			fprintf(out, "%s%zu from %s", sep, by_from[k], from_names[k]);
+			sep = ", ";
+		}
+		if (m->n_expects > 0)
+			fprintf(out, "; %zu with faults, %zu with via, %zu with max_ms", faults, via, timed);
+		fprintf(out, "\n");
 	}
 	if (m->n_loads) {
 		int nw = LINT_WIDTH(m->loads, m->n_loads, name);
