@@ -9,12 +9,10 @@
 #include "forwarder/conf.h"
 
 struct cache_entry {
-	struct fwd_cache_key key;
-	bool used;
-	bool ref; /* CLOCK second chance */
-	uint16_t wire_len;
 	hns_time_t inserted;
 	hns_time_t expires;
+	uint16_t wire_len;
+	struct fwd_cache_key key; /* name valid up to key.name_len */
 	uint8_t wire[FWD_CACHE_WIRE_MAX];
 };
 
@@ -27,6 +25,12 @@ struct index_slot {
 struct fwd_cache {
 	struct fwd_cache_cfg cfg;
 	struct cache_entry *entries; /* [cfg.max_entries] */
+	/*
+	 * Beside the entries, compact: eviction reads only these and the
+	 * index, so churn (a stream of unique names) touches few cache lines.
+	 */
+	uint8_t *refs;	    /* [cfg.max_entries]: CLOCK second-chance bits */
+	uint32_t *hashes;   /* [cfg.max_entries]: key hash of each entry */
 	uint32_t n_entries;	     /* in use */
 	uint32_t next_fresh;	     /* entries never used start here */
 	uint32_t *free_list;	     /* [cfg.max_entries]: released entries */
@@ -80,8 +84,10 @@ fwd_cache_new(const struct fwd_cache_cfg *cfg, struct fwd_cache **out)
 	c->mask = slots - 1;
 	c->entries = calloc(n, sizeof(*c->entries));
 	c->free_list = calloc(n, sizeof(*c->free_list));
+	c->refs = calloc(n, sizeof(*c->refs));
+	c->hashes = calloc(n, sizeof(*c->hashes));
 	c->index = calloc(slots, sizeof(*c->index));
-	if (!c->entries || !c->free_list || !c->index) {
+	if (!c->entries || !c->free_list || !c->refs || !c->hashes || !c->index) {
 		fwd_cache_free(c);
 		return HNS_ENOMEM;
 	}
@@ -96,6 +102,8 @@ fwd_cache_free(struct fwd_cache *c)
 		return;
 	free(c->entries);
 	free(c->free_list);
+	free(c->refs);
+	free(c->hashes);
 	free(c->index);
 	free(c);
 }
@@ -150,12 +158,12 @@ index_remove(struct fwd_cache *c, uint32_t i)
 static void
 entry_release(struct fwd_cache *c, uint32_t e)
 {
-	bool found;
-	uint32_t slot = index_find(c, &c->entries[e].key, &found);
-
-	if (found)
-		index_remove(c, slot);
-	c->entries[e].used = false;
+	/* Its index slot lies on its hash's probe chain: find it by number, without the key. */
+	for (uint32_t i = c->hashes[e] & c->mask; c->index[i].e != 0; i = (i + 1) & c->mask)
+		if (c->index[i].e == e + 1) {
+			index_remove(c, i);
+			break;
+		}
 	c->free_list[c->n_free++] = e;
 	c->n_entries--;
 }
@@ -172,8 +180,8 @@ entry_take(struct fwd_cache *c)
 		uint32_t e = c->hand;
 
 		c->hand = (c->hand + 1) % c->cfg.max_entries;
-		if (c->entries[e].ref) {
-			c->entries[e].ref = false;
+		if (c->refs[e]) {
+			c->refs[e] = 0;
 			continue;
 		}
 		entry_release(c, e);
@@ -220,7 +228,7 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 	}
 	memcpy(out, ent->wire, ent->wire_len);
 	*len = ent->wire_len;
-	ent->ref = true;
+	c->refs[e] = 1;
 	if (res == FWD_CACHE_HIT) {
 		uint32_t elapsed = (uint32_t)((now - ent->inserted) / HNS_NSEC_PER_SEC);
 
@@ -305,9 +313,14 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 
 	struct cache_entry *ent = &c->entries[e];
 
-	ent->key = *k;
-	ent->used = true;
-	ent->ref = false;
+	ent->key.hash = k->hash;
+	ent->key.qtype = k->qtype;
+	ent->key.qclass = k->qclass;
+	ent->key.flags = k->flags;
+	ent->key.name_len = k->name_len;
+	memcpy(ent->key.name, k->name, k->name_len);
+	c->hashes[e] = k->hash;
+	c->refs[e] = 0;
 	ent->wire_len = (uint16_t)len;
 	memcpy(ent->wire, pkt, len);
 	dns_msg_ttl_clamp(ent->wire, len, lo, hi);

@@ -31,11 +31,11 @@ struct fwd_cache_cfg;
 #define FWD_CACHE_WIRE_MAX 512
 
 struct fwd_cache_key {
-	uint8_t name[DNS_NAME_MAX]; /* lower-cased */
-	uint8_t name_len;
+	uint32_t hash;
 	uint16_t qtype, qclass;
 	uint8_t flags; /* FWD_KEY_DO | FWD_KEY_EDNS */
-	uint32_t hash;
+	uint8_t name_len;
+	uint8_t name[DNS_NAME_MAX]; /* lower-cased; last, so short names touch one cache line */
 };
 
 #define FWD_KEY_DO 0x1
