@@ -18,7 +18,7 @@
 # installed with apt-get.  Every process started here is stopped on exit.
 set -euo pipefail
 
-ROUNDS=3
+ROUNDS=5
 DURATION=10
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=""
@@ -136,6 +136,8 @@ onprem:
       cache: {enabled: true, max_entries: 100000}
 EOF
 
+sed 's/enabled: true, max_entries: 100000/enabled: false/' "$TMP/scenario.yaml" >"$TMP/scenario-nocache.yaml"
+
 dnsdist_conf() { # cache on|off
 	{
 		echo "setLocal('127.0.0.1:$PORT')"
@@ -175,8 +177,10 @@ EOF
 SERVER_PID=""
 start_server() { # system case
 	case "$1" in
-	hybridns)
-		taskset -c $SERVER_CPU "$HYBRIDNS" serve "$TMP/scenario.yaml" --only onprem \
+	hybridns|hybridns-nocache)
+		local scen="$TMP/scenario.yaml"
+		[ "$1" = hybridns-nocache ] && scen="$TMP/scenario-nocache.yaml"
+		taskset -c $SERVER_CPU "$HYBRIDNS" serve "$scen" --only onprem \
 			--listen 127.0.0.1:$PORT --workers 1 --stats-json "$TMP/stats.json" \
 			>"$TMP/hybridns.out" 2>&1 &
 		;;
@@ -223,18 +227,23 @@ measure() { # system case round
 	done=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
 	lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
 	qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
+	local lat
+	lat=$(echo "$out" | awk '/Average Latency/ { printf "%.3f", $4 * 1000 }')
 	local sent=$((done + lost))
 	local us
 	us=$(awk -v d="$((t1 - t0))" -v t="$TICK" -v n="$done" 'BEGIN { printf "%.2f", n ? d / t * 1e6 / n : 0 }')
 	local loss
 	loss=$(awk -v l="$lost" -v s="$sent" 'BEGIN { printf "%.3f", s ? 100 * l / s : 0 }')
-	echo "$2 $1 $3 $qps $loss $us" >>"$RESULTS"
-	printf '  round %s %-8s %-8s %10.0f qps  loss %6s%%  %6s us/query\n' "$3" "$2" "$1" "$qps" "$loss" "$us" >&2
+	echo "$2 $1 $3 $qps $loss $us $lat" >>"$RESULTS"
+	printf '  round %s %-8s %-8s %10.0f qps  loss %6s%%  %6s us/query  %6s ms\n' "$3" "$2" "$1" "$qps" "$loss" "$us" "$lat" >&2
 }
 
 for r in $(seq 1 "$ROUNDS"); do
 	for c in uncached cached; do
-		for s in hybridns dnsdist unbound; do
+		systems="hybridns dnsdist unbound"
+		# Like for like with dnsdist's cache off: hybridns without its cache too.
+		[ "$c" = uncached ] && systems="hybridns hybridns-nocache dnsdist unbound"
+		for s in $systems; do
 			measure "$s" "$c" "$r"
 		done
 	done
@@ -246,29 +255,42 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 med = {}
 for case in ("uncached", "cached"):
-    for system in ("hybridns", "dnsdist", "unbound"):
+    for system in ("hybridns", "hybridns-nocache", "dnsdist", "unbound"):
         rs = [r for r in rows if r[0] == case and r[1] == system]
         if not rs:
             continue
-        med[case, system] = tuple(statistics.median(float(r[i]) for r in rs) for i in (3, 4, 5))
+        med[case, system] = tuple(statistics.median(float(r[i]) for r in rs) for i in (3, 4, 5, 6))
 print(f"forwarder benchmark: {sys.argv[2]} rounds of {sys.argv[3]} s, medians; server on core 0 with NSD, dnsperf on core 1")
 print()
-print("| case | system | qps | loss % | server CPU us/query |")
-print("|---|---|---|---|---|")
-for (case, system), (q, l, u) in med.items():
-    label = system + (" (cache on)" if case == "cached" and system == "dnsdist" else "")
-    print(f"| {case} | {label} | {q:,.0f} | {l:.3f} | {u:.2f} |")
+print("| case | system | qps (min-max) | loss % | avg latency ms | server CPU us/query (min-max) |")
+print("|---|---|---|---|---|---|")
+for (case, system), (q, l, u, lat) in med.items():
+    label = {"hybridns": "hybridns (cache on)", "hybridns-nocache": "hybridns (cache off)",
+             "dnsdist": "dnsdist (cache on)" if case == "cached" else "dnsdist (cache off)",
+             "unbound": "unbound"}[system]
+    rs = [r for r in rows if r[0] == case and r[1] == system]
+    qs = [float(r[3]) for r in rs]
+    us = [float(r[5]) for r in rs]
+    print(f"| {case} | {label} | {q:,.0f} ({min(qs):,.0f}-{max(qs):,.0f}) | {l:.3f} | {lat:.2f} | {u:.2f} ({min(us):.2f}-{max(us):.2f}) |")
 print()
-for case in ("uncached", "cached"):
-    if (case, "hybridns") in med and (case, "dnsdist") in med:
-        h, d = med[case, "hybridns"], med[case, "dnsdist"]
-        per_round = []
-        for r in sorted({row[2] for row in rows}):
-            hq = [float(x[3]) for x in rows if x[0] == case and x[1] == "hybridns" and x[2] == r]
-            dq = [float(x[3]) for x in rows if x[0] == case and x[1] == "dnsdist" and x[2] == r]
-            if hq and dq and dq[0]:
-                per_round.append(hq[0] / dq[0])
-        print(f"{case}: hybridns/dnsdist qps {h[0] / d[0]:.2f}x (per round: "
-              + ", ".join(f"{x:.2f}" for x in per_round)
-              + f"), CPU per query {h[2] / d[2]:.2f}x" if d[0] and d[2] else f"{case}: no dnsdist figures")
+def ratio(case, system):
+    if (case, system) not in med or (case, "dnsdist") not in med:
+        return
+    h, d = med[case, system], med[case, "dnsdist"]
+    qr, cr = [], []
+    for r in sorted({row[2] for row in rows}, key=int):
+        hs = [x for x in rows if x[0] == case and x[1] == system and x[2] == r]
+        ds = [x for x in rows if x[0] == case and x[1] == "dnsdist" and x[2] == r]
+        if hs and ds and float(ds[0][3]) and float(ds[0][5]):
+            qr.append(float(hs[0][3]) / float(ds[0][3]))
+            cr.append(float(hs[0][5]) / float(ds[0][5]))
+    if not qr:
+        return
+    print(f"{case}, {system} / dnsdist: qps {statistics.median(qr):.2f}x, CPU per query "
+          f"{statistics.median(cr):.2f}x (medians of per-round ratios; qps "
+          + ", ".join(f"{x:.2f}" for x in qr) + "; CPU " + ", ".join(f"{x:.2f}" for x in cr) + ")")
+
+ratio("uncached", "hybridns-nocache")
+ratio("uncached", "hybridns")
+ratio("cached", "hybridns")
 PY
