@@ -7,9 +7,20 @@
  * (the AWS -> on-prem VPN relay when it runs) from the outbound ENIs'
  * mapped addresses.  serve_internet_*: the internet view on its own
  * address.  Both are resolver/server.h servers over the same model.
+ *
+ * A +2 listener treats every address of the map (another emulated
+ * component: an on-prem resolver, a relay, an ENI, another +2 resolver)
+ * as a source outside its VPC (R8), except the host's own 127.0.0.1 and
+ * ::1, which stand for instances in the VPC (the `check` client).  Two
+ * environment variables, read at start, change the AWS defaults:
+ *   HNS_AWS_VPC_OUTSIDE=drop|refused|answer  R8: what a +2 listener does
+ *                                            with such a query (drop)
+ *   HNS_AWS_VPC_PPS=N|off                    R9: packets per second per
+ *                                            source at a +2 listener (1024)
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +49,87 @@ static bool
 aws_eni_down(void *arg, const struct model_eni *eni)
 {
 	return serve_endpoint_eni_is_down(arg, eni);
+}
+
+/*
+ * The value of "aws" in the stats document (SIGUSR1 and exit,
+ * harness/cmd_serve.c): {"vpc_outside", "vpc_pps", "resolver": {...},
+ * "internet": {...}}, each side as rslv_server_stats() writes it (null when
+ * it does not run here).  Declared here until harness/serve.h has it.
+ */
+void serve_aws_stats(struct serve_ctx *ctx, FILE *out);
+
+static const char *const outside_names[] = {
+	[RSLV_OUTSIDE_DROP] = "drop",
+	[RSLV_OUTSIDE_REFUSED] = "refused",
+	[RSLV_OUTSIDE_ANSWER] = "answer",
+};
+
+/* R8 and R9 settings from the environment; HNS_EINVAL for a bad value. */
+static int
+aws_policy(enum rslv_outside_policy *outside, uint32_t *pps)
+{
+	const char *v = getenv("HNS_AWS_VPC_OUTSIDE");
+
+	*outside = RSLV_OUTSIDE_DROP;
+	*pps = RSLV_VPC_PPS;
+	if (v && *v) {
+		size_t k;
+
+		for (k = 0; k < sizeof(outside_names) / sizeof(outside_names[0]); k++)
+			if (strcmp(v, outside_names[k]) == 0)
+				break;
+		if (k == sizeof(outside_names) / sizeof(outside_names[0])) {
+			hns_err(HNS_SUB_RESOLVER, "HNS_AWS_VPC_OUTSIDE=%s: want drop, refused or answer", v);
+			return HNS_EINVAL;
+		}
+		*outside = (enum rslv_outside_policy)k;
+	}
+	v = getenv("HNS_AWS_VPC_PPS");
+	if (v && *v) {
+		char *end;
+		unsigned long n;
+
+		if (strcmp(v, "off") == 0) {
+			*pps = RSLV_PPS_OFF;
+			return 0;
+		}
+		n = strtoul(v, &end, 10);
+		if (*end || n == 0 || n >= RSLV_PPS_OFF) {
+			hns_err(HNS_SUB_RESOLVER, "HNS_AWS_VPC_PPS=%s: want a positive number or off", v);
+			return HNS_EINVAL;
+		}
+		*pps = (uint32_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Sources outside every VPC (R8): the real addresses of the map, but not
+ * the host's default loopback source, which the check client and real
+ * resolvers under test share.  *out is owned by the caller.
+ */
+static int
+outside_sources(const struct serve_ctx *ctx, struct hns_addr **out, size_t *n_out)
+{
+	struct hns_addr *a = calloc(ctx->map.n ? ctx->map.n : 1, sizeof(*a));
+	struct hns_addr lo4, lo6;
+	size_t n = 0;
+
+	if (!a)
+		return HNS_ENOMEM;
+	hns_addr_parse("127.0.0.1", &lo4);
+	hns_addr_parse("::1", &lo6);
+	for (size_t i = 0; i < ctx->map.n; i++) {
+		const struct hns_addr *r = &ctx->map.entries[i].real;
+
+		if (hns_addr_equal(r, &lo4) || hns_addr_equal(r, &lo6))
+			continue;
+		a[n++] = *r;
+	}
+	*out = a;
+	*n_out = n;
+	return 0;
 }
 
 /* The inbound endpoint and ENI that own virtual address a, or false. */
@@ -110,6 +202,15 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 			}
 		}
 	}
+	struct hns_addr *outside = NULL;
+	size_t n_outside = 0;
+	enum rslv_outside_policy policy;
+	uint32_t pps;
+
+	if ((rc = aws_policy(&policy, &pps)) || (rc = outside_sources(ctx, &outside, &n_outside))) {
+		free(specs);
+		return rc;
+	}
 	struct rslv_server_opts o = {
 		.base = ctx->base,
 		.workers = internet ? 1 : (ctx->workers ? ctx->workers : 1),
@@ -118,11 +219,16 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 		.source = aws_source,
 		.eni_down = aws_eni_down,
 		.arg = ctx,
+		.outside = outside,
+		.n_outside = n_outside,
+		.outside_policy = policy,
+		.vpc_pps = pps,
 	};
 	struct rslv_server *srv = NULL;
 
 	rc = rslv_server_start(m, &o, specs, n, &srv);
 	free(specs);
+	free(outside);
 	if (rc) {
 		hns_err(HNS_SUB_RESOLVER, "%s side: %s", internet ? "internet" : "aws", hns_strerror(rc));
 		return rc;
@@ -155,4 +261,32 @@ serve_internet_stop(struct serve_ctx *ctx)
 {
 	rslv_server_stop(ctx->internet);
 	ctx->internet = NULL;
+}
+
+void
+serve_aws_stats(struct serve_ctx *ctx, FILE *out)
+{
+	enum rslv_outside_policy policy;
+	uint32_t pps;
+
+	if (aws_policy(&policy, &pps) != 0) {
+		policy = RSLV_OUTSIDE_DROP;
+		pps = RSLV_VPC_PPS;
+	}
+	fprintf(out, "{\"vpc_outside\":\"%s\",\"vpc_pps\":", outside_names[policy]);
+	if (pps == RSLV_PPS_OFF)
+		fprintf(out, "null");
+	else
+		fprintf(out, "%u", (unsigned)pps);
+	fprintf(out, ",\"resolver\":");
+	if (ctx->aws)
+		rslv_server_stats(ctx->aws, out);
+	else
+		fprintf(out, "null");
+	fprintf(out, ",\"internet\":");
+	if (ctx->internet)
+		rslv_server_stats(ctx->internet, out);
+	else
+		fprintf(out, "null");
+	fprintf(out, "}");
 }

@@ -151,3 +151,24 @@ rslv_answer(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 	h->len = rslv_reply_write(&h->q, &h->res, tcp, out, cap);
 	h->verdict = h->len ? RSLV_REPLY : RSLV_IGNORE;
 }
+
+void
+rslv_answer_refused(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
+		    struct rslv_handled *h)
+{
+	int rc;
+
+	h->verdict = RSLV_IGNORE;
+	h->len = 0;
+	h->parsed = false;
+	if (len < DNS_HEADER_LEN)
+		return;
+	rc = dns_query_parse(pkt, len, &h->q);
+	if (h->q.hdr.flags & DNS_FLAG_QR)
+		return;
+	if (rc != 0)
+		h->len = dns_build_formerr(&h->q.hdr, out, cap);
+	else
+		h->len = dns_build_error(pkt, &h->q, DNS_RCODE_REFUSED, out, cap);
+	h->verdict = h->len ? RSLV_REPLY : RSLV_IGNORE;
+}

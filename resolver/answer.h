@@ -46,6 +46,14 @@ struct rslv_handled {
 void rslv_answer(const struct rslv_world *w, size_t view, enum rslv_from from, const uint8_t *pkt,
 		 size_t len, bool tcp, uint8_t *out, size_t cap, struct rslv_handled *h);
 
+/*
+ * Refuse one query without resolving it: REFUSED with the client's question
+ * (FORMERR when it does not parse; nothing for responses and runts).
+ * h->parsed stays false: h->res is not filled.
+ */
+void rslv_answer_refused(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
+			 struct rslv_handled *h);
+
 /* Write the answer for an already resolved question (used by rslv_answer and tests). */
 size_t rslv_reply_write(const struct dns_query *q, const struct rslv_result *res, bool tcp,
 			uint8_t *out, size_t cap);

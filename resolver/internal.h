@@ -20,6 +20,7 @@ struct bufferevent;
 
 struct rslv_listener {
 	struct rslv_listener_spec spec;
+	uint32_t index; /* in rslv_server.ls (the rate limit's key) */
 	struct rslv_listener_stats st;
 	atomic_uint_fast64_t win_sec; /* ceiling: the current second, and queries in it */
 	atomic_uint_fast32_t win_count;
@@ -81,7 +82,24 @@ struct rslv_server {
 	struct rslv_tcp_conn *conns; /* open TCP connections (list) */
 	FILE *qlog;
 	pthread_mutex_t qlog_mu;
+	struct hns_addr *outside; /* R8: sorted, ports 0 */
+	size_t n_outside;
+	struct rslv_ratelimit rl; /* R9, +2 listeners */
 };
+
+enum rslv_admit {
+	RSLV_ADMIT_OK,
+	RSLV_ADMIT_DROP,   /* counted already */
+	RSLV_ADMIT_REFUSE, /* R8 with RSLV_OUTSIDE_REFUSED: answer REFUSED (counted already) */
+};
+
+/* Whether src lies outside every VPC (R8): one of opts.outside, port ignored. */
+bool rslv_source_outside(const struct rslv_server *s, const struct hns_addr *src);
+/* R8, R9 and the ceiling for one query from src at l, counting what it drops. */
+enum rslv_admit rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l,
+				    const struct hns_addr *src, hns_time_t now);
+/* Count one answer packet sent at l by its rcode. */
+void rslv_listener_count_rcode(struct rslv_listener *l, const uint8_t *pkt, size_t len);
 
 /* Ceiling check for one query at a listener; true: drop it. */
 bool rslv_listener_over(struct rslv_listener *l, uint64_t now_sec);

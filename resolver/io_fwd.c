@@ -86,13 +86,7 @@ struct rslv_fwd {
 static uint32_t
 key_hash(const struct model_rule *r, const uint8_t *n, size_t len, uint16_t qtype)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)r ^ qtype;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= n[i];
-		h *= 16777619u;
-	}
-	return h;
+	return rslv_fnv1a(2166136261u ^ (uint32_t)(uintptr_t)r ^ qtype, n, len);
 }
 
 void
@@ -118,6 +112,7 @@ rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv
 static void
 client_send(struct rslv_fwd *f, struct rslv_client *c, uint8_t *pkt, size_t len)
 {
+	rslv_listener_count_rcode(c->l, pkt, len);
 	if (c->tcp) {
 		rslv_tcp_send(c->conn, pkt, len);
 		rslv_tcp_conn_unref(c->conn);
@@ -323,6 +318,7 @@ cache_answer(struct rslv_fwd *f, const struct rslv_fwd_job *j)
 	struct rslv_client c = j->c; /* client_send releases a TCP client's reference */
 
 	memcpy(f->buf, f->tmp, e->len);
+	atomic_fetch_add_explicit(&c.l->st.cache_hits, 1, memory_order_relaxed);
 	client_answer(f, &c, f->buf, e->len);
 	return true;
 }

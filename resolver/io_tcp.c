@@ -92,14 +92,18 @@ conn_on_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, tcp_in, need);
 		atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
-		if (rslv_listener_over(l, hns_now() / HNS_NSEC_PER_SEC)) {
-			atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
+		enum rslv_admit adm = rslv_listener_admit(s, l, &c->peer, hns_now());
+
+		if (adm == RSLV_ADMIT_DROP)
 			continue;
+		if (adm == RSLV_ADMIT_REFUSE) {
+			rslv_answer_refused(tcp_in, need, tcp_out + 2, RSLV_MSG_MAX, &tcp_h);
+		} else {
+			rslv_answer(s->w, l->spec.view, l->spec.from, tcp_in, need, true,
+				    tcp_out + 2, RSLV_MSG_MAX, &tcp_h);
+			if (tcp_h.parsed)
+				rslv_trace_emit(l, &tcp_h);
 		}
-		rslv_answer(s->w, l->spec.view, l->spec.from, tcp_in, need, true, tcp_out + 2,
-			    RSLV_MSG_MAX, &tcp_h);
-		if (tcp_h.parsed)
-			rslv_trace_emit(l, &tcp_h);
 		if (tcp_h.verdict == RSLV_FORWARDED) {
 			struct rslv_fwd_job job;
 
@@ -119,6 +123,7 @@ conn_on_read(struct bufferevent *bev, void *arg)
 			continue;
 		}
 		atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
+		rslv_listener_count_rcode(l, tcp_out + 2, tcp_h.len);
 		if (s->qlog && tcp_h.parsed)
 			rslv_qlog_answer(s, l, &c->peer, true, &tcp_h);
 		rslv_tcp_send(c, tcp_out + 2, tcp_h.len);

@@ -63,42 +63,46 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 
 		if (n <= 0)
 			return;
-		uint64_t now_sec = hns_now() / HNS_NSEC_PER_SEC;
+		hns_time_t now = hns_now();
 		int ns = 0;
 
 		for (int i = 0; i < n; i++) {
 			struct rslv_handled *h = &wk->h;
+			struct hns_addr client;
+			enum rslv_admit adm;
 
 			atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
-			if (rslv_listener_over(l, now_sec)) {
-				atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
+			hns_addr_from_sockaddr(&client, (struct sockaddr *)&wk->addr[i]);
+			adm = rslv_listener_admit(s, l, &client, now);
+			if (adm == RSLV_ADMIT_DROP)
 				continue;
+			if (adm == RSLV_ADMIT_REFUSE) {
+				rslv_answer_refused(wk->in[i], wk->rmsg[i].msg_len, wk->out[ns],
+						    RSLV_UDP_MAX, h);
+			} else {
+				rslv_answer(s->w, l->spec.view, l->spec.from, wk->in[i],
+					    wk->rmsg[i].msg_len, false, wk->out[ns], RSLV_UDP_MAX, h);
+				if (h->parsed)
+					rslv_trace_emit(l, h);
 			}
-			rslv_answer(s->w, l->spec.view, l->spec.from, wk->in[i], wk->rmsg[i].msg_len,
-				    false, wk->out[ns], RSLV_UDP_MAX, h);
-			if (h->parsed)
-				rslv_trace_emit(l, h);
 			if (h->verdict == RSLV_FORWARDED) {
 				struct rslv_fwd_job job;
 
 				rslv_job_fill(&job, l, h);
 				job.c.fd = fd;
-				hns_addr_from_sockaddr(&job.c.addr, (struct sockaddr *)&wk->addr[i]);
+				job.c.addr = client;
 				rslv_fwd_submit(s, &job);
 				atomic_fetch_add_explicit(&l->st.forwarded, 1, memory_order_relaxed);
 				continue;
 			}
 			if (h->verdict != RSLV_REPLY)
 				continue;
-			if (!h->parsed)
+			if (!h->parsed && adm == RSLV_ADMIT_OK)
 				atomic_fetch_add_explicit(&l->st.formerr, 1, memory_order_relaxed);
 			atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
-			if (s->qlog && h->parsed) {
-				struct hns_addr client;
-
-				hns_addr_from_sockaddr(&client, (struct sockaddr *)&wk->addr[i]);
+			rslv_listener_count_rcode(l, wk->out[ns], h->len);
+			if (s->qlog && h->parsed)
 				rslv_qlog_answer(s, l, &client, false, h);
-			}
 			wk->siov[ns].iov_base = wk->out[ns];
 			wk->siov[ns].iov_len = h->len;
 			memset(&wk->smsg[ns].msg_hdr, 0, sizeof(wk->smsg[ns].msg_hdr));

@@ -45,6 +45,60 @@ rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h)
 	}
 }
 
+/* Order of source addresses, port ignored. */
+static int
+addr_cmp(const void *pa, const void *pb)
+{
+	const struct hns_addr *a = pa, *b = pb;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16);
+}
+
+bool
+rslv_source_outside(const struct rslv_server *s, const struct hns_addr *src)
+{
+	return s->n_outside &&
+	       bsearch(src, s->outside, s->n_outside, sizeof(*s->outside), addr_cmp) != NULL;
+}
+
+enum rslv_admit
+rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l, const struct hns_addr *src,
+		    hns_time_t now)
+{
+	if (l->spec.from == RSLV_FROM_VPC) {
+		if (s->o.outside_policy != RSLV_OUTSIDE_ANSWER && rslv_source_outside(s, src)) {
+			if (s->o.outside_policy == RSLV_OUTSIDE_REFUSED) {
+				atomic_fetch_add_explicit(&l->st.refused_outside, 1,
+							  memory_order_relaxed);
+				return RSLV_ADMIT_REFUSE;
+			}
+			atomic_fetch_add_explicit(&l->st.dropped_outside, 1, memory_order_relaxed);
+			return RSLV_ADMIT_DROP;
+		}
+		if (!rslv_rl_allow(&s->rl, l->index, src, now)) {
+			atomic_fetch_add_explicit(&l->st.dropped_rate, 1, memory_order_relaxed);
+			return RSLV_ADMIT_DROP;
+		}
+	}
+	if (rslv_listener_over(l, now / HNS_NSEC_PER_SEC)) {
+		atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
+		return RSLV_ADMIT_DROP;
+	}
+	return RSLV_ADMIT_OK;
+}
+
+void
+rslv_listener_count_rcode(struct rslv_listener *l, const uint8_t *pkt, size_t len)
+{
+	unsigned rc = len >= DNS_HEADER_LEN ? (unsigned)(pkt[3] & 0xf) : RSLV_RCODES - 1;
+
+	if (rc >= RSLV_RCODES - 1)
+		rc = RSLV_RCODES - 1;
+	atomic_fetch_add_explicit(&l->st.rcode[rc], 1, memory_order_relaxed);
+}
+
 int
 rslv_server_start(const struct model *m, const struct rslv_server_opts *o,
 		  const struct rslv_listener_spec *specs, size_t n, struct rslv_server **out)
@@ -63,8 +117,28 @@ rslv_server_start(const struct model *m, const struct rslv_server_opts *o,
 		goto fail;
 	}
 	s->n_ls = n;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		s->ls[i].spec = specs[i];
+		s->ls[i].index = (uint32_t)i;
+	}
+	if (o->n_outside) {
+		s->outside = calloc(o->n_outside, sizeof(*s->outside));
+		if (!s->outside) {
+			rc = HNS_ENOMEM;
+			goto fail;
+		}
+		for (size_t i = 0; i < o->n_outside; i++) {
+			s->outside[i] = o->outside[i];
+			s->outside[i].port = 0;
+		}
+		qsort(s->outside, o->n_outside, sizeof(*s->outside), addr_cmp);
+		s->n_outside = o->n_outside;
+	}
+	s->o.outside = NULL; /* the caller's array may go away */
+	if ((rc = rslv_rl_init(&s->rl,
+			       o->vpc_pps == RSLV_PPS_OFF ? 0 : (o->vpc_pps ? o->vpc_pps : RSLV_VPC_PPS),
+			       RSLV_RL_CAPACITY)))
+		goto fail;
 	if ((rc = rslv_world_new_ext(m, o->eni_down, o->arg, &s->w)))
 		goto fail;
 	if (o->query_log) {
@@ -96,26 +170,58 @@ rslv_server_stop(struct rslv_server *s)
 		fclose(s->qlog);
 	pthread_mutex_destroy(&s->qlog_mu);
 	rslv_world_free(s->w);
+	rslv_rl_deinit(&s->rl);
+	free(s->outside);
 	free(s->ls);
 	free(s);
+}
+
+static const char *
+listener_kind(enum rslv_from from)
+{
+	switch (from) {
+	case RSLV_FROM_VPC:
+		return "vpc";
+	case RSLV_FROM_INBOUND:
+		return "inbound";
+	case RSLV_FROM_INTERNET:
+		return "internet";
+	}
+	return "";
+}
+
+static unsigned long
+load(atomic_uint_fast64_t *v)
+{
+	return (unsigned long)atomic_load_explicit(v, memory_order_relaxed);
 }
 
 void
 rslv_server_stats(struct rslv_server *s, FILE *out)
 {
+	static const char *const rcodes[RSLV_RCODES] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "other",
+	};
+
 	fprintf(out, "{\"listeners\":[");
 	for (size_t i = 0; s && i < s->n_ls; i++) {
 		struct rslv_listener *l = &s->ls[i];
+		char a[HNS_ADDR_STRLEN];
 
 		fprintf(out,
-			"%s{\"label\":\"%s\",\"queries\":%lu,\"answered\":%lu,\"forwarded\":%lu,"
-			"\"dropped_ceiling\":%lu,\"formerr\":%lu}",
-			i ? "," : "", l->spec.label ? l->spec.label : "",
-			(unsigned long)atomic_load(&l->st.queries),
-			(unsigned long)atomic_load(&l->st.answered),
-			(unsigned long)atomic_load(&l->st.forwarded),
-			(unsigned long)atomic_load(&l->st.dropped_ceiling),
-			(unsigned long)atomic_load(&l->st.formerr));
+			"%s{\"label\":\"%s\",\"kind\":\"%s\",\"address\":\"%s\","
+			"\"queries\":%lu,\"answered\":%lu,\"forwarded\":%lu,\"cache_hits\":%lu,"
+			"\"formerr\":%lu,\"dropped_ceiling\":%lu,\"dropped_outside\":%lu,"
+			"\"refused_outside\":%lu,\"dropped_rate\":%lu,\"rcodes\":{",
+			i ? "," : "", l->spec.label ? l->spec.label : "", listener_kind(l->spec.from),
+			hns_addr_port_str(&l->spec.real, a, sizeof(a)), load(&l->st.queries),
+			load(&l->st.answered), load(&l->st.forwarded), load(&l->st.cache_hits),
+			load(&l->st.formerr), load(&l->st.dropped_ceiling),
+			load(&l->st.dropped_outside), load(&l->st.refused_outside),
+			load(&l->st.dropped_rate));
+		for (int r = 0; r < RSLV_RCODES; r++)
+			fprintf(out, "%s\"%s\":%lu", r ? "," : "", rcodes[r], load(&l->st.rcode[r]));
+		fprintf(out, "}}");
 	}
-	fprintf(out, "]}\n");
+	fprintf(out, "],\"rate_evictions\":%lu}", s ? load(&s->rl.evictions) : 0UL);
 }

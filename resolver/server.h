@@ -11,6 +11,17 @@
  *
  * Inbound ENIs drop queries above their ceiling (qps_per_ip, 1500 with
  * conntrack) silently, per second, and count them.
+ *
+ * A VPC's +2 listener (RSLV_FROM_VPC) also admits each query by source
+ * address (port ignored) before answering it:
+ *   R8: a source in opts.outside (another emulated component: an on-prem
+ *       resolver, a relay, an outbound ENI, another +2 resolver) is outside
+ *       the VPC; AWS does not support that, so by default the query is
+ *       dropped (the sender times out), or answered REFUSED, or answered as
+ *       usual (opts.outside_policy);
+ *   R9: each source gets opts.vpc_pps packets per second (a token bucket,
+ *       resolver/ratelimit.h); the excess is dropped.
+ * Every drop is counted per listener (rslv_server_stats).
  */
 #pragma once
 
@@ -21,6 +32,7 @@
 #include <stdio.h>
 
 #include "common/addr.h"
+#include "resolver/ratelimit.h"
 #include "resolver/view.h"
 
 struct event_base;
@@ -40,6 +52,16 @@ typedef const struct hns_addr *(*rslv_route_fn)(void *arg, const struct hns_addr
 /* The loopback address an outbound ENI sends from; NULL: any loopback address. */
 typedef const struct hns_addr *(*rslv_source_fn)(void *arg, const struct model_eni *eni);
 
+/* What a +2 listener does with a query from outside its VPC (R8). */
+enum rslv_outside_policy {
+	RSLV_OUTSIDE_DROP = 0, /* no answer: the sender times out (the default) */
+	RSLV_OUTSIDE_REFUSED,  /* REFUSED */
+	RSLV_OUTSIDE_ANSWER,   /* answered as from inside (R8 off) */
+};
+
+/* opts.vpc_pps: no per-source limit at +2 listeners. */
+#define RSLV_PPS_OFF UINT32_MAX
+
 struct rslv_server_opts {
 	struct event_base *base;
 	unsigned workers;
@@ -51,13 +73,25 @@ struct rslv_server_opts {
 	/* forwarding: one try's timeout and how many tries in all */
 	uint32_t fwd_timeout_ms; /* 0: RSLV_FWD_TIMEOUT_MS */
 	uint32_t fwd_tries;	 /* 0: RSLV_FWD_TRIES */
+	/* R8: source addresses (port ignored) outside every VPC; copied at start */
+	const struct hns_addr *outside;
+	size_t n_outside;
+	enum rslv_outside_policy outside_policy;
+	/* R9: packets per second per source at a +2 listener; 0: RSLV_VPC_PPS, RSLV_PPS_OFF: none */
+	uint32_t vpc_pps;
 };
 
 #define RSLV_FWD_TIMEOUT_MS 1500
 #define RSLV_FWD_TRIES 3
 
+/* Answers counted by rcode: NOERROR..REFUSED (0..5), then every other rcode. */
+#define RSLV_RCODES 7
+
 struct rslv_listener_stats {
 	atomic_uint_fast64_t queries, answered, forwarded, dropped_ceiling, formerr;
+	atomic_uint_fast64_t dropped_outside, refused_outside, dropped_rate; /* R8, R9 */
+	atomic_uint_fast64_t cache_hits;     /* forwarded questions answered from the cache */
+	atomic_uint_fast64_t rcode[RSLV_RCODES]; /* every answer sent, forwarded ones included */
 };
 
 struct rslv_server;
@@ -67,5 +101,10 @@ int rslv_server_start(const struct model *m, const struct rslv_server_opts *o,
 		      const struct rslv_listener_spec *specs, size_t n, struct rslv_server **out);
 /* Stop the workers, close every socket, free everything (accepts NULL). */
 void rslv_server_stop(struct rslv_server *s);
-/* Counters as JSON: {"listeners": [{"label", "queries", ...}]} */
+/*
+ * Counters as JSON: {"listeners": [{"label", "kind", "queries", "answered",
+ * "forwarded", "cache_hits", "formerr", "dropped_ceiling", "dropped_outside",
+ * "refused_outside", "dropped_rate", "rcodes": {"NOERROR": n, ...}}],
+ * "rate_evictions": n}, no trailing newline.
+ */
 void rslv_server_stats(struct rslv_server *s, FILE *out);

@@ -6,17 +6,22 @@
 #include "common/error.h"
 #include "resolver/table.h"
 
+uint32_t
+rslv_fnv1a(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
 /* FNV-1a over the tag and the name; names are short, so this is cheap. */
 static uint32_t
 table_hash(uint32_t tag, const uint8_t *name, size_t len)
 {
-	uint32_t h = 2166136261u ^ tag;
+	uint32_t h = rslv_fnv1a((2166136261u ^ tag) * 16777619u, name, len);
 
-	h *= 16777619u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= name[i];
-		h *= 16777619u;
-	}
 	return h ? h : 1;
 }
 

@@ -1252,12 +1252,8 @@ is_aws_name(const uint8_t *q, size_t qlen)
 static uint32_t
 aws_pool_addr(const uint8_t *q, size_t qlen)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = rslv_fnv1a(2166136261u, q, qlen);
 
-	for (size_t i = 0; i < qlen; i++) {
-		h ^= q[i];
-		h *= 16777619u;
-	}
 	return RSLV_AWS_POOL_BASE | ((h >> 8) & 0xff) << 8 | (1 + h % 254);
 }
 
