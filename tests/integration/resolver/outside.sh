@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# R8 and R9 at a VPC's +2 resolver.  R8: a query from outside the VPC (an
+# on-prem resolver's address through the VPN relay, another VPC's outbound
+# endpoint) gets no answer by default, REFUSED or an answer with
+# HNS_AWS_VPC_OUTSIDE; the VPC's own instances (the host's 127.0.0.1) are
+# answered.  R9: a burst of 3000 queries from one source is not all
+# answered (1024 per second per source).
+source "$SRCDIR/tests/integration/lib.sh"
+
+SCEN="$SRCDIR/tests/integration/resolver/outside.yaml"
+NAME=app.hub.example
+
+# check: the hub's instance is answered, the edge VPC's rule to 10.0.0.2 ends in SERVFAIL.
+"$HYBRIDNS" check "$SCEN" >"$TMP/check.out" 2>&1 || { cat "$TMP/check.out"; fail "check with R8 on"; }
+grep -q "^3 passed, 0 failed" "$TMP/check.out" || fail "check summary: $(tail -1 "$TMP/check.out")"
+echo "ok: check (edge VPC -> hub +2 gets SERVFAIL, the hub's own instance an answer)"
+# With R8 off the edge's forward is answered: the SERVFAIL above came from R8.
+if HNS_AWS_VPC_OUTSIDE=answer "$HYBRIDNS" check "$SCEN" >"$TMP/check-off.out" 2>&1; then
+	fail "check passed with R8 off"
+fi
+grep -q "expected SERVFAIL, got NOERROR (10.0.5.5)" "$TMP/check-off.out" ||
+	{ cat "$TMP/check-off.out"; fail "R8 off: not the edge expectation that failed"; }
+echo "ok: HNS_AWS_VPC_OUTSIDE=answer lets the edge VPC's forward through"
+if HNS_AWS_VPC_OUTSIDE=bogus "$HYBRIDNS" check "$SCEN" >"$TMP/bogus.out" 2>&1; then
+	fail "a bad HNS_AWS_VPC_OUTSIDE was accepted"
+fi
+grep -q "HNS_AWS_VPC_OUTSIDE=bogus" "$TMP/bogus.out" || fail "no message for a bad value"
+echo "ok: bad HNS_AWS_VPC_OUTSIDE refused"
+
+# serve SCEN OUT [VAR=VALUE...]: serve in the background, map in OUT.
+serve() {
+	local out=$1
+	shift
+	env "$@" "$HYBRIDNS" serve "$SCEN" --port "$PORT" >"$out" 2>"$out.err" &
+	PIDS+=($!)
+}
+# real LABEL-REGEX OUT: the loopback address the map gives that label
+real() {
+	for _ in $(seq 1 50); do
+		local a
+		a=$(grep -E "$1 +-> " "$2" | head -1 | sed 's/.*-> \([0-9.]*\):[0-9]*$/\1/')
+		if [ -n "$a" ]; then echo "$a"; return 0; fi
+		sleep 0.1
+	done
+	cat "$2.err" >&2
+	fail "no map entry for $1"
+}
+# st ADDR SRC: the status dig sees for NAME at ADDR from source address SRC ("timeout": none)
+st() {
+	local out
+	out=$(dig +time=1 +tries=1 -b "$2" -p "$PORT" "@$1" "$NAME" A 2>&1) || true
+	if echo "$out" | grep -q "status:"; then
+		echo "$out" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'
+	else
+		echo timeout
+	fi
+}
+expect() { # expect WHAT GOT WANT
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+	echo "ok: $1"
+}
+
+PORT=$(free_port)
+serve "$TMP/serve.out"
+PLUS2=$(real "vpc/hub \+2" "$TMP/serve.out")
+RELAY=$(real "vpn -> vpc/hub \+2" "$TMP/serve.out")
+INBOUND=$(real "inbound/a \(eu-west-1a\)" "$TMP/serve.out")
+ONPREM=$(real "onprem/dc-dns" "$TMP/serve.out")
+wait_dns "$PLUS2" "$PORT" "$NAME"
+wait_dns "$RELAY" "$PORT" "$NAME"
+expect "an instance asks the +2 resolver" "$(st "$PLUS2" 127.0.0.1)" NOERROR
+# The relay keeps the sender's address: on-prem's resolver (its mapped address) is outside.
+expect "on-prem's address over the VPN to 10.0.0.2: no answer" "$(st "$RELAY" "$ONPREM")" timeout
+expect "on-prem's address straight at the +2 listener: no answer" "$(st "$PLUS2" "$ONPREM")" timeout
+expect "on-prem's address at the inbound endpoint is answered" "$(st "$INBOUND" "$ONPREM")" NOERROR
+expect "the +2 resolver still answers its instances" "$(st "$PLUS2" 127.0.0.1)" NOERROR
+
+# R9: 3000 queries from one socket as fast as it can send; the bucket holds 1024.
+python3 - "$PLUS2" "$PORT" >"$TMP/burst.out" <<'PY' || fail "burst: $(cat "$TMP/burst.out")"
+import socket, struct, sys
+ip, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.connect((ip, port))
+q = lambda i: struct.pack(">HHHHHH", i, 0x0100, 1, 0, 0, 0) + b"\x03app\x03hub\x07example\x00" + struct.pack(">HH", 1, 1)
+for i in range(3000):
+    s.send(q(i))
+s.settimeout(1.0)
+got = 0
+try:
+    while got < 3000:
+        s.recv(4096); got += 1
+except socket.timeout:
+    pass
+print(got)
+assert 1 <= got < 3000, got
+PY
+echo "ok: R9 burst answered $(cat "$TMP/burst.out") of 3000"
+# The counters, once the stats document carries the AWS side (harness/cmd_serve.c).
+python3 - "$PORT" >"$TMP/stats.out" 2>&1 <<'PY' || fail "stats: $(cat "$TMP/stats.out")"
+import json, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(b"stats", ("127.53.0.7", int(sys.argv[1])))
+try:
+    st = json.loads(s.recv(1 << 20).decode())
+except (socket.timeout, ValueError) as e:
+    print("skip: no stats document (%s)" % e); sys.exit(0)
+if not st.get("aws"):
+    print("skip: the stats document has no \"aws\" yet"); sys.exit(0)
+hub = [l for l in st["aws"]["resolver"]["listeners"] if l["label"].startswith("vpc/hub")][0]
+assert hub["dropped_rate"] > 0, hub
+assert hub["dropped_outside"] >= 2, hub
+assert hub["rcodes"]["NOERROR"] >= 3, hub
+print("ok: counters dropped_rate=%d dropped_outside=%d" % (hub["dropped_rate"], hub["dropped_outside"]))
+PY
+cat "$TMP/stats.out"
+
+# REFUSED instead of silence.
+kill "${PIDS[0]}"
+wait "${PIDS[0]}" 2>/dev/null || true
+PIDS=()
+PORT=$(free_port)
+serve "$TMP/serve2.out" HNS_AWS_VPC_OUTSIDE=refused
+PLUS2=$(real "vpc/hub \+2" "$TMP/serve2.out")
+wait_dns "$PLUS2" "$PORT" "$NAME"
+expect "REFUSED policy: on-prem's address" "$(st "$PLUS2" "$ONPREM")" REFUSED
+expect "REFUSED policy: an instance is answered" "$(st "$PLUS2" 127.0.0.1)" NOERROR
+echo "all R8/R9 checks passed"
