@@ -747,8 +747,8 @@ local_answer(const struct fwd_rule *r, const uint8_t *pkt, const struct dns_quer
 /* ------------------------------------------------------------ queries */
 
 static size_t
-refuse(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct dns_query *q,
-       uint8_t rcode, uint8_t *out, size_t cap)
+answer_rcode(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct dns_query *q,
+	     uint8_t rcode, uint8_t *out, size_t cap)
 {
 	if (rcode == DNS_RCODE_REFUSED)
 		c->rstats[ri].refused++;
@@ -788,7 +788,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	c->rstats[ri].queries++;
 	if (r->kind == FWD_RULE_REFUSE) {
 		hns_trace(c->cfg->hop, "%s: REFUSED", r->name);
-		return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+		return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 	}
 	if (r->kind == FWD_RULE_LOCAL) {
 		hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
@@ -796,7 +796,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		c->stats.latency[0]++;
 		n = local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
 		if (!n)
-			return refuse(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
+			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
 		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
 				  maxlen, out, cap);
 	}
@@ -818,7 +818,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	if (s != NIL) {
 		if (!waiter_add(c, s, cl, &q)) {
 			c->stats.table_full++;
-			return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 		}
 		hns_trace(c->cfg->hop, "%s: joins the same query in flight", r->name);
 		c->rstats[ri].coalesced++;
@@ -829,7 +829,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		if (s != NIL)
 			slot_release(c, s);
 		c->stats.table_full++;
-		return refuse(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
+		return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 	}
 
 	struct slot *sl = &c->slots[s];
