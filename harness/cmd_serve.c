@@ -76,7 +76,10 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(ctx->base);
 }
 
-/* {"onprem": <forwarder counters>, "vpn": <tunnel counters>}; a side not running is null. */
+/*
+ * {"onprem": [...], "aws": {...}, "vpn": {...}}: each side's counters, null
+ * for a side that does not run in this process.
+ */
 static void
 write_stats_to(struct serve_ctx *ctx, FILE *f)
 {
@@ -84,6 +87,13 @@ write_stats_to(struct serve_ctx *ctx, FILE *f)
 #ifdef HAVE_SERVE_ONPREM
 	if (ctx->started & SERVE_ONPREM)
 		serve_onprem_stats(ctx, f);
+	else
+#endif
+		fputs("null", f);
+	fputs(",\n\"aws\": ", f);
+#ifdef HAVE_SERVE_AWS
+	if (ctx->started & (SERVE_AWS | SERVE_INTERNET))
+		serve_aws_stats(ctx, f);
 	else
 #endif
 		fputs("null", f);
@@ -98,7 +108,7 @@ write_stats_to(struct serve_ctx *ctx, FILE *f)
 static void
 write_stats(struct serve_ctx *ctx)
 {
-	if (!(ctx->started & (SERVE_ONPREM | SERVE_VPN)))
+	if (ctx->started == 0)
 		return;
 	if (ctx->stats_json != NULL) {
 		FILE *f = fopen(ctx->stats_json, "w");

@@ -133,6 +133,12 @@ void serve_onprem_stop(struct serve_ctx *ctx);
 void serve_onprem_stats(struct serve_ctx *ctx, FILE *out);
 
 int serve_aws_start(struct serve_ctx *ctx);
+/*
+ * The AWS side's counters as one JSON value (per listener: queries, answers
+ * by rcode, ceiling/R8/R9 drops, forwarded, cache hits): the value of "aws"
+ * in the stats document; null when it is not running.
+ */
+void serve_aws_stats(struct serve_ctx *ctx, FILE *out);
 void serve_aws_stop(struct serve_ctx *ctx);
 int serve_internet_start(struct serve_ctx *ctx);
 void serve_internet_stop(struct serve_ctx *ctx);

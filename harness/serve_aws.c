@@ -51,14 +51,6 @@ aws_eni_down(void *arg, const struct model_eni *eni)
 	return serve_endpoint_eni_is_down(arg, eni);
 }
 
-/*
- * The value of "aws" in the stats document (SIGUSR1 and exit,
- * harness/cmd_serve.c): {"vpc_outside", "vpc_pps", "resolver": {...},
- * "internet": {...}}, each side as rslv_server_stats() writes it (null when
- * it does not run here).  Declared here until harness/serve.h has it.
- */
-void serve_aws_stats(struct serve_ctx *ctx, FILE *out);
-
 static const char *const outside_names[] = {
 	[RSLV_OUTSIDE_DROP] = "drop",
 	[RSLV_OUTSIDE_REFUSED] = "refused",
