@@ -8,10 +8,15 @@
 #include "forwarder/cache.h"
 #include "forwarder/conf.h"
 
+#define TTL_OFFS_MAX 24 /* answers with more records age through dns_msg_ttl_decrement */
+#define TTL_OFFS_NONE 0xff
+
 struct cache_entry {
 	hns_time_t inserted;
 	hns_time_t expires;
 	uint16_t wire_len;
+	uint8_t n_ttl; /* TTL_OFFS_NONE: unknown, walk the message */
+	uint16_t ttl_off[TTL_OFFS_MAX]; /* where each record's TTL sits (OPT excluded) */
 	struct fwd_cache_key key; /* name valid up to key.name_len */
 	uint8_t wire[FWD_CACHE_WIRE_MAX];
 };
@@ -191,6 +196,62 @@ entry_take(struct fwd_cache *c)
 	}
 }
 
+/*
+ * Note where the TTL of every record (OPT aside) sits, so a hit ages the
+ * answer by direct writes instead of walking it again.  The message has
+ * already been checked whole by dns_answer_info_get.
+ */
+static void
+ttl_offsets_note(struct cache_entry *ent)
+{
+	struct dns_cursor cur;
+	unsigned n = 0;
+
+	ent->n_ttl = TTL_OFFS_NONE;
+	dns_cursor_init(&cur, ent->wire, ent->wire_len);
+	dns_cursor_skip(&cur, 4);
+	uint16_t qd = dns_cursor_u16(&cur);
+	unsigned rrs = dns_cursor_u16(&cur) + dns_cursor_u16(&cur) + dns_cursor_u16(&cur);
+
+	if (qd != 1 || rrs > TTL_OFFS_MAX)
+		return;
+	dns_cursor_name(&cur, NULL);
+	dns_cursor_skip(&cur, 4);
+	for (unsigned i = 0; i < rrs; i++) {
+		dns_cursor_name(&cur, NULL);
+		uint16_t type = dns_cursor_u16(&cur);
+
+		dns_cursor_skip(&cur, 2);
+		if (type != DNS_TYPE_OPT)
+			ent->ttl_off[n++] = (uint16_t)cur.pos;
+		dns_cursor_skip(&cur, 4);
+		dns_cursor_skip(&cur, dns_cursor_u16(&cur));
+	}
+	if (!cur.err)
+		ent->n_ttl = (uint8_t)n;
+}
+
+/* Count the copy's TTLs down by elapsed (or, stale, set them to FWD_STALE_TTL). */
+static void
+ttl_age(const struct cache_entry *ent, uint8_t *out, size_t len, uint32_t elapsed, bool stale)
+{
+	if (ent->n_ttl == TTL_OFFS_NONE) {
+		if (stale)
+			dns_msg_ttl_clamp(out, len, FWD_STALE_TTL, FWD_STALE_TTL);
+		else
+			dns_msg_ttl_decrement(out, len, elapsed);
+		return;
+	}
+	for (unsigned i = 0; i < ent->n_ttl; i++) {
+		uint8_t *p = out + ent->ttl_off[i];
+		uint32_t ttl = dns_read_u32(p);
+
+		if (ttl & 0x80000000u)
+			ttl = 0; /* RFC 2181 8, as dns/msg.h reads it */
+		dns_write_u32(p, stale ? FWD_STALE_TTL : ttl > elapsed ? ttl - elapsed : 0);
+	}
+}
+
 enum fwd_cache_result
 fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t now,
 		 bool allow_stale, uint8_t *out, size_t cap, size_t *len)
@@ -233,10 +294,10 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 		uint32_t elapsed = (uint32_t)((now - ent->inserted) / HNS_NSEC_PER_SEC);
 
 		if (elapsed)
-			dns_msg_ttl_decrement(out, *len, elapsed);
+			ttl_age(ent, out, *len, elapsed, false);
 		c->stats.hits++;
 	} else {
-		dns_msg_ttl_clamp(out, *len, FWD_STALE_TTL, FWD_STALE_TTL);
+		ttl_age(ent, out, *len, 0, true);
 		c->stats.stale_hits++;
 	}
 	return res;
@@ -324,6 +385,7 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 	ent->wire_len = (uint16_t)len;
 	memcpy(ent->wire, pkt, len);
 	dns_msg_ttl_clamp(ent->wire, len, lo, hi);
+	ttl_offsets_note(ent);
 	ent->inserted = now;
 	ent->expires = now + (hns_time_t)ttl * HNS_NSEC_PER_SEC;
 	c->stats.inserts++;

@@ -119,6 +119,81 @@ test_key_case_and_flags(void **state)
 	assert_false(fwd_cache_key_equal(&a, &b));
 }
 
+/* An answer of n A records (TTLs 100, 200, ...) plus an OPT, for q. */
+static size_t
+multi_reply(const uint8_t *q, size_t qlen, int n, uint8_t *out, size_t cap)
+{
+	struct dns_query pq;
+	struct dns_header h;
+
+	assert_int_equal(dns_query_parse(q, qlen, &pq), 0);
+	size_t len = pq.question_end;
+
+	memcpy(out, q, len);
+	for (int i = 0; i < n; i++) {
+		out[len] = 0xc0;
+		out[len + 1] = 12;
+		dns_write_u16(out + len + 2, DNS_TYPE_A);
+		dns_write_u16(out + len + 4, DNS_CLASS_IN);
+		dns_write_u32(out + len + 6, 100u * (uint32_t)(i + 1));
+		dns_write_u16(out + len + 10, 4);
+		dns_write_u32(out + len + 12, 0x0a000000u + (uint32_t)i);
+		len += 16;
+	}
+	dns_header_parse(out, len, &h);
+	h.flags = DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA;
+	h.ancount = (uint16_t)n;
+	h.arcount = 0;
+	dns_header_write(out, &h);
+	len = dns_append_opt(out, len, cap, 1232, false);
+	assert_true(len > 0);
+	return len;
+}
+
+/* Aging through noted TTL offsets gives the same bytes as dns/msg.h's walk. */
+static void
+test_ttl_aging_matches_msg(void **state)
+{
+	const int counts[] = { 1, 3, 23, 24, 25 }; /* with the OPT, 24 and more fall back to the walk */
+
+	for (size_t t = 0; t < sizeof(counts) / sizeof(counts[0]); t++) {
+		struct fwd_cache_cfg cfg = { .enabled = true, .max_entries = 8, .max_ttl = 86400,
+					     .negative_max_ttl = 3600, .serve_stale = true,
+					     .stale_s = 86400 };
+		struct fwd_cache *c;
+		uint8_t q[512], reply[1024], want[1024], out[1024];
+		size_t qn = mkquery(1, "multi.example", DNS_TYPE_A, true, q, sizeof(q));
+		size_t rlen = multi_reply(q, qn, counts[t], reply, sizeof(reply));
+		size_t olen;
+		struct dns_query pq;
+		struct fwd_cache_key k;
+
+		if (rlen > FWD_CACHE_WIRE_MAX)
+			continue;
+		assert_int_equal(fwd_cache_new(&cfg, &c), 0);
+		dns_query_parse(q, qn, &pq);
+		fwd_cache_key_make(&k, &pq.q, true, false);
+		assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), 0);
+
+		assert_int_equal(fwd_cache_lookup(c, &k, 70 * HNS_NSEC_PER_SEC, false, out,
+						  sizeof(out), &olen),
+				 FWD_CACHE_HIT);
+		memcpy(want, reply, rlen);
+		dns_msg_ttl_decrement(want, rlen, 70);
+		assert_int_equal(olen, rlen);
+		assert_memory_equal(out, want, rlen);
+
+		/* Past the smallest TTL (100 s), stale: every TTL 30. */
+		assert_int_equal(fwd_cache_lookup(c, &k, 150 * HNS_NSEC_PER_SEC, true, out,
+						  sizeof(out), &olen),
+				 FWD_CACHE_STALE);
+		memcpy(want, reply, rlen);
+		dns_msg_ttl_clamp(want, rlen, FWD_STALE_TTL, FWD_STALE_TTL);
+		assert_memory_equal(out, want, rlen);
+		fwd_cache_free(c);
+	}
+}
+
 int
 main(void)
 {
@@ -126,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_index_integrity_under_eviction),
 		cmocka_unit_test(test_uncacheable),
 		cmocka_unit_test(test_key_case_and_flags),
+		cmocka_unit_test(test_ttl_aging_matches_msg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
