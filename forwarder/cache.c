@@ -252,6 +252,24 @@ ttl_age(const struct cache_entry *ent, uint8_t *out, size_t len, uint32_t elapse
 	}
 }
 
+/* Clamp the stored answer's TTLs into [lo, hi]. */
+static void
+ttl_clamp(struct cache_entry *ent, uint32_t lo, uint32_t hi)
+{
+	if (ent->n_ttl == TTL_OFFS_NONE) {
+		dns_msg_ttl_clamp(ent->wire, ent->wire_len, lo, hi);
+		return;
+	}
+	for (unsigned i = 0; i < ent->n_ttl; i++) {
+		uint8_t *p = ent->wire + ent->ttl_off[i];
+		uint32_t ttl = dns_read_u32(p);
+
+		if (ttl & 0x80000000u)
+			ttl = 0;
+		dns_write_u32(p, ttl < lo ? lo : ttl > hi ? hi : ttl);
+	}
+}
+
 enum fwd_cache_result
 fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t now,
 		 bool allow_stale, uint8_t *out, size_t cap, size_t *len)
@@ -384,8 +402,8 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 	c->refs[e] = 0;
 	ent->wire_len = (uint16_t)len;
 	memcpy(ent->wire, pkt, len);
-	dns_msg_ttl_clamp(ent->wire, len, lo, hi);
 	ttl_offsets_note(ent);
+	ttl_clamp(ent, lo, hi);
 	ent->inserted = now;
 	ent->expires = now + (hns_time_t)ttl * HNS_NSEC_PER_SEC;
 	c->stats.inserts++;

@@ -191,6 +191,20 @@ test_ttl_aging_matches_msg(void **state)
 		dns_msg_ttl_clamp(want, rlen, FWD_STALE_TTL, FWD_STALE_TTL);
 		assert_memory_equal(out, want, rlen);
 		fwd_cache_free(c);
+
+		/* Clamped at insert into [150, 250], the same way as dns_msg_ttl_clamp. */
+		cfg.min_ttl = 150;
+		cfg.max_ttl = 250;
+		assert_int_equal(fwd_cache_new(&cfg, &c), 0);
+		assert_int_equal(fwd_cache_insert(c, &k, reply, rlen, 0), 0);
+		assert_int_equal(fwd_cache_lookup(c, &k, 70 * HNS_NSEC_PER_SEC, false, out,
+						  sizeof(out), &olen),
+				 FWD_CACHE_HIT);
+		memcpy(want, reply, rlen);
+		dns_msg_ttl_clamp(want, rlen, 150, 250);
+		dns_msg_ttl_decrement(want, rlen, 70);
+		assert_memory_equal(out, want, rlen);
+		fwd_cache_free(c);
 	}
 }
 
