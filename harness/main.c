@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	  "serve SCENARIO [--only onprem|aws|vpn|internet] [--port N] [--map-json FILE] [--listen IP:PORT]" },
 	{ "trace", cmd_trace, "trace SCENARIO NAME [TYPE] [--from WHERE]" },
 	{ "lint", cmd_lint, "lint SCENARIO [--format text|json]" },
+	{ "load", cmd_load,
+	  "load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT] [--format text|json] [-o FILE] [--seed N] [--workers N]" },
 	{ "export", cmd_export,
 	  "export SCENARIO --to unbound|bind|dnsmasq|coredns|dnsdist|windows [--mapped] [--resolver NAME] [--port N] [-o FILE]" },
 };

@@ -1,0 +1,790 @@
+/*
+ * harness/cmd_load.c -- `hybridns load`: run a scenario's load profiles
+ * against the emulated world (or an external loopback resolver) and judge
+ * their SLOs.
+ *
+ * One profile at a time: bring the world up with the profile's `given`
+ * faults (unless the traffic goes to an external target), start the
+ * generator (harness/loadgen.c) towards where a client at `from` sends,
+ * run the world's main loop while it runs, applying `events` at their
+ * times, then stop the world and report.  Without --profile every profile
+ * runs in turn, in file order.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/rand.h"
+#include "harness/cmd.h"
+#include "harness/expect.h"
+#include "harness/json.h"
+#include "harness/loadgen.h"
+#include "harness/scenario_src.h"
+#include "harness/serve.h"
+#include "harness/world.h"
+#include "model/model.h"
+#include "vpn/relay.h"
+
+#define LOAD_TIMEOUT_NS (2 * HNS_NSEC_PER_SEC)
+#define LOAD_SOCKETS 4
+#define LOAD_TICK_MS 5
+#define LOAD_MAX_EVENTS 32
+#define LOAD_MAX_SLOS 6
+
+static const char load_usage[] =
+	"usage: hybridns load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT]\n"
+	"                     [--format text|json] [-o FILE] [--seed N] [--workers N]\n"
+	"  Without --profile, runs every load profile of the scenario in turn.\n";
+
+struct load_opts {
+	const char *profile;
+	double qps;	     /* 0: the profile's */
+	uint64_t duration_ns; /* 0: the profile's */
+	struct hns_addr target; /* family 0: none given */
+	bool json;
+	uint64_t seed;
+	bool seed_given;
+	unsigned workers;
+};
+
+struct load_event_run {
+	const struct model_event *ev;
+	bool applied;
+	bool unsupported;
+	double at_ms; /* when it was applied */
+};
+
+struct load_slo {
+	const char *name;
+	char limit[48];
+	char value[64];
+	bool pass;
+};
+
+struct load_report {
+	const struct model_load *p;
+	char from[128];
+	char target[HNS_ADDR_STRLEN];
+	bool external;
+	bool vpc_resolver; /* the target is a VPC +2 (R8/R9: 1024 pps per source) */
+	double qps;
+	uint64_t duration_ns;
+	unsigned workers, sockets;
+	struct lg_result res;
+	struct load_event_run events[LOAD_MAX_EVENTS];
+	size_t n_events;
+	struct load_slo slos[LOAD_MAX_SLOS];
+	size_t n_slos;
+	bool pass;
+	char note[256];
+};
+
+/* --------------------------------------------------------------- judging */
+
+static void
+judge_build(const struct model *m, const struct model_load *p, struct lg_judge *j, char *note,
+	    size_t note_len)
+{
+	const struct model_answer *a = &p->slo.answers;
+
+	memset(j, 0, sizeof(*j));
+	switch (a->kind) {
+	case MODEL_ANSWER_ANY:
+		j->kind = LG_JUDGE_NONE;
+		break;
+	case MODEL_ANSWER_LIST:
+		j->kind = LG_JUDGE_SET;
+		for (size_t i = 0; i < a->n_values && j->n_set < LG_JUDGE_MAX; i++) {
+			if (hns_addr_parse(a->values[i], &j->set[j->n_set]) != 0) {
+				/* names (CNAME targets) are not judged on the hot path */
+				j->kind = LG_JUDGE_NONE;
+				snprintf(note, note_len, "answers: '%s' is not an address; replies not judged",
+					 a->values[i]);
+				return;
+			}
+			j->n_set++;
+		}
+		break;
+	case MODEL_ANSWER_ENDPOINT:
+	case MODEL_ANSWER_ENDPOINT_AZ:
+		j->kind = LG_JUDGE_SET;
+		for (size_t i = 0; i < a->endpoint->n_enis && j->n_set < LG_JUDGE_MAX; i++) {
+			const struct model_eni *eni = &a->endpoint->enis[i];
+			bool down = false;
+
+			if (a->kind == MODEL_ANSWER_ENDPOINT_AZ && strcmp(eni->subnet->az, a->az) != 0)
+				continue;
+			for (size_t k = 0; k < p->given.n_down; k++)
+				down |= p->given.down[k].kind == MODEL_FAULT_ENDPOINT_ENI &&
+					p->given.down[k].eni == eni;
+			if (a->kind == MODEL_ANSWER_ENDPOINT && down)
+				continue;
+			j->set[j->n_set++] = eni->ip;
+		}
+		break;
+	case MODEL_ANSWER_PRIVATE:
+	case MODEL_ANSWER_PUBLIC:
+		j->kind = a->kind == MODEL_ANSWER_PRIVATE ? LG_JUDGE_IN_CIDRS : LG_JUDGE_OUTSIDE_CIDRS;
+		for (size_t i = 0; i < m->n_vpcs && j->n_cidrs < LG_JUDGE_MAX; i++)
+			j->cidrs[j->n_cidrs++] = m->vpcs[i].cidr;
+		if (m->onprem.has_cidr && j->n_cidrs < LG_JUDGE_MAX)
+			j->cidrs[j->n_cidrs++] = m->onprem.cidr;
+		break;
+	case MODEL_ANSWER_EMPTY:
+		j->kind = LG_JUDGE_EMPTY;
+		break;
+	case MODEL_ANSWER_NXDOMAIN:
+		j->kind = LG_JUDGE_NXDOMAIN;
+		break;
+	}
+}
+
+static const char *
+answers_form(const struct model_answer *a, char *buf, size_t len)
+{
+	switch (a->kind) {
+	case MODEL_ANSWER_ANY:
+		return "any";
+	case MODEL_ANSWER_LIST: {
+		size_t o = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < a->n_values && o < len; i++)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", a->values[i]);
+		return buf;
+	}
+	case MODEL_ANSWER_ENDPOINT:
+		snprintf(buf, len, "endpoint:%s", a->endpoint->name);
+		return buf;
+	case MODEL_ANSWER_ENDPOINT_AZ:
+		snprintf(buf, len, "endpoint:%s@%s", a->endpoint->name, a->az);
+		return buf;
+	case MODEL_ANSWER_PUBLIC:
+		return "public";
+	case MODEL_ANSWER_PRIVATE:
+		return "private";
+	case MODEL_ANSWER_EMPTY:
+		return "empty";
+	case MODEL_ANSWER_NXDOMAIN:
+		return "nxdomain";
+	}
+	return "?";
+}
+
+static void
+slo_add(struct load_report *r, const char *name, bool pass, double limit, double value,
+	const char *unit)
+{
+	struct load_slo *s = &r->slos[r->n_slos++];
+
+	s->name = name;
+	s->pass = pass;
+	snprintf(s->limit, sizeof(s->limit), "%g%s", limit, unit);
+	snprintf(s->value, sizeof(s->value), "%.3f%s", value, unit);
+	r->pass &= pass;
+}
+
+static double
+quantile_ms(const struct lg_hist *h, double q)
+{
+	return (double)lg_hist_quantile(h, q) / 1000.0;
+}
+
+static double
+achieved_qps(const struct load_report *r)
+{
+	double s = (double)r->duration_ns / 1e9;
+
+	return s > 0 ? (double)r->res.answered / s : 0;
+}
+
+static double
+loss_of(const struct lg_result *res)
+{
+	return res->sent ? (double)res->lost / (double)res->sent : 0;
+}
+
+static void
+slo_judge(struct load_report *r)
+{
+	const struct model_slo *slo = &r->p->slo;
+	const struct lg_result *res = &r->res;
+	bool has = res->hist.count > 0;
+	char form[256];
+
+	r->pass = true;
+	r->n_slos = 0;
+	if (slo->p50_ms >= 0)
+		slo_add(r, "p50_ms", has && quantile_ms(&res->hist, 0.5) <= slo->p50_ms, slo->p50_ms,
+			quantile_ms(&res->hist, 0.5), " ms");
+	if (slo->p99_ms >= 0)
+		slo_add(r, "p99_ms", has && quantile_ms(&res->hist, 0.99) <= slo->p99_ms, slo->p99_ms,
+			quantile_ms(&res->hist, 0.99), " ms");
+	if (slo->p999_ms >= 0)
+		slo_add(r, "p999_ms", has && quantile_ms(&res->hist, 0.999) <= slo->p999_ms, slo->p999_ms,
+			quantile_ms(&res->hist, 0.999), " ms");
+	if (slo->max_loss >= 0)
+		slo_add(r, "max_loss", res->sent > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
+			loss_of(res) * 100, "%");
+	if (slo->min_qps >= 0)
+		slo_add(r, "min_qps", achieved_qps(r) >= slo->min_qps, slo->min_qps, achieved_qps(r), " qps");
+	if (slo->answers.kind != MODEL_ANSWER_ANY) {
+		struct load_slo *s = &r->slos[r->n_slos++];
+
+		s->name = "answers";
+		s->pass = res->answered > 0 && res->bad == 0;
+		snprintf(s->limit, sizeof(s->limit), "%s", answers_form(&slo->answers, form, sizeof(form)));
+		snprintf(s->value, sizeof(s->value), "%llu of %llu replies did not match",
+			 (unsigned long long)res->bad, (unsigned long long)res->answered);
+		r->pass &= s->pass;
+	}
+}
+
+/* ------------------------------------------------------------------ a run */
+
+struct load_loop {
+	struct lg_run *run;
+	struct load_report *r;
+	struct serve_ctx *ctx;
+	struct event_base *base;
+};
+
+static void
+events_apply(struct load_report *r, struct serve_ctx *ctx, uint64_t t0)
+{
+	double el = hns_time_ms(hns_now() - t0);
+
+	for (size_t i = 0; i < r->n_events; i++) {
+		struct load_event_run *e = &r->events[i];
+
+		if (e->applied || e->unsupported || (double)e->ev->at_ms > el)
+			continue;
+		if (ctx == NULL || ctx->vpn == NULL || e->ev->fault.kind != MODEL_FAULT_TUNNEL ||
+		    vpn_tunnel_set_state(ctx->vpn, e->ev->fault.tunnel->name,
+					 e->ev->up ? MODEL_TUNNEL_UP : MODEL_TUNNEL_DOWN) != 0) {
+			e->unsupported = true;
+			continue;
+		}
+		e->applied = true;
+		e->at_ms = el;
+	}
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct load_loop *l = arg;
+
+	(void)fd;
+	(void)what;
+	events_apply(l->r, l->ctx, lg_start_time(l->run));
+	if (lg_done(l->run))
+		event_base_loopbreak(l->base);
+}
+
+static int
+load_profile(const struct model *m, const struct model_load *p, const struct load_opts *o,
+	     struct load_report *r)
+{
+	struct event_base *base = NULL;
+	struct serve_ctx ctx;
+	bool world = false;
+	struct lg_mix_entry mix[LG_MIX_MAX];
+	struct lg_judge *judge = NULL;
+	struct lg_config cfg;
+	struct lg_run *run = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(&cfg, 0, sizeof(cfg));
+	r->p = p;
+	world_from_text(&p->from, r->from, sizeof(r->from));
+	r->qps = o->qps > 0 ? o->qps : (double)p->qps;
+	r->duration_ns = o->duration_ns ? o->duration_ns : p->duration_ms * HNS_NSEC_PER_MSEC;
+	r->workers = o->workers;
+	r->sockets = LOAD_SOCKETS;
+	if (p->n_mix == 0 || p->n_mix > LG_MIX_MAX || r->qps <= 0 || r->duration_ns == 0) {
+		fprintf(stderr, "hybridns load: %s:%u:%u: load.%s needs qps, duration and 1-%d mix entries\n",
+			m->file, p->loc.line, p->loc.col, p->name, LG_MIX_MAX);
+		return HNS_ESCENARIO;
+	}
+	for (size_t i = 0; i < p->n_mix; i++) {
+		mix[i].pattern = p->mix[i].query;
+		mix[i].qtype = p->mix[i].qtype;
+		mix[i].weight = p->mix[i].weight;
+	}
+	for (size_t i = 0; i < p->n_events && r->n_events < LOAD_MAX_EVENTS; i++)
+		r->events[r->n_events++].ev = &p->events[i];
+	judge = calloc(1, sizeof(*judge));
+	if (judge == NULL)
+		return HNS_ENOMEM;
+	judge_build(m, p, judge, r->note, sizeof(r->note));
+
+	if (o->target.family != 0 || p->has_target) {
+		cfg.targets[0] = o->target.family != 0 ? o->target : p->target;
+		if (cfg.targets[0].port == 0)
+			cfg.targets[0].port = 53;
+		cfg.n_targets = 1;
+		r->external = true;
+	} else {
+		base = event_base_new();
+		if (base == NULL) {
+			rc = HNS_ENOMEM;
+			goto out;
+		}
+		rc = world_up(&ctx, m, &p->given, o->seed, o->seed_given, base);
+		if (rc != 0) {
+			fprintf(stderr, "hybridns load: %s: cannot bring the world up: %s\n", p->name,
+				hns_strerror(rc));
+			goto out;
+		}
+		world = true;
+		cfg.n_targets = world_client_targets(&ctx, &p->from, cfg.targets, LG_MAX_TARGETS);
+		if (cfg.n_targets == 0) {
+			fprintf(stderr, "hybridns load: %s: nothing serves %s in this world\n", p->name, r->from);
+			rc = HNS_ENOENT;
+			goto out;
+		}
+		r->vpc_resolver = p->from.kind == MODEL_FROM_VPC;
+	}
+	hns_addr_port_str(&cfg.targets[0], r->target, sizeof(r->target));
+	cfg.mix = mix;
+	cfg.n_mix = p->n_mix;
+	cfg.qps = r->qps;
+	cfg.duration_ns = r->duration_ns;
+	cfg.ramp_ns = p->ramp_ms * HNS_NSEC_PER_MSEC;
+	if (cfg.ramp_ns > cfg.duration_ns)
+		cfg.ramp_ns = cfg.duration_ns;
+	cfg.timeout_ns = LOAD_TIMEOUT_NS;
+	cfg.workers = r->workers;
+	cfg.sockets = r->sockets;
+	cfg.seed = o->seed_given ? o->seed : 1;
+	cfg.judge = judge;
+	rc = lg_start(&cfg, &run);
+	if (rc != 0) {
+		fprintf(stderr, "hybridns load: %s: cannot start the generator: %s\n", p->name,
+			hns_strerror(rc));
+		goto out;
+	}
+	if (world) {
+		struct load_loop l = { .run = run, .r = r, .ctx = &ctx, .base = base };
+		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
+		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
+
+		if (tick == NULL || event_add(tick, &tv) != 0) {
+			rc = HNS_ENOMEM;
+			/* the generator is bounded: wait for it without the world's loop */
+			while (!lg_done(run))
+				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		} else {
+			event_base_dispatch(base);
+		}
+		if (tick != NULL)
+			event_free(tick);
+	} else {
+		while (!lg_done(run)) {
+			events_apply(r, NULL, lg_start_time(run));
+			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		}
+	}
+	if (lg_finish(run, &r->res) != 0 && rc == 0)
+		rc = HNS_ENOMEM;
+	slo_judge(r);
+out:
+	if (world)
+		world_down(&ctx);
+	if (base != NULL)
+		event_base_free(base);
+	free(judge);
+	return rc;
+}
+
+/* --------------------------------------------------------------- reports */
+
+static const char *
+rcode_text(int rc, char *buf, size_t len)
+{
+	const char *n = rcode_name(rc);
+
+	if (n != NULL && n[0] != '\0')
+		return n;
+	snprintf(buf, len, "RCODE%d", rc);
+	return buf;
+}
+
+static void
+report_text(FILE *out, const struct model *m, const struct load_report *r)
+{
+	const struct lg_result *res = &r->res;
+	char buf[32];
+
+	fprintf(out, "%s / %s: from %s -> %s (%s), %.0f qps for %.1f s", m->scenario, r->p->name, r->from,
+		r->target, r->external ? "external" : "in-process world", r->qps,
+		(double)r->duration_ns / 1e9);
+	if (r->p->ramp_ms)
+		fprintf(out, ", ramp %.1f s", (double)r->p->ramp_ms / 1000.0);
+	fprintf(out, ", %u worker(s) x %u sockets\n", r->workers, r->sockets);
+	if (r->vpc_resolver)
+		fprintf(out, "  note: the target is a VPC +2 resolver, which answers at most 1024 pps per source network interface (R8/R9); the generator sends from %u sockets\n",
+			r->workers * r->sockets);
+	if (r->note[0])
+		fprintf(out, "  note: %s\n", r->note);
+	fprintf(out, "  sent %llu  answered %llu  lost %llu (%.3f%%)  late %llu  achieved %.0f qps",
+		(unsigned long long)res->sent, (unsigned long long)res->answered,
+		(unsigned long long)res->lost, loss_of(res) * 100, (unsigned long long)res->late,
+		achieved_qps(r));
+	if (res->behind || res->send_errors || res->unmatched)
+		fprintf(out, "  (behind schedule %llu, send errors %llu, unmatched %llu)",
+			(unsigned long long)res->behind, (unsigned long long)res->send_errors,
+			(unsigned long long)res->unmatched);
+	fprintf(out, "\n  rcodes:");
+	for (int i = 0; i < 16; i++) {
+		if (res->rcodes[i])
+			fprintf(out, " %s %llu", rcode_text(i, buf, sizeof(buf)),
+				(unsigned long long)res->rcodes[i]);
+	}
+	fprintf(out, "\n  latency: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n",
+		quantile_ms(&res->hist, 0.5), quantile_ms(&res->hist, 0.9), quantile_ms(&res->hist, 0.99),
+		quantile_ms(&res->hist, 0.999), (double)res->hist.max_us / 1000.0);
+	fprintf(out, "  timeline (by second sent):\n     t    sent  answered    lost     p99 ms\n");
+	for (size_t i = 0; i < res->n_seconds; i++) {
+		const struct lg_second *s = &res->seconds[i];
+
+		fprintf(out, "  %3zus %7llu %9llu %7llu %10.3f", i, (unsigned long long)s->sent,
+			(unsigned long long)s->answered, (unsigned long long)s->lost,
+			quantile_ms(&s->hist, 0.99));
+		for (size_t k = 0; k < r->n_events; k++) {
+			const struct load_event_run *e = &r->events[k];
+
+			if (e->ev->at_ms / 1000 == i)
+				fprintf(out, "   <- %s %s%s", e->ev->up ? "up" : "down", e->ev->fault.text,
+					e->applied ? "" : " (not applied)");
+		}
+		fputc('\n', out);
+	}
+	for (size_t k = 0; k < r->n_events; k++) {
+		const struct load_event_run *e = &r->events[k];
+
+		if (e->unsupported)
+			fprintf(out, "  event at %.1f s: %s %s not applied (only tunnel events of an in-process world are)\n",
+				(double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down", e->ev->fault.text);
+	}
+	for (size_t i = 0; i < r->n_slos; i++)
+		fprintf(out, " %s %-8s %-24s %s\n", r->slos[i].pass ? "\u2713" : "\u2717", r->slos[i].name,
+			r->slos[i].limit, r->slos[i].value);
+	fprintf(out, "  %s\n", r->pass ? "all SLOs held" : "SLO failed");
+}
+
+static void
+report_json(struct json_writer *w, const struct load_report *r)
+{
+	const struct lg_result *res = &r->res;
+	char buf[32];
+
+	json_object_begin(w);
+	json_kv_string(w, "profile", r->p->name);
+	json_kv_string(w, "status", r->pass ? "pass" : "fail");
+	json_kv_string(w, "from", r->from);
+	json_kv_string(w, "target", r->target);
+	json_kv_bool(w, "external", r->external);
+	json_kv_bool(w, "target_is_vpc_resolver", r->vpc_resolver);
+	json_kv_double(w, "qps", r->qps);
+	json_kv_double(w, "duration_s", (double)r->duration_ns / 1e9);
+	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
+	json_kv_uint(w, "workers", r->workers);
+	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	json_kv_uint(w, "sent", res->sent);
+	json_kv_uint(w, "answered", res->answered);
+	json_kv_uint(w, "lost", res->lost);
+	json_kv_uint(w, "late", res->late);
+	json_kv_double(w, "loss", loss_of(res));
+	json_kv_uint(w, "behind", res->behind);
+	json_kv_uint(w, "send_errors", res->send_errors);
+	json_kv_uint(w, "unmatched", res->unmatched);
+	json_kv_uint(w, "bad_answers", res->bad);
+	json_kv_double(w, "achieved_qps", achieved_qps(r));
+	json_key(w, "rcodes");
+	json_object_begin(w);
+	for (int i = 0; i < 16; i++) {
+		if (res->rcodes[i])
+			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
+	}
+	json_object_end(w);
+	json_key(w, "latency_ms");
+	json_object_begin(w);
+	json_kv_double(w, "p50", quantile_ms(&res->hist, 0.5));
+	json_kv_double(w, "p90", quantile_ms(&res->hist, 0.9));
+	json_kv_double(w, "p99", quantile_ms(&res->hist, 0.99));
+	json_kv_double(w, "p999", quantile_ms(&res->hist, 0.999));
+	json_kv_double(w, "max", (double)res->hist.max_us / 1000.0);
+	json_kv_double(w, "mean", res->hist.count ? (double)res->hist.sum_us / 1000.0 / (double)res->hist.count : 0);
+	json_object_end(w);
+	json_key(w, "timeline");
+	json_array_begin(w);
+	for (size_t i = 0; i < res->n_seconds; i++) {
+		const struct lg_second *s = &res->seconds[i];
+
+		json_object_begin(w);
+		json_kv_uint(w, "t", i);
+		json_kv_uint(w, "sent", s->sent);
+		json_kv_uint(w, "answered", s->answered);
+		json_kv_uint(w, "lost", s->lost);
+		json_kv_uint(w, "bad_answers", s->bad);
+		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "events");
+	json_array_begin(w);
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct load_event_run *e = &r->events[i];
+
+		json_object_begin(w);
+		json_kv_double(w, "at_s", (double)e->ev->at_ms / 1000.0);
+		json_kv_string(w, "action", e->ev->up ? "up" : "down");
+		json_kv_string(w, "what", e->ev->fault.text);
+		json_kv_bool(w, "applied", e->applied);
+		if (e->applied)
+			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
+		else
+			json_kv_null(w, "applied_at_s");
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "slo");
+	json_array_begin(w);
+	for (size_t i = 0; i < r->n_slos; i++) {
+		json_object_begin(w);
+		json_kv_string(w, "name", r->slos[i].name);
+		json_kv_string(w, "status", r->slos[i].pass ? "pass" : "fail");
+		json_kv_string(w, "limit", r->slos[i].limit);
+		json_kv_string(w, "value", r->slos[i].value);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_kv_string(w, "note", r->note);
+	json_object_end(w);
+}
+
+/* ------------------------------------------------------------ arguments */
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return HNS_EUSAGE;
+	*out = strtoull(s, &end, 10);
+	return *end == '\0' && errno == 0 ? 0 : HNS_EUSAGE;
+}
+
+/* "3", "2.5", "3s", "1500ms" */
+static int
+parse_duration(const char *s, uint64_t *out_ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	if ((*s < '0' || *s > '9') && *s != '.')
+		return HNS_EUSAGE;
+	v = strtod(s, &end);
+	if (errno != 0 || !(v > 0))
+		return HNS_EUSAGE;
+	if (strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (*end != '\0' && strcmp(end, "s") != 0)
+		return HNS_EUSAGE;
+	if (v > 86400)
+		return HNS_EUSAGE;
+	*out_ns = (uint64_t)(v * 1e9);
+	return *out_ns > 0 ? 0 : HNS_EUSAGE;
+}
+
+int
+cmd_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'P' },
+		{ "qps", required_argument, NULL, 'q' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "target", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct load_opts o;
+	struct load_report *reports = NULL;
+	struct model *m = NULL;
+	const char *output = NULL;
+	FILE *out = stdout;
+	size_t n = 0, passed = 0;
+	int c, rc, status = HNS_EXIT_OK;
+	uint64_t v;
+
+	memset(&o, 0, sizeof(o));
+	o.workers = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			o.profile = optarg;
+			break;
+		case 'q':
+			if (parse_u64(optarg, &v) != 0 || v == 0 || v > 10000000) {
+				fprintf(stderr, "hybridns load: --qps: '%s' is not a rate (1-10000000)\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			o.qps = (double)v;
+			break;
+		case 'd':
+			if (parse_duration(optarg, &o.duration_ns) != 0) {
+				fprintf(stderr, "hybridns load: --duration: '%s' is not a duration (seconds, e.g. 3 or 2.5s)\n",
+					optarg);
+				return HNS_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if (hns_addr_parse_port(optarg, &o.target) != 0) {
+				fprintf(stderr, "hybridns load: --target: '%s' is not IP[:PORT]\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			if (!hns_addr_is_loopback(&o.target)) {
+				fprintf(stderr, "hybridns load: --target: %s is not a loopback address (hybridns only sends to 127.0.0.0/8 and ::1)\n",
+					optarg);
+				return HNS_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				o.json = true;
+			} else if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "hybridns load: --format: '%s' (expected text or json)\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 's':
+			if (parse_u64(optarg, &o.seed) != 0) {
+				fprintf(stderr, "hybridns load: --seed: '%s' is not a number\n", optarg);
+				return HNS_EXIT_USAGE;
+			}
+			o.seed_given = true;
+			break;
+		case 'w':
+			if (parse_u64(optarg, &v) != 0 || v == 0 || v > LG_MAX_WORKERS) {
+				fprintf(stderr, "hybridns load: --workers: '%s' (expected 1-%d)\n", optarg,
+					LG_MAX_WORKERS);
+				return HNS_EXIT_USAGE;
+			}
+			o.workers = (unsigned)v;
+			break;
+		case 'h':
+			fputs(load_usage, stdout);
+			return HNS_EXIT_OK;
+		default:
+			fputs(load_usage, stderr);
+			return HNS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "hybridns load: one SCENARIO file\n%s", load_usage);
+		return HNS_EXIT_USAGE;
+	}
+	rc = scenario_load(argv[optind], &m);
+	if (rc != 0)
+		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+	if (m->n_loads == 0) {
+		fprintf(stderr, "hybridns load: %s has no load profiles\n", m->file);
+		status = HNS_EXIT_USAGE;
+		goto out;
+	}
+	if (o.profile != NULL) {
+		bool found = false;
+
+		for (size_t i = 0; i < m->n_loads; i++)
+			found |= strcmp(m->loads[i].name, o.profile) == 0;
+		if (!found) {
+			fprintf(stderr, "hybridns load: --profile: %s has no load profile '%s' (it has:", m->file,
+				o.profile);
+			for (size_t i = 0; i < m->n_loads; i++)
+				fprintf(stderr, " %s", m->loads[i].name);
+			fprintf(stderr, ")\n");
+			status = HNS_EXIT_USAGE;
+			goto out;
+		}
+	}
+	reports = calloc(m->n_loads, sizeof(*reports));
+	if (reports == NULL) {
+		status = HNS_EXIT_RUNTIME;
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < m->n_loads; i++) {
+		if (o.profile != NULL && strcmp(o.profile, m->loads[i].name) != 0)
+			continue;
+		rc = load_profile(m, &m->loads[i], &o, &reports[n]);
+		if (rc != 0) {
+			lg_result_deinit(&reports[n].res);
+			status = rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+			goto out;
+		}
+		passed += reports[n].pass;
+		n++;
+	}
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		fprintf(stderr, "hybridns load: -o %s: %s\n", output, strerror(errno));
+		status = HNS_EXIT_RUNTIME;
+		goto out;
+	}
+	if (o.json) {
+		struct json_writer w;
+
+		json_writer_init(&w, out, true);
+		json_object_begin(&w);
+		json_kv_string(&w, "scenario", m->scenario);
+		json_kv_string(&w, "file", m->file);
+		json_kv_uint(&w, "passed", passed);
+		json_kv_uint(&w, "failed", n - passed);
+		json_key(&w, "profiles");
+		json_array_begin(&w);
+		for (size_t i = 0; i < n; i++)
+			report_json(&w, &reports[i]);
+		json_array_end(&w);
+		json_object_end(&w);
+		if (json_writer_finish(&w) != 0)
+			status = HNS_EXIT_RUNTIME;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			report_text(out, m, &reports[i]);
+		if (n > 1)
+			fprintf(out, "%zu profiles held their SLOs, %zu failed\n", passed, n - passed);
+	}
+	if (out != stdout && fclose(out) != 0)
+		status = HNS_EXIT_RUNTIME;
+	if (status == HNS_EXIT_OK && passed < n)
+		status = HNS_EXIT_FAILED;
+out:
+	for (size_t i = 0; reports != NULL && i < n; i++)
+		lg_result_deinit(&reports[i].res);
+	free(reports);
+	model_free(m);
+	return status;
+}

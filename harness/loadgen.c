@@ -1,0 +1,803 @@
+/*
+ * harness/loadgen.c -- the load generator (see loadgen.h).
+ *
+ * Per worker thread: S connected UDP sockets, a slot table of S x 65536
+ * entries indexed by (socket, DNS ID), one send batch and one receive
+ * batch of LG_BATCH messages, a per-second timeline; all allocated before
+ * the schedule starts.  The thread alternates: send what the schedule says
+ * is due (in batches), drain what arrived, then ppoll() until the next
+ * query is due or an answer comes.
+ */
+#include "config.h"
+
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/net.h"
+#include "common/rand.h"
+#include "dns/msg.h"
+#include "dns/wire.h"
+#include "harness/loadgen.h"
+
+#define LG_BATCH 64
+#define LG_PKT_MAX 512
+#define LG_RECV_MAX 1500
+#define LG_MAX_LAG 2048 /* queries behind schedule before the rest is skipped */
+#define LG_POLL_MAX_NS (10 * HNS_NSEC_PER_MSEC)
+#define LG_IDS 65536
+
+/* ------------------------------------------------------------ histogram */
+
+size_t
+lg_hist_bucket(uint64_t us)
+{
+	unsigned e;
+	size_t idx;
+
+	if (us < LG_HIST_SUB)
+		return (size_t)us;
+	e = 63u - (unsigned)__builtin_clzll(us); /* >= 4 */
+	idx = (size_t)(e - 3) * LG_HIST_SUB + (size_t)((us >> (e - 4)) & (LG_HIST_SUB - 1));
+	return idx < LG_HIST_BUCKETS ? idx : LG_HIST_BUCKETS - 1;
+}
+
+uint64_t
+lg_hist_bucket_max(size_t bucket)
+{
+	unsigned e;
+	uint64_t sub;
+
+	if (bucket < LG_HIST_SUB)
+		return bucket;
+	e = (unsigned)(bucket / LG_HIST_SUB) + 3;
+	sub = bucket % LG_HIST_SUB;
+	if (e >= 63)
+		return UINT64_MAX;
+	/* values (16 + sub) << (e - 4) .. ((17 + sub) << (e - 4)) - 1 */
+	return ((LG_HIST_SUB + sub + 1) << (e - 4)) - 1;
+}
+
+void
+lg_hist_add(struct lg_hist *h, uint64_t us)
+{
+	h->b[lg_hist_bucket(us)]++;
+	h->count++;
+	h->sum_us += us;
+	if (us > h->max_us)
+		h->max_us = us;
+}
+
+void
+lg_hist_merge(struct lg_hist *into, const struct lg_hist *from)
+{
+	for (size_t i = 0; i < LG_HIST_BUCKETS; i++)
+		into->b[i] += from->b[i];
+	into->count += from->count;
+	into->sum_us += from->sum_us;
+	if (from->max_us > into->max_us)
+		into->max_us = from->max_us;
+}
+
+uint64_t
+lg_hist_quantile(const struct lg_hist *h, double q)
+{
+	uint64_t rank, seen = 0;
+
+	if (h->count == 0)
+		return 0;
+	rank = (uint64_t)ceil(q * (double)h->count);
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	for (size_t i = 0; i < LG_HIST_BUCKETS; i++) {
+		seen += h->b[i];
+		if (seen >= rank) {
+			uint64_t v = lg_hist_bucket_max(i);
+
+			return v < h->max_us ? v : h->max_us;
+		}
+	}
+	return h->max_us;
+}
+
+/* ------------------------------------------------------------------ mix */
+
+int
+lg_name_expand(const char *pattern, struct hns_prng *r, uint64_t seq, char *out, size_t cap)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t o = 0;
+
+	for (const char *p = pattern; *p;) {
+		if (strncmp(p, "{rand}", 6) == 0) {
+			uint64_t v = hns_prng_next(r);
+
+			if (o + LG_RAND_LABEL_LEN >= cap)
+				return HNS_ENOSPC;
+			for (int i = 0; i < LG_RAND_LABEL_LEN; i++) {
+				out[o++] = alphabet[v % 36];
+				v /= 36;
+				if (i == 9)
+					v = hns_prng_next(r);
+			}
+			p += 6;
+		} else if (strncmp(p, "{seq}", 5) == 0) {
+			char digits[24];
+			int n = 0;
+			uint64_t v = seq;
+
+			do {
+				digits[n++] = (char)('0' + v % 10);
+				v /= 10;
+			} while (v != 0);
+			if (o + (size_t)n >= cap)
+				return HNS_ENOSPC;
+			while (n > 0)
+				out[o++] = digits[--n];
+			p += 5;
+		} else {
+			if (o + 1 >= cap)
+				return HNS_ENOSPC;
+			out[o++] = *p++;
+		}
+	}
+	if (o >= cap)
+		return HNS_ENOSPC;
+	out[o] = '\0';
+	return (int)o;
+}
+
+int
+lg_mix_init(struct lg_mix *m, const struct lg_mix_entry *e, size_t n)
+{
+	struct hns_prng r;
+	char text[1024];
+	uint8_t wire[DNS_NAME_MAX];
+	uint64_t total = 0;
+
+	if (n == 0 || n > LG_MIX_MAX)
+		return HNS_EINVAL;
+	hns_prng_seed(&r, 1);
+	for (size_t i = 0; i < n; i++) {
+		/* The longest {seq} there is, to catch names that only overflow late. */
+		if (lg_name_expand(e[i].pattern, &r, UINT64_MAX, text, sizeof(text)) < 0 ||
+		    dns_name_from_str(text, wire) < 0)
+			return HNS_ENAME;
+		total += e[i].weight;
+		m->cum[i] = total;
+	}
+	if (total == 0)
+		return HNS_EINVAL;
+	m->e = e;
+	m->n = n;
+	m->total = total;
+	return 0;
+}
+
+size_t
+lg_mix_pick(const struct lg_mix *m, struct hns_prng *r)
+{
+	uint64_t x;
+	size_t lo = 0, hi;
+
+	if (m->n == 1)
+		return 0;
+	x = m->total <= UINT32_MAX ? hns_prng_below(r, (uint32_t)m->total)
+				   : hns_prng_next(r) % m->total;
+	/* the first entry whose cumulative weight exceeds x */
+	hi = m->n - 1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (m->cum[mid] > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* --------------------------------------------------------------- pacing */
+
+uint64_t
+lg_pace_due(const struct lg_pace *p, uint64_t t_ns)
+{
+	double t, ramp = (double)p->ramp_ns / 1e9, due;
+
+	if (t_ns > p->duration_ns)
+		t_ns = p->duration_ns;
+	t = (double)t_ns / 1e9;
+	if (p->ramp_ns > 0 && t < ramp)
+		due = p->qps * t * t / (2 * ramp);
+	else
+		due = p->qps * ramp / 2 + p->qps * (t - ramp);
+	return due <= 0 ? 0 : (uint64_t)(due + 1e-9);
+}
+
+uint64_t
+lg_pace_time_of(const struct lg_pace *p, uint64_t k)
+{
+	double ramp = (double)p->ramp_ns / 1e9, kk = (double)k, t;
+
+	if (p->qps <= 0)
+		return UINT64_MAX;
+	if (p->ramp_ns > 0 && kk <= p->qps * ramp / 2)
+		t = sqrt(2 * kk * ramp / p->qps);
+	else
+		t = (kk - p->qps * ramp / 2) / p->qps + ramp;
+	t *= 1e9;
+	if (t > (double)p->duration_ns)
+		return UINT64_MAX;
+	return (uint64_t)ceil(t);
+}
+
+/* --------------------------------------------------------------- judging */
+
+#define LG_REPLY_MAX_ADDRS 64
+
+bool
+lg_judge_reply(const struct lg_judge *j, const uint8_t *pkt, size_t len)
+{
+	struct dns_cursor c;
+	struct hns_addr addrs[LG_REPLY_MAX_ADDRS];
+	size_t n = 0;
+	uint16_t qd, an, flags;
+	int rcode;
+
+	if (j == NULL || j->kind == LG_JUDGE_NONE)
+		return true;
+	dns_cursor_init(&c, pkt, len);
+	dns_cursor_u16(&c); /* id */
+	flags = dns_cursor_u16(&c);
+	qd = dns_cursor_u16(&c);
+	an = dns_cursor_u16(&c);
+	dns_cursor_skip(&c, 4);
+	for (uint16_t i = 0; i < qd && c.err == 0; i++) {
+		dns_cursor_name(&c, NULL);
+		dns_cursor_skip(&c, 4);
+	}
+	for (uint16_t i = 0; i < an && c.err == 0; i++) {
+		uint16_t type, rdlen;
+		const uint8_t *rd;
+
+		dns_cursor_name(&c, NULL);
+		type = dns_cursor_u16(&c);
+		dns_cursor_skip(&c, 6); /* class, ttl */
+		rdlen = dns_cursor_u16(&c);
+		rd = dns_cursor_bytes(&c, rdlen);
+		if (rd == NULL)
+			break;
+		if ((type == DNS_TYPE_A && rdlen == 4) || (type == DNS_TYPE_AAAA && rdlen == 16)) {
+			if (n == LG_REPLY_MAX_ADDRS)
+				return false;
+			memset(&addrs[n], 0, sizeof(addrs[n]));
+			addrs[n].family = type == DNS_TYPE_A ? AF_INET : AF_INET6;
+			memcpy(addrs[n].bytes, rd, rdlen);
+			n++;
+		}
+	}
+	if (c.err != 0)
+		return false;
+	rcode = flags & 0xf;
+	if (j->kind == LG_JUDGE_NXDOMAIN)
+		return rcode == DNS_RCODE_NXDOMAIN;
+	if (rcode != DNS_RCODE_NOERROR)
+		return false;
+	switch (j->kind) {
+	case LG_JUDGE_EMPTY:
+		return n == 0;
+	case LG_JUDGE_SET: {
+		uint64_t seen = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			size_t k;
+
+			for (k = 0; k < j->n_set; k++) {
+				if (hns_addr_equal(&addrs[i], &j->set[k]))
+					break;
+			}
+			if (k == j->n_set)
+				return false;
+			seen |= 1ULL << k;
+		}
+		return j->n_set > 0 && seen == (j->n_set == 64 ? UINT64_MAX : (1ULL << j->n_set) - 1);
+	}
+	case LG_JUDGE_IN_CIDRS:
+	case LG_JUDGE_OUTSIDE_CIDRS:
+		if (n == 0)
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			bool inside = false;
+
+			for (size_t k = 0; k < j->n_cidrs && !inside; k++)
+				inside = hns_cidr_contains(&j->cidrs[k], &addrs[i]);
+			if (inside != (j->kind == LG_JUDGE_IN_CIDRS))
+				return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* ------------------------------------------------------------------- run */
+
+struct lg_slot {
+	uint64_t sent_ns; /* 0: free */
+	uint32_t sec;
+	uint16_t qtype;
+};
+
+struct lg_worker {
+	struct lg_run *run;
+	unsigned index;
+	pthread_t thread;
+	bool joinable;
+	int fds[LG_MAX_SOCKETS];
+	unsigned n_fds;
+	uint16_t next_id[LG_MAX_SOCKETS];
+	struct lg_slot *slots; /* n_fds * LG_IDS */
+	struct hns_prng prng;
+	struct lg_pace pace;
+	uint64_t issued, seq, outstanding;
+	struct lg_result res; /* seconds: shared size with the run */
+
+	struct mmsghdr smsg[LG_BATCH];
+	struct iovec siov[LG_BATCH];
+	uint8_t sbuf[LG_BATCH][LG_PKT_MAX];
+	uint16_t sids[LG_BATCH];
+	struct mmsghdr rmsg[LG_BATCH];
+	struct iovec riov[LG_BATCH];
+	uint8_t rbuf[LG_BATCH][LG_RECV_MAX];
+};
+
+struct lg_run {
+	struct lg_config cfg;
+	struct lg_mix mix;
+	uint64_t t0;
+	size_t n_seconds;
+	struct lg_worker *workers[LG_MAX_WORKERS];
+	unsigned n_workers;
+	atomic_uint running;
+};
+
+void
+lg_result_deinit(struct lg_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->seconds);
+	r->seconds = NULL;
+	r->n_seconds = 0;
+}
+
+static struct lg_second *
+worker_second(struct lg_worker *w, uint32_t sec)
+{
+	if (sec >= w->res.n_seconds)
+		sec = (uint32_t)w->res.n_seconds - 1;
+	return &w->res.seconds[sec];
+}
+
+static void
+slot_lost(struct lg_worker *w, struct lg_slot *s)
+{
+	w->res.lost++;
+	worker_second(w, s->sec)->lost++;
+	s->sent_ns = 0;
+}
+
+/* Build query k of this worker into send slot i for socket fd index si; false when unusable. */
+static bool
+worker_build(struct lg_worker *w, unsigned si, size_t i, uint64_t now)
+{
+	const struct lg_run *run = w->run;
+	size_t mi = lg_mix_pick(&run->mix, &w->prng);
+	const struct lg_mix_entry *e = &run->mix.e[mi];
+	char text[1024];
+	uint8_t wire[DNS_NAME_MAX];
+	int nl;
+	size_t len;
+	uint16_t id = w->next_id[si]++;
+	struct lg_slot *s = &w->slots[(size_t)si * LG_IDS + id];
+
+	if (lg_name_expand(e->pattern, &w->prng, w->seq, text, sizeof(text)) < 0)
+		return false;
+	w->seq += run->n_workers;
+	nl = dns_name_from_str(text, wire);
+	if (nl < 0)
+		return false;
+	len = dns_msg_build_query(id, wire, (size_t)nl, e->qtype, DNS_CLASS_IN, false, 0, false,
+				  w->sbuf[i], LG_PKT_MAX);
+	if (len == 0)
+		return false;
+	if (s->sent_ns != 0) {
+		/* The ID wrapped while the old query was still out: it is lost. */
+		slot_lost(w, s);
+		w->outstanding--;
+	}
+	s->sent_ns = now;
+	s->sec = (uint32_t)((now - run->t0) / HNS_NSEC_PER_SEC);
+	s->qtype = e->qtype;
+	w->sids[i] = id;
+	w->siov[i].iov_base = w->sbuf[i];
+	w->siov[i].iov_len = len;
+	w->outstanding++;
+	return true;
+}
+
+/* Send up to `want` queries; returns how many were issued (sent or failed to send). */
+static uint64_t
+worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
+{
+	uint64_t issued = 0;
+
+	for (unsigned round = 0; issued < want && round < w->n_fds * 4; round++) {
+		unsigned si = (unsigned)((w->issued + issued) % w->n_fds);
+		size_t k = 0, batch = want - issued < LG_BATCH ? (size_t)(want - issued) : LG_BATCH;
+		int rc;
+
+		for (size_t i = 0; i < batch; i++) {
+			if (worker_build(w, si, k, now)) {
+				memset(&w->smsg[k].msg_hdr, 0, sizeof(w->smsg[k].msg_hdr));
+				w->smsg[k].msg_hdr.msg_iov = &w->siov[k];
+				w->smsg[k].msg_hdr.msg_iovlen = 1;
+				k++;
+			} else {
+				w->res.send_errors++;
+			}
+		}
+		rc = k ? sendmmsg(w->fds[si], w->smsg, (unsigned)k, MSG_DONTWAIT) : 0;
+		if (rc < 0)
+			rc = 0;
+		for (size_t i = (size_t)rc; i < k; i++) {
+			/* not sent: free its slot again */
+			w->slots[(size_t)si * LG_IDS + w->sids[i]].sent_ns = 0;
+			w->outstanding--;
+			w->res.send_errors++;
+		}
+		for (int i = 0; i < rc; i++) {
+			uint32_t sec = w->slots[(size_t)si * LG_IDS + w->sids[i]].sec;
+
+			worker_second(w, sec)->sent++;
+		}
+		w->res.sent += (uint64_t)rc;
+		issued += batch;
+	}
+	return issued;
+}
+
+static void
+worker_answer(struct lg_worker *w, unsigned si, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct lg_slot *s;
+	struct lg_second *sec;
+	struct dns_cursor c;
+	uint64_t lat;
+	uint16_t qtype;
+
+	if (len < DNS_HEADER_LEN || !(pkt[2] & 0x80)) {
+		w->res.unmatched++;
+		return;
+	}
+	s = &w->slots[(size_t)si * LG_IDS + dns_read_u16(pkt)];
+	dns_cursor_init(&c, pkt, len);
+	dns_cursor_skip(&c, DNS_HEADER_LEN);
+	dns_cursor_name(&c, NULL);
+	qtype = dns_cursor_u16(&c);
+	if (s->sent_ns == 0 || dns_read_u16(pkt + 4) != 1 || c.err != 0 || qtype != s->qtype) {
+		w->res.unmatched++;
+		return;
+	}
+	lat = now - s->sent_ns;
+	w->outstanding--;
+	if (lat > w->run->cfg.timeout_ns) {
+		w->res.late++;
+		slot_lost(w, s);
+		return;
+	}
+	sec = worker_second(w, s->sec);
+	s->sent_ns = 0;
+	w->res.answered++;
+	w->res.rcodes[pkt[3] & 0xf]++;
+	sec->answered++;
+	lg_hist_add(&w->res.hist, lat / HNS_NSEC_PER_USEC);
+	lg_hist_add(&sec->hist, lat / HNS_NSEC_PER_USEC);
+	if (!lg_judge_reply(w->run->cfg.judge, pkt, len)) {
+		w->res.bad++;
+		sec->bad++;
+	}
+}
+
+/* Drain every socket; returns how many datagrams came. */
+static unsigned
+worker_recv(struct lg_worker *w)
+{
+	unsigned got = 0;
+
+	for (unsigned si = 0; si < w->n_fds; si++) {
+		for (int pass = 0; pass < 64; pass++) {
+			int rc;
+			uint64_t now;
+
+			for (size_t i = 0; i < LG_BATCH; i++) {
+				memset(&w->rmsg[i].msg_hdr, 0, sizeof(w->rmsg[i].msg_hdr));
+				w->riov[i].iov_base = w->rbuf[i];
+				w->riov[i].iov_len = LG_RECV_MAX;
+				w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
+				w->rmsg[i].msg_hdr.msg_iovlen = 1;
+			}
+			rc = recvmmsg(w->fds[si], w->rmsg, LG_BATCH, MSG_DONTWAIT, NULL);
+			if (rc <= 0)
+				break;
+			now = hns_now();
+			for (int i = 0; i < rc; i++)
+				worker_answer(w, si, w->rbuf[i], w->rmsg[i].msg_len, now);
+			got += (unsigned)rc;
+			if (rc < LG_BATCH)
+				break;
+		}
+	}
+	return got;
+}
+
+static void
+worker_wait(struct lg_worker *w, uint64_t ns)
+{
+	struct pollfd pfd[LG_MAX_SOCKETS];
+	struct timespec ts;
+
+	if (ns > LG_POLL_MAX_NS)
+		ns = LG_POLL_MAX_NS;
+	for (unsigned i = 0; i < w->n_fds; i++) {
+		pfd[i].fd = w->fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)ns;
+	ppoll(pfd, w->n_fds, &ts, NULL);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct lg_worker *w = arg;
+	struct lg_run *run = w->run;
+	uint64_t end = run->cfg.duration_ns, hard = end + run->cfg.timeout_ns;
+	uint64_t last_send = 0;
+	bool sending = true;
+
+	for (;;) {
+		uint64_t now = hns_now(), el = now - run->t0, wait = LG_POLL_MAX_NS;
+		unsigned got;
+
+		if (sending) {
+			uint64_t due = lg_pace_due(&w->pace, el), want, next;
+
+			want = due > w->issued ? due - w->issued : 0;
+			if (want > LG_MAX_LAG) {
+				w->res.behind += want - LG_MAX_LAG;
+				w->issued += want - LG_MAX_LAG;
+				want = LG_MAX_LAG;
+			}
+			if (want > 0) {
+				w->issued += worker_send(w, want, now);
+				last_send = hns_now();
+			}
+			next = lg_pace_time_of(&w->pace, w->issued + 1);
+			/* the query due exactly at the end went out above */
+			sending = el < end;
+			el = hns_now() - run->t0;
+			wait = next == UINT64_MAX ? end - (el < end ? el : end) : next > el ? next - el : 0;
+		} else if (el >= hard || w->outstanding == 0) {
+			break;
+		}
+		got = worker_recv(w);
+		if (got == 0 && wait > 0)
+			worker_wait(w, wait);
+	}
+	w->res.send_ns = last_send > run->t0 ? last_send - run->t0 : 0;
+	/* Whatever is still out is lost. */
+	for (size_t i = 0; i < (size_t)w->n_fds * LG_IDS; i++) {
+		if (w->slots[i].sent_ns != 0)
+			slot_lost(w, &w->slots[i]);
+	}
+	w->outstanding = 0;
+	atomic_fetch_sub(&run->running, 1);
+	return NULL;
+}
+
+static void
+worker_free(struct lg_worker *w)
+{
+	if (w == NULL)
+		return;
+	for (unsigned i = 0; i < w->n_fds; i++)
+		close(w->fds[i]);
+	free(w->slots);
+	free(w->res.seconds);
+	free(w);
+}
+
+static int
+worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
+{
+	const struct lg_config *cfg = &run->cfg;
+	struct lg_worker *w = calloc(1, sizeof(*w));
+	int rc;
+
+	if (w == NULL)
+		return HNS_ENOMEM;
+	w->run = run;
+	w->index = index;
+	w->seq = index;
+	hns_prng_seed(&w->prng, cfg->seed + 0x9e3779b97f4a7c15ULL * (index + 1));
+	w->pace.qps = cfg->qps / run->n_workers;
+	w->pace.ramp_ns = cfg->ramp_ns;
+	w->pace.duration_ns = cfg->duration_ns;
+	w->slots = calloc((size_t)cfg->sockets * LG_IDS, sizeof(*w->slots));
+	w->res.n_seconds = run->n_seconds;
+	w->res.seconds = calloc(run->n_seconds, sizeof(*w->res.seconds));
+	if (w->slots == NULL || w->res.seconds == NULL) {
+		rc = HNS_ENOMEM;
+		goto fail;
+	}
+	for (unsigned i = 0; i < cfg->sockets; i++) {
+		const struct hns_addr *t = &cfg->targets[(index * cfg->sockets + i) % cfg->n_targets];
+		struct hns_addr local;
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		int fd, buf = 4 << 20;
+
+		memset(&local, 0, sizeof(local));
+		local.family = t->family;
+		if (t->family == AF_INET)
+			local.bytes[0] = 127, local.bytes[3] = 1;
+		else
+			local.bytes[15] = 1;
+		fd = hns_udp_socket(&local, HNS_SOCK_NONBLOCK);
+		if (fd < 0) {
+			rc = fd;
+			goto fail;
+		}
+		w->fds[w->n_fds++] = fd;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+		if (!hns_net_dest_allowed(t)) {
+			rc = HNS_ENOTLOOPBACK;
+			goto fail;
+		}
+		sl = hns_addr_to_sockaddr(t, &ss);
+		if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
+			rc = -errno;
+			goto fail;
+		}
+		w->next_id[i] = hns_csprng_u16();
+	}
+	*out = w;
+	return 0;
+fail:
+	worker_free(w);
+	return rc;
+}
+
+static void
+run_free(struct lg_run *run)
+{
+	for (unsigned i = 0; i < run->n_workers; i++)
+		worker_free(run->workers[i]);
+	free(run);
+}
+
+int
+lg_start(const struct lg_config *cfg, struct lg_run **out)
+{
+	struct lg_run *run;
+	int rc;
+
+	if (cfg->n_targets == 0 || cfg->n_targets > LG_MAX_TARGETS || cfg->workers == 0 ||
+	    cfg->workers > LG_MAX_WORKERS || cfg->sockets == 0 || cfg->sockets > LG_MAX_SOCKETS ||
+	    !(cfg->qps > 0) || cfg->duration_ns == 0)
+		return HNS_EINVAL;
+	run = calloc(1, sizeof(*run));
+	if (run == NULL)
+		return HNS_ENOMEM;
+	run->cfg = *cfg;
+	rc = lg_mix_init(&run->mix, cfg->mix, cfg->n_mix);
+	if (rc != 0) {
+		free(run);
+		return rc;
+	}
+	run->n_seconds = (size_t)((cfg->duration_ns + HNS_NSEC_PER_SEC - 1) / HNS_NSEC_PER_SEC);
+	run->n_workers = cfg->workers;
+	for (unsigned i = 0; i < cfg->workers; i++) {
+		rc = worker_new(run, i, &run->workers[i]);
+		if (rc != 0) {
+			run->n_workers = i;
+			run_free(run);
+			return rc;
+		}
+	}
+	run->t0 = hns_now();
+	atomic_store(&run->running, cfg->workers);
+	for (unsigned i = 0; i < cfg->workers; i++) {
+		struct lg_worker *w = run->workers[i];
+
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			atomic_fetch_sub(&run->running, cfg->workers - i);
+			for (unsigned k = 0; k < i; k++)
+				pthread_join(run->workers[k]->thread, NULL);
+			run_free(run);
+			return HNS_ENOMEM;
+		}
+		w->joinable = true;
+	}
+	*out = run;
+	return 0;
+}
+
+uint64_t
+lg_start_time(const struct lg_run *run)
+{
+	return run->t0;
+}
+
+bool
+lg_done(const struct lg_run *run)
+{
+	return atomic_load(&run->running) == 0;
+}
+
+int
+lg_finish(struct lg_run *run, struct lg_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n_seconds = run->n_seconds;
+	out->seconds = calloc(run->n_seconds, sizeof(*out->seconds));
+	for (unsigned i = 0; i < run->n_workers; i++) {
+		struct lg_worker *w = run->workers[i];
+		struct lg_result *r = &w->res;
+
+		if (w->joinable)
+			pthread_join(w->thread, NULL);
+		out->sent += r->sent;
+		out->answered += r->answered;
+		out->lost += r->lost;
+		out->late += r->late;
+		out->bad += r->bad;
+		out->unmatched += r->unmatched;
+		out->send_errors += r->send_errors;
+		out->behind += r->behind;
+		for (int k = 0; k < 16; k++)
+			out->rcodes[k] += r->rcodes[k];
+		lg_hist_merge(&out->hist, &r->hist);
+		if (r->send_ns > out->send_ns)
+			out->send_ns = r->send_ns;
+		for (size_t s = 0; out->seconds != NULL && s < run->n_seconds; s++) {
+			struct lg_second *d = &out->seconds[s], *f = &r->seconds[s];
+
+			d->sent += f->sent;
+			d->answered += f->answered;
+			d->lost += f->lost;
+			d->bad += f->bad;
+			lg_hist_merge(&d->hist, &f->hist);
+		}
+	}
+	run_free(run);
+	if (out->seconds == NULL) {
+		out->n_seconds = 0;
+		return HNS_ENOMEM;
+	}
+	return 0;
+}

@@ -1,0 +1,178 @@
+/*
+ * harness/loadgen.h -- the load generator behind `hybridns load`.
+ *
+ * Open loop: each sender thread paces its share of the rate on the
+ * monotonic clock (the integral of the rate, with an optional linear ramp,
+ * so a slow period never turns into a burst above the rate: what cannot be
+ * sent within LG_MAX_LAG queries of the schedule is skipped and counted as
+ * `behind`), sends batches with sendmmsg over several connected UDP
+ * sockets (one source port each) and collects answers with recvmmsg.  Each
+ * (socket, ID) pair has a preallocated slot holding the send time, so an
+ * answer is matched and timed without allocation.  A run is bounded: no
+ * sends after `duration`, nothing waited for after `duration + timeout`.
+ *
+ * The I/O-free parts (latency histogram, query mix, name patterns, pacing
+ * arithmetic, answer judging) are exposed for the unit tests.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+
+struct hns_prng;
+
+/* ------------------------------------------------------------ histogram */
+
+/*
+ * Log-bucket latency histogram in microseconds: values below 16 µs have a
+ * bucket each, above that each power of two is split into 16 buckets
+ * (relative error below 1/16).  Fixed size, no allocation.
+ */
+#define LG_HIST_SUB 16
+#define LG_HIST_BUCKETS 512
+
+struct lg_hist {
+	uint64_t count;
+	uint64_t sum_us;
+	uint64_t max_us;
+	uint64_t b[LG_HIST_BUCKETS];
+};
+
+void lg_hist_add(struct lg_hist *h, uint64_t us);
+void lg_hist_merge(struct lg_hist *into, const struct lg_hist *from);
+/*
+ * The q-quantile (0 < q <= 1) in microseconds: the upper bound of the
+ * bucket holding the ceil(q * count)-th value, never above the maximum;
+ * 0 for an empty histogram.
+ */
+uint64_t lg_hist_quantile(const struct lg_hist *h, double q);
+/* The bucket of a value, and the largest value that bucket holds (for tests). */
+size_t lg_hist_bucket(uint64_t us);
+uint64_t lg_hist_bucket_max(size_t bucket);
+
+/* ------------------------------------------------------------------ mix */
+
+#define LG_MIX_MAX 64
+#define LG_RAND_LABEL_LEN 12
+
+struct lg_mix_entry {
+	const char *pattern; /* name with {rand} and {seq} */
+	uint16_t qtype;
+	uint32_t weight;
+};
+
+struct lg_mix {
+	const struct lg_mix_entry *e; /* borrowed */
+	size_t n;
+	uint64_t cum[LG_MIX_MAX]; /* cumulative weights */
+	uint64_t total;
+};
+
+/*
+ * Check and index entries (1..LG_MIX_MAX, weights not all 0, each pattern
+ * expands to a valid name).  0, HNS_EINVAL or HNS_ENAME.
+ */
+int lg_mix_init(struct lg_mix *m, const struct lg_mix_entry *e, size_t n);
+/* An entry index, drawn by weight. */
+size_t lg_mix_pick(const struct lg_mix *m, struct hns_prng *r);
+/*
+ * Expand a pattern: each {rand} becomes a fresh random label of
+ * LG_RAND_LABEL_LEN characters [a-z0-9], each {seq} the decimal seq.
+ * Returns the text length, or HNS_ENOSPC when it does not fit in cap.
+ */
+int lg_name_expand(const char *pattern, struct hns_prng *r, uint64_t seq, char *out, size_t cap);
+
+/* --------------------------------------------------------------- pacing */
+
+struct lg_pace {
+	double qps;	      /* the rate after the ramp */
+	uint64_t ramp_ns;     /* linear from 0 to qps over this time; 0: none */
+	uint64_t duration_ns; /* nothing is due after it */
+};
+
+/* How many queries are due in total by elapsed time t (floor of the rate's integral). */
+uint64_t lg_pace_due(const struct lg_pace *p, uint64_t t_ns);
+/* The elapsed time at which the k-th query (k >= 1) is due (UINT64_MAX when never). */
+uint64_t lg_pace_time_of(const struct lg_pace *p, uint64_t k);
+
+/* --------------------------------------------------------------- judging */
+
+enum lg_judge_kind {
+	LG_JUDGE_NONE,		/* every reply is fine */
+	LG_JUDGE_SET,		/* NOERROR, the A/AAAA set equals `set` exactly */
+	LG_JUDGE_IN_CIDRS,	/* NOERROR, >= 1 address, all inside `cidrs` (private) */
+	LG_JUDGE_OUTSIDE_CIDRS, /* NOERROR, >= 1 address, none inside `cidrs` (public) */
+	LG_JUDGE_EMPTY,		/* NOERROR, no address */
+	LG_JUDGE_NXDOMAIN,	/* rcode NXDOMAIN */
+};
+
+#define LG_JUDGE_MAX 64
+
+struct lg_judge {
+	enum lg_judge_kind kind;
+	struct hns_addr set[LG_JUDGE_MAX];
+	size_t n_set;
+	struct hns_cidr cidrs[LG_JUDGE_MAX];
+	size_t n_cidrs;
+};
+
+/*
+ * Parse a reply's rcode and A/AAAA answers (bounds-checked, no allocation)
+ * and judge them.  Returns true when the reply satisfies j; a reply that
+ * does not parse never does.
+ */
+bool lg_judge_reply(const struct lg_judge *j, const uint8_t *pkt, size_t len);
+
+/* ------------------------------------------------------------------- run */
+
+#define LG_MAX_TARGETS 8
+#define LG_MAX_WORKERS 16
+#define LG_MAX_SOCKETS 16
+
+struct lg_config {
+	struct hns_addr targets[LG_MAX_TARGETS]; /* loopback; sockets spread over them */
+	size_t n_targets;
+	const struct lg_mix_entry *mix;
+	size_t n_mix;
+	double qps;
+	uint64_t duration_ns, ramp_ns, timeout_ns;
+	unsigned workers; /* sender threads, 1..LG_MAX_WORKERS */
+	unsigned sockets; /* per worker, 1..LG_MAX_SOCKETS */
+	uint64_t seed;
+	const struct lg_judge *judge; /* NULL: no answer checks */
+};
+
+/* One second of the run, by the second in which the query was sent. */
+struct lg_second {
+	uint64_t sent, answered, lost, bad;
+	struct lg_hist hist;
+};
+
+struct lg_result {
+	uint64_t sent, answered, lost, late, bad, unmatched, send_errors, behind;
+	uint64_t rcodes[16];
+	struct lg_hist hist;
+	uint64_t send_ns; /* from the first send slot to the end of sending */
+	struct lg_second *seconds; /* n_seconds entries, owned: lg_result_deinit */
+	size_t n_seconds;
+};
+
+void lg_result_deinit(struct lg_result *r);
+
+struct lg_run;
+
+/*
+ * Open the sockets and start the sender threads; the schedule starts now.
+ * 0, or a negative hns_err (nothing is left running).
+ */
+int lg_start(const struct lg_config *cfg, struct lg_run **out);
+/* The monotonic time the schedule started at. */
+uint64_t lg_start_time(const struct lg_run *run);
+/* Whether every sender thread has finished (any thread may ask). */
+bool lg_done(const struct lg_run *run);
+/* Join the threads, sum their counters into out (zeroed first) and free run. */
+int lg_finish(struct lg_run *run, struct lg_result *out);

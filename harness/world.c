@@ -1,0 +1,107 @@
+/*
+ * harness/world.c -- one in-process world for a client run (see world.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/rand.h"
+#include "harness/serve.h"
+#include "harness/world.h"
+#include "model/model.h"
+
+#define WORLD_PORT_TRIES 8
+
+void
+world_from_text(const struct model_from *f, char *buf, size_t len)
+{
+	switch (f->kind) {
+	case MODEL_FROM_ONPREM:
+		snprintf(buf, len, "onprem:%s", f->resolver->name);
+		break;
+	case MODEL_FROM_VPC:
+		snprintf(buf, len, "vpc:%s", f->vpc->name);
+		break;
+	case MODEL_FROM_INBOUND:
+		snprintf(buf, len, "inbound:%s%s%s", f->inbound->name, f->inbound_eni ? "@" : "",
+			 f->inbound_eni ? f->inbound_eni->subnet->name : "");
+		break;
+	case MODEL_FROM_INTERNET:
+		snprintf(buf, len, "internet");
+		break;
+	}
+}
+
+size_t
+world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, struct hns_addr *out,
+		     size_t max)
+{
+	const struct hns_addrmap_entry *e = NULL;
+	size_t n = 0;
+
+	switch (f->kind) {
+	case MODEL_FROM_ONPREM:
+		e = hns_addrmap_find(&ctx->map, HNS_ROLE_ONPREM, &f->resolver->address);
+		break;
+	case MODEL_FROM_VPC:
+		e = hns_addrmap_find(&ctx->map, HNS_ROLE_VPC_DNS, &f->vpc->dns_addr);
+		break;
+	case MODEL_FROM_INBOUND:
+		for (size_t i = 0; i < f->inbound->n_enis && n < max; i++) {
+			const struct model_eni *eni = &f->inbound->enis[i];
+			const struct hns_addr *real;
+
+			if (f->inbound_eni != NULL && eni != f->inbound_eni)
+				continue;
+			real = serve_route(ctx, true, &eni->ip);
+			if (real != NULL)
+				out[n++] = *real;
+		}
+		return n;
+	case MODEL_FROM_INTERNET:
+		e = hns_addrmap_find(&ctx->map, HNS_ROLE_INTERNET, NULL);
+		break;
+	}
+	if (e != NULL && max > 0)
+		out[n++] = e->real;
+	return n;
+}
+
+int
+world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given *given,
+	 uint64_t seed, bool seed_given, struct event_base *base)
+{
+	int rc = HNS_EINVAL;
+
+	for (int attempt = 0; attempt < WORLD_PORT_TRIES; attempt++) {
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->model = m;
+		ctx->base = base;
+		ctx->sides = serve_sides_available();
+		ctx->workers = 1;
+		ctx->seed = seed_given ? seed : m->vpn.seed;
+		ctx->seed_given = seed_given || m->vpn.seed_given;
+		ctx->given = given;
+		ctx->vpn_in_path = m->vpn.present && (ctx->sides & SERVE_VPN);
+		rc = serve_map_build(ctx, (uint16_t)(20000 + hns_csprng_u16() % 40000));
+		if (rc == 0)
+			rc = serve_world_start(ctx);
+		if (rc == 0)
+			return 0;
+		hns_addrmap_deinit(&ctx->map);
+		if (rc != -EADDRINUSE)
+			break;
+	}
+	return rc;
+}
+
+void
+world_down(struct serve_ctx *ctx)
+{
+	serve_world_stop(ctx);
+	hns_addrmap_deinit(&ctx->map);
+}

@@ -1,0 +1,41 @@
+/*
+ * harness/world.h -- bringing a scenario's world up for one client run,
+ * and finding where a client at a `from` place sends.
+ *
+ * Shared by the commands that drive traffic into an in-process world
+ * (`load` now; `check` keeps its own copy in check.c until it moves here).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+
+struct event_base;
+struct model;
+struct model_from;
+struct model_given;
+struct serve_ctx;
+
+/* "onprem:dc1-dns", "vpc:shared-services", "inbound:in@private-a", "internet". */
+void world_from_text(const struct model_from *f, char *buf, size_t len);
+
+/*
+ * The loopback addresses a client at f sends to in ctx's world: the
+ * on-prem resolver, the VPC's +2, each inbound ENI through the VPN (as a
+ * stub would list them), or the internet.  Returns how many (0: nothing
+ * serves there).
+ */
+size_t world_client_targets(const struct serve_ctx *ctx, const struct model_from *f,
+			    struct hns_addr *out, size_t max);
+
+/*
+ * Fill ctx and start every side this build has, with `given` held, on a
+ * random high port (retried on EADDRINUSE).  seed_given: use seed, else
+ * the scenario's vpn.seed.  On failure nothing is left running.
+ */
+int world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given *given,
+	     uint64_t seed, bool seed_given, struct event_base *base);
+/* Stop the world and free its map. */
+void world_down(struct serve_ctx *ctx);
