@@ -868,6 +868,85 @@ schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct mod
 	return present;
 }
 
+/*
+ * How the objects of a list of maps (`forwards`, `expect`, ...) or of a
+ * handle map (`vpcs.<name>`, ...) are read: each map is walked against
+ * `fields` into an object of `size` bytes whose `struct model_loc` stands at
+ * `loc_off`.  `pre` (optional) runs before the walk and returns false to skip
+ * it; `post` (optional) runs after it with the fields present.  `key` is the
+ * node the object is located at: the list item, or the handle's key; `val`
+ * is its map.  `ctx` is the caller's.
+ */
+struct obj_walk {
+	const struct field *fields;
+	size_t nf;
+	size_t size;
+	size_t loc_off;
+	bool (*pre)(struct ld *ld, const struct ynode *key, const char *sub, void *obj, void *ctx);
+	void (*post)(struct ld *ld, const struct ynode *key, const struct ynode *val,
+	             const char *sub, void *obj, uint64_t present, void *ctx);
+};
+
+#define OBJ_WALK(fields, type, pre, post)                                                     \
+	{(fields), NFIELDS(fields), sizeof(type), offsetof(type, loc), (pre), (post)}
+
+/* The objects of a YAML list; NULL when v is no list or empty. */
+static void *
+list_alloc(struct ld *ld, const struct ynode *v, const char *path, size_t size)
+{
+	if (!want_kind(ld, v, path, YN_SEQ))
+		return NULL;
+	return ld_alloc(ld, v->n, size);
+}
+
+/* One object: located at key, pre, walked, post. */
+static void
+obj_walk_one(struct ld *ld, const struct obj_walk *w, const struct ynode *key,
+             const struct ynode *val, const char *sub, void *obj, void *ctx)
+{
+	uint64_t p;
+
+	*(struct model_loc *)((char *)obj + w->loc_off) = key->loc;
+	if (w->pre != NULL && !w->pre(ld, key, sub, obj, ctx))
+		return;
+	p = schema_walk(ld, val, sub, key->loc, w->fields, w->nf, obj);
+	if (w->post != NULL)
+		w->post(ld, key, val, sub, obj, p, ctx);
+}
+
+/* Each map of list v (as list_alloc'ed into arr) into an object, all counted in *n. */
+static void
+walk_map_list(struct ld *ld, const struct ynode *v, const char *path, const struct obj_walk *w,
+              void *arr, size_t *n, void *ctx)
+{
+	char sub[LD_PATH_MAX];
+
+	if (arr == NULL)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		path_index(sub, path, i);
+		obj_walk_one(ld, w, v->kids[i], v->kids[i], sub, (char *)arr + *n * w->size, ctx);
+		(*n)++;
+	}
+}
+
+/* Each entry of handle map v (as handle_alloc'ed into arr) into a named object counted in *n. */
+static void
+walk_handle_map(struct ld *ld, const struct ynode *v, const char *path,
+                const struct obj_walk *w, void *arr, size_t *n, void *ctx)
+{
+	char sub[LD_PATH_MAX];
+
+	if (arr == NULL)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		void *obj = handle_next(ld, v, i, path, arr, w->size, n, sub);
+
+		if (obj != NULL)
+			obj_walk_one(ld, w, v->kids[2 * i], v->kids[2 * i + 1], sub, obj, ctx);
+	}
+}
+
 /* ------------------------------------------------------------ defaults */
 
 static const struct field defaults_fields[] = {
@@ -1064,36 +1143,40 @@ static const struct field vpc_fields[] = {
     FFN("subnets", 0, vpc_subnets),
 };
 
+static bool
+vpc_pre(struct ld *ld, const struct ynode *key, const char *sub, void *obj, void *ctx)
+{
+	struct model_vpc *vpc = obj;
+
+	vpc->region = ld->m->region;
+	vpc->index = ld->m->n_vpcs - 1;
+	return true;
+}
+
+static void
+vpc_post(struct ld *ld, const struct ynode *key, const struct ynode *val, const char *sub,
+         void *obj, uint64_t p, void *ctx)
+{
+	struct model_vpc *vpc = obj;
+
+	if (vpc->id == NULL)
+		vpc->id = ld_derive_id(ld, "vpc-", "vpc", vpc->name);
+	if (vpc->cidr.base.family == AF_INET)
+		hns_addr_from_v4(&vpc->dns_addr, hns_addr_v4(&vpc->cidr.base) + 2, 0);
+	else if (vpc->cidr.base.family != 0) {
+		vpc->dns_addr = vpc->cidr.base;
+		vpc->dns_addr.bytes[15] += 2;
+	}
+}
+
 static void
 top_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w = OBJ_WALK(vpc_fields, struct model_vpc, vpc_pre, vpc_post);
 	struct model *m = ld->m;
-	char sub[LD_PATH_MAX];
 
 	m->vpcs = handle_alloc(ld, v, path, sizeof(*m->vpcs));
-	if (m->vpcs == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i];
-		struct model_vpc *vpc =
-		    handle_next(ld, v, i, path, m->vpcs, sizeof(*vpc), &m->n_vpcs, sub);
-
-		if (vpc == NULL)
-			continue;
-		vpc->region = m->region;
-		vpc->index = m->n_vpcs - 1;
-		vpc->loc = k->loc;
-		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, vpc_fields, NFIELDS(vpc_fields),
-		            vpc);
-		if (vpc->id == NULL)
-			vpc->id = ld_derive_id(ld, "vpc-", "vpc", vpc->name);
-		if (vpc->cidr.base.family == AF_INET)
-			hns_addr_from_v4(&vpc->dns_addr, hns_addr_v4(&vpc->cidr.base) + 2, 0);
-		else if (vpc->cidr.base.family != 0) {
-			vpc->dns_addr = vpc->cidr.base;
-			vpc->dns_addr.bytes[15] += 2;
-		}
-	}
+	walk_handle_map(ld, v, path, &w, m->vpcs, &m->n_vpcs, NULL);
 }
 
 static void
@@ -1753,53 +1836,56 @@ static const struct field resolver_endpoint_fields[] = {
     FIELD("conntrack", F_BOOL, 0, struct model_resolver_endpoint, conntrack, "false"),
 };
 
+static bool
+rep_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	re->direction = -1;
+	return true;
+}
+
+static void
+rep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+         void *obj, uint64_t p, void *ctx)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	if (HAS(p, resolver_endpoint_fields, "ips") &&
+	    map_get(val, "ips")->kind == YN_MAP && map_get(val, "ips")->n < 2) {
+		char ip[LD_PATH_MAX];
+
+		path_key(ip, sub, "ips");
+		ld_err(ld, map_get(val, "ips")->loc, ip,
+		       "a resolver endpoint has %zu IP address%s (expected at least 2)",
+		       map_get(val, "ips")->n, map_get(val, "ips")->n == 1 ? "" : "es");
+	}
+	if (re->direction == MODEL_INBOUND || re->direction == MODEL_OUTBOUND) {
+		const char *prefix =
+		    re->direction == MODEL_INBOUND ? "rslvr-in-" : "rslvr-out-";
+
+		if (re->id == NULL)
+			re->id = ld_derive_id(ld, prefix, prefix, re->name);
+		else if (strncmp(re->id, prefix, strlen(prefix)) != 0) {
+			char ip[LD_PATH_MAX];
+
+			path_key(ip, sub, "id");
+			ld_err(ld, map_get(val, "id")->loc, ip,
+			       "%s does not match direction %s (expected %s...)", re->id,
+			       directions[re->direction].name, prefix);
+		}
+	}
+}
+
 static void
 resolver_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(resolver_endpoint_fields, struct model_resolver_endpoint, rep_pre, rep_post);
 	struct model *m = ld->m;
-	char sub[LD_PATH_MAX];
 
 	m->resolver_endpoints = handle_alloc(ld, v, path, sizeof(*m->resolver_endpoints));
-	if (m->resolver_endpoints == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_resolver_endpoint *re =
-		    handle_next(ld, v, i, path, m->resolver_endpoints, sizeof(*re),
-		                &m->n_resolver_endpoints, sub);
-		uint64_t p;
-
-		if (re == NULL)
-			continue;
-		re->loc = k->loc;
-		re->direction = -1;
-		p = schema_walk(ld, val, sub, k->loc, resolver_endpoint_fields,
-		                NFIELDS(resolver_endpoint_fields), re);
-		if (HAS(p, resolver_endpoint_fields, "ips") &&
-		    map_get(val, "ips")->kind == YN_MAP && map_get(val, "ips")->n < 2) {
-			char ip[LD_PATH_MAX];
-
-			path_key(ip, sub, "ips");
-			ld_err(ld, map_get(val, "ips")->loc, ip,
-			       "a resolver endpoint has %zu IP address%s (expected at least 2)",
-			       map_get(val, "ips")->n, map_get(val, "ips")->n == 1 ? "" : "es");
-		}
-		if (re->direction == MODEL_INBOUND || re->direction == MODEL_OUTBOUND) {
-			const char *prefix =
-			    re->direction == MODEL_INBOUND ? "rslvr-in-" : "rslvr-out-";
-
-			if (re->id == NULL)
-				re->id = ld_derive_id(ld, prefix, prefix, re->name);
-			else if (strncmp(re->id, prefix, strlen(prefix)) != 0) {
-				char ip[LD_PATH_MAX];
-
-				path_key(ip, sub, "id");
-				ld_err(ld, map_get(val, "id")->loc, ip,
-				       "%s does not match direction %s (expected %s...)", re->id,
-				       directions[re->direction].name, prefix);
-			}
-		}
-	}
+	walk_handle_map(ld, v, path, &w, m->resolver_endpoints, &m->n_resolver_endpoints, NULL);
 }
 
 static const struct enum_val rule_types[] = {
@@ -1877,56 +1963,54 @@ static const struct field rule_fields[] = {
 };
 
 static void
-resolver_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+          void *obj, uint64_t p, void *ctx)
 {
-	struct model *m = ld->m;
-	char sub[LD_PATH_MAX], kp[LD_PATH_MAX];
+	char kp[LD_PATH_MAX];
+	struct model_rule *r = obj;
 
-	m->rules = handle_alloc(ld, v, path, sizeof(*m->rules));
-	if (m->rules == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_rule *r =
-		    handle_next(ld, v, i, path, m->rules, sizeof(*r), &m->n_rules, sub);
-		uint64_t p;
+	r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
+	if (r->type == MODEL_RULE_FORWARD) {
+		if (!HAS(p, rule_fields, "endpoint"))
+			ld_err(ld, k->loc, sub,
+			       "missing required key 'endpoint' (a forward rule needs an "
+			       "outbound "
+			       "endpoint)");
+		if (!HAS(p, rule_fields, "targets")) {
+			ld_err(
+			    ld, k->loc, sub,
+			    "missing required key 'targets' (a forward rule needs 1 to 6)");
+		} else {
+			const struct ynode *t = map_get(val, "targets");
 
-		if (r == NULL)
-			continue;
-		r->loc = k->loc;
-		p = schema_walk(ld, val, sub, k->loc, rule_fields, NFIELDS(rule_fields), r);
-		r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
-		if (r->type == MODEL_RULE_FORWARD) {
-			if (!HAS(p, rule_fields, "endpoint"))
-				ld_err(ld, k->loc, sub,
-				       "missing required key 'endpoint' (a forward rule needs an "
-				       "outbound "
-				       "endpoint)");
-			if (!HAS(p, rule_fields, "targets")) {
-				ld_err(
-				    ld, k->loc, sub,
-				    "missing required key 'targets' (a forward rule needs 1 to 6)");
-			} else {
-				const struct ynode *t = map_get(val, "targets");
+			path_key(kp, sub, "targets");
+			if (t->kind == YN_SEQ && (t->n < 1 || t->n > 6))
+				ld_err(ld, t->loc, kp,
+				       "a forward rule has %zu targets (expected 1 to 6)",
+				       t->n);
+		}
+	} else if (r->type == MODEL_RULE_SYSTEM) {
+		static const char *const no[] = {"targets", "endpoint"};
 
-				path_key(kp, sub, "targets");
-				if (t->kind == YN_SEQ && (t->n < 1 || t->n > 6))
-					ld_err(ld, t->loc, kp,
-					       "a forward rule has %zu targets (expected 1 to 6)",
-					       t->n);
-			}
-		} else if (r->type == MODEL_RULE_SYSTEM) {
-			static const char *const no[] = {"targets", "endpoint"};
-
-			for (size_t j = 0; j < 2; j++) {
-				if (!HAS(p, rule_fields, no[j]))
-					continue;
-				path_key(kp, sub, no[j]);
-				ld_err(ld, key_loc_of(val, no[j], k->loc), kp,
-				       "a system rule has no %s (only forward rules do)", no[j]);
-			}
+		for (size_t j = 0; j < 2; j++) {
+			if (!HAS(p, rule_fields, no[j]))
+				continue;
+			path_key(kp, sub, no[j]);
+			ld_err(ld, key_loc_of(val, no[j], k->loc), kp,
+			       "a system rule has no %s (only forward rules do)", no[j]);
 		}
 	}
+}
+
+static void
+resolver_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	static const struct obj_walk w =
+	    OBJ_WALK(rule_fields, struct model_rule, NULL, rule_post);
+	struct model *m = ld->m;
+
+	m->rules = handle_alloc(ld, v, path, sizeof(*m->rules));
+	walk_handle_map(ld, v, path, &w, m->rules, &m->n_rules, NULL);
 }
 
 static const struct field resolver_fields[] = {
@@ -1968,28 +2052,24 @@ static const struct field forward_fields[] = {
 };
 
 static void
+forward_post(struct ld *ld, const struct ynode *key, const struct ynode *val, const char *sub,
+             void *obj, uint64_t p, void *ctx)
+{
+	struct model_forward *f = obj;
+
+	if (!HAS(p, forward_fields, "attempts"))
+		f->attempts = f->n_to > 0 ? (uint32_t)f->n_to : 1;
+}
+
+static void
 onres_forward(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(forward_fields, struct model_forward, NULL, forward_post);
 	struct model_onprem_resolver *r = obj;
-	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	r->forwards = ld_alloc(ld, v->n, sizeof(*r->forwards));
-	if (r->forwards == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		struct model_forward *f = &r->forwards[r->n_forwards];
-		uint64_t p;
-
-		path_index(sub, path, i);
-		f->loc = v->kids[i]->loc;
-		p = schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, forward_fields,
-		                NFIELDS(forward_fields), f);
-		if (!HAS(p, forward_fields, "attempts"))
-			f->attempts = f->n_to > 0 ? (uint32_t)f->n_to : 1;
-		r->n_forwards++;
-	}
+	r->forwards = list_alloc(ld, v, path, sizeof(*r->forwards));
+	walk_map_list(ld, v, path, &w, r->forwards, &r->n_forwards, NULL);
 }
 
 static void
@@ -2052,11 +2132,9 @@ static const struct field onprem_resolver_fields[] = {
     FFN("cache", 0, onres_cache),
 };
 
-static void
-onprem_resolvers(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+static bool
+onres_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
 {
-	struct model_onprem *op = &ld->m->onprem;
-	char sub[LD_PATH_MAX];
 	static const struct model_cache cache_defaults = {
 	    .enabled = true,
 	    .max_entries = 10000,
@@ -2065,42 +2143,49 @@ onprem_resolvers(struct ld *ld, const struct ynode *v, const char *path, void *o
 	    .negative_max_ttl = 3600,
 	    .serve_stale = false,
 	};
+	struct model_onprem_resolver *r = obj;
 
-	op->resolvers = handle_alloc(ld, v, path, sizeof(*op->resolvers));
-	if (op->resolvers == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_onprem_resolver *r =
-		    handle_next(ld, v, i, path, op->resolvers, sizeof(*r), &op->n_resolvers, sub);
-		uint64_t p;
+	r->cache = cache_defaults;
+	r->default_kind = MODEL_DEFAULT_INTERNET;
+	return true;
+}
 
-		if (r == NULL)
-			continue;
-		r->loc = k->loc;
-		r->cache = cache_defaults;
-		r->default_kind = MODEL_DEFAULT_INTERNET;
-		p = schema_walk(ld, val, sub, k->loc, onprem_resolver_fields,
-		                NFIELDS(onprem_resolver_fields), r);
-		if (HAS(p, onprem_resolver_fields, "address") && r->address.family != 0) {
-			char ap[LD_PATH_MAX];
-			const struct ynode *an = map_get(val, "address");
+static void
+onres_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+           void *obj, uint64_t p, void *ctx)
+{
+	struct model_onprem *op = &ld->m->onprem;
+	struct model_onprem_resolver *r = obj;
 
-			path_key(ap, sub, "address");
-			if (r->address.port == 0)
-				r->address.port = 53;
-			if (!hns_addr_is_loopback(&r->address))
-				ld_use_addr(ld, &r->address, an->loc, ap);
-			if (op->has_cidr && !hns_addr_is_loopback(&r->address) &&
-			    !hns_cidr_contains(&op->cidr, &r->address)) {
-				char b1[HNS_ADDR_STRLEN], b2[64];
+	if (HAS(p, onprem_resolver_fields, "address") && r->address.family != 0) {
+		char ap[LD_PATH_MAX];
+		const struct ynode *an = map_get(val, "address");
 
-				ld_err(ld, an->loc, ap, "%s is not inside onprem.cidr (%s)",
-				       hns_addr_str(&r->address, b1, sizeof(b1)),
-				       hns_cidr_str(&op->cidr, b2, sizeof(b2)));
-			}
+		path_key(ap, sub, "address");
+		if (r->address.port == 0)
+			r->address.port = 53;
+		if (!hns_addr_is_loopback(&r->address))
+			ld_use_addr(ld, &r->address, an->loc, ap);
+		if (op->has_cidr && !hns_addr_is_loopback(&r->address) &&
+		    !hns_cidr_contains(&op->cidr, &r->address)) {
+			char b1[HNS_ADDR_STRLEN], b2[64];
+
+			ld_err(ld, an->loc, ap, "%s is not inside onprem.cidr (%s)",
+			       hns_addr_str(&r->address, b1, sizeof(b1)),
+			       hns_cidr_str(&op->cidr, b2, sizeof(b2)));
 		}
 	}
+}
+
+static void
+onprem_resolvers(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	static const struct obj_walk w =
+	    OBJ_WALK(onprem_resolver_fields, struct model_onprem_resolver, onres_pre, onres_post);
+	struct model_onprem *op = &ld->m->onprem;
+
+	op->resolvers = handle_alloc(ld, v, path, sizeof(*op->resolvers));
+	walk_handle_map(ld, v, path, &w, op->resolvers, &op->n_resolvers, NULL);
 }
 
 static const struct field onprem_fields[] = {
@@ -2141,35 +2226,29 @@ static const struct field tunnel_fields[] = {
     FENUM("state", 0, struct model_tunnel, state, "up", tunnel_states),
 };
 
+static bool
+tunnel_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	if (model_resolver_endpoint_find(ld->m, k->str) != NULL) {
+		ld_err(ld, k->loc, sub,
+		       "'%s' is also a resolver endpoint's name (expected names unique across "
+		       "tunnels and resolver endpoints, so that given: {down: [...]} is "
+		       "clear)",
+		       k->str);
+		return false;
+	}
+	return true;
+}
+
 static void
 vpn_tunnels(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(tunnel_fields, struct model_tunnel, tunnel_pre, NULL);
 	struct model_vpn *vpn = &ld->m->vpn;
-	char sub[LD_PATH_MAX];
 
 	vpn->tunnels = handle_alloc(ld, v, path, sizeof(*vpn->tunnels));
-	if (vpn->tunnels == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i];
-		struct model_tunnel *t =
-		    handle_next(ld, v, i, path, vpn->tunnels, sizeof(*t), &vpn->n_tunnels, sub);
-
-		if (t == NULL)
-			continue;
-		if (model_resolver_endpoint_find(ld->m, k->str) != NULL) {
-			ld_err(
-			    ld, k->loc, sub,
-			    "'%s' is also a resolver endpoint's name (expected names unique across "
-			    "tunnels and resolver endpoints, so that given: {down: [...]} is "
-			    "clear)",
-			    k->str);
-			continue;
-		}
-		t->loc = k->loc;
-		schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, tunnel_fields,
-		            NFIELDS(tunnel_fields), t);
-	}
+	walk_handle_map(ld, v, path, &w, vpn->tunnels, &vpn->n_tunnels, NULL);
 }
 
 static void
@@ -2886,56 +2965,61 @@ static const struct field expect_fields[] = {
     FRANGE("max_ms", F_DOUBLE, 0, struct model_expect, max_ms, NULL, 0, 3600000),
 };
 
+static bool
+expect_pre(struct ld *ld, const struct ynode *key, const char *sub, void *obj, void *ctx)
+{
+	struct model_expect *e = obj;
+
+	e->max_ms = -1;
+	e->qtype = LDNS_RR_TYPE_A;
+	e->rcode = -1;
+	return true;
+}
+
+static void
+expect_post(struct ld *ld, const struct ynode *it, const struct ynode *val, const char *sub,
+            void *obj, uint64_t p, void *ctx)
+{
+	struct model *m = ld->m;
+	struct model_expect *e = obj;
+
+	if (!HAS(p, expect_fields, "from")) {
+		e->from.kind = MODEL_FROM_ONPREM;
+		if (m->onprem.n_resolvers > 0)
+			e->from.resolver = &m->onprem.resolvers[0];
+		else if (it->kind == YN_MAP)
+			ld_err(ld, it->loc, sub,
+			       "from defaults to onprem, but onprem has no resolvers "
+			       "(expected "
+			       "onprem.resolvers or a from: key)");
+	}
+	if (e->rcode < 0) {
+		e->rcode = e->answer.kind == MODEL_ANSWER_NXDOMAIN ? LDNS_RCODE_NXDOMAIN
+		                                                   : LDNS_RCODE_NOERROR;
+	} else if (e->answer.kind == MODEL_ANSWER_NXDOMAIN &&
+	           e->rcode != LDNS_RCODE_NXDOMAIN) {
+		char rp[LD_PATH_MAX];
+
+		path_key(rp, sub, "rcode");
+		ld_err(ld, map_get(it, "rcode")->loc, rp,
+		       "contradicts answer: nxdomain (expected NXDOMAIN or no rcode)");
+	}
+	if (e->name == NULL) {
+		const struct ynode *q = map_get(it, "query");
+
+		e->name = q != NULL && q->kind == YN_SCALAR ? ld_strdup(ld, q->str) : "";
+	}
+}
+
 static void
 top_expect(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(expect_fields, struct model_expect, expect_pre, expect_post);
 	struct model *m = ld->m;
-	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	m->expects = ld_alloc(ld, v->n, sizeof(*m->expects));
-	if (m->expects == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *it = v->kids[i];
-		struct model_expect *e = &m->expects[m->n_expects];
-		uint64_t p;
-
-		path_index(sub, path, i);
-		e->loc = it->loc;
-		e->max_ms = -1;
-		e->qtype = LDNS_RR_TYPE_A;
-		e->rcode = -1;
-		m->n_expects++;
-		p = schema_walk(ld, it, sub, it->loc, expect_fields, NFIELDS(expect_fields), e);
-		if (!HAS(p, expect_fields, "from")) {
-			e->from.kind = MODEL_FROM_ONPREM;
-			if (m->onprem.n_resolvers > 0)
-				e->from.resolver = &m->onprem.resolvers[0];
-			else if (it->kind == YN_MAP)
-				ld_err(ld, it->loc, sub,
-				       "from defaults to onprem, but onprem has no resolvers "
-				       "(expected "
-				       "onprem.resolvers or a from: key)");
-		}
-		if (e->rcode < 0) {
-			e->rcode = e->answer.kind == MODEL_ANSWER_NXDOMAIN ? LDNS_RCODE_NXDOMAIN
-			                                                   : LDNS_RCODE_NOERROR;
-		} else if (e->answer.kind == MODEL_ANSWER_NXDOMAIN &&
-		           e->rcode != LDNS_RCODE_NXDOMAIN) {
-			char rp[LD_PATH_MAX];
-
-			path_key(rp, sub, "rcode");
-			ld_err(ld, map_get(it, "rcode")->loc, rp,
-			       "contradicts answer: nxdomain (expected NXDOMAIN or no rcode)");
-		}
-		if (e->name == NULL) {
-			const struct ynode *q = map_get(it, "query");
-
-			e->name = q != NULL && q->kind == YN_SCALAR ? ld_strdup(ld, q->str) : "";
-		}
-	}
+	m->expects = list_alloc(ld, v, path, sizeof(*m->expects));
+	walk_map_list(ld, v, path, &w, m->expects, &m->n_expects, NULL);
 }
 
 /* ---------------------------------------------------------------- load */
@@ -3004,21 +3088,11 @@ lp_from(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 static void
 lp_mix(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w = OBJ_WALK(mix_fields, struct model_mix, NULL, NULL);
 	struct model_load *l = obj;
-	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	l->mix = ld_alloc(ld, v->n, sizeof(*l->mix));
-	if (l->mix == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		path_index(sub, path, i);
-		l->mix[l->n_mix].loc = v->kids[i]->loc;
-		schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, mix_fields, NFIELDS(mix_fields),
-		            &l->mix[l->n_mix]);
-		l->n_mix++;
-	}
+	l->mix = list_alloc(ld, v, path, sizeof(*l->mix));
+	walk_map_list(ld, v, path, &w, l->mix, &l->n_mix, NULL);
 }
 
 static void
@@ -3028,31 +3102,24 @@ lp_given(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static void
+event_post(struct ld *ld, const struct ynode *it, const struct ynode *val, const char *sub,
+           void *obj, uint64_t p, void *ctx)
+{
+	if (it->kind == YN_MAP && HAS(p, event_fields, "down") == HAS(p, event_fields, "up"))
+		ld_err(ld, it->loc, sub,
+		       "an event needs exactly one of 'down' and 'up' (e.g. {at: 5s, down: "
+		       "tunnel1})");
+}
+
+static void
 lp_events(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(event_fields, struct model_event, NULL, event_post);
 	struct model_load *l = obj;
-	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	l->events = ld_alloc(ld, v->n, sizeof(*l->events));
-	if (l->events == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		struct model_event *e = &l->events[l->n_events];
-		uint64_t p;
-
-		path_index(sub, path, i);
-		e->loc = v->kids[i]->loc;
-		p = schema_walk(ld, v->kids[i], sub, v->kids[i]->loc, event_fields,
-		                NFIELDS(event_fields), e);
-		if (v->kids[i]->kind == YN_MAP &&
-		    HAS(p, event_fields, "down") == HAS(p, event_fields, "up"))
-			ld_err(ld, v->kids[i]->loc, sub,
-			       "an event needs exactly one of 'down' and 'up' (e.g. {at: 5s, down: "
-			       "tunnel1})");
-		l->n_events++;
-	}
+	l->events = list_alloc(ld, v, path, sizeof(*l->events));
+	walk_map_list(ld, v, path, &w, l->events, &l->n_events, NULL);
 }
 
 static void
@@ -3075,47 +3142,53 @@ static const struct field load_fields[] = {
     FFN("slo", 0, lp_slo),
 };
 
+static bool
+load_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	struct model_load *l = obj;
+
+	l->slo.p50_ms = l->slo.p99_ms = l->slo.p999_ms = -1;
+	l->slo.max_loss = l->slo.min_qps = -1;
+	return true;
+}
+
+static void
+load_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+          void *obj, uint64_t p, void *ctx)
+{
+	struct model *m = ld->m;
+	struct model_load *l = obj;
+
+	l->has_target = HAS(p, load_fields, "target");
+	if (l->has_target && l->target.port == 0)
+		l->target.port = 53;
+	if (!HAS(p, load_fields, "from")) {
+		l->from.kind = MODEL_FROM_ONPREM;
+		if (m->onprem.n_resolvers > 0)
+			l->from.resolver = &m->onprem.resolvers[0];
+		else if (!l->has_target && val->kind == YN_MAP)
+			ld_err(ld, k->loc, sub,
+			       "from defaults to onprem, but onprem has no resolvers "
+			       "(expected "
+			       "onprem.resolvers, a from: or a target: key)");
+	}
+	if (l->ramp_ms > l->duration_ms && HAS(p, load_fields, "duration")) {
+		char rp[LD_PATH_MAX];
+
+		path_key(rp, sub, "ramp");
+		ld_err(ld, map_get(val, "ramp")->loc, rp, "ramp is longer than duration");
+	}
+}
+
 static void
 top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(load_fields, struct model_load, load_pre, load_post);
 	struct model *m = ld->m;
-	char sub[LD_PATH_MAX];
 
 	m->loads = handle_alloc(ld, v, path, sizeof(*m->loads));
-	if (m->loads == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_load *l =
-		    handle_next(ld, v, i, path, m->loads, sizeof(*l), &m->n_loads, sub);
-		uint64_t p;
-
-		if (l == NULL)
-			continue;
-		l->loc = k->loc;
-		l->slo.p50_ms = l->slo.p99_ms = l->slo.p999_ms = -1;
-		l->slo.max_loss = l->slo.min_qps = -1;
-		p = schema_walk(ld, val, sub, k->loc, load_fields, NFIELDS(load_fields), l);
-		l->has_target = HAS(p, load_fields, "target");
-		if (l->has_target && l->target.port == 0)
-			l->target.port = 53;
-		if (!HAS(p, load_fields, "from")) {
-			l->from.kind = MODEL_FROM_ONPREM;
-			if (m->onprem.n_resolvers > 0)
-				l->from.resolver = &m->onprem.resolvers[0];
-			else if (!l->has_target && val->kind == YN_MAP)
-				ld_err(ld, k->loc, sub,
-				       "from defaults to onprem, but onprem has no resolvers "
-				       "(expected "
-				       "onprem.resolvers, a from: or a target: key)");
-		}
-		if (l->ramp_ms > l->duration_ms && HAS(p, load_fields, "duration")) {
-			char rp[LD_PATH_MAX];
-
-			path_key(rp, sub, "ramp");
-			ld_err(ld, map_get(val, "ramp")->loc, rp, "ramp is longer than duration");
-		}
-	}
+	walk_handle_map(ld, v, path, &w, m->loads, &m->n_loads, NULL);
 }
 
 /* ------------------------------------------------------------ top level */
