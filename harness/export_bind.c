@@ -21,7 +21,7 @@ bind_forward_zone(FILE *out, const char *zone, const struct export_list *l)
 	char a[HNS_ADDR_STRLEN];
 
 	fprintf(out, "zone \"%s\" {\n\ttype forward;\n\tforward only;\n\tforwarders {\n",
-		zone[0] ? zone : ".");
+		export_name_shown(zone));
 	for (size_t j = 0; j < l->n; j++) {
 		hns_addr_str(&l->addrs[j], a, sizeof(a));
 		if (l->addrs[j].port != 53)
@@ -57,9 +57,9 @@ export_bind(const struct export_plan *p, FILE *out)
 		const struct model_zone *z = &r->zones[p->zone_order[k]];
 
 		export_zone_file_path(p, z, path, sizeof(path));
-		fprintf(out, "\n// local zone %s\n", z->name[0] ? z->name : ".");
+		fprintf(out, "\n// local zone %s\n", export_name_shown(z->name));
 		fprintf(out, "zone \"%s\" {\n\ttype primary;\n\tfile \"%s\";\n};\n",
-			z->name[0] ? z->name : ".", path);
+			export_name_shown(z->name), path);
 		rc = export_zone_file_emit(p, z, out, "//");
 	}
 	if (rc != 0)
@@ -69,9 +69,7 @@ export_bind(const struct export_plan *p, FILE *out)
 		fprintf(out, "\n// default: internet -- named resolves every other name from the root hints\n");
 		break;
 	case EXPORT_DEFAULT_FORWARD:
-		fprintf(out, "\n// default: %s\n", r->default_kind == MODEL_DEFAULT_INTERNET
-							  ? "internet (the emulated internet)"
-							  : "upstreams");
+		fprintf(out, "\n// default: %s\n", export_default_name(r));
 		bind_forward_zone(out, "", &p->deflt_targets);
 		break;
 	case EXPORT_DEFAULT_REFUSE:

@@ -108,6 +108,41 @@ export_zone_rr_count(const struct model_zone *z)
 	return z->n_records + 1;
 }
 
+const ldns_rr **
+export_zone_rrs_new(const struct model_zone *z, size_t *n, size_t *n_alias)
+{
+	size_t cap = export_zone_rr_count(z);
+	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+
+	if (rrs != NULL)
+		*n = export_zone_rrs(z, rrs, cap, n_alias);
+	return rrs;
+}
+
+int
+export_each_zone(const struct export_plan *p, FILE *out,
+		 int (*fn)(FILE *out, const struct model_zone *z))
+{
+	int rc = 0;
+
+	for (size_t k = 0; k < p->r->n_zones && rc == 0; k++)
+		rc = fn(out, &p->r->zones[p->zone_order[k]]);
+	return rc;
+}
+
+const char *
+export_name_shown(const char *name)
+{
+	return name[0] ? name : ".";
+}
+
+const char *
+export_default_name(const struct model_onprem_resolver *r)
+{
+	return r->default_kind == MODEL_DEFAULT_INTERNET ? "internet (the emulated internet)"
+							 : "upstreams";
+}
+
 /* Copy s into buf on one line: tabs and newlines become single spaces, no trailing space. */
 static int
 one_line(const char *s, char *buf, size_t len)
@@ -248,16 +283,15 @@ zone_has_apex_ns(const struct model_zone *z)
 static int
 zone_file_write(const struct export_plan *p, const struct model_zone *z, FILE *f, const char *pre)
 {
-	size_t cap = export_zone_rr_count(z), n, n_alias;
-	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	size_t n, n_alias;
+	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	char line[4096];
 	int rc = 0;
 
 	if (rrs == NULL)
 		return HNS_ENOMEM;
-	n = export_zone_rrs(z, rrs, cap, &n_alias);
 	fprintf(f, "%s; zone %s of on-prem resolver %s, from %s (hybridns export)\n", pre,
-		z->name[0] ? z->name : ".", p->r->name, p->source);
+		export_name_shown(z->name), p->r->name, p->source);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = export_rr_text(rrs[i], line, sizeof(line));
 		if (rc == 0)

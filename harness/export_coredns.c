@@ -48,8 +48,8 @@ export_coredns(const struct export_plan *p, FILE *out)
 		fprintf(out,
 			"\n# forward %s: %u ms per try, %u attempts -- CoreDNS reads for 2 s per try and\n"
 			"# has no per-zone timeout; at most 15 upstreams\n",
-			f->zone[0] ? f->zone : ".", f->timeout_ms, f->attempts);
-		fprintf(out, "%s {\n", f->zone[0] ? f->zone : ".");
+			export_name_shown(f->zone), f->timeout_ms, f->attempts);
+		fprintf(out, "%s {\n", export_name_shown(f->zone));
 		coredns_forward(out, &p->targets[i], export_policy_name(f->policy));
 		fprintf(out, "}\n");
 	}
@@ -57,8 +57,8 @@ export_coredns(const struct export_plan *p, FILE *out)
 		const struct model_zone *z = &r->zones[p->zone_order[k]];
 
 		export_zone_file_path(p, z, path, sizeof(path));
-		fprintf(out, "\n# local zone %s\n%s {\n\tfile %s\n}\n", z->name[0] ? z->name : ".",
-			z->name[0] ? z->name : ".", path);
+		fprintf(out, "\n# local zone %s\n%s {\n\tfile %s\n}\n", export_name_shown(z->name),
+			export_name_shown(z->name), path);
 		rc = export_zone_file_emit(p, z, out, "#");
 	}
 	if (rc != 0)
@@ -70,9 +70,7 @@ export_coredns(const struct export_plan *p, FILE *out)
 			     ". {\n\tforward . /etc/resolv.conf\n}\n");
 		break;
 	case EXPORT_DEFAULT_FORWARD:
-		fprintf(out, "# default: %s\n. {\n", r->default_kind == MODEL_DEFAULT_INTERNET
-							    ? "internet (the emulated internet)"
-							    : "upstreams");
+		fprintf(out, "# default: %s\n. {\n", export_default_name(r));
 		coredns_forward(out, &p->deflt_targets, "sequential");
 		fprintf(out, "}\n");
 		break;

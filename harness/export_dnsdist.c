@@ -186,7 +186,7 @@ static int
 dnsdist_zone(FILE *out, const struct model_zone *z)
 {
 	size_t cap = export_zone_rr_count(z), n, n_alias;
-	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	const ldns_rr **set = calloc(cap, sizeof(*set));
 	bool *done = calloc(cap, sizeof(*done));
 	char owner[600], zone[300];
@@ -197,7 +197,6 @@ dnsdist_zone(FILE *out, const struct model_zone *z)
 		goto out;
 	}
 	snprintf(zone, sizeof(zone), "%s.", z->name);
-	n = export_zone_rrs(z, rrs, cap, &n_alias);
 	fprintf(out, "\n-- local zone %s\n", zone);
 	/* Exact names first, wildcards after them, so a name held wins over a wildcard. */
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -272,8 +271,7 @@ export_dnsdist(const struct export_plan *p, FILE *out)
 		break;
 	case EXPORT_DEFAULT_FORWARD:
 		fprintf(out, "\n-- default: %s (the default pool)\n",
-			r->default_kind == MODEL_DEFAULT_INTERNET ? "internet (the emulated internet)"
-								  : "upstreams");
+			export_default_name(r));
 		for (size_t j = 0; j < p->deflt_targets.n; j++) {
 			snprintf(name, sizeof(name), "default#%zu", j + 1);
 			dnsdist_server(out, &p->deflt_targets.addrs[j], NULL, name, NULL);

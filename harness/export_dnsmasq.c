@@ -124,15 +124,14 @@ dnsmasq_rr(FILE *out, const ldns_rr *rr)
 static int
 dnsmasq_zone(FILE *out, const struct model_zone *z)
 {
-	size_t cap = export_zone_rr_count(z), n, n_alias;
-	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	size_t n, n_alias;
+	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
 	if (rrs == NULL)
 		return HNS_ENOMEM;
-	n = export_zone_rrs(z, rrs, cap, &n_alias);
 	fprintf(out, "\n# local zone %s: answered here only, never forwarded\n",
-		z->name[0] ? z->name : ".");
+		export_name_shown(z->name));
 	fprintf(out, "local=/%s/\n", z->name);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = dnsmasq_rr(out, rrs[i]);
@@ -163,14 +162,12 @@ export_dnsmasq(const struct export_plan *p, FILE *out)
 
 		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u attempts (dnsmasq has no\n"
 			     "# per-domain policy or timeout)\n",
-			f->zone[0] ? f->zone : ".", export_policy_name(f->policy), f->timeout_ms,
+			export_name_shown(f->zone), export_policy_name(f->policy), f->timeout_ms,
 			f->attempts);
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			dnsmasq_server(out, f->zone, &p->targets[i].addrs[j]);
 	}
-	for (size_t k = 0; k < r->n_zones && rc == 0; k++)
-		rc = dnsmasq_zone(out, &r->zones[p->zone_order[k]]);
-	if (rc != 0)
+	if ((rc = export_each_zone(p, out, dnsmasq_zone)) != 0)
 		return rc;
 	switch (p->deflt) {
 	case EXPORT_DEFAULT_RECURSE:
@@ -179,8 +176,7 @@ export_dnsmasq(const struct export_plan *p, FILE *out)
 		break;
 	case EXPORT_DEFAULT_FORWARD:
 		fprintf(out, "\n# default: %s\nno-resolv\n",
-			r->default_kind == MODEL_DEFAULT_INTERNET ? "internet (the emulated internet)"
-								  : "upstreams");
+			export_default_name(r));
 		for (size_t j = 0; j < p->deflt_targets.n; j++)
 			dnsmasq_server(out, NULL, &p->deflt_targets.addrs[j]);
 		break;

@@ -80,6 +80,18 @@ size_t export_name_labels(const char *name);
 size_t export_zone_rrs(const struct model_zone *z, const ldns_rr **out, size_t max,
 		       size_t *n_alias);
 size_t export_zone_rr_count(const struct model_zone *z);
+/*
+ * export_zone_rrs() into a new array of export_zone_rr_count(z) entries
+ * (free() it); *n records, *n_alias ALIAS lines.  NULL when out of memory.
+ */
+const ldns_rr **export_zone_rrs_new(const struct model_zone *z, size_t *n, size_t *n_alias);
+/* rc of fn for each local zone of the resolver, most specific first; stops at the first error. */
+int export_each_zone(const struct export_plan *p, FILE *out,
+		     int (*fn)(FILE *out, const struct model_zone *z));
+/* A presentation name as shown in comments and names: "." for the root (""). */
+const char *export_name_shown(const char *name);
+/* What the resolver's default forwards to: the emulated internet or its upstreams. */
+const char *export_default_name(const struct model_onprem_resolver *r);
 
 /* One record in presentation form, one line, fields separated by single spaces. */
 int export_rr_text(const ldns_rr *rr, char *buf, size_t len);

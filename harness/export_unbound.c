@@ -109,15 +109,14 @@ unbound_wildcards(FILE *out, const ldns_rr **rrs, size_t n)
 static int
 unbound_zone(FILE *out, const struct model_zone *z)
 {
-	size_t cap = export_zone_rr_count(z), n, n_alias;
-	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	size_t n, n_alias;
+	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
 	if (rrs == NULL)
 		return HNS_ENOMEM;
-	n = export_zone_rrs(z, rrs, cap, &n_alias);
 	fprintf(out, "\t# local zone %s: names it does not hold are NXDOMAIN, other types NODATA\n",
-		z->name[0] ? z->name : ".");
+		export_name_shown(z->name));
 	fprintf(out, "\tlocal-zone: \"%s.\" static\n", z->name);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (!ldns_dname_is_wildcard(ldns_rr_owner(rrs[i])))
@@ -162,9 +161,7 @@ export_unbound(const struct export_plan *p, FILE *out)
 		fprintf(out, "\t# the emulation serves no DNSSEC: no validator\n");
 		fprintf(out, "\tmodule-config: \"iterator\"\n");
 	}
-	for (size_t k = 0; k < r->n_zones && rc == 0; k++)
-		rc = unbound_zone(out, &r->zones[p->zone_order[k]]);
-	if (rc != 0)
+	if ((rc = export_each_zone(p, out, unbound_zone)) != 0)
 		return rc;
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		const struct model_forward *f = &r->forwards[p->fwd_order[k]];
@@ -196,9 +193,7 @@ export_unbound(const struct export_plan *p, FILE *out)
 		fprintf(out, "\n# default: internet -- Unbound resolves every other name from the root\n");
 		break;
 	case EXPORT_DEFAULT_FORWARD:
-		fprintf(out, "\n# default: %s\n", r->default_kind == MODEL_DEFAULT_INTERNET
-							 ? "internet (the emulated internet)"
-							 : "upstreams");
+		fprintf(out, "\n# default: %s\n", export_default_name(r));
 		fprintf(out, "forward-zone:\n\tname: \".\"\n");
 		for (size_t j = 0; j < p->deflt_targets.n; j++)
 			unbound_addr(out, &p->deflt_targets.addrs[j]);

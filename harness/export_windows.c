@@ -60,7 +60,7 @@ static void
 ps_head(FILE *out, const char *cmd, const struct model_zone *z, const char *rel, uint32_t ttl)
 {
 	fprintf(out, "%s -ZoneName ", cmd);
-	ps_str(out, z->name[0] ? z->name : ".");
+	ps_str(out, export_name_shown(z->name));
 	fprintf(out, " -Name ");
 	ps_str(out, rel);
 	fprintf(out, " -TimeToLive ([TimeSpan]::FromSeconds(%u))", ttl);
@@ -166,15 +166,14 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 static int
 ps_zone(FILE *out, const struct model_zone *z)
 {
-	size_t cap = export_zone_rr_count(z), n, n_alias;
-	const ldns_rr **rrs = calloc(cap, sizeof(*rrs));
+	size_t n, n_alias;
+	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
 	if (rrs == NULL)
 		return HNS_ENOMEM;
-	n = export_zone_rrs(z, rrs, cap, &n_alias);
-	fprintf(out, "\n# local zone %s\nAdd-DnsServerPrimaryZone -Name ", z->name[0] ? z->name : ".");
-	ps_str(out, z->name[0] ? z->name : ".");
+	fprintf(out, "\n# local zone %s\nAdd-DnsServerPrimaryZone -Name ", export_name_shown(z->name));
+	ps_str(out, export_name_shown(z->name));
 	fprintf(out, " -ZoneFile ");
 	{
 		char file[320];
@@ -206,7 +205,7 @@ export_windows(const struct export_plan *p, FILE *out)
 		unsigned t = export_ms_to_s(f->timeout_ms);
 
 		fprintf(out, "\n# forward %s: policy %s%s, %u ms per try, %u attempts\n",
-			f->zone[0] ? f->zone : ".", export_policy_name(f->policy),
+			export_name_shown(f->zone), export_policy_name(f->policy),
 			f->policy == MODEL_POLICY_SEQUENTIAL
 				? ""
 				: " (Windows asks the servers in list order: sequential)",
@@ -215,23 +214,19 @@ export_windows(const struct export_plan *p, FILE *out)
 		if (t > 15)
 			fprintf(out, "# -ForwarderTimeout is at most 15 s\n");
 		fprintf(out, "Add-DnsServerConditionalForwarderZone -Name ");
-		ps_str(out, f->zone[0] ? f->zone : ".");
+		ps_str(out, export_name_shown(f->zone));
 		fprintf(out, " -MasterServers ");
 		ps_addrs(out, &p->targets[i]);
 		fprintf(out, " -ForwarderTimeout %u\n", t > 15 ? 15 : t);
 	}
-	for (size_t k = 0; k < r->n_zones && rc == 0; k++)
-		rc = ps_zone(out, &r->zones[p->zone_order[k]]);
-	if (rc != 0)
+	if ((rc = export_each_zone(p, out, ps_zone)) != 0)
 		return rc;
 	switch (p->deflt) {
 	case EXPORT_DEFAULT_RECURSE:
 		fprintf(out, "\n# default: internet -- the server resolves other names from the root hints\n");
 		break;
 	case EXPORT_DEFAULT_FORWARD:
-		fprintf(out, "\n# default: %s\n", r->default_kind == MODEL_DEFAULT_INTERNET
-							 ? "internet (the emulated internet)"
-							 : "upstreams");
+		fprintf(out, "\n# default: %s\n", export_default_name(r));
 		ps_port_warning(out, &p->deflt_targets);
 		fprintf(out, "Set-DnsServerForwarder -IPAddress ");
 		ps_addrs(out, &p->deflt_targets);
