@@ -103,26 +103,41 @@ hns_tcp_listen(const struct hns_addr *a, int flags, int backlog)
 }
 
 int
-hns_tcp_connect(const struct hns_addr *a)
+hns_tcp_connect_from(const struct hns_addr *src, const struct hns_addr *a)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, one = 1;
 
-	if (!hns_net_dest_allowed(a))
+	if (!hns_net_dest_allowed(a) || (src != NULL && !hns_net_dest_allowed(src)))
 		return HNS_ENOTLOOPBACK;
 	fd = socket(a->family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	len = hns_addr_to_sockaddr(a, &ss);
-	if (connect(fd, (struct sockaddr *)&ss, len) != 0 && errno != EINPROGRESS) {
-		int err = -errno;
+	if (src != NULL) {
+		struct hns_addr from = *src;
 
-		close(fd);
-		return err;
+		from.port = 0;
+		len = hns_addr_to_sockaddr(&from, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+			goto fail;
 	}
+	len = hns_addr_to_sockaddr(a, &ss);
+	if (connect(fd, (struct sockaddr *)&ss, len) != 0 && errno != EINPROGRESS)
+		goto fail;
 	return fd;
+fail:;
+	int err = -errno;
+
+	close(fd);
+	return err;
+}
+
+int
+hns_tcp_connect(const struct hns_addr *a)
+{
+	return hns_tcp_connect_from(NULL, a);
 }
 
 int

@@ -38,5 +38,7 @@ int hns_udp_socket(const struct hns_addr *a, int flags);
 int hns_tcp_listen(const struct hns_addr *a, int flags, int backlog);
 /* A non-blocking TCP connect to a (in progress is success); the fd or a negative hns_err. */
 int hns_tcp_connect(const struct hns_addr *a);
+/* The same from source address src (port 0: any), as a relay that keeps its client's address does. */
+int hns_tcp_connect_from(const struct hns_addr *src, const struct hns_addr *a);
 /* The address a socket is bound to (to learn a port chosen by the kernel). */
 int hns_sock_local_addr(int fd, struct hns_addr *out);

@@ -572,9 +572,11 @@ slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
 	    fwd_cache_lookup(c->cache, &sl->key, now, true, c->scratch, sizeof(c->scratch), &len) !=
 		    FWD_CACHE_MISS) {
 		c->rstats[sl->rule].stale_answers++;
+		hns_trace(c->cfg->hop, "every try failed: a stale answer from the cache (RFC 8767)");
 		slot_answer(c, s, c->scratch, len, 0, now);
 	} else {
 		c->rstats[sl->rule].servfail++;
+		hns_trace(c->cfg->hop, "every try failed: SERVFAIL to the client");
 		slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
 	}
 	slot_release(c, s);
@@ -607,6 +609,9 @@ fwd_core_expire(struct fwd_core *c, hns_time_t now)
 
 			timer_unlink(c, s);
 			up_timeout(c, r->upstreams[sl->pos], now);
+			hns_trace(c->cfg->hop, "no answer from %s within %u ms%s",
+				  c->cfg->upstreams[r->upstreams[sl->pos]].label, r->timeout_ms,
+				  c->up[r->upstreams[sl->pos]].down ? ": upstream marked down" : "");
 			if (slot_can_retry(c, sl, now)) {
 				sl->tcp = false;
 				send_try(c, s, now);
@@ -935,6 +940,16 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 		up_good(c, u);
 	}
 	c->rstats[sl->rule].answered_upstream++;
+	if (hns_trace_enabled) {
+		struct dns_answer_info ai;
+		bool cache = c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED;
+
+		if (dns_answer_info_get(pkt, len, &ai) == 0)
+			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s -> client",
+				  c->cfg->upstreams[u].label, hns_time_ms(now - sl->start), dns_rcode_str(ai.rcode),
+				  ai.ancount, ai.ancount == 1 ? "" : "s", cache ? ", cached for " : ", not cached, ttl ",
+				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
+	}
 	slot_answer(c, s, pkt, len, 0, now);
 	if (c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED)
 		fwd_cache_insert(c->cache, &sl->key, pkt, len, now);

@@ -285,7 +285,16 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 		us->index = k % w->n_socks;
 		if (!hns_net_dest_allowed(to))
 			return HNS_ENOTLOOPBACK;
-		hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
+		/*
+		 * Send from the resolver's own (mapped) address, as a real one
+		 * sends from its own IP: the AWS side tells who asks by it (R8).
+		 */
+		if (listen->family == to->family && hns_addr_is_loopback(listen)) {
+			local = *listen;
+			local.port = 0;
+		} else {
+			hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
+		}
 		fd = hns_udp_socket(&local, HNS_SOCK_NONBLOCK);
 		if (fd < 0)
 			return fd;

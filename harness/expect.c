@@ -8,19 +8,14 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/trace.h"
+#include "dns/wire.h"
 #include "harness/expect.h"
 #include "model/model.h"
 
 const char *
 rcode_name(int rcode)
 {
-	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					     "NOTIMP",	"REFUSED", "YXDOMAIN", "YXRRSET",
-					     "NXRRSET", "NOTAUTH", "NOTZONE" };
-
-	if (rcode >= 0 && rcode < (int)(sizeof(names) / sizeof(names[0])))
-		return names[rcode];
-	return "RCODE?";
+	return rcode < 0 ? "RCODE?" : dns_rcode_str((unsigned)rcode);
 }
 
 static void

@@ -126,6 +126,8 @@ serve_route(const struct serve_ctx *ctx, bool from_onprem, const struct hns_addr
 						   HNS_ROLE_OUTBOUND };
 	const struct hns_addr *real;
 
+	if (virt == NULL) /* the internet has no scenario address */
+		return real_of(ctx, HNS_ROLE_INTERNET, NULL);
 	if (hns_addr_is_loopback(virt))
 		return virt; /* a real server the scenario points at */
 	if (from_onprem) {

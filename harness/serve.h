@@ -118,7 +118,8 @@ int serve_map_replace_onprem(struct serve_ctx *ctx, const struct model_onprem_re
  * of a VPC that the VPN does not route is unreachable from on-prem.
  * Loopback addresses (real ones, from the scenario) are returned as is.
  * Returns NULL when nothing of the emulation can be reached there: the
- * sender then sees what a real one would, a timeout.
+ * sender then sees what a real one would, a timeout.  virt NULL stands
+ * for the internet (it has no scenario address).
  */
 const struct hns_addr *serve_route(const struct serve_ctx *ctx, bool from_onprem,
 				   const struct hns_addr *virt);

@@ -69,6 +69,9 @@ rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l, const struct
 {
 	if (l->spec.from == RSLV_FROM_VPC) {
 		if (s->o.outside_policy != RSLV_OUTSIDE_ANSWER && rslv_source_outside(s, src)) {
+			hns_trace("outside-vpc", "%s: a query from outside the VPC is not supported by AWS (R8): %s",
+				  l->spec.label ? l->spec.label : "+2 resolver",
+				  s->o.outside_policy == RSLV_OUTSIDE_REFUSED ? "REFUSED" : "dropped");
 			if (s->o.outside_policy == RSLV_OUTSIDE_REFUSED) {
 				atomic_fetch_add_explicit(&l->st.refused_outside, 1,
 							  memory_order_relaxed);
@@ -78,11 +81,15 @@ rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l, const struct
 			return RSLV_ADMIT_DROP;
 		}
 		if (!rslv_rl_allow(&s->rl, l->index, src, now)) {
+			hns_trace("rate-limit", "%s: over the packets per second allowed per client (R9): dropped",
+				  l->spec.label ? l->spec.label : "+2 resolver");
 			atomic_fetch_add_explicit(&l->st.dropped_rate, 1, memory_order_relaxed);
 			return RSLV_ADMIT_DROP;
 		}
 	}
 	if (rslv_listener_over(l, now / HNS_NSEC_PER_SEC)) {
+		hns_trace("rate-limit", "%s: over the ENI's queries per second: dropped",
+			  l->spec.label ? l->spec.label : "listener");
 		atomic_fetch_add_explicit(&l->st.dropped_ceiling, 1, memory_order_relaxed);
 		return RSLV_ADMIT_DROP;
 	}

@@ -311,7 +311,13 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		close(fd);
 		return;
 	}
-	up = hns_tcp_connect(&r->dest);
+	/* From the client's own address, as the UDP relay does: the far side sees who asks (R8). */
+	struct hns_addr client;
+
+	if (hns_addr_from_sockaddr(&client, sa) == 0 && client.family == r->dest.family)
+		up = hns_tcp_connect_from(&client, &r->dest);
+	else
+		up = hns_tcp_connect(&r->dest);
 	if (up < 0) {
 		r->st.tcp_refused++;
 		close(fd);
