@@ -66,6 +66,11 @@ struct ld {
 
 void ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/*
+ * For a vector that is full: arr grown to twice *cap (16 at first) elements
+ * of size bytes, *cap updated; NULL (ld->oom set, arr kept) when out of memory.
+ */
+void *ld_grow(struct ld *ld, void *arr, size_t *cap, size_t size);
 /* The 1-based column of the first non-blank byte of a 1-based line, or 1. */
 uint32_t ld_line_indent(const struct ld *ld, uint32_t line);
 

@@ -310,15 +310,11 @@ static void
 ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path)
 {
 	if (ld->n_uses == ld->cap_uses) {
-		size_t cap = ld->cap_uses ? ld->cap_uses * 2 : 16;
-		struct ld_addr_use *v = realloc(ld->uses, cap * sizeof(*v));
+		struct ld_addr_use *v = ld_grow(ld, ld->uses, &ld->cap_uses, sizeof(*v));
 
-		if (v == NULL) {
-			ld->oom = true;
+		if (v == NULL)
 			return;
-		}
 		ld->uses = v;
-		ld->cap_uses = cap;
 	}
 	ld->uses[ld->n_uses].addr = *a;
 	ld->uses[ld->n_uses].loc = loc;

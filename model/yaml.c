@@ -23,6 +23,20 @@
 #define YT_MAX_NODES 200000
 #define LD_KEEP_ERRORS 1000
 
+void *
+ld_grow(struct ld *ld, void *arr, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *v = realloc(arr, ncap * size);
+
+	if (v == NULL) {
+		ld->oom = true;
+		return NULL;
+	}
+	*cap = ncap;
+	return v;
+}
+
 void
 ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, ...)
 {
@@ -33,15 +47,11 @@ ld_err(struct ld *ld, struct model_loc loc, const char *path, const char *fmt, .
 	if (ld->n_errs >= LD_KEEP_ERRORS)
 		return;
 	if (ld->n_errs == ld->cap_errs) {
-		size_t cap = ld->cap_errs ? ld->cap_errs * 2 : 16;
-		struct ld_error *v = realloc(ld->errs, cap * sizeof(*v));
+		struct ld_error *v = ld_grow(ld, ld->errs, &ld->cap_errs, sizeof(*v));
 
-		if (v == NULL) {
-			ld->oom = true;
+		if (v == NULL)
 			return;
-		}
 		ld->errs = v;
-		ld->cap_errs = cap;
 	}
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
