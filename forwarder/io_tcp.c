@@ -216,7 +216,8 @@ fwd_tcp_upstream_send(struct fwd_worker *w, unsigned up, const uint8_t *pkt, siz
 		return;
 	}
 
-	int fd = hns_tcp_connect(&w->cfg->upstreams[up].real);
+	const struct hns_addr *to = &w->cfg->upstreams[up].real;
+	int fd = w->src.family == to->family ? hns_tcp_connect_from(&w->src, to) : hns_tcp_connect(to);
 
 	if (fd < 0) {
 		w->io.upstream_tcp_failed++;

@@ -292,6 +292,7 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 		if (listen->family == to->family && hns_addr_is_loopback(listen)) {
 			local = *listen;
 			local.port = 0;
+			w->src = local;
 		} else {
 			hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
 		}

@@ -79,6 +79,7 @@ struct fwd_worker {
 	hns_time_t now; /* of the batch being handled */
 
 	int udp_fd, tcp_fd;
+	struct hns_addr src; /* upstream queries leave from here (the listen address, port 0) */
 	struct event *udp_ev;
 	struct evconnlistener *listener;
 	struct fwd_sendq clientq;
