@@ -1181,9 +1181,7 @@ top_peerings(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model *m = ld->m;
 	char sub[LD_PATH_MAX], sub2[LD_PATH_MAX], names[256];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	m->peerings = ld_alloc(ld, v->n, sizeof(*m->peerings));
+	m->peerings = list_alloc(ld, v, path, sizeof(*m->peerings));
 	if (m->peerings == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
@@ -1230,9 +1228,7 @@ ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model
 	char sub[LD_PATH_MAX], names[256];
 	struct model_vpc **arr;
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	arr = ld_alloc(ld, v->n, sizeof(*arr));
+	arr = list_alloc(ld, v, path, sizeof(*arr));
 	if (arr == NULL)
 		return;
 	*out = arr;
@@ -1405,9 +1401,7 @@ ep_dns_names(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	struct model_endpoint *ep = obj;
 	char sub[LD_PATH_MAX];
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	ep->dns_names = ld_alloc(ld, v->n, sizeof(*ep->dns_names));
+	ep->dns_names = list_alloc(ld, v, path, sizeof(*ep->dns_names));
 	if (ep->dns_names == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
@@ -1921,9 +1915,7 @@ ld_addr_list(struct ld *ld, const struct ynode *v, const char *path, struct hns_
 	char sub[LD_PATH_MAX];
 	struct hns_addr *arr;
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	arr = ld_alloc(ld, v->n, sizeof(*arr));
+	arr = list_alloc(ld, v, path, sizeof(*arr));
 	if (arr == NULL)
 		return;
 	*out = arr;
@@ -2525,9 +2517,7 @@ given_down(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			g->n_down = 1;
 		return;
 	}
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	g->down = ld_alloc(ld, v->n, sizeof(*g->down));
+	g->down = list_alloc(ld, v, path, sizeof(*g->down));
 	if (g->down == NULL)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
@@ -2781,9 +2771,7 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 	char sub[LD_PATH_MAX];
 	struct model_hop *arr;
 
-	if (!want_kind(ld, v, path, YN_SEQ))
-		return;
-	arr = ld_alloc(ld, v->n, sizeof(*arr));
+	arr = list_alloc(ld, v, path, sizeof(*arr));
 	if (arr == NULL)
 		return;
 	*out = arr;
