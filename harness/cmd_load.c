@@ -482,7 +482,7 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 	for (size_t i = 0; i < r->n_slos; i++)
 		fprintf(out, " %s %-8s %-24s %s\n", r->slos[i].pass ? "\u2713" : "\u2717", r->slos[i].name,
 			r->slos[i].limit, r->slos[i].value);
-	fprintf(out, "  %s\n", r->pass ? "all SLOs held" : "SLO failed");
+	fprintf(out, "  %s\n", r->n_slos == 0 ? "no SLOs given" : r->pass ? "all SLOs held" : "SLO failed");
 }
 
 static void
