@@ -6,7 +6,9 @@
  * map is walked against a declarative schema table (struct field: key, type,
  * required, default, range) by one function, schema_walk().  Keys whose
  * values are collections or references are F_FN fields with a small
- * function each.  Top-level sections are walked in dependency order (VPCs
+ * function each; lists of maps and handle maps (`vpcs.<name>`) are read
+ * by walk_map_list() and walk_handle_map(), with per-object pre and post
+ * hooks (struct obj_walk).  Top-level sections are walked in dependency order (VPCs
  * before endpoints before zones ...), whatever their order in the file, so
  * references resolve as they are read.  Every error is collected with its
  * location; the load fails when there was any.
@@ -1057,11 +1059,71 @@ subnets_overlap(struct ld *ld, struct model_vpc *vpc, const char *path,
 	free(v);
 }
 
+/* What vpc_subnets keeps of each subnet for the overlap check. */
+struct subnet_walk {
+	struct model_vpc *vpc;
+	struct model_loc *cidr_locs; /* NULL: no overlap check */
+	bool *checkable;
+};
+
+static bool
+subnet_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	((struct model_subnet *)obj)->vpc = ((struct subnet_walk *)ctx)->vpc;
+	return true;
+}
+
+static void
+subnet_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+            void *obj, uint64_t p, void *ctx)
+{
+	struct subnet_walk *c = ctx;
+	struct model_subnet *s = obj;
+	struct model_vpc *vpc = c->vpc;
+	struct model_loc az_loc = k->loc, cidr_loc = k->loc;
+
+	if (val->kind == YN_MAP) {
+		for (size_t j = 0; j < val->n; j++) {
+			if (strcmp(val->kids[2 * j]->str, "az") == 0)
+				az_loc = val->kids[2 * j + 1]->loc;
+			if (strcmp(val->kids[2 * j]->str, "cidr") == 0)
+				cidr_loc = val->kids[2 * j + 1]->loc;
+		}
+	}
+	if (s->az != NULL && vpc->region != NULL && !region_az_ok(vpc->region, s->az)) {
+		char ap[LD_PATH_MAX];
+
+		path_key(ap, sub, "az");
+		ld_err(
+		    ld, az_loc, ap,
+		    "%s is not an availability zone of region %s (expected %s followed by "
+		    "one letter, e.g. %sa)",
+		    s->az, vpc->region, vpc->region, vpc->region);
+	}
+	if (HAS(p, subnet_fields, "cidr") && s->cidr.base.family != 0 &&
+	    vpc->cidr.base.family != 0) {
+		char cp[LD_PATH_MAX], buf[64], buf2[64];
+
+		path_key(cp, sub, "cidr");
+		if (!hns_cidr_within(&s->cidr, &vpc->cidr)) {
+			ld_err(ld, cidr_loc, cp, "%s is not inside VPC %s (%s)",
+			       hns_cidr_str(&s->cidr, buf, sizeof(buf)), vpc->name,
+			       hns_cidr_str(&vpc->cidr, buf2, sizeof(buf2)));
+			return;
+		}
+		if (c->cidr_locs != NULL) {
+			c->cidr_locs[vpc->n_subnets - 1] = cidr_loc;
+			c->checkable[vpc->n_subnets - 1] = true;
+		}
+	}
+}
+
 static void
 vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(subnet_fields, struct model_subnet, subnet_pre, subnet_post);
 	struct model_vpc *vpc = obj;
-	char sub[LD_PATH_MAX], buf[64], buf2[64];
 
 	vpc->subnets = handle_alloc(ld, v, path, sizeof(*vpc->subnets));
 	if (vpc->subnets == NULL)
@@ -1071,55 +1133,8 @@ vpc_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 
 	if (cidr_locs == NULL || checkable == NULL)
 		cidr_locs = NULL;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i];
-		struct model_subnet *s =
-		    handle_next(ld, v, i, path, vpc->subnets, sizeof(*s), &vpc->n_subnets, sub);
-
-		if (s == NULL)
-			continue;
-		s->vpc = vpc;
-		s->loc = k->loc;
-		uint64_t p = schema_walk(ld, v->kids[2 * i + 1], sub, k->loc, subnet_fields,
-		                         NFIELDS(subnet_fields), s);
-		const struct ynode *val = v->kids[2 * i + 1];
-		struct model_loc az_loc = k->loc, cidr_loc = k->loc;
-
-		if (val->kind == YN_MAP) {
-			for (size_t j = 0; j < val->n; j++) {
-				if (strcmp(val->kids[2 * j]->str, "az") == 0)
-					az_loc = val->kids[2 * j + 1]->loc;
-				if (strcmp(val->kids[2 * j]->str, "cidr") == 0)
-					cidr_loc = val->kids[2 * j + 1]->loc;
-			}
-		}
-		if (s->az != NULL && vpc->region != NULL && !region_az_ok(vpc->region, s->az)) {
-			char ap[LD_PATH_MAX];
-
-			path_key(ap, sub, "az");
-			ld_err(
-			    ld, az_loc, ap,
-			    "%s is not an availability zone of region %s (expected %s followed by "
-			    "one letter, e.g. %sa)",
-			    s->az, vpc->region, vpc->region, vpc->region);
-		}
-		if (HAS(p, subnet_fields, "cidr") && s->cidr.base.family != 0 &&
-		    vpc->cidr.base.family != 0) {
-			char cp[LD_PATH_MAX];
-
-			path_key(cp, sub, "cidr");
-			if (!hns_cidr_within(&s->cidr, &vpc->cidr)) {
-				ld_err(ld, cidr_loc, cp, "%s is not inside VPC %s (%s)",
-				       hns_cidr_str(&s->cidr, buf, sizeof(buf)), vpc->name,
-				       hns_cidr_str(&vpc->cidr, buf2, sizeof(buf2)));
-				continue;
-			}
-			if (cidr_locs != NULL) {
-				cidr_locs[vpc->n_subnets - 1] = cidr_loc;
-				checkable[vpc->n_subnets - 1] = true;
-			}
-		}
-	}
+	walk_handle_map(ld, v, path, &w, vpc->subnets, &vpc->n_subnets,
+	                &(struct subnet_walk){vpc, cidr_locs, checkable});
 	if (cidr_locs != NULL)
 		subnets_overlap(ld, vpc, path, cidr_locs, checkable);
 }
@@ -1493,11 +1508,124 @@ key_loc_of(const struct ynode *map, const char *key, struct model_loc dflt)
 	return dflt;
 }
 
+/* What top_endpoints keeps of each endpoint for the checks across endpoints. */
+struct ep_walk {
+	uint64_t *present;
+	const struct ynode **vals;
+};
+
+static bool
+ep_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	((struct model_endpoint *)obj)->type = -1;
+	return true;
+}
+
+static void
+ep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+        void *obj, uint64_t p, void *ctx)
+{
+	struct model *m = ld->m;
+	struct model_endpoint *ep = obj;
+	struct ep_walk *c = ctx;
+	char kp[LD_PATH_MAX];
+
+	c->present[m->n_endpoints - 1] = p;
+	c->vals[m->n_endpoints - 1] = val;
+	if (ep->type == MODEL_ENDPOINT_GATEWAY) {
+		static const char *const iface_only[] = {
+		    "private_dns", "private_dns_only_for_inbound", "dns_names", "enis"};
+		for (size_t j = 0; j < 4; j++) {
+			if (p & field_bit(endpoint_fields, NFIELDS(endpoint_fields),
+			                  iface_only[j])) {
+				path_key(kp, sub, iface_only[j]);
+				ld_err(ld, key_loc_of(val, iface_only[j], k->loc), kp,
+				       "only interface endpoints have '%s' (this one is a "
+				       "gateway "
+				       "endpoint)",
+				       iface_only[j]);
+			}
+		}
+		if (ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
+			path_key(kp, sub, "service");
+			ld_err(
+			    ld, map_get(val, "service")->loc, kp,
+			    "%s has no gateway endpoint (expected s3 or dynamodb, or type: "
+			    "interface)",
+			    ep->service);
+		}
+		if (!HAS(p, endpoint_fields, "subnets") && ep->vpc != NULL) {
+			ep->gateway_subnets =
+			    ld_alloc(ld, ep->vpc->n_subnets, sizeof(*ep->gateway_subnets));
+			for (size_t j = 0;
+			     ep->gateway_subnets != NULL && j < ep->vpc->n_subnets; j++)
+				ep->gateway_subnets[ep->n_gateway_subnets++] =
+				    &ep->vpc->subnets[j];
+		}
+	} else if (ep->type == MODEL_ENDPOINT_INTERFACE) {
+		if (HAS(p, endpoint_fields, "subnets")) {
+			path_key(kp, sub, "subnets");
+			ld_err(ld, key_loc_of(val, "subnets", k->loc), kp,
+			       "only gateway endpoints have 'subnets' (interface endpoints "
+			       "have "
+			       "'enis')");
+		}
+		if (!HAS(p, endpoint_fields, "enis"))
+			ld_err(ld, k->loc, sub,
+			       "missing required key 'enis' (an interface endpoint needs "
+			       "<subnet>: <ip> entries)");
+		else if (ep->n_enis == 0 && map_get(val, "enis")->kind == YN_MAP &&
+		         map_get(val, "enis")->n == 0)
+			ld_err(ld, map_get(val, "enis")->loc, sub,
+			       "an interface endpoint needs at least one ENI");
+		if (!HAS(p, endpoint_fields, "private_dns"))
+			ep->private_dns = true;
+		if (ep->private_dns && ep->vpc != NULL &&
+		    (!ep->vpc->dns_support || !ep->vpc->dns_hostnames)) {
+			path_key(kp, sub, "private_dns");
+			ld_err(ld, key_loc_of(val, "private_dns", k->loc), kp,
+			       "Enabling private DNS requires both enableDnsSupport and "
+			       "enableDnsHostnames VPC attributes set to true for %s",
+			       ep->vpc->id);
+		}
+		if (HAS(p, endpoint_fields, "private_dns_only_for_inbound") &&
+		    ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
+			path_key(kp, sub, "private_dns_only_for_inbound");
+			ld_err(
+			    ld, map_get(val, "private_dns_only_for_inbound")->loc, kp,
+			    "only S3 (and DynamoDB) interface endpoints have this option "
+			    "(services with a gateway endpoint)");
+		}
+	}
+	if (ep->id == NULL)
+		ep->id = ld_derive_id(ld, "vpce-", "vpce", ep->name);
+	if (ep->dns_suffix == NULL)
+		ep->dns_suffix = ld_derive_suffix(ld, ep->name);
+	if (ep->type == MODEL_ENDPOINT_INTERFACE && ep->service_short != NULL &&
+	    ep->id != NULL && ep->dns_suffix != NULL) {
+		const char *label = catalog_vpce_label(ep->service_short);
+
+		ep->regional_name = ld_printf(ld, "%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
+		                              ep->dns_suffix, label, ep->service_region);
+		for (size_t j = 0; j < ep->n_enis; j++)
+			if (ep->enis[j].subnet->az != NULL)
+				ep->enis[j].zonal_name = ld_printf(
+				    ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
+				    ep->dns_suffix, ep->enis[j].subnet->az, label,
+				    ep->service_region);
+		if (ep->n_dns_names == 0)
+			catalog_names(&m->arena, ep->service_short, ep->service_region,
+			              &ep->dns_names, &ep->n_dns_names);
+	}
+}
+
 static void
 top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
+	static const struct obj_walk w =
+	    OBJ_WALK(endpoint_fields, struct model_endpoint, ep_pre, ep_post);
 	struct model *m = ld->m;
-	char sub[LD_PATH_MAX], kp[LD_PATH_MAX];
+	char kp[LD_PATH_MAX];
 	uint64_t *present;
 	const struct ynode **vals;
 
@@ -1508,106 +1636,8 @@ top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		ld->oom = true;
 		return;
 	}
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		struct model_endpoint *ep =
-		    handle_next(ld, v, i, path, m->endpoints, sizeof(*ep), &m->n_endpoints, sub);
-		uint64_t p;
-
-		if (ep == NULL)
-			continue;
-		ep->loc = k->loc;
-		ep->type = -1;
-		p = schema_walk(ld, val, sub, k->loc, endpoint_fields, NFIELDS(endpoint_fields),
-		                ep);
-		present[m->n_endpoints - 1] = p;
-		vals[m->n_endpoints - 1] = val;
-		if (ep->type == MODEL_ENDPOINT_GATEWAY) {
-			static const char *const iface_only[] = {
-			    "private_dns", "private_dns_only_for_inbound", "dns_names", "enis"};
-			for (size_t j = 0; j < 4; j++) {
-				if (p & field_bit(endpoint_fields, NFIELDS(endpoint_fields),
-				                  iface_only[j])) {
-					path_key(kp, sub, iface_only[j]);
-					ld_err(ld, key_loc_of(val, iface_only[j], k->loc), kp,
-					       "only interface endpoints have '%s' (this one is a "
-					       "gateway "
-					       "endpoint)",
-					       iface_only[j]);
-				}
-			}
-			if (ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
-				path_key(kp, sub, "service");
-				ld_err(
-				    ld, map_get(val, "service")->loc, kp,
-				    "%s has no gateway endpoint (expected s3 or dynamodb, or type: "
-				    "interface)",
-				    ep->service);
-			}
-			if (!HAS(p, endpoint_fields, "subnets") && ep->vpc != NULL) {
-				ep->gateway_subnets =
-				    ld_alloc(ld, ep->vpc->n_subnets, sizeof(*ep->gateway_subnets));
-				for (size_t j = 0;
-				     ep->gateway_subnets != NULL && j < ep->vpc->n_subnets; j++)
-					ep->gateway_subnets[ep->n_gateway_subnets++] =
-					    &ep->vpc->subnets[j];
-			}
-		} else if (ep->type == MODEL_ENDPOINT_INTERFACE) {
-			if (HAS(p, endpoint_fields, "subnets")) {
-				path_key(kp, sub, "subnets");
-				ld_err(ld, key_loc_of(val, "subnets", k->loc), kp,
-				       "only gateway endpoints have 'subnets' (interface endpoints "
-				       "have "
-				       "'enis')");
-			}
-			if (!HAS(p, endpoint_fields, "enis"))
-				ld_err(ld, k->loc, sub,
-				       "missing required key 'enis' (an interface endpoint needs "
-				       "<subnet>: <ip> entries)");
-			else if (ep->n_enis == 0 && map_get(val, "enis")->kind == YN_MAP &&
-			         map_get(val, "enis")->n == 0)
-				ld_err(ld, map_get(val, "enis")->loc, sub,
-				       "an interface endpoint needs at least one ENI");
-			if (!HAS(p, endpoint_fields, "private_dns"))
-				ep->private_dns = true;
-			if (ep->private_dns && ep->vpc != NULL &&
-			    (!ep->vpc->dns_support || !ep->vpc->dns_hostnames)) {
-				path_key(kp, sub, "private_dns");
-				ld_err(ld, key_loc_of(val, "private_dns", k->loc), kp,
-				       "Enabling private DNS requires both enableDnsSupport and "
-				       "enableDnsHostnames VPC attributes set to true for %s",
-				       ep->vpc->id);
-			}
-			if (HAS(p, endpoint_fields, "private_dns_only_for_inbound") &&
-			    ep->service_short != NULL && !catalog_has_gateway(ep->service_short)) {
-				path_key(kp, sub, "private_dns_only_for_inbound");
-				ld_err(
-				    ld, map_get(val, "private_dns_only_for_inbound")->loc, kp,
-				    "only S3 (and DynamoDB) interface endpoints have this option "
-				    "(services with a gateway endpoint)");
-			}
-		}
-		if (ep->id == NULL)
-			ep->id = ld_derive_id(ld, "vpce-", "vpce", ep->name);
-		if (ep->dns_suffix == NULL)
-			ep->dns_suffix = ld_derive_suffix(ld, ep->name);
-		if (ep->type == MODEL_ENDPOINT_INTERFACE && ep->service_short != NULL &&
-		    ep->id != NULL && ep->dns_suffix != NULL) {
-			const char *label = catalog_vpce_label(ep->service_short);
-
-			ep->regional_name = ld_printf(ld, "%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
-			                              ep->dns_suffix, label, ep->service_region);
-			for (size_t j = 0; j < ep->n_enis; j++)
-				if (ep->enis[j].subnet->az != NULL)
-					ep->enis[j].zonal_name = ld_printf(
-					    ld, "%s-%s-%s.%s.%s.vpce.amazonaws.com", ep->id,
-					    ep->dns_suffix, ep->enis[j].subnet->az, label,
-					    ep->service_region);
-			if (ep->n_dns_names == 0)
-				catalog_names(&m->arena, ep->service_short, ep->service_region,
-				              &ep->dns_names, &ep->n_dns_names);
-		}
-	}
+	walk_handle_map(ld, v, path, &w, m->endpoints, &m->n_endpoints,
+	                &(struct ep_walk){present, vals});
 	/* private_dns_only_for_inbound needs a gateway endpoint for the service in the VPC. */
 	for (size_t i = 0; i < m->n_endpoints; i++) {
 		struct model_endpoint *ep = &m->endpoints[i];
