@@ -66,6 +66,23 @@ ps_head(FILE *out, const char *cmd, const struct model_zone *z, const char *rel,
 	fprintf(out, " -TimeToLive ([TimeSpan]::FromSeconds(%u))", ttl);
 }
 
+/* A record whose rdata is one name: `cmd`, then -`param` and the name. */
+static int
+ps_name_rr(FILE *out, const struct model_zone *z, const char *rel, const ldns_rr *rr,
+	   const char *cmd, const char *param)
+{
+	char name[1024];
+	int rc = export_rr_field(rr, 0, name, sizeof(name));
+
+	if (rc != 0)
+		return rc;
+	ps_head(out, cmd, z, rel, ldns_rr_ttl(rr));
+	fprintf(out, " -%s ", param);
+	ps_str(out, name);
+	fputc('\n', out);
+	return 0;
+}
+
 /* One record as a cmdlet line, its owner relative to the zone ("@", "app", "*"). */
 static int
 ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
@@ -95,21 +112,9 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 		}
 		return 0;
 	case LDNS_RR_TYPE_CNAME:
-		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
-			return rc;
-		ps_head(out, "Add-DnsServerResourceRecordCName", z, rel, ldns_rr_ttl(rr));
-		fprintf(out, " -HostNameAlias ");
-		ps_str(out, f0);
-		fputc('\n', out);
-		return 0;
+		return ps_name_rr(out, z, rel, rr, "Add-DnsServerResourceRecordCName", "HostNameAlias");
 	case LDNS_RR_TYPE_PTR:
-		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
-			return rc;
-		ps_head(out, "Add-DnsServerResourceRecordPtr", z, rel, ldns_rr_ttl(rr));
-		fprintf(out, " -PtrDomainName ");
-		ps_str(out, f0);
-		fputc('\n', out);
-		return 0;
+		return ps_name_rr(out, z, rel, rr, "Add-DnsServerResourceRecordPtr", "PtrDomainName");
 	case LDNS_RR_TYPE_MX:
 		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0 ||
 		    (rc = export_rr_field(rr, 1, f1, sizeof(f1))) != 0)
@@ -120,13 +125,7 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 		fputc('\n', out);
 		return 0;
 	case LDNS_RR_TYPE_NS:
-		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0)
-			return rc;
-		ps_head(out, "Add-DnsServerResourceRecord -NS", z, rel, ldns_rr_ttl(rr));
-		fprintf(out, " -NameServer ");
-		ps_str(out, f0);
-		fputc('\n', out);
-		return 0;
+		return ps_name_rr(out, z, rel, rr, "Add-DnsServerResourceRecord -NS", "NameServer");
 	case LDNS_RR_TYPE_SRV:
 		if ((rc = export_rr_field(rr, 0, f0, sizeof(f0))) != 0 ||
 		    (rc = export_rr_field(rr, 1, f1, sizeof(f1))) != 0 ||
