@@ -342,7 +342,9 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			rc = HNS_ENOMEM;
 			goto out;
 		}
-		rc = world_up(&ctx, m, &p->given, o->seed, o->seed_given, base);
+		struct world_opts wo = { .seed = o->seed, .seed_given = o->seed_given };
+
+		rc = world_up(&ctx, m, &p->given, &wo, base);
 		if (rc != 0) {
 			fprintf(stderr, "hybridns load: %s: cannot bring the world up: %s\n", p->name,
 				hns_strerror(rc));

@@ -73,27 +73,36 @@ world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, st
 
 int
 world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given *given,
-	 uint64_t seed, bool seed_given, struct event_base *base)
+	 const struct world_opts *o, struct event_base *base)
 {
 	int rc = HNS_EINVAL;
 
 	for (int attempt = 0; attempt < WORLD_PORT_TRIES; attempt++) {
+		uint16_t port = o->port ? o->port : (uint16_t)(20000 + hns_csprng_u16() % 40000);
+
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->model = m;
 		ctx->base = base;
 		ctx->sides = serve_sides_available();
+		if (o->onprem_resolver.family != 0)
+			ctx->sides &= ~(unsigned)SERVE_ONPREM;
 		ctx->workers = 1;
-		ctx->seed = seed_given ? seed : m->vpn.seed;
-		ctx->seed_given = seed_given || m->vpn.seed_given;
+		ctx->seed = o->seed_given ? o->seed : m->vpn.seed;
+		ctx->seed_given = o->seed_given || m->vpn.seed_given;
 		ctx->given = given;
-		ctx->vpn_in_path = m->vpn.present && (ctx->sides & SERVE_VPN);
-		rc = serve_map_build(ctx, (uint16_t)(20000 + hns_csprng_u16() % 40000));
+		ctx->vpn_in_path = m->vpn.present && (serve_sides_available() & SERVE_VPN);
+		rc = serve_map_build(ctx, port);
+		if (rc == 0 && o->onprem_resolver.family != 0) {
+			rc = m->onprem.n_resolvers > 0
+				     ? serve_map_replace_onprem(ctx, &m->onprem.resolvers[0], &o->onprem_resolver)
+				     : HNS_ENOENT;
+		}
 		if (rc == 0)
 			rc = serve_world_start(ctx);
 		if (rc == 0)
 			return 0;
 		hns_addrmap_deinit(&ctx->map);
-		if (rc != -EADDRINUSE)
+		if (rc != -EADDRINUSE || o->port != 0)
 			break;
 	}
 	return rc;

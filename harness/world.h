@@ -2,11 +2,12 @@
  * harness/world.h -- bringing a scenario's world up for one client run,
  * and finding where a client at a `from` place sends.
  *
- * Shared by the commands that drive traffic into an in-process world
- * (`load` now; `check` keeps its own copy in check.c until it moves here).
+ * Shared by the commands that drive traffic into an in-process world:
+ * `check`, `trace` and `load`.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,12 +31,23 @@ void world_from_text(const struct model_from *f, char *buf, size_t len);
 size_t world_client_targets(const struct serve_ctx *ctx, const struct model_from *f,
 			    struct hns_addr *out, size_t max);
 
+struct world_opts {
+	uint64_t seed;	 /* with seed_given; else the scenario's vpn.seed */
+	bool seed_given;
+	uint16_t port;	 /* 0: a random high port, retried on EADDRINUSE */
+	/*
+	 * A real resolver under test in place of the first on-prem resolver
+	 * (family 0: none): the emulated one does not start, and the map sends
+	 * its traffic there (serve_map_replace_onprem).
+	 */
+	struct hns_addr onprem_resolver;
+};
+
 /*
- * Fill ctx and start every side this build has, with `given` held, on a
- * random high port (retried on EADDRINUSE).  seed_given: use seed, else
- * the scenario's vpn.seed.  On failure nothing is left running.
+ * Fill ctx and start every side this build has, with `given` held.  On
+ * failure nothing is left running.
  */
 int world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given *given,
-	     uint64_t seed, bool seed_given, struct event_base *base);
+	     const struct world_opts *o, struct event_base *base);
 /* Stop the world and free its map. */
 void world_down(struct serve_ctx *ctx);
