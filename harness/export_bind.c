@@ -32,12 +32,19 @@ bind_forward_zone(FILE *out, const char *zone, const struct export_list *l)
 	fprintf(out, "\t};\n};\n");
 }
 
+static void
+bind_zone(FILE *out, const struct model_zone *z, const char *path)
+{
+	fprintf(out, "\n// local zone %s\n", export_name_shown(z->name));
+	fprintf(out, "zone \"%s\" {\n\ttype primary;\n\tfile \"%s\";\n};\n",
+		export_name_shown(z->name), path);
+}
+
 int
 export_bind(const struct export_plan *p, FILE *out)
 {
 	const struct model_onprem_resolver *r = p->r;
-	char path[4096];
-	int rc = 0;
+	int rc;
 
 	export_header(p, out, "//");
 	fprintf(out, "// Include this file in named.conf after options { ... }; it holds zone statements only.\n");
@@ -53,16 +60,7 @@ export_bind(const struct export_plan *p, FILE *out)
 			export_policy_name(f->policy), f->timeout_ms, f->attempts);
 		bind_forward_zone(out, f->zone, &p->targets[i]);
 	}
-	for (size_t k = 0; k < r->n_zones && rc == 0; k++) {
-		const struct model_zone *z = &r->zones[p->zone_order[k]];
-
-		export_zone_file_path(p, z, path, sizeof(path));
-		fprintf(out, "\n// local zone %s\n", export_name_shown(z->name));
-		fprintf(out, "zone \"%s\" {\n\ttype primary;\n\tfile \"%s\";\n};\n",
-			export_name_shown(z->name), path);
-		rc = export_zone_file_emit(p, z, out, "//");
-	}
-	if (rc != 0)
+	if ((rc = export_zone_files(p, out, "//", bind_zone)) != 0)
 		return rc;
 	switch (p->deflt) {
 	case EXPORT_DEFAULT_RECURSE:

@@ -253,9 +253,8 @@ zone_file_name(const struct model_zone *z, char *buf, size_t len)
 	snprintf(buf, len, "db.%s", z->name[0] ? z->name : "root");
 }
 
-void
-export_zone_file_path(const struct export_plan *p, const struct model_zone *z, char *buf,
-		      size_t len)
+static void
+zone_file_path(const struct export_plan *p, const struct model_zone *z, char *buf, size_t len)
 {
 	char name[300];
 
@@ -307,16 +306,15 @@ zone_file_write(const struct export_plan *p, const struct model_zone *z, FILE *f
 	return rc;
 }
 
-int
-export_zone_file_emit(const struct export_plan *p, const struct model_zone *z, FILE *out,
-		      const char *cm)
+/* The zone's file next to -o, or printed commented out with `cm` when printing inline. */
+static int
+zone_file_emit(const struct export_plan *p, const struct model_zone *z, FILE *out,
+	       const char *cm, const char *path)
 {
-	char path[4096];
 	char pre[16];
 	FILE *f;
 	int rc;
 
-	export_zone_file_path(p, z, path, sizeof(path));
 	if (p->zone_dir == NULL) {
 		fprintf(out, "%s Save the lines below (without the leading '%s ') as %s:\n", cm, cm,
 			path);
@@ -334,5 +332,22 @@ export_zone_file_emit(const struct export_plan *p, const struct model_zone *z, F
 		rc = HNS_EACCES;
 	if (rc != 0)
 		fprintf(stderr, "hybridns export: %s: %s\n", path, hns_strerror(rc));
+	return rc;
+}
+
+int
+export_zone_files(const struct export_plan *p, FILE *out, const char *cm,
+		  void (*stanza)(FILE *out, const struct model_zone *z, const char *path))
+{
+	char path[4096];
+	int rc = 0;
+
+	for (size_t k = 0; k < p->r->n_zones && rc == 0; k++) {
+		const struct model_zone *z = &p->r->zones[p->zone_order[k]];
+
+		zone_file_path(p, z, path, sizeof(path));
+		stanza(out, z, path);
+		rc = zone_file_emit(p, z, out, cm, path);
+	}
 	return rc;
 }

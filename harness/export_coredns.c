@@ -32,12 +32,18 @@ coredns_forward(FILE *out, const struct export_list *l, const char *policy)
 	fputc('\n', out);
 }
 
+static void
+coredns_zone(FILE *out, const struct model_zone *z, const char *path)
+{
+	fprintf(out, "\n# local zone %s\n%s {\n\tfile %s\n}\n", export_name_shown(z->name),
+		export_name_shown(z->name), path);
+}
+
 int
 export_coredns(const struct export_plan *p, FILE *out)
 {
 	const struct model_onprem_resolver *r = p->r;
-	char path[4096];
-	int rc = 0;
+	int rc;
 
 	export_header(p, out, "#");
 	fprintf(out, "# Server blocks listen on port 53 unless you write <zone>:<port>.\n");
@@ -53,15 +59,7 @@ export_coredns(const struct export_plan *p, FILE *out)
 		coredns_forward(out, &p->targets[i], export_policy_name(f->policy));
 		fprintf(out, "}\n");
 	}
-	for (size_t k = 0; k < r->n_zones && rc == 0; k++) {
-		const struct model_zone *z = &r->zones[p->zone_order[k]];
-
-		export_zone_file_path(p, z, path, sizeof(path));
-		fprintf(out, "\n# local zone %s\n%s {\n\tfile %s\n}\n", export_name_shown(z->name),
-			export_name_shown(z->name), path);
-		rc = export_zone_file_emit(p, z, out, "#");
-	}
-	if (rc != 0)
+	if ((rc = export_zone_files(p, out, "#", coredns_zone)) != 0)
 		return rc;
 	fprintf(out, "\n");
 	switch (p->deflt) {

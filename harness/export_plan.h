@@ -107,16 +107,15 @@ int export_rr_wire_rdata(const ldns_rr *rr, uint8_t *buf, size_t *len);
 void export_rel_owner(const char *owner_abs, const char *zone, char *buf, size_t len);
 
 /*
- * Zone files (BIND, CoreDNS): a complete master file for zone z (SOA, an NS
- * when the scenario gave none, every record).  export_zone_file_path gives
- * the name the configuration refers to: "<zone_dir>/db.<zone>" or
- * "db.<zone>" when printing inline.  export_zone_file_emit writes the file
- * next to -o, or prints it commented out with `cm` when zone_dir is NULL.
+ * Zone files (BIND, CoreDNS): for each local zone, most specific first,
+ * `stanza` writes the configuration that loads it from `path`
+ * ("<zone_dir>/db.<zone>", or "db.<zone>" when printing inline), then the
+ * complete master file (SOA, an NS when the scenario gave none, every
+ * record) is written next to -o, or printed commented out with `cm` when
+ * zone_dir is NULL.  Stops at the first error.
  */
-void export_zone_file_path(const struct export_plan *p, const struct model_zone *z, char *buf,
-			   size_t len);
-int export_zone_file_emit(const struct export_plan *p, const struct model_zone *z, FILE *out,
-			  const char *cm);
+int export_zone_files(const struct export_plan *p, FILE *out, const char *cm,
+		      void (*stanza)(FILE *out, const struct model_zone *z, const char *path));
 
 /* ------------------------------------------------------------ the products */
 
