@@ -121,12 +121,21 @@ export_zone_rrs_new(const struct model_zone *z, size_t *n, size_t *n_alias)
 
 int
 export_each_zone(const struct export_plan *p, FILE *out,
-		 int (*fn)(FILE *out, const struct model_zone *z))
+		 int (*fn)(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n,
+			   size_t n_alias))
 {
 	int rc = 0;
 
-	for (size_t k = 0; k < p->r->n_zones && rc == 0; k++)
-		rc = fn(out, &p->r->zones[p->zone_order[k]]);
+	for (size_t k = 0; k < p->r->n_zones && rc == 0; k++) {
+		const struct model_zone *z = &p->r->zones[p->zone_order[k]];
+		size_t n, n_alias;
+		const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
+
+		if (rrs == NULL)
+			return HNS_ENOMEM;
+		rc = fn(out, z, rrs, n, n_alias);
+		free(rrs);
+	}
 	return rc;
 }
 

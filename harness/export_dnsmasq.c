@@ -122,14 +122,10 @@ dnsmasq_rr(FILE *out, const ldns_rr *rr)
 }
 
 static int
-dnsmasq_zone(FILE *out, const struct model_zone *z)
+dnsmasq_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n, size_t n_alias)
 {
-	size_t n, n_alias;
-	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
-	if (rrs == NULL)
-		return HNS_ENOMEM;
 	fprintf(out, "\n# local zone %s: answered here only, never forwarded\n",
 		export_name_shown(z->name));
 	fprintf(out, "local=/%s/\n", z->name);
@@ -137,7 +133,6 @@ dnsmasq_zone(FILE *out, const struct model_zone *z)
 		rc = dnsmasq_rr(out, rrs[i]);
 	if (n_alias > 0)
 		fprintf(out, "# %zu ALIAS record(s) left out: dnsmasq has no ALIAS\n", n_alias);
-	free(rrs);
 	return rc;
 }
 

@@ -85,9 +85,14 @@ size_t export_zone_rr_count(const struct model_zone *z);
  * (free() it); *n records, *n_alias ALIAS lines.  NULL when out of memory.
  */
 const ldns_rr **export_zone_rrs_new(const struct model_zone *z, size_t *n, size_t *n_alias);
-/* rc of fn for each local zone of the resolver, most specific first; stops at the first error. */
+/*
+ * fn for each local zone of the resolver, most specific first, with its
+ * records as export_zone_rrs_new() gives them (freed after); returns the
+ * first error.
+ */
 int export_each_zone(const struct export_plan *p, FILE *out,
-		     int (*fn)(FILE *out, const struct model_zone *z));
+		     int (*fn)(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n,
+			       size_t n_alias));
 /* A presentation name as shown in comments and names: "." for the root (""). */
 const char *export_name_shown(const char *name);
 /* What the resolver's default forwards to: the emulated internet or its upstreams. */

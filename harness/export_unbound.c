@@ -107,14 +107,10 @@ unbound_wildcards(FILE *out, const ldns_rr **rrs, size_t n)
 }
 
 static int
-unbound_zone(FILE *out, const struct model_zone *z)
+unbound_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n, size_t n_alias)
 {
-	size_t n, n_alias;
-	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
-	if (rrs == NULL)
-		return HNS_ENOMEM;
 	fprintf(out, "\t# local zone %s: names it does not hold are NXDOMAIN, other types NODATA\n",
 		export_name_shown(z->name));
 	fprintf(out, "\tlocal-zone: \"%s.\" static\n", z->name);
@@ -126,7 +122,6 @@ unbound_zone(FILE *out, const struct model_zone *z)
 		rc = unbound_wildcards(out, rrs, n);
 	if (n_alias > 0)
 		fprintf(out, "\t# %zu ALIAS record(s) left out: Unbound has no ALIAS\n", n_alias);
-	free(rrs);
 	return rc;
 }
 

@@ -163,14 +163,10 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 }
 
 static int
-ps_zone(FILE *out, const struct model_zone *z)
+ps_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n, size_t n_alias)
 {
-	size_t n, n_alias;
-	const ldns_rr **rrs = export_zone_rrs_new(z, &n, &n_alias);
 	int rc = 0;
 
-	if (rrs == NULL)
-		return HNS_ENOMEM;
 	fprintf(out, "\n# local zone %s\nAdd-DnsServerPrimaryZone -Name ", export_name_shown(z->name));
 	ps_str(out, export_name_shown(z->name));
 	fprintf(out, " -ZoneFile ");
@@ -185,7 +181,6 @@ ps_zone(FILE *out, const struct model_zone *z)
 		rc = ps_rr(out, z, rrs[i]);
 	if (n_alias > 0)
 		fprintf(out, "# %zu ALIAS record(s) left out: Windows DNS has no ALIAS\n", n_alias);
-	free(rrs);
 	return rc;
 }
 
