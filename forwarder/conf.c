@@ -484,6 +484,8 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 	if (mc->negative_max_ttl)
 		c->cache.negative_max_ttl = mc->negative_max_ttl;
 	c->cache.serve_stale = mc->serve_stale;
+	if (mr->profile == MODEL_PROFILE_WINDOWS)
+		fwd_config_profile_windows(c);
 	*out = c;
 	return 0;
 fail:

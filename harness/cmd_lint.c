@@ -412,6 +412,8 @@ lint_text_onprem(const struct model *m, FILE *out)
 				r->cache.serve_stale ? ", serve stale" : "");
 		else
 			fprintf(out, "  cache off");
+		if (r->profile == MODEL_PROFILE_WINDOWS)
+			fprintf(out, "  profile windows (sequential, 3 s per forwarder, 8 s overall)");
 		fputc('\n', out);
 		int zw = 0;
 		for (size_t j = 0; j < r->n_forwards; j++)
@@ -905,6 +907,8 @@ lint_json_onprem(struct json_writer *w, const struct model *m)
 		json_kv_string(w, "default", lint_default_str(r->default_kind));
 		lint_json_addr_list(w, "default_upstreams", r->default_upstreams,
 				    r->n_default_upstreams);
+		json_kv_string(w, "profile",
+			       r->profile == MODEL_PROFILE_WINDOWS ? "windows" : "standard");
 		json_key(w, "cache");
 		json_object_begin(w);
 		json_kv_bool(w, "enabled", r->cache.enabled);

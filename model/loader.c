@@ -2142,12 +2142,19 @@ onres_cache(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		       r->cache.max_ttl);
 }
 
+static const struct enum_val resolver_profiles[] = {
+    {"standard", MODEL_PROFILE_STANDARD},
+    {"windows", MODEL_PROFILE_WINDOWS},
+    {NULL, 0},
+};
+
 static const struct field onprem_resolver_fields[] = {
     FIELD("address", F_ADDR_PORT, FL_REQ, struct model_onprem_resolver, address, NULL),
     FFN("forward", 0, onres_forward),
     FFN("zones", 0, onres_zones),
     FFN("default", 0, onres_default),
     FFN("cache", 0, onres_cache),
+    FENUM("profile", 0, struct model_onprem_resolver, profile, "standard", resolver_profiles),
 };
 
 static bool

@@ -224,6 +224,12 @@ struct model_cache {
 	bool serve_stale;
 };
 
+/* Timing profile of an on-prem resolver (an extension of format v1). */
+enum model_resolver_profile {
+	MODEL_PROFILE_STANDARD = 0, /* each forward entry's policy, timeout_ms and attempts */
+	MODEL_PROFILE_WINDOWS,	    /* Windows Server: sequential, 3 s per forwarder, 8 s overall (R18) */
+};
+
 struct model_onprem_resolver {
 	const char *name;
 	struct hns_addr address;
@@ -236,6 +242,7 @@ struct model_onprem_resolver {
 	size_t n_default_upstreams;
 	struct model_cache cache;
 	struct model_loc loc;
+	enum model_resolver_profile profile; /* `profile`, default standard */
 };
 
 struct model_onprem {

@@ -255,6 +255,16 @@ test_from_model(void **state)
 	assert_int_equal(c->cache.max_entries, 1000);
 	fwd_config_free(c);
 
+	/* `profile: windows` gives every forward rule Windows Server's timing (R18). */
+	r.profile = MODEL_PROFILE_WINDOWS;
+	assert_int_equal(fwd_config_from_model(&r, route, &calls, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->rules[0].policy, FWD_POLICY_SEQUENTIAL);
+	assert_int_equal(c->rules[0].timeout_ms, 3000);
+	assert_int_equal(c->rules[0].overall_ms, 8000);
+	assert_int_equal(c->rules[2].kind, FWD_RULE_LOCAL);
+	fwd_config_free(c);
+	r.profile = MODEL_PROFILE_STANDARD;
+
 	/* An upstream nothing listens at is an error that says which. */
 	hns_addr_parse("172.16.0.1", &to[1]);
 	c = NULL;
