@@ -484,6 +484,12 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 	if (mc->negative_max_ttl)
 		c->cache.negative_max_ttl = mc->negative_max_ttl;
 	c->cache.serve_stale = mc->serve_stale;
+	if (mr->health.fail_after)
+		c->fail_threshold = mr->health.fail_after;
+	if (mr->health.probe_ms)
+		c->probe_ms = mr->health.probe_ms;
+	if (mr->health.rise)
+		c->rise = mr->health.rise;
 	if (mr->profile == MODEL_PROFILE_WINDOWS)
 		fwd_config_profile_windows(c);
 	*out = c;

@@ -909,6 +909,12 @@ lint_json_onprem(struct json_writer *w, const struct model *m)
 				    r->n_default_upstreams);
 		json_kv_string(w, "profile",
 			       r->profile == MODEL_PROFILE_WINDOWS ? "windows" : "standard");
+		json_key(w, "health");
+		json_object_begin(w);
+		json_kv_uint(w, "fail_after", r->health.fail_after);
+		json_kv_uint(w, "probe_ms", r->health.probe_ms);
+		json_kv_uint(w, "rise", r->health.rise);
+		json_object_end(w);
 		json_key(w, "cache");
 		json_object_begin(w);
 		json_kv_bool(w, "enabled", r->cache.enabled);

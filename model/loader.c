@@ -2142,6 +2142,20 @@ onres_cache(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		       r->cache.max_ttl);
 }
 
+static const struct field health_fields[] = {
+    FRANGE("fail_after", F_U32, 0, struct model_health, fail_after, NULL, 1, 1000),
+    FRANGE("probe_ms", F_U32, 0, struct model_health, probe_ms, NULL, 10, 3600000),
+    FRANGE("rise", F_U32, 0, struct model_health, rise, NULL, 1, 1000),
+};
+
+static void
+onres_health(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_onprem_resolver *r = obj;
+
+	schema_walk(ld, v, path, v->loc, health_fields, NFIELDS(health_fields), &r->health);
+}
+
 static const struct enum_val resolver_profiles[] = {
     {"standard", MODEL_PROFILE_STANDARD},
     {"windows", MODEL_PROFILE_WINDOWS},
@@ -2155,6 +2169,7 @@ static const struct field onprem_resolver_fields[] = {
     FFN("default", 0, onres_default),
     FFN("cache", 0, onres_cache),
     FENUM("profile", 0, struct model_onprem_resolver, profile, "standard", resolver_profiles),
+    FFN("health", 0, onres_health),
 };
 
 static bool
@@ -2170,7 +2185,14 @@ onres_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void
 	};
 	struct model_onprem_resolver *r = obj;
 
+	static const struct model_health health_defaults = {
+	    .fail_after = 3,
+	    .probe_ms = 1000,
+	    .rise = 2,
+	};
+
 	r->cache = cache_defaults;
+	r->health = health_defaults;
 	r->default_kind = MODEL_DEFAULT_INTERNET;
 	return true;
 }

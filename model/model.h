@@ -230,6 +230,13 @@ enum model_resolver_profile {
 	MODEL_PROFILE_WINDOWS,	    /* Windows Server: sequential, 3 s per forwarder, 8 s overall (R18) */
 };
 
+/* Upstream health of an on-prem resolver (an extension of format v1). */
+struct model_health {
+	uint32_t fail_after; /* consecutive timeouts before an upstream is down (3) */
+	uint32_t probe_ms;   /* while down, one query in probe_ms goes to it (1000) */
+	uint32_t rise;	     /* good answers before it is up again (2) */
+};
+
 struct model_onprem_resolver {
 	const char *name;
 	struct hns_addr address;
@@ -243,6 +250,7 @@ struct model_onprem_resolver {
 	struct model_cache cache;
 	struct model_loc loc;
 	enum model_resolver_profile profile; /* `profile`, default standard */
+	struct model_health health;	     /* `health` */
 };
 
 struct model_onprem {

@@ -253,6 +253,16 @@ test_from_model(void **state)
 	assert_int_equal(c->rules[2].kind, FWD_RULE_LOCAL);
 	assert_int_equal(c->rules[2].local.neg_ttl, 300);
 	assert_int_equal(c->cache.max_entries, 1000);
+	/* `health` reaches the core's thresholds; zeros (a hand-built model) keep the defaults. */
+	assert_int_equal(c->fail_threshold, 3);
+	fwd_config_free(c);
+	r.health.fail_after = 5;
+	r.health.probe_ms = 250;
+	r.health.rise = 4;
+	assert_int_equal(fwd_config_from_model(&r, route, &calls, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->fail_threshold, 5);
+	assert_int_equal(c->probe_ms, 250);
+	assert_int_equal(c->rise, 4);
 	fwd_config_free(c);
 
 	/* `profile: windows` gives every forward rule Windows Server's timing (R18). */

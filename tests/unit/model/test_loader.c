@@ -480,6 +480,8 @@ test_expect_forms(void **state)
 	    "      address: 127.0.0.1:5301\n"
 	    "      default: [192.0.2.53, 127.0.0.1:5302]\n"
 	    "      cache: {enabled: false, max_ttl: 60}\n"
+	    "      health: {fail_after: 5, rise: 1}\n"
+	    "      profile: windows\n"
 	    "      forward:\n"
 	    "        - {zone: a.example, to: [10.0.1.10], policy: round_robin, attempts: 5}\n"
 	    "vpn:\n"
@@ -574,6 +576,12 @@ test_expect_forms(void **state)
 	assert_false(dc2->cache.enabled);
 	assert_int_equal(dc2->cache.max_ttl, 60);
 	assert_int_equal(dc2->cache.max_entries, 10000);
+	assert_int_equal(dc2->health.fail_after, 5);
+	assert_int_equal(dc2->health.probe_ms, 1000); /* default kept */
+	assert_int_equal(dc2->health.rise, 1);
+	assert_int_equal(dc2->profile, MODEL_PROFILE_WINDOWS);
+	assert_int_equal(model_onprem_resolver_find(m, "dc1")->health.fail_after, 3);
+	assert_int_equal(model_onprem_resolver_find(m, "dc1")->profile, MODEL_PROFILE_STANDARD);
 	assert_int_equal(dc2->forwards[0].policy, MODEL_POLICY_ROUND_ROBIN);
 	assert_int_equal(dc2->forwards[0].attempts, 5);
 	assert_addr_port(&model_onprem_resolver_find(m, "dc1")->address, "192.168.1.1:53");
