@@ -89,6 +89,11 @@ rslv_reply_write(const struct dns_query *q, const struct rslv_result *res, bool 
 	if (res->answer && res->answer->count) {
 		len = put(out, len, room - opt, res->answer->wire, res->answer->len);
 		an = res->answer->count;
+		if (res->answer->negative && res->zone && res->zone->soa) {
+			/* a chased CNAME ending NXDOMAIN/NODATA: the last zone's SOA */
+			len = put(out, len, room - opt, res->zone->soa, res->zone->soa_len);
+			ns = 1;
+		}
 	} else if (res->synth_type) {
 		len = put_synth(out, len, room - opt, res);
 		an = 1;

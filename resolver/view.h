@@ -38,7 +38,13 @@
 
 typedef bool (*rslv_eni_down_fn)(void *arg, const struct model_eni *eni);
 
-/* A prepared record set: answer records whose owner is the question (0xc00c). */
+struct rslv_chain;
+
+/*
+ * A prepared record set: answer records whose owner is the question (0xc00c).
+ * A CNAME chased at load time is one set too: the question's CNAME, then the
+ * records of each target under its own (uncompressed) name.
+ */
 struct rslv_rrset {
 	uint16_t type;
 	uint16_t count;
@@ -48,6 +54,29 @@ struct rslv_rrset {
 	const struct model_record *record;     /* the record that produced it (first one) */
 	const struct model_endpoint *endpoint; /* endpoint whose ENIs these are, or NULL */
 	bool alias;				/* produced by an ALIAS record */
+	bool negative; /* a chain ending NXDOMAIN/NODATA: result.zone's SOA follows */
+	/* CNAME sets: the chased chain per question origin (rslv_chase_index), NULL entries
+	 * where the chain cannot be precompiled (a FORWARD rule); NULL for other sets. */
+	const struct rslv_chain *const *chase;
+};
+
+/* Longest CNAME chain followed; a longer one (or a loop) answers SERVFAIL. */
+#define RSLV_CHAIN_MAX 8
+
+/* One outcome of a chased CNAME, for one question type (qtype 0: every other type). */
+struct rslv_chain_end {
+	uint16_t qtype;
+	uint8_t rcode;
+	const struct rslv_rrset *answer; /* the chain's records; NULL for SERVFAIL */
+	const struct rslv_zone *zone;	 /* negative ends: the SOA source */
+	const char *what;		 /* "cname", "cname-loop" */
+	struct model_hop hops[4];	 /* the zones the chain went through */
+	uint8_t n_hops;
+};
+
+struct rslv_chain {
+	const struct rslv_chain_end *ends;
+	size_t n_ends; /* the last one has qtype 0 */
 };
 
 struct rslv_node {
@@ -104,6 +133,7 @@ struct rslv_world {
 	uint32_t internet_tag;
 	struct rslv_zone *root_zone; /* SOA for the internet's NXDOMAIN when no zone matches */
 	struct rslv_zone *aws_zone;  /* SOA for pool NODATA answers (amazonaws.com) */
+	size_t n_chase;		     /* entries of rslv_rrset.chase: 2 per view, then the internet */
 	rslv_eni_down_fn eni_down; /* build time only */
 	void *eni_down_arg;
 	struct hns_arena arena;

@@ -134,6 +134,18 @@ static const char world_yaml[] =
 	"      @ A 10.60.0.30\n"
 	"      @ A 10.60.0.31\n"
 	"      @ A 10.60.0.32\n"
+	"  corp.internal:\n"
+	"    vpcs: [hub, spoke]\n"
+	"    records: |\n"
+	"      api    300 CNAME vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.com.\n"
+	"      db     300 CNAME DB.accounting.example.com.\n"
+	"      two    120 CNAME db.corp.internal.\n"
+	"      gone   300 CNAME nothere.accounting.example.com.\n"
+	"      loop1  300 CNAME loop2.corp.internal.\n"
+	"      loop2  300 CNAME loop1.corp.internal.\n"
+	"      fwd    300 CNAME x.corp.example.com.\n"
+	"      txt    300 TXT \"here\"\n"
+	"      *.wild 300 CNAME txt.corp.internal.\n"
 	"  public.example.org:\n"
 	"    records: |\n"
 	"      www  A 198.51.100.7\n"
@@ -207,6 +219,7 @@ struct reply {
 	enum rslv_verdict verdict;
 	int rcode;
 	char answers[1024]; /* rdata, sorted, space separated */
+	char owner[256];    /* of the last answer */
 	uint32_t ttl;	    /* of the first answer */
 	size_t ancount, nscount;
 	bool aa, ra, tc;
@@ -268,6 +281,10 @@ reply_read(const uint8_t *out, size_t len, struct reply *r)
 		items[n++] = ldns_rdf2str(ldns_rr_rdf(rr, 0));
 		if (i == 0)
 			r->ttl = ldns_rr_ttl(rr);
+		char *o = ldns_rdf2str(ldns_rr_owner(rr));
+
+		snprintf(r->owner, sizeof(r->owner), "%s", o ? o : "");
+		free(o);
 	}
 	qsort(items, n, sizeof(items[0]), str_cmp);
 	r->answers[0] = '\0';
@@ -702,6 +719,83 @@ test_endpoint_eni_down(void **state)
 	rslv_world_free(w);
 }
 
+/* CNAMEs are chased in the question's view (docs/aws-semantics.md). */
+static void
+test_cname_chase(void **state)
+{
+	struct reply r;
+	const char *regional = "vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.com.";
+	char want[512];
+
+	/* to a vpce regional name: the CNAME, then the endpoint's ENIs under the target */
+	ask(VPC("hub"), "api.corp.internal", DNS_TYPE_A, &r);
+	snprintf(want, sizeof(want), "10.0.1.25 10.0.2.25 %s", regional);
+	expect_answer(&r, want);
+	assert_int_equal(r.ancount, 3);
+	assert_int_equal(r.nscount, 0);
+	assert_int_equal(r.ttl, 300); /* the CNAME's own TTL comes first */
+	assert_string_equal(r.owner, regional);
+	assert_string_equal(r.what, "cname");
+	assert_non_null(strstr(r.trace, "zone:corp.internal\ninternet\n"));
+	/* the same from an inbound endpoint, and with the client's spelling */
+	ask(INBOUND("hub"), "API.Corp.Internal", DNS_TYPE_A, &r);
+	expect_answer(&r, want);
+	/* a type the target lacks: the chain and NODATA with the target zone's SOA */
+	ask(VPC("hub"), "api.corp.internal", DNS_TYPE_TXT, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(r.ancount, 1);
+	assert_int_equal(r.nscount, 1);
+	/* the CNAME itself asked for: not chased */
+	ask(VPC("hub"), "api.corp.internal", DNS_TYPE_CNAME, &r);
+	assert_int_equal(r.ancount, 1);
+	assert_string_equal(r.answers, regional);
+
+	/* into another PHZ associated with the same VPC (target spelled in upper case) */
+	ask(VPC("hub"), "db.corp.internal", DNS_TYPE_A, &r);
+	expect_answer(&r, "10.9.9.10 DB.accounting.example.com.");
+	assert_string_equal(r.owner, "db.accounting.example.com.");
+	assert_non_null(strstr(r.trace, "zone:accounting.example.com"));
+	/* two links, each TTL as it is */
+	ask(VPC("hub"), "two.corp.internal", DNS_TYPE_A, &r);
+	expect_answer(&r, "10.9.9.10 DB.accounting.example.com. db.corp.internal.");
+	assert_int_equal(r.ttl, 120);
+	/* the same name from spoke: accounting.example.com is not associated there */
+	ask(VPC("spoke"), "db.corp.internal", DNS_TYPE_A, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(r.ancount, 1);
+	assert_int_equal(r.nscount, 1);
+
+	/* to a missing name of a PHZ: the chain, then NXDOMAIN with that zone's SOA */
+	ask(VPC("hub"), "gone.corp.internal", DNS_TYPE_A, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(r.ancount, 1);
+	assert_int_equal(r.nscount, 1);
+	assert_string_equal(r.answers, "nothere.accounting.example.com.");
+	assert_string_equal(r.what, "cname");
+
+	/* a loop: SERVFAIL, no records */
+	ask(VPC("hub"), "loop1.corp.internal", DNS_TYPE_A, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_SERVFAIL);
+	assert_int_equal(r.ancount, 0);
+	assert_string_equal(r.what, "cname-loop");
+
+	/* a wildcard CNAME chases for any name it covers */
+	ask(VPC("hub"), "a.b.wild.corp.internal", DNS_TYPE_TXT, &r);
+	expect_answer(&r, "\"here\" txt.corp.internal.");
+
+	/* to a name under a FORWARD rule of the view: not precompiled, the CNAME alone */
+	ask(VPC("hub"), "fwd.corp.internal", DNS_TYPE_A, &r);
+	assert_int_equal(r.verdict, RSLV_REPLY);
+	assert_int_equal(r.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(r.ancount, 1);
+	assert_string_equal(r.answers, "x.corp.example.com.");
+	assert_string_equal(r.what, "record");
+	/* spoke has no such rule: its chain goes to the internet, which has no corp.example.com */
+	ask(VPC("spoke"), "fwd.corp.internal", DNS_TYPE_A, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(r.ancount, 1);
+}
+
 int
 main(void)
 {
@@ -722,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_wire_behaviour),
 		cmocka_unit_test(test_nodata_configurable),
 		cmocka_unit_test(test_endpoint_eni_down),
+		cmocka_unit_test(test_cname_chase),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
