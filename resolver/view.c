@@ -1758,6 +1758,10 @@ world_chase(struct rslv_world *w)
 	const struct rslv_chain **distinct = NULL;
 	int rc = 0;
 
+	bool inbound_differs = false; /* some zone answers only via inbound endpoints */
+
+	for (size_t i = 0; i < w->n_zones; i++)
+		inbound_differs |= w->zones[i]->inbound_only;
 	w->n_chase = w->n_views * 2 + 1;
 	distinct = calloc(w->n_chase, sizeof(*distinct));
 	if (!sc || !distinct) {
@@ -1784,6 +1788,10 @@ world_chase(struct rslv_world *w)
 				chase[idx] = NULL;
 				if (idx < w->n_views * 2 && !w->views[idx / 2].vpc->dns_support)
 					continue;
+				if (idx < w->n_views * 2 && idx % 2 && !inbound_differs) {
+					chase[idx] = chase[idx - 1]; /* same rule table, same zones */
+					continue;
+				}
 				rc = chase_compute(w, idx, s, types, n_types, sc);
 				if (rc < 0)
 					break;
