@@ -149,6 +149,7 @@ static const char world_yaml[] =
 	"  public.example.org:\n"
 	"    records: |\n"
 	"      www  A 198.51.100.7\n"
+	"      cdn  600 CNAME www.public.example.org.\n"
 	"resolver:\n"
 	"  endpoints:\n"
 	"    inbound:\n"
@@ -790,6 +791,10 @@ test_cname_chase(void **state)
 	assert_int_equal(r.ancount, 1);
 	assert_string_equal(r.answers, "x.corp.example.com.");
 	assert_string_equal(r.what, "record");
+	/* a public zone's CNAME, asked from the internet */
+	ask(INTERNET, "cdn.public.example.org", DNS_TYPE_A, &r);
+	expect_answer(&r, "198.51.100.7 www.public.example.org.");
+	assert_int_equal(r.ttl, 600);
 	/* spoke has no such rule: its chain goes to the internet, which has no corp.example.com */
 	ask(VPC("spoke"), "fwd.corp.internal", DNS_TYPE_A, &r);
 	assert_int_equal(r.rcode, DNS_RCODE_NXDOMAIN);
