@@ -299,7 +299,7 @@ cmd_check(int argc, char **argv)
 	}
 	rc = scenario_load(optind < argc ? argv[optind] : NULL, &m);
 	if (rc != 0)
-		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+		return scenario_load_status(rc);
 	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
 		fprintf(stderr, "hybridns check: this build has no AWS side to check against\n");
 		model_free(m);

@@ -712,7 +712,7 @@ cmd_load(int argc, char **argv)
 	}
 	rc = scenario_load(argv[optind], &m);
 	if (rc != 0)
-		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+		return scenario_load_status(rc);
 	if (m->n_loads == 0) {
 		fprintf(stderr, "hybridns load: %s has no load profiles\n", m->file);
 		status = HNS_EXIT_USAGE;

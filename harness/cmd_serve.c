@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "harness/cmd.h"
+#include "harness/scenario_src.h"
 #include "harness/serve.h"
 #include "model/model.h"
 #include "vpn/relay.h"
@@ -150,7 +151,6 @@ cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_ctx ctx = { 0 };
-	struct model_errors errs;
 	struct model *m = NULL;
 	const char *map_json = NULL;
 	unsigned long port = geteuid() == 0 ? 53 : HNS_ADDRMAP_DEFAULT_PORT, v;
@@ -245,14 +245,9 @@ cmd_serve(int argc, char **argv)
 		return HNS_EXIT_RUNTIME;
 	}
 
-	model_errors_init(&errs);
-	rc = model_load_file(argv[optind], &m, &errs);
-	if (rc != 0) {
-		model_errors_print(&errs, stderr);
-		model_errors_deinit(&errs);
-		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
-	}
-	model_errors_deinit(&errs);
+	rc = scenario_load(argv[optind], &m);
+	if (rc != 0)
+		return scenario_load_status(rc);
 	ctx.model = m;
 	if (!ctx.seed_given && m->vpn.seed_given)
 		ctx.seed = m->vpn.seed;

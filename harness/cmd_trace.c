@@ -186,7 +186,7 @@ cmd_trace(int argc, char **argv)
 	}
 	rc = scenario_load(argv[optind], &m);
 	if (rc != 0)
-		return rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+		return scenario_load_status(rc);
 	if (parse_from(m, from, &e.from) != 0)
 		goto out;
 	e.name = "trace";

@@ -3,8 +3,15 @@
 #include <stdio.h>
 
 #include "common/error.h"
+#include "harness/cmd.h"
 #include "harness/scenario_src.h"
 #include "model/model.h"
+
+int
+scenario_load_status(int rc)
+{
+	return rc == HNS_ENOMEM ? HNS_EXIT_RUNTIME : HNS_EXIT_USAGE;
+}
 
 int
 scenario_load(const char *path, struct model **out)

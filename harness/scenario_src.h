@@ -18,3 +18,10 @@ extern const size_t hns_default_scenario_len;
  * is returned; *out is set only on success.
  */
 int scenario_load(const char *path, struct model **out);
+
+/*
+ * The exit status for a failed scenario_load(): 2 (usage or scenario
+ * error: an invalid file, or one that cannot be read), 3 only when memory
+ * ran out.
+ */
+int scenario_load_status(int rc);

@@ -132,6 +132,13 @@ grep -q "expected text, json or junit" "$TMP/e1" || fail "bad --format message: 
 printf 'scenario: x\nregion: eu-west-1\nvpcs: {a: {cidr: 10.0.0.0/33}}\n' >"$TMP/bad.yaml"
 "$HYBRIDNS" check "$TMP/bad.yaml" >/dev/null 2>"$TMP/e3"; [ $? -eq 2 ] || fail "invalid scenario must exit 2"
 grep -q "bad.yaml:3:" "$TMP/e3" || fail "scenario error lacks FILE:LINE: $(cat "$TMP/e3")"
+# A scenario file that cannot be read is a usage error too, for every command that takes one.
+for cmd in check trace serve load lint; do
+	extra=""; [ "$cmd" = trace ] && extra="x.example.com"
+	"$HYBRIDNS" $cmd "$TMP/no-such.yaml" $extra >/dev/null 2>"$TMP/e4"; rc=$?
+	[ $rc -eq 2 ] || fail "$cmd with a missing scenario must exit 2, got $rc"
+	grep -q "no-such.yaml" "$TMP/e4" || fail "$cmd: the message must name the file: $(cat "$TMP/e4")"
+done
 "$HYBRIDNS" check --onprem-resolver 10.0.0.1:53 >/dev/null 2>&1; [ $? -eq 2 ] || fail "non-loopback --onprem-resolver must exit 2"
 set -e
 echo "check: ok"
