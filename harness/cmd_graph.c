@@ -25,6 +25,7 @@
 #include "harness/export_plan.h"
 #include "harness/scenario_src.h"
 #include "model/model.h"
+#include "model/names.h"
 
 extern char **environ;
 
@@ -69,20 +70,6 @@ static const char *
 graph_ip(const struct hns_addr *a, char *buf)
 {
 	return hns_addr_str(a, buf, HNS_ADDR_STRLEN);
-}
-
-static const char *
-graph_state_str(enum model_tunnel_state s)
-{
-	switch (s) {
-	case MODEL_TUNNEL_UP:
-		return "up";
-	case MODEL_TUNNEL_STANDBY:
-		return "standby";
-	case MODEL_TUNNEL_DOWN:
-		return "down";
-	}
-	return "?";
 }
 
 /* ---------------------------------------------------------- node names */
@@ -350,7 +337,7 @@ graph_vpn(FILE *out, const struct model *m)
 	for (size_t t = 0; t < m->vpn.n_tunnels; t++) {
 		const struct model_tunnel *tn = &m->vpn.tunnels[t];
 		snprintf(label, sizeof(label), "%s\n%s, %.1f ± %.1f ms", tn->name,
-			 graph_state_str(tn->state), tn->latency_ms, tn->jitter_ms);
+			 model_tunnel_state_str(tn->state), tn->latency_ms, tn->jitter_ms);
 		graph_edge(out, "cgw", "vgw",
 			   tn->state == MODEL_TUNNEL_UP	       ? "dir=both, penwidth=2"
 			   : tn->state == MODEL_TUNNEL_STANDBY ? "dir=both, style=dashed"

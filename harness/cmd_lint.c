@@ -20,6 +20,7 @@
 #include "harness/cmd.h"
 #include "harness/json.h"
 #include "model/model.h"
+#include "model/names.h"
 
 enum lint_format {
 	LINT_TEXT,
@@ -27,132 +28,6 @@ enum lint_format {
 };
 
 /* ------------------------------------------------------------ names of enums */
-
-static const char *
-lint_zone_kind_str(enum model_zone_kind k)
-{
-	switch (k) {
-	case MODEL_ZONE_PRIVATE:
-		return "private";
-	case MODEL_ZONE_PUBLIC:
-		return "public";
-	case MODEL_ZONE_INTERNET:
-		return "internet";
-	case MODEL_ZONE_ONPREM:
-		return "onprem";
-	}
-	return "?";
-}
-
-static const char *
-lint_policy_str(enum model_policy p)
-{
-	switch (p) {
-	case MODEL_POLICY_SEQUENTIAL:
-		return "sequential";
-	case MODEL_POLICY_ROUND_ROBIN:
-		return "round_robin";
-	case MODEL_POLICY_RANDOM:
-		return "random";
-	}
-	return "?";
-}
-
-static const char *
-lint_tunnel_state_str(enum model_tunnel_state s)
-{
-	switch (s) {
-	case MODEL_TUNNEL_UP:
-		return "up";
-	case MODEL_TUNNEL_STANDBY:
-		return "standby";
-	case MODEL_TUNNEL_DOWN:
-		return "down";
-	}
-	return "?";
-}
-
-static const char *
-lint_default_str(enum model_default_kind k)
-{
-	switch (k) {
-	case MODEL_DEFAULT_INTERNET:
-		return "internet";
-	case MODEL_DEFAULT_UPSTREAMS:
-		return "upstreams";
-	case MODEL_DEFAULT_REFUSE:
-		return "refuse";
-	}
-	return "?";
-}
-
-static const char *
-lint_hop_kind_str(enum model_hop_kind k)
-{
-	switch (k) {
-	case MODEL_HOP_ONPREM:
-		return "onprem";
-	case MODEL_HOP_VPN:
-		return "vpn";
-	case MODEL_HOP_INBOUND:
-		return "inbound";
-	case MODEL_HOP_OUTBOUND:
-		return "outbound";
-	case MODEL_HOP_VPC:
-		return "vpc";
-	case MODEL_HOP_RULE:
-		return "rule";
-	case MODEL_HOP_ZONE:
-		return "zone";
-	case MODEL_HOP_PRIVATE_DNS:
-		return "private-dns";
-	case MODEL_HOP_INTERNET:
-		return "internet";
-	}
-	return "?";
-}
-
-static const char *
-lint_answer_kind_str(enum model_answer_kind k)
-{
-	switch (k) {
-	case MODEL_ANSWER_ANY:
-		return "any";
-	case MODEL_ANSWER_LIST:
-		return "list";
-	case MODEL_ANSWER_ENDPOINT:
-		return "endpoint";
-	case MODEL_ANSWER_ENDPOINT_AZ:
-		return "endpoint_az";
-	case MODEL_ANSWER_PUBLIC:
-		return "public";
-	case MODEL_ANSWER_PRIVATE:
-		return "private";
-	case MODEL_ANSWER_EMPTY:
-		return "empty";
-	case MODEL_ANSWER_NXDOMAIN:
-		return "nxdomain";
-	}
-	return "?";
-}
-
-static const char *
-lint_fault_kind_str(enum model_fault_kind k)
-{
-	switch (k) {
-	case MODEL_FAULT_TUNNEL:
-		return "tunnel";
-	case MODEL_FAULT_RESOLVER_ENI:
-		return "resolver_eni";
-	case MODEL_FAULT_RESOLVER_ENDPOINT:
-		return "resolver_endpoint";
-	case MODEL_FAULT_ENDPOINT_ENI:
-		return "endpoint_eni";
-	case MODEL_FAULT_ONPREM:
-		return "onprem";
-	}
-	return "?";
-}
 
 /* "A", "AAAA", "TYPE65280" into buf. */
 static const char *
@@ -172,34 +47,6 @@ lint_rcode_str(int rcode, char *buf, size_t len)
 		snprintf(buf, len, "%s", lt->name);
 	else
 		snprintf(buf, len, "RCODE%d", rcode);
-	return buf;
-}
-
-/* The `from` of an expectation or load profile, in the scenario's own syntax. */
-static const char *
-lint_from_str(const struct model_from *f, char *buf, size_t len)
-{
-	switch (f->kind) {
-	case MODEL_FROM_ONPREM:
-		snprintf(buf, len, "onprem:%s", f->resolver ? f->resolver->name : "?");
-		break;
-	case MODEL_FROM_VPC:
-		snprintf(buf, len, "vpc:%s", f->vpc ? f->vpc->name : "?");
-		break;
-	case MODEL_FROM_INBOUND:
-		if (f->inbound_eni && f->inbound_eni->subnet)
-			snprintf(buf, len, "inbound:%s@%s", f->inbound ? f->inbound->name : "?",
-				 f->inbound_eni->subnet->name);
-		else
-			snprintf(buf, len, "inbound:%s", f->inbound ? f->inbound->name : "?");
-		break;
-	case MODEL_FROM_INTERNET:
-		snprintf(buf, len, "internet");
-		break;
-	default:
-		snprintf(buf, len, "?");
-		break;
-	}
 	return buf;
 }
 
@@ -332,7 +179,7 @@ lint_text_zones(const struct model *m, FILE *out)
 	fprintf(out, "\nHosted zones (%zu)\n", m->n_zones);
 	for (size_t i = 0; i < m->n_zones; i++) {
 		const struct model_zone *z = &m->zones[i];
-		fprintf(out, "  %-*s  %-7s  %3zu record%s", nw, z->name, lint_zone_kind_str(z->kind),
+		fprintf(out, "  %-*s  %-7s  %3zu record%s", nw, z->name, model_zone_kind_str(z->kind),
 			z->n_records, z->n_records == 1 ? " " : "s");
 		if (z->kind == MODEL_ZONE_PRIVATE) {
 			fprintf(out, "  vpcs:");
@@ -403,7 +250,7 @@ lint_text_onprem(const struct model *m, FILE *out)
 		const struct model_onprem_resolver *r = &o->resolvers[i];
 		fprintf(out, "  %s  %s  default %s", r->name,
 			hns_addr_port_str(&r->address, addr, sizeof(addr)),
-			lint_default_str(r->default_kind));
+			model_default_kind_str(r->default_kind));
 		for (size_t j = 0; j < r->n_default_upstreams; j++)
 			fprintf(out, "%s%s", j ? ", " : " ",
 				hns_addr_port_str(&r->default_upstreams[j], addr, sizeof(addr)));
@@ -424,7 +271,7 @@ lint_text_onprem(const struct model *m, FILE *out)
 			fprintf(out, "    forward %-*s ->", zw, f->zone);
 			for (size_t k = 0; k < f->n_to; k++)
 				fprintf(out, " %s", hns_addr_port_str(&f->to[k], addr, sizeof(addr)));
-			fprintf(out, "  %s, %u ms x %u\n", lint_policy_str(f->policy), f->timeout_ms,
+			fprintf(out, "  %s, %u ms x %u\n", model_policy_str(f->policy), f->timeout_ms,
 				f->attempts);
 		}
 		for (size_t j = 0; j < r->n_zones; j++)
@@ -450,7 +297,7 @@ lint_text_vpn(const struct model *m, FILE *out)
 	for (size_t i = 0; i < v->n_tunnels; i++) {
 		const struct model_tunnel *t = &v->tunnels[i];
 		fprintf(out, "  %-*s  %-7s  %g ms +/- %g  loss %g%%  mtu %u", nw, t->name,
-			lint_tunnel_state_str(t->state), t->latency_ms, t->jitter_ms, t->loss * 100,
+			model_tunnel_state_str(t->state), t->latency_ms, t->jitter_ms, t->loss * 100,
 			t->mtu);
 		if (t->duplicate > 0)
 			fprintf(out, "  dup %g%%", t->duplicate * 100);
@@ -515,7 +362,7 @@ lint_text_checks(const struct model *m, FILE *out)
 			const struct model_load *l = &m->loads[i];
 			fprintf(out, "  %-*s  %6u qps  %5.1f s  %zu queries in mix  from %s%s\n", nw,
 				l->name, l->qps, (double)l->duration_ms / 1000.0, l->n_mix,
-				lint_from_str(&l->from, from, sizeof(from)),
+				model_from_str(&l->from, from, sizeof(from)),
 				l->n_events ? "  (with events)" : "");
 		}
 	}
@@ -741,21 +588,6 @@ lint_rdata_str(const ldns_rr *rr)
 	return acc;
 }
 
-static const char *
-lint_alias_kind_str(enum model_alias_kind k)
-{
-	switch (k) {
-	case MODEL_ALIAS_ENDPOINT:
-		return "endpoint";
-	case MODEL_ALIAS_ENDPOINT_AZ:
-		return "endpoint_az";
-	case MODEL_ALIAS_NAME:
-		return "name";
-	default:
-		return "none";
-	}
-}
-
 /* One ordinary record: {owner, ttl, class, type, rdata}. */
 static void
 lint_json_rr(struct json_writer *w, const char *owner, const ldns_rr *rr, uint32_t ttl,
@@ -781,7 +613,7 @@ lint_json_zone(struct json_writer *w, const struct model_zone *z)
 {
 	json_object_begin(w);
 	json_kv_string(w, "name", z->name);
-	json_kv_string(w, "kind", lint_zone_kind_str(z->kind));
+	json_kv_string(w, "kind", model_zone_kind_str(z->kind));
 	if (z->kind == MODEL_ZONE_PRIVATE)
 		lint_json_vpc_names(w, "vpcs", z->vpcs, z->n_vpcs);
 	json_key(w, "soa");
@@ -808,7 +640,7 @@ lint_json_zone(struct json_writer *w, const struct model_zone *z)
 			json_kv_string(w, "type", "ALIAS");
 			json_key(w, "alias");
 			json_object_begin(w);
-			json_kv_string(w, "kind", lint_alias_kind_str(r->alias));
+			json_kv_string(w, "kind", model_alias_kind_str(r->alias));
 			json_kv_string(w, "endpoint",
 				       r->alias_endpoint ? r->alias_endpoint->name : NULL);
 			json_kv_string(w, "az", r->alias_az);
@@ -897,14 +729,14 @@ lint_json_onprem(struct json_writer *w, const struct model *m)
 			json_object_begin(w);
 			json_kv_string(w, "zone", f->zone);
 			lint_json_addr_list(w, "to", f->to, f->n_to);
-			json_kv_string(w, "policy", lint_policy_str(f->policy));
+			json_kv_string(w, "policy", model_policy_str(f->policy));
 			json_kv_uint(w, "timeout_ms", f->timeout_ms);
 			json_kv_uint(w, "attempts", f->attempts);
 			json_object_end(w);
 		}
 		json_array_end(w);
 		lint_json_zones(w, "zones", r->zones, r->n_zones);
-		json_kv_string(w, "default", lint_default_str(r->default_kind));
+		json_kv_string(w, "default", model_default_kind_str(r->default_kind));
 		lint_json_addr_list(w, "default_upstreams", r->default_upstreams,
 				    r->n_default_upstreams);
 		json_kv_string(w, "profile",
@@ -952,7 +784,7 @@ lint_json_vpn(struct json_writer *w, const struct model *m)
 		const struct model_tunnel *t = &v->tunnels[i];
 		json_object_begin(w);
 		json_kv_string(w, "name", t->name);
-		json_kv_string(w, "state", lint_tunnel_state_str(t->state));
+		json_kv_string(w, "state", model_tunnel_state_str(t->state));
 		json_kv_double(w, "latency_ms", t->latency_ms);
 		json_kv_double(w, "jitter_ms", t->jitter_ms);
 		json_kv_double(w, "loss", t->loss);
@@ -975,7 +807,7 @@ lint_json_faults(struct json_writer *w, const char *key, const struct model_faul
 	for (size_t i = 0; i < n; i++) {
 		json_object_begin(w);
 		json_kv_string(w, "text", f[i].text);
-		json_kv_string(w, "kind", lint_fault_kind_str(f[i].kind));
+		json_kv_string(w, "kind", model_fault_kind_str(f[i].kind));
 		if (f[i].eni)
 			lint_json_addr(w, "ip", &f[i].eni->ip, false);
 		json_object_end(w);
@@ -991,7 +823,7 @@ lint_json_answer(struct json_writer *w, const char *key, const struct model_answ
 
 	json_key(w, key);
 	json_object_begin(w);
-	json_kv_string(w, "kind", lint_answer_kind_str(a->kind));
+	json_kv_string(w, "kind", model_answer_kind_str(a->kind));
 	switch (a->kind) {
 	case MODEL_ANSWER_LIST:
 		json_key(w, "values");
@@ -1042,7 +874,7 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		const struct model_expect *x = &m->expects[i];
 		json_object_begin(w);
 		json_kv_string(w, "name", x->name);
-		json_kv_string(w, "from", lint_from_str(&x->from, buf, sizeof(buf)));
+		json_kv_string(w, "from", model_from_str(&x->from, buf, sizeof(buf)));
 		json_kv_string(w, "qname", x->qname);
 		lint_json_type(w, "qtype", x->qtype);
 		json_key(w, "given");
@@ -1056,9 +888,9 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		for (size_t j = 0; j < x->n_via; j++) {
 			const struct model_hop *h = &x->via[j];
 			if (h->ref)
-				snprintf(buf, sizeof(buf), "%s:%s", lint_hop_kind_str(h->kind), h->ref);
+				snprintf(buf, sizeof(buf), "%s:%s", model_hop_kind_str(h->kind), h->ref);
 			else
-				snprintf(buf, sizeof(buf), "%s", lint_hop_kind_str(h->kind));
+				snprintf(buf, sizeof(buf), "%s", model_hop_kind_str(h->kind));
 			json_string(w, buf);
 		}
 		json_array_end(w);
@@ -1080,7 +912,7 @@ lint_json_loads(struct json_writer *w, const struct model *m)
 		const struct model_load *l = &m->loads[i];
 		json_object_begin(w);
 		json_kv_string(w, "name", l->name);
-		json_kv_string(w, "from", lint_from_str(&l->from, buf, sizeof(buf)));
+		json_kv_string(w, "from", model_from_str(&l->from, buf, sizeof(buf)));
 		if (l->has_target)
 			lint_json_addr(w, "target", &l->target, true);
 		else
@@ -1110,7 +942,7 @@ lint_json_loads(struct json_writer *w, const struct model *m)
 			json_kv_uint(w, "at_ms", e->at_ms);
 			json_kv_string(w, "action", e->up ? "up" : "down");
 			json_kv_string(w, "target", e->fault.text);
-			json_kv_string(w, "kind", lint_fault_kind_str(e->fault.kind));
+			json_kv_string(w, "kind", model_fault_kind_str(e->fault.kind));
 			json_object_end(w);
 		}
 		json_array_end(w);

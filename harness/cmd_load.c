@@ -33,6 +33,7 @@
 #include "harness/serve.h"
 #include "harness/world.h"
 #include "model/model.h"
+#include "model/names.h"
 #include "vpn/relay.h"
 
 #define LOAD_TIMEOUT_NS (2 * HNS_NSEC_PER_SEC)
@@ -149,38 +150,6 @@ judge_build(const struct model *m, const struct model_load *p, struct lg_judge *
 	}
 }
 
-static const char *
-answers_form(const struct model_answer *a, char *buf, size_t len)
-{
-	switch (a->kind) {
-	case MODEL_ANSWER_ANY:
-		return "any";
-	case MODEL_ANSWER_LIST: {
-		size_t o = 0;
-
-		buf[0] = '\0';
-		for (size_t i = 0; i < a->n_values && o < len; i++)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", a->values[i]);
-		return buf;
-	}
-	case MODEL_ANSWER_ENDPOINT:
-		snprintf(buf, len, "endpoint:%s", a->endpoint->name);
-		return buf;
-	case MODEL_ANSWER_ENDPOINT_AZ:
-		snprintf(buf, len, "endpoint:%s@%s", a->endpoint->name, a->az);
-		return buf;
-	case MODEL_ANSWER_PUBLIC:
-		return "public";
-	case MODEL_ANSWER_PRIVATE:
-		return "private";
-	case MODEL_ANSWER_EMPTY:
-		return "empty";
-	case MODEL_ANSWER_NXDOMAIN:
-		return "nxdomain";
-	}
-	return "?";
-}
-
 static void
 slo_add(struct load_report *r, const char *name, bool pass, double limit, double value,
 	const char *unit)
@@ -243,7 +212,7 @@ slo_judge(struct load_report *r)
 
 		s->name = "answers";
 		s->pass = res->answered > 0 && res->bad == 0;
-		snprintf(s->limit, sizeof(s->limit), "%s", answers_form(&slo->answers, form, sizeof(form)));
+		snprintf(s->limit, sizeof(s->limit), "%s", model_answer_form_str(&slo->answers, form, sizeof(form)));
 		snprintf(s->value, sizeof(s->value), "%llu of %llu replies did not match",
 			 (unsigned long long)res->bad, (unsigned long long)res->answered);
 		r->pass &= s->pass;

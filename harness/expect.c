@@ -11,6 +11,7 @@
 #include "dns/wire.h"
 #include "harness/expect.h"
 #include "model/model.h"
+#include "model/names.h"
 
 const char *
 rcode_name(int rcode)
@@ -218,18 +219,10 @@ same_set(const char *const *a, size_t na, char b[][64], size_t nb)
 static const char *
 via_text(const struct model_hop *h, char *buf, size_t len)
 {
-	static const char *const kinds[] = {
-		[MODEL_HOP_ONPREM] = "onprem",	 [MODEL_HOP_VPN] = "vpn",
-		[MODEL_HOP_INBOUND] = "inbound", [MODEL_HOP_OUTBOUND] = "outbound",
-		[MODEL_HOP_VPC] = "vpc",	 [MODEL_HOP_RULE] = "rule",
-		[MODEL_HOP_ZONE] = "zone",	 [MODEL_HOP_PRIVATE_DNS] = "private-dns",
-		[MODEL_HOP_INTERNET] = "internet",
-	};
-
 	if (h->kind == MODEL_HOP_INTERNET || h->ref == NULL)
-		snprintf(buf, len, "%s", kinds[h->kind]);
+		snprintf(buf, len, "%s", model_hop_kind_str(h->kind));
 	else
-		snprintf(buf, len, "%s:%s", kinds[h->kind], h->ref);
+		snprintf(buf, len, "%s:%s", model_hop_kind_str(h->kind), h->ref);
 	return buf;
 }
 
