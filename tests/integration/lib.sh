@@ -45,3 +45,13 @@ wait_dns() {
 	done
 	fail "no DNS answer from $1:$2 for $3"
 }
+
+# run_rc VAR CMD...: run CMD with stdout/stderr to $TMP/out and $TMP/err, status into VAR.
+run_rc() {
+	local __var=$1
+	shift
+	set +e
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	printf -v "$__var" '%d' $?
+	set -e
+}

@@ -4,8 +4,9 @@
 # cache, a local zone, REFUSED by default, TC -> TCP retry, a TCP client,
 # SERVFAIL when every upstream is silent, and failover when one dies.
 . "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/forwarder/common.sh"
 
-command -v ldns-testns >/dev/null || { echo "SKIP: ldns-testns (package ldnsutils) missing"; exit 77; }
+need_testns
 
 P1=$(free_port)
 P2=$(free_port)
@@ -74,21 +75,11 @@ alt.lab.example. 300 IN A 192.0.2.12
 ENTRY_END
 DATA
 
-ldns-testns -p "$P1" "$TMP/u1.data" >"$TMP/u1.log" 2>&1 &
-U1=$!
-PIDS+=("$U1")
-ldns-testns -p "$P2" "$TMP/u2.data" >"$TMP/u2.log" 2>&1 &
-PIDS+=($!)
-wait_dns 127.0.0.1 "$P1" app.lab.example
-wait_dns 127.0.0.1 "$P2" app.lab.example
+start_testns "$P1" "$TMP/u1.data" app.lab.example
+U1=$TESTNS_PID
+start_testns "$P2" "$TMP/u2.data" app.lab.example
 
-cat >"$TMP/s.yaml" <<YAML
-scenario: forwarder-integration
-region: eu-west-1
-onprem:
-  resolvers:
-    dc1-dns:
-      address: 192.168.10.53
+write_scenario forwarder-integration <<YAML
       forward:
         - zone: dead.example
           to: [127.0.0.1:$PDEAD]
@@ -105,25 +96,11 @@ onprem:
       default: refuse
 YAML
 
-"$HYBRIDNS" serve "$TMP/s.yaml" --only onprem --listen "127.0.0.1:$PF" --workers 1 \
-	--stats-json "$TMP/stats.json" >"$TMP/serve.log" 2>&1 &
-FWD=$!
-PIDS+=("$FWD")
-wait_dns 127.0.0.1 "$PF" app.corp.example.com
+start_forwarder app.corp.example.com
 
 q() { dig +time=3 +tries=1 -p "$PF" @127.0.0.1 "$@"; }
 short() { q +short "$@"; }
 status() { q "$@" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'; }
-
-stats() { # python expression over d = the first resolver's stats
-	rm -f "$TMP/stats.json"
-	kill -USR1 "$FWD"
-	for _ in $(seq 1 50); do
-		[ -s "$TMP/stats.json" ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stats.json" 2>/dev/null && break
-		sleep 0.1
-	done
-	python3 -c "import json,sys; d = json.load(open(sys.argv[1]))['onprem'][0]; print($1)" "$TMP/stats.json"
-}
 
 # Forwarding, sequential: the first upstream answers.
 [ "$(short app.lab.example A)" = 192.0.2.10 ] || fail "app.lab.example via the first upstream"

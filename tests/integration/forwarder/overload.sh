@@ -3,17 +3,12 @@
 # that never answers.  The forwarder must answer the excess REFUSED (counted),
 # keep its memory bounded, stay alive, and serve normally once load drops.
 . "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/forwarder/common.sh"
 
 PDEAD=$(free_port)
 PF=$(free_port)
 
-cat >"$TMP/s.yaml" <<YAML
-scenario: forwarder-overload
-region: eu-west-1
-onprem:
-  resolvers:
-    dc1-dns:
-      address: 192.168.10.53
+write_scenario forwarder-overload <<YAML
       forward:
         - zone: dead.example
           to: [127.0.0.1:$PDEAD]
@@ -25,11 +20,7 @@ onprem:
       default: refuse
 YAML
 
-"$HYBRIDNS" serve "$TMP/s.yaml" --only onprem --listen "127.0.0.1:$PF" --workers 1 \
-	--stats-json "$TMP/stats.json" >"$TMP/serve.log" 2>&1 &
-FWD=$!
-PIDS+=("$FWD")
-wait_dns 127.0.0.1 "$PF" app.corp.example.com
+start_forwarder app.corp.example.com
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$FWD/status"; }
 before=$(rss)
 
@@ -66,15 +57,6 @@ kill -0 "$FWD" || fail "forwarder died under overload"
 [ "$(dig +time=2 +tries=1 +short -p "$PF" @127.0.0.1 app.corp.example.com A)" = 192.168.20.15 ] \
 	|| fail "no answer right after the overload"
 
-stats() {
-	rm -f "$TMP/stats.json"
-	kill -USR1 "$FWD"
-	for _ in $(seq 1 50); do
-		[ -s "$TMP/stats.json" ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stats.json" 2>/dev/null && break
-		sleep 0.1
-	done
-	python3 -c "import json,sys; d = json.load(open(sys.argv[1]))['onprem'][0]; print($1)" "$TMP/stats.json"
-}
 [ "$(stats "d['table_full']")" -gt 0 ] || fail "the table never filled: nothing was refused"
 for _ in $(seq 1 100); do
 	[ "$(stats "d['inflight']")" -eq 0 ] && break

@@ -5,8 +5,9 @@
 # never lets the forged data reach a client or the cache, and gets the
 # answer from the second upstream.
 . "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/forwarder/common.sh"
 
-command -v ldns-testns >/dev/null || { echo "SKIP: ldns-testns (package ldnsutils) missing"; exit 77; }
+need_testns
 
 PBAD=$(free_port)
 PGOOD=$(free_port)
@@ -79,20 +80,10 @@ DATA
 	done
 } >"$TMP/good.data"
 
-ldns-testns -p "$PBAD" "$TMP/bad.data" >"$TMP/bad.log" 2>&1 &
-PIDS+=($!)
-ldns-testns -p "$PGOOD" "$TMP/good.data" >"$TMP/good.log" 2>&1 &
-PIDS+=($!)
-wait_dns 127.0.0.1 "$PBAD" sf.lab.example
-wait_dns 127.0.0.1 "$PGOOD" sf.lab.example
+start_testns "$PBAD" "$TMP/bad.data" sf.lab.example
+start_testns "$PGOOD" "$TMP/good.data" sf.lab.example
 
-cat >"$TMP/s.yaml" <<YAML
-scenario: forwarder-spoof
-region: eu-west-1
-onprem:
-  resolvers:
-    dc1-dns:
-      address: 192.168.10.53
+write_scenario forwarder-spoof <<YAML
       forward:
         - zone: lab.example
           to: [127.0.0.1:$PBAD, 127.0.0.1:$PGOOD]
@@ -102,22 +93,9 @@ onprem:
       default: refuse
 YAML
 
-"$HYBRIDNS" serve "$TMP/s.yaml" --only onprem --listen "127.0.0.1:$PF" --workers 1 \
-	--stats-json "$TMP/stats.json" >"$TMP/serve.log" 2>&1 &
-FWD=$!
-PIDS+=("$FWD")
-wait_dns 127.0.0.1 "$PF" sf.lab.example
+start_forwarder sf.lab.example
 
 short() { dig +time=4 +tries=1 +short -p "$PF" @127.0.0.1 "$@"; }
-stats() {
-	rm -f "$TMP/stats.json"
-	kill -USR1 "$FWD"
-	for _ in $(seq 1 50); do
-		[ -s "$TMP/stats.json" ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stats.json" 2>/dev/null && break
-		sleep 0.1
-	done
-	python3 -c "import json,sys; d = json.load(open(sys.argv[1]))['onprem'][0]; print($1)" "$TMP/stats.json"
-}
 
 # wait_dns above already asked sf once; ask each bad case through the forwarder.
 for n in sf noid wrongq malformed slow; do

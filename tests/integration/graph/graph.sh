@@ -7,15 +7,6 @@
 # exits 3; usage errors exit 2.
 . "$SRCDIR/tests/integration/lib.sh"
 
-run_rc() { # VAR CMD...: stdout to $TMP/out, stderr to $TMP/err, status into VAR
-	local __var=$1
-	shift
-	set +e
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	printf -v "$__var" '%d' $?
-	set -e
-}
-
 have_dot=0
 if command -v dot >/dev/null 2>&1; then have_dot=1; fi
 

@@ -4,16 +4,6 @@
 # flags, missing files and invalid scenarios exit 2 with located messages.
 . "$SRCDIR/tests/integration/lib.sh"
 
-# run_rc VAR CMD...: run CMD with stdout/stderr to $TMP/out and $TMP/err, status into VAR.
-run_rc() {
-	local __var=$1
-	shift
-	set +e
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	printf -v "$__var" '%d' $?
-	set -e
-}
-
 expect_in() { # FILE TEXT: TEXT must appear in FILE
 	grep -qF -- "$2" "$1" || fail "'$2' missing from $(basename "$1"): $(head -c 2000 "$1")"
 }
