@@ -45,3 +45,19 @@ stats() {
 	done
 	python3 -c "import json,sys; d = json.load(open(sys.argv[1]))['onprem'][0]; print($1)" "$TMP/stats.json"
 }
+
+# testns_a NAME ADDR: an ldns-testns data entry answering NAME A with ADDR.
+testns_a() {
+	cat <<DATA
+ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id
+REPLY QR RD RA NOERROR
+SECTION QUESTION
+$1. IN A
+SECTION ANSWER
+$1. 300 IN A $2
+ENTRY_END
+
+DATA
+}

@@ -13,17 +13,9 @@ P2=$(free_port)
 PDEAD=$(free_port)
 PF=$(free_port)
 
-cat >"$TMP/u1.data" <<'DATA'
-ENTRY_BEGIN
-MATCH opcode qtype qname
-ADJUST copy_id
-REPLY QR RD RA NOERROR
-SECTION QUESTION
-app.lab.example. IN A
-SECTION ANSWER
-app.lab.example. 300 IN A 192.0.2.10
-ENTRY_END
-
+{
+	testns_a app.lab.example 192.0.2.10
+	cat <<'DATA'
 ENTRY_BEGIN
 MATCH opcode qtype qname UDP
 ADJUST copy_id
@@ -52,28 +44,12 @@ SECTION AUTHORITY
 lab.example. 600 IN SOA ns.lab.example. h.lab.example. 1 7200 900 1209600 60
 ENTRY_END
 DATA
+} >"$TMP/u1.data"
 
-cat >"$TMP/u2.data" <<'DATA'
-ENTRY_BEGIN
-MATCH opcode qtype qname
-ADJUST copy_id
-REPLY QR RD RA NOERROR
-SECTION QUESTION
-app.lab.example. IN A
-SECTION ANSWER
-app.lab.example. 300 IN A 192.0.2.11
-ENTRY_END
-
-ENTRY_BEGIN
-MATCH opcode qtype qname
-ADJUST copy_id
-REPLY QR RD RA NOERROR
-SECTION QUESTION
-alt.lab.example. IN A
-SECTION ANSWER
-alt.lab.example. 300 IN A 192.0.2.12
-ENTRY_END
-DATA
+{
+	testns_a app.lab.example 192.0.2.11
+	testns_a alt.lab.example 192.0.2.12
+} >"$TMP/u2.data"
 
 start_testns "$P1" "$TMP/u1.data" app.lab.example
 U1=$TESTNS_PID

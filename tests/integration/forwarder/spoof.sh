@@ -63,22 +63,9 @@ evil.lab.example. 300 IN A 6.6.6.2
 ENTRY_END
 DATA
 
-{
-	for n in sf noid wrongq malformed slow; do
-		cat <<DATA
-ENTRY_BEGIN
-MATCH opcode qtype qname
-ADJUST copy_id
-REPLY QR RD RA NOERROR
-SECTION QUESTION
-$n.lab.example. IN A
-SECTION ANSWER
-$n.lab.example. 300 IN A 192.0.2.77
-ENTRY_END
-
-DATA
-	done
-} >"$TMP/good.data"
+for n in sf noid wrongq malformed slow; do
+	testns_a "$n.lab.example" 192.0.2.77
+done >"$TMP/good.data"
 
 start_testns "$PBAD" "$TMP/bad.data" sf.lab.example
 start_testns "$PGOOD" "$TMP/good.data" sf.lab.example
