@@ -11,6 +11,7 @@
 #include "harness/serve.h"
 #include "harness/world.h"
 #include "model/model.h"
+#include "model/names.h"
 
 void
 check_opts_init(struct check_opts *o)
@@ -37,7 +38,7 @@ check_run(const struct model *m, const struct model_expect *e, const struct chec
 	out->e = e;
 	if (base == NULL)
 		return HNS_ENOMEM;
-	world_from_text(&e->from, out->from, sizeof(out->from));
+	model_from_str(&e->from, out->from, sizeof(out->from));
 	{
 		char *t = ldns_rr_type2str(e->qtype);
 

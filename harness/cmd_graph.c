@@ -172,7 +172,7 @@ graph_onprem(FILE *out, const struct model *m)
 			const struct model_forward *fw = &r->forwards[f];
 			fprintf(out, "    \"op%zu_f%zu\" [shape=note, label=\"", i, f);
 			graph_text(out, "forward %s\n%s, %u ms x %u", fw->zone[0] ? fw->zone : ".",
-				   export_policy_name((int)fw->policy), fw->timeout_ms, fw->attempts);
+				   model_policy_str(fw->policy), fw->timeout_ms, fw->attempts);
 			fprintf(out, "\"];\n    \"op%zu\" -> \"op%zu_f%zu\" [arrowhead=none];\n", i, i, f);
 		}
 	}

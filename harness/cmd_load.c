@@ -277,7 +277,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	memset(r, 0, sizeof(*r));
 	memset(&cfg, 0, sizeof(cfg));
 	r->p = p;
-	world_from_text(&p->from, r->from, sizeof(r->from));
+	model_from_str(&p->from, r->from, sizeof(r->from));
 	r->qps = o->qps > 0 ? o->qps : (double)p->qps;
 	r->duration_ns = o->duration_ns ? o->duration_ns : p->duration_ms * HNS_NSEC_PER_MSEC;
 	r->workers = o->workers;

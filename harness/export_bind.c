@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 static void
 bind_forward_zone(FILE *out, const char *zone, const struct export_list *l)
@@ -57,7 +58,7 @@ export_bind(const struct export_plan *p, FILE *out)
 		fprintf(out,
 			"\n// policy %s, %u ms per try, %u attempts: BIND has no per-zone order or timeout;\n"
 			"// it prefers the forwarder with the lowest smoothed RTT\n",
-			export_policy_name(f->policy), f->timeout_ms, f->attempts);
+			model_policy_str(f->policy), f->timeout_ms, f->attempts);
 		bind_forward_zone(out, f->zone, &p->targets[i]);
 	}
 	if ((rc = export_zone_files(p, out, "//", bind_zone)) != 0)

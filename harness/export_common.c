@@ -37,20 +37,6 @@ export_header(const struct export_plan *p, FILE *out, const char *cm)
 	}
 }
 
-const char *
-export_policy_name(int policy)
-{
-	switch ((enum model_policy)policy) {
-	case MODEL_POLICY_SEQUENTIAL:
-		return "sequential";
-	case MODEL_POLICY_ROUND_ROBIN:
-		return "round_robin";
-	case MODEL_POLICY_RANDOM:
-		return "random";
-	}
-	return "?";
-}
-
 unsigned
 export_ms_to_s(uint32_t ms)
 {

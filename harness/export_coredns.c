@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 static void
 coredns_forward(FILE *out, const struct export_list *l, const char *policy)
@@ -56,7 +57,7 @@ export_coredns(const struct export_plan *p, FILE *out)
 			"# has no per-zone timeout; at most 15 upstreams\n",
 			export_name_shown(f->zone), f->timeout_ms, f->attempts);
 		fprintf(out, "%s {\n", export_name_shown(f->zone));
-		coredns_forward(out, &p->targets[i], export_policy_name(f->policy));
+		coredns_forward(out, &p->targets[i], model_policy_str(f->policy));
 		fprintf(out, "}\n");
 	}
 	if ((rc = export_zone_files(p, out, "#", coredns_zone)) != 0)

@@ -24,6 +24,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 /* A Lua string literal: quotes and backslashes escaped, other bytes outside ASCII as \ddd. */
 static void
@@ -85,7 +86,7 @@ dnsdist_forward(FILE *out, const struct export_plan *p, size_t i)
 	snprintf(zone, sizeof(zone), "%s.", f->zone);
 	fprintf(out, "\n-- forward %s: policy %s; %u ms per try, %u attempts (dnsdist's UDP timeout\n"
 		     "-- is global: setUDPTimeout)\n",
-		zone, export_policy_name(f->policy), f->timeout_ms, f->attempts);
+		zone, model_policy_str(f->policy), f->timeout_ms, f->attempts);
 	for (size_t j = 0; j < p->targets[i].n; j++) {
 		snprintf(name, sizeof(name), "%s#%zu", f->zone[0] ? f->zone : "root", j + 1);
 		dnsdist_server(out, &p->targets[i].addrs[j], zone, name, zone);

@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 static void
 dnsmasq_server(FILE *out, const char *zone, const struct hns_addr *a)
@@ -157,7 +158,7 @@ export_dnsmasq(const struct export_plan *p, FILE *out)
 
 		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u attempts (dnsmasq has no\n"
 			     "# per-domain policy or timeout)\n",
-			export_name_shown(f->zone), export_policy_name(f->policy), f->timeout_ms,
+			export_name_shown(f->zone), model_policy_str(f->policy), f->timeout_ms,
 			f->attempts);
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			dnsmasq_server(out, f->zone, &p->targets[i].addrs[j]);

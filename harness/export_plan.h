@@ -62,8 +62,6 @@ struct export_plan {
 
 /* "# hybridns export …" lines: what the output was generated from, with comment `cm`. */
 void export_header(const struct export_plan *p, FILE *out, const char *cm);
-/* "sequential" / "round_robin" / "random". */
-const char *export_policy_name(int policy);
 /* Milliseconds rounded up to whole seconds, at least 1. */
 unsigned export_ms_to_s(uint32_t ms);
 /* Whether name equals zone or lies under it (label boundaries; zone "" is the root). */

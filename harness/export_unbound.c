@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 static void
 unbound_addr(FILE *out, const struct hns_addr *a)
@@ -178,7 +179,7 @@ export_unbound(const struct export_plan *p, FILE *out)
 		fprintf(out,
 			"\t# policy %s, %u ms per try, %u attempts: Unbound has no per-zone order or\n"
 			"\t# timeout; it picks among the addresses by measured RTT (400 ms band)\n",
-			export_policy_name(f->policy), f->timeout_ms, f->attempts);
+			model_policy_str(f->policy), f->timeout_ms, f->attempts);
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			unbound_addr(out, &p->targets[i].addrs[j]);
 		fprintf(out, "\tforward-first: no\n");

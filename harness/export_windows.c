@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
+#include "model/names.h"
 
 /* A PowerShell single-quoted string: a quote is doubled. */
 static void
@@ -199,7 +200,7 @@ export_windows(const struct export_plan *p, FILE *out)
 		unsigned t = export_ms_to_s(f->timeout_ms);
 
 		fprintf(out, "\n# forward %s: policy %s%s, %u ms per try, %u attempts\n",
-			export_name_shown(f->zone), export_policy_name(f->policy),
+			export_name_shown(f->zone), model_policy_str(f->policy),
 			f->policy == MODEL_POLICY_SEQUENTIAL
 				? ""
 				: " (Windows asks the servers in list order: sequential)",

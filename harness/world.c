@@ -16,26 +16,6 @@
 
 #define WORLD_PORT_TRIES 8
 
-void
-world_from_text(const struct model_from *f, char *buf, size_t len)
-{
-	switch (f->kind) {
-	case MODEL_FROM_ONPREM:
-		snprintf(buf, len, "onprem:%s", f->resolver->name);
-		break;
-	case MODEL_FROM_VPC:
-		snprintf(buf, len, "vpc:%s", f->vpc->name);
-		break;
-	case MODEL_FROM_INBOUND:
-		snprintf(buf, len, "inbound:%s%s%s", f->inbound->name, f->inbound_eni ? "@" : "",
-			 f->inbound_eni ? f->inbound_eni->subnet->name : "");
-		break;
-	case MODEL_FROM_INTERNET:
-		snprintf(buf, len, "internet");
-		break;
-	}
-}
-
 size_t
 world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, struct hns_addr *out,
 		     size_t max)

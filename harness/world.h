@@ -19,9 +19,6 @@ struct model_from;
 struct model_given;
 struct serve_ctx;
 
-/* "onprem:dc1-dns", "vpc:shared-services", "inbound:in@private-a", "internet". */
-void world_from_text(const struct model_from *f, char *buf, size_t len);
-
 /*
  * The loopback addresses a client at f sends to in ctx's world: the
  * on-prem resolver, the VPC's +2, each inbound ENI through the VPN (as a
