@@ -18,52 +18,10 @@
 # installed with apt-get.  Every process started here is stopped on exit.
 set -euo pipefail
 
-ROUNDS=5
-DURATION=10
-HERE=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=""
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--rounds) ROUNDS=$2; shift 2 ;;
-	--duration) DURATION=$2; shift 2 ;;
-	--build) BUILD=$2; shift 2 ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-	*) echo "bench/forwarder.sh: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-if [ -z "${HNS_BENCH_INNER:-}" ]; then
-	need=()
-	command -v nsd >/dev/null || need+=(nsd)
-	command -v dnsdist >/dev/null || need+=(dnsdist)
-	command -v unbound >/dev/null || need+=(unbound)
-	command -v dnsperf >/dev/null || need+=(dnsperf)
-	command -v dig >/dev/null || need+=(bind9-dnsutils)
-	if [ ${#need[@]} -gt 0 ]; then
-		echo "installing: ${need[*]}" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >&2
-	fi
-	# The hybridns binary: given, or built here.
-	if [ -z "$BUILD" ]; then
-		BUILD="$HERE/build-bench"
-		[ -d "$BUILD" ] || meson setup "$BUILD" "$HERE" -Dbuildtype=release >/dev/null
-		ninja -C "$BUILD" harness/hybridns >/dev/null
-	fi
-	export HNS_BENCH_INNER=1 HYBRIDNS="$BUILD/harness/hybridns"
-	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD"
-fi
-
-: "${HYBRIDNS:?}"
-ip link set lo up
-TMP=$(mktemp -d /tmp/hns-bench.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-chmod 755 "$TMP"
+. "$(dirname "$0")/lib.sh"
+bench_args 20 "$@"
+bench_enter nsd:nsd dnsdist:dnsdist unbound:unbound dnsperf:dnsperf dig:bind9-dnsutils
+bench_inner hns-bench
 
 BACKEND_PORT=5300
 PORT=5353

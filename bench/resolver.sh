@@ -18,44 +18,10 @@
 # is stopped on exit.
 set -euo pipefail
 
-ROUNDS=5
-DURATION=10
-HERE=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=""
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--rounds) ROUNDS=$2; shift 2 ;;
-	--duration) DURATION=$2; shift 2 ;;
-	--build) BUILD=$2; shift 2 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-	*) echo "bench/resolver.sh: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-if [ -z "${HNS_BENCH_INNER:-}" ]; then
-	for tool in nsd dnsperf dig; do
-		command -v "$tool" >/dev/null || { echo "bench/resolver.sh: $tool is missing" >&2; exit 2; }
-	done
-	if [ -z "$BUILD" ]; then
-		BUILD="$HERE/build-bench"
-		[ -d "$BUILD" ] || meson setup "$BUILD" "$HERE" -Dbuildtype=release >/dev/null
-		ninja -C "$BUILD" harness/hybridns >/dev/null
-	fi
-	export HNS_BENCH_INNER=1 HYBRIDNS="$BUILD/harness/hybridns"
-	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD"
-fi
-
-: "${HYBRIDNS:?}"
-ip link set lo up
-TMP=$(mktemp -d /tmp/hns-rbench.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-chmod 755 "$TMP"
+. "$(dirname "$0")/lib.sh"
+bench_args 19 "$@"
+bench_enter nsd:nsd dnsperf:dnsperf dig:bind9-dnsutils
+bench_inner hns-rbench
 
 PORT=5353
 SERVER_CPU=0
