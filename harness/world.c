@@ -15,6 +15,14 @@
 #include "model/model.h"
 
 #define WORLD_PORT_TRIES 8
+/*
+ * A world without --port takes a random port in [20000, 32768): below
+ * Linux's ephemeral range (32768-60999), so no outgoing socket of this or
+ * another process is handed it meanwhile, and above the range the test
+ * suite reserves for the servers it starts (10000-19999, tests/integration/lib.sh).
+ */
+#define WORLD_PORT_BASE 20000
+#define WORLD_PORT_SPAN 12768
 
 size_t
 world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, struct hns_addr *out,
@@ -58,7 +66,7 @@ world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given 
 	int rc = HNS_EINVAL;
 
 	for (int attempt = 0; attempt < WORLD_PORT_TRIES; attempt++) {
-		uint16_t port = o->port ? o->port : (uint16_t)(20000 + hns_csprng_u16() % 40000);
+		uint16_t port = o->port ? o->port : (uint16_t)(WORLD_PORT_BASE + hns_csprng_u16() % WORLD_PORT_SPAN);
 
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->model = m;

@@ -3,16 +3,17 @@
 # --only onprem` on a free port, and its stats dump.
 
 need_testns() {
-	command -v ldns-testns >/dev/null || { echo "SKIP: ldns-testns (package ldnsutils) missing"; exit 77; }
+	command -v ldns-testns >/dev/null || fail "ldns-testns is not installed (package ldnsutils, scripts/packages.txt)"
 }
 
-# start_testns PORT DATAFILE NAME: an upstream answering from DATAFILE; its
-# pid goes into PIDS and TESTNS_PID; returns once it answers NAME.
+# start_testns PORT DATAFILE NAME [EXPECTED]: an upstream answering from
+# DATAFILE; its pid goes into PIDS and TESTNS_PID; returns once it answers
+# NAME as expected (see wait_dns).
 start_testns() {
 	ldns-testns -p "$1" "$2" >"${2%.data}.log" 2>&1 &
 	TESTNS_PID=$!
 	PIDS+=("$TESTNS_PID")
-	wait_dns 127.0.0.1 "$1" "$3"
+	wait_dns 127.0.0.1 "$1" "$3" "${4:-}"
 }
 
 # write_scenario NAME: $TMP/s.yaml with one on-prem resolver dc1-dns whose

@@ -67,7 +67,7 @@ for n in sf noid wrongq malformed slow; do
 	testns_a "$n.lab.example" 192.0.2.77
 done >"$TMP/good.data"
 
-start_testns "$PBAD" "$TMP/bad.data" sf.lab.example
+start_testns "$PBAD" "$TMP/bad.data" sf.lab.example status:SERVFAIL
 start_testns "$PGOOD" "$TMP/good.data" sf.lab.example
 
 write_scenario forwarder-spoof <<YAML

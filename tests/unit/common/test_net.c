@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "common/addrmap.h"
 #include "common/error.h"
@@ -47,6 +50,67 @@ test_loopback_sockets(void **state)
 	fd = hns_tcp_listen(&a, HNS_SOCK_REUSEPORT, 8);
 	assert_true(fd >= 0);
 	close(fd);
+}
+
+/* A socket bound to a:port by "another process": SO_REUSEPORT and SO_REUSEADDR set, as servers do. */
+static int
+foreign_socket(const struct hns_addr *a, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = hns_addr_to_sockaddr(a, &ss);
+	int fd = socket(a->family, type, 0), one = 1;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, len), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 8), 0);
+	return fd;
+}
+
+/*
+ * A port someone else holds is never shared: a second run's world (or a
+ * test's server) bound there would get half of our datagrams.  Our own
+ * workers still share a port with SO_REUSEPORT.
+ */
+static void
+test_port_never_shared_with_another_socket(void **state)
+{
+	struct hns_addr a;
+	int mine, second, other;
+
+	hns_addr_parse("127.53.9.2", &a);
+	mine = hns_udp_socket(&a, 0);
+	assert_true(mine >= 0);
+	assert_int_equal(hns_sock_local_addr(mine, &a), 0);
+	assert_int_equal(hns_udp_socket(&a, 0), -EADDRINUSE); /* no SO_REUSEADDR sharing */
+	close(mine);
+
+	for (int type = SOCK_DGRAM; type <= SOCK_STREAM; type++) {
+		int t = type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+
+		hns_addr_parse("127.53.9.3", &a);
+		other = foreign_socket(&a, t);
+		assert_int_equal(hns_sock_local_addr(other, &a), 0);
+		if (t == SOCK_DGRAM)
+			assert_int_equal(hns_udp_socket(&a, HNS_SOCK_REUSEPORT), -EADDRINUSE);
+		else
+			assert_int_equal(hns_tcp_listen(&a, HNS_SOCK_REUSEPORT, 8), -EADDRINUSE);
+		close(other);
+		if (t == SOCK_STREAM)
+			break;
+	}
+
+	/* our own workers: the first socket claims the port, the next joins it */
+	hns_addr_parse("127.53.9.4", &a);
+	mine = hns_udp_socket(&a, HNS_SOCK_REUSEPORT);
+	assert_true(mine >= 0);
+	assert_int_equal(hns_sock_local_addr(mine, &a), 0);
+	second = hns_udp_socket(&a, HNS_SOCK_REUSEPORT);
+	assert_true(second >= 0);
+	close(second);
+	close(mine);
 }
 
 static void
@@ -97,6 +161,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuses_non_loopback),
 		cmocka_unit_test(test_loopback_sockets),
+		cmocka_unit_test(test_port_never_shared_with_another_socket),
 		cmocka_unit_test(test_addrmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
