@@ -146,7 +146,8 @@ rule_set_upstreams(struct fwd_rule *r, const uint16_t *ups, size_t n, enum fwd_p
 	r->n_upstreams = (uint16_t)n;
 	r->policy = policy;
 	r->timeout_ms = timeout_ms ? timeout_ms : FWD_DEFAULT_TIMEOUT_MS;
-	r->attempts = attempts ? attempts : (n < 2 ? 2 : (uint32_t)n);
+	/* as a scenario's forward item: one try per listed target (model/loader.c) */
+	r->attempts = attempts ? attempts : (uint32_t)n;
 	return 0;
 }
 

@@ -75,6 +75,10 @@ test_defaults(void **state)
 			 0);
 	assert_int_equal(c->rules[0].timeout_ms, FWD_DEFAULT_TIMEOUT_MS);
 	assert_int_equal(c->rules[0].attempts, 3);
+	/* one target, one try: the default a scenario's forward item documents */
+	assert_int_equal(fwd_config_add_forward(c, "y.example", ups, 1, FWD_POLICY_SEQUENTIAL, 0, 0),
+			 1);
+	assert_int_equal(c->rules[1].attempts, 1);
 	assert_int_equal(c->deflt.kind, FWD_RULE_REFUSE);
 	assert_int_equal(c->edns_size, 1232);
 	fwd_config_profile_windows(c);
