@@ -15,6 +15,12 @@ enum hns_exit {
 	HNS_EXIT_RUNTIME = 3,
 };
 
+struct cli_command;
+
+/* Each command's option table (harness/cli.h), for its usage and `hybridns --help`. */
+extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
+	cmd_trace_cli;
+
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_graph(int argc, char **argv);

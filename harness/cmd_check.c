@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +12,13 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "harness/check.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/json.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
 #include "model/model.h"
 
-static const char check_usage[] =
-	"usage: hybridns check [SCENARIO] [--format text|json|junit] [-o FILE]\n"
-	"                      [--onprem-resolver IP:PORT] [--seed N] [--port N] [--expect NAME]\n"
-	"  Without SCENARIO, checks the built-in default (scenarios/shared-services.yaml).\n";
 
 enum report_format {
 	REPORT_TEXT,
@@ -205,101 +201,52 @@ report_junit(FILE *out, const struct model *m, const struct check_result *r, siz
 	fprintf(out, "  </testsuite>\n</testsuites>\n");
 }
 
+struct check_args {
+	struct check_opts o;
+	int format; /* enum report_format */
+	const char *output, *only;
+};
+
+#define CA(field) offsetof(struct check_args, field)
+static const struct cli_opt check_cli_opts[] = {
+	CLI_OPT_FORMAT(struct check_args, format, "text|json|junit"),
+	CLI_OPT_OUTPUT(struct check_args, output),
+	{ "onprem-resolver", 0, CLI_ADDR, CA(o.onprem_resolver), CLI_NONE, "IP:PORT",
+	  "a real resolver under test in place of the first on-prem resolver", 0, 0, CLI_LOOPBACK, NULL },
+	CLI_OPT_SEED(struct check_args, o.seed, o.seed_given),
+	CLI_OPT_PORT(struct check_args, o.port, "the emulation's port (default a free one)"),
+	{ "expect", 0, CLI_STRING, CA(only), CLI_NONE, "NAME", "run only the expectation NAME", 0, 0,
+	  0, NULL },
+};
+#undef CA
+
+const struct cli_command cmd_check_cli = CLI_COMMAND("check", "[SCENARIO]",
+	"  Without SCENARIO, checks the built-in default (scenarios/shared-services.yaml).\n",
+	check_cli_opts, 0, 1);
+
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "onprem-resolver", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "expect", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum report_format format = REPORT_TEXT;
-	const char *output = NULL, *only = NULL;
+	struct check_args ca = { .format = REPORT_TEXT };
+	enum report_format format;
+	const char *output, *only;
 	struct check_opts o;
 	struct model *m = NULL;
 	struct check_result *results = NULL;
 	size_t n = 0, passed = 0;
 	FILE *out = stdout;
-	int c, rc, status;
+	char **args;
+	int rc, n_args, status;
 
-	check_opts_init(&o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				format = REPORT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				format = REPORT_JSON;
-			else if (strcmp(optarg, "junit") == 0)
-				format = REPORT_JUNIT;
-			else {
-				fprintf(stderr, "hybridns check: --format: '%s' (expected text, json or junit)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'r':
-			if (hns_addr_parse_port(optarg, &o.onprem_resolver) != 0) {
-				fprintf(stderr, "hybridns check: --onprem-resolver: '%s' is not IP[:PORT]\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			if (!hns_addr_is_loopback(&o.onprem_resolver)) {
-				fprintf(stderr,
-					"hybridns check: --onprem-resolver: %s is not a loopback address (run the resolver under test on 127.0.0.0/8 or ::1)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 's': {
-			char *end;
-
-			errno = 0;
-			o.seed = strtoull(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0) {
-				fprintf(stderr, "hybridns check: --seed: '%s' is not a number\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			o.seed_given = true;
-			break;
-		}
-		case 'p': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*optarg < '0' || *optarg > '9' || *end != '\0' || v == 0 || v > 65535) {
-				fprintf(stderr, "hybridns check: --port: '%s' is not a port (1-65535)\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			o.port = (uint16_t)v;
-			break;
-		}
-		case 'e':
-			only = optarg;
-			break;
-		case 'h':
-			fputs(check_usage, stdout);
-			return HNS_EXIT_OK;
-		default:
-			fputs(check_usage, stderr);
-			return HNS_EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "hybridns check: one SCENARIO file only\n%s", check_usage);
-		return HNS_EXIT_USAGE;
-	}
-	rc = scenario_load(optind < argc ? argv[optind] : NULL, &m);
-	if (rc != 0)
-		return scenario_load_status(rc);
+	check_opts_init(&ca.o);
+	if ((status = cli_parse(&cmd_check_cli, argc, argv, &ca, &args, &n_args)) >= 0)
+		return status;
+	o = ca.o;
+	format = (enum report_format)ca.format;
+	output = ca.output;
+	only = ca.only;
+	if ((status = cli_scenario(n_args > 0 ? args[0] : NULL, &m)) != HNS_EXIT_OK)
+		return status;
 	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
 		fprintf(stderr, "hybridns check: this build has no AWS side to check against\n");
 		model_free(m);

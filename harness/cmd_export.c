@@ -10,24 +10,18 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/export_plan.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
 #include "model/model.h"
 
-static const char export_usage[] =
-	"usage: hybridns export SCENARIO --to unbound|bind|dnsmasq|coredns|dnsdist|windows\n"
-	"                       [--mapped] [--resolver NAME] [--port N] [-o FILE]\n"
-	"  Writes the configuration of an on-prem resolver of SCENARIO (the first, or NAME)\n"
-	"  for that product.  --mapped points every target at the emulation's loopback\n"
-	"  address on port N (default 5300, as check --onprem-resolver uses).\n";
 
 struct export_product {
 	const char *name;
@@ -43,17 +37,6 @@ static const struct export_product export_products[] = {
 	{ "dnsdist", export_dnsdist, false },
 	{ "windows", export_windows, true },
 };
-#define N_PRODUCTS (sizeof(export_products) / sizeof(export_products[0]))
-
-static const struct export_product *
-product_find(const char *name)
-{
-	for (size_t i = 0; i < N_PRODUCTS; i++) {
-		if (strcmp(export_products[i].name, name) == 0)
-			return &export_products[i];
-	}
-	return NULL;
-}
 
 /* Resolve one target: as written, or where the emulation serves it from on-prem. */
 static int
@@ -213,94 +196,60 @@ dir_of(const char *path, char *buf)
 	return realpath(tmp, buf);
 }
 
-static int
-parse_port(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
+struct export_args {
+	int to;
+	bool mapped, port_given;
+	const char *resolver, *output;
+	uint16_t port;
+};
 
-	if (*s < '0' || *s > '9')
-		return HNS_EUSAGE;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || v == 0 || v > 65535)
-		return HNS_EUSAGE;
-	*out = (uint16_t)v;
-	return 0;
-}
+#define EXPORT_PRODUCTS "unbound|bind|dnsmasq|coredns|dnsdist|windows"
+
+static const struct cli_opt export_opts[] = {
+	{ "to", 0, CLI_CHOICE, offsetof(struct export_args, to), CLI_NONE, EXPORT_PRODUCTS,
+	  "the product to write", 0, 0, CLI_REQUIRED, NULL },
+	{ "mapped", 0, CLI_FLAG, offsetof(struct export_args, mapped), CLI_NONE, NULL,
+	  "point every target at the emulation's loopback addresses", 0, 0, 0, NULL },
+	{ "resolver", 0, CLI_STRING, offsetof(struct export_args, resolver), CLI_NONE, "NAME",
+	  "the on-prem resolver to export (default the first)", 0, 0, 0, NULL },
+	{ "port", 0, CLI_PORT, offsetof(struct export_args, port), offsetof(struct export_args, port_given),
+	  "N", "the emulation's port, with --mapped (default 5300)", 1, 65535, 0, NULL },
+	CLI_OPT_OUTPUT(struct export_args, output),
+};
+
+const struct cli_command cmd_export_cli = CLI_COMMAND("export", "SCENARIO",
+	"  Writes the configuration of an on-prem resolver of SCENARIO (the first, or NAME)\n"
+	"  for that product.  --mapped points every target at the emulation's loopback\n"
+	"  address on port N (default 5300, as check --onprem-resolver uses).\n",
+	export_opts, 1, 1);
 
 int
 cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "mapped", no_argument, NULL, 'm' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct export_args x = { .port = HNS_ADDRMAP_DEFAULT_PORT };
 	const struct export_product *prod = NULL;
-	const char *to = NULL, *resolver = NULL, *output = NULL;
-	bool mapped = false, port_given = false;
-	uint16_t port = HNS_ADDRMAP_DEFAULT_PORT;
+	const char *resolver, *output, *path;
+	bool mapped;
+	uint16_t port;
 	struct export_plan plan;
 	struct serve_ctx ctx;
 	bool ctx_used = false;
 	struct model *m = NULL;
-	char zone_dir[PATH_MAX];
+	char zone_dir[PATH_MAX], **args;
 	FILE *out = stdout;
-	int c, rc, status = HNS_EXIT_OK;
+	int rc, n_args, status;
 
+	if ((status = cli_parse(&cmd_export_cli, argc, argv, &x, &args, &n_args)) >= 0)
+		return status;
+	status = HNS_EXIT_OK;
+	prod = &export_products[x.to];
+	path = args[0];
+	resolver = x.resolver;
+	output = x.output;
+	mapped = x.mapped;
+	port = x.port;
 	memset(&plan, 0, sizeof(plan));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			to = optarg;
-			break;
-		case 'm':
-			mapped = true;
-			break;
-		case 'r':
-			resolver = optarg;
-			break;
-		case 'p':
-			if (parse_port(optarg, &port) != 0) {
-				fprintf(stderr, "hybridns export: --port: '%s' is not a port (1-65535)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			port_given = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			return HNS_EXIT_OK;
-		default:
-			fputs(export_usage, stderr);
-			return HNS_EXIT_USAGE;
-		}
-	}
-	if (to == NULL) {
-		fprintf(stderr, "hybridns export: --to PRODUCT is required\n%s", export_usage);
-		return HNS_EXIT_USAGE;
-	}
-	if ((prod = product_find(to)) == NULL) {
-		fprintf(stderr,
-			"hybridns export: --to: unknown product '%s' (expected unbound, bind, dnsmasq, coredns, dnsdist or windows)\n",
-			to);
-		return HNS_EXIT_USAGE;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybridns export: %s\n%s",
-			argc == optind ? "a SCENARIO file is required" : "one SCENARIO file only",
-			export_usage);
-		return HNS_EXIT_USAGE;
-	}
-	if (port_given && !mapped) {
+	if (x.port_given && !mapped) {
 		fprintf(stderr,
 			"hybridns export: --port is the emulation's port and only means something with --mapped\n");
 		return HNS_EXIT_USAGE;
@@ -311,25 +260,24 @@ cmd_export(int argc, char **argv)
 			prod->name);
 		return HNS_EXIT_USAGE;
 	}
-	rc = scenario_load(argv[optind], &m);
-	if (rc != 0)
-		return (rc == HNS_ESCENARIO || rc == HNS_ENOENT) ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
+	if ((status = cli_scenario(path, &m)) != HNS_EXIT_OK)
+		return status;
 
 	plan.m = m;
-	plan.source = argv[optind];
+	plan.source = path;
 	plan.product = prod->name;
 	plan.mapped = mapped;
 	plan.port = port;
 	if (m->onprem.n_resolvers == 0) {
 		fprintf(stderr, "hybridns export: %s: the scenario has no on-prem resolver (onprem.resolvers) to export\n",
-			argv[optind]);
+			path);
 		status = HNS_EXIT_USAGE;
 		goto out;
 	}
 	plan.r = resolver ? model_onprem_resolver_find(m, resolver) : &m->onprem.resolvers[0];
 	if (plan.r == NULL) {
 		fprintf(stderr, "hybridns export: --resolver: %s has no on-prem resolver '%s' (it has:",
-			argv[optind], resolver);
+			path, resolver);
 		for (size_t i = 0; i < m->onprem.n_resolvers; i++)
 			fprintf(stderr, " %s", m->onprem.resolvers[i].name);
 		fprintf(stderr, ")\n");

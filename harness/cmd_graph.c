@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/export_plan.h"
 #include "harness/scenario_src.h"
@@ -513,58 +514,33 @@ graph_run_dot(const char *dot, const char *dot_text, size_t len, FILE *out)
 
 /* ------------------------------------------------------------- command */
 
-static void
-graph_usage(FILE *out)
-{
-	fprintf(out, "usage: hybridns graph SCENARIO [--format dot|svg] [-o FILE]\n");
-}
+struct graph_args {
+	int format; /* 0 dot, 1 svg */
+	const char *output;
+};
+
+static const struct cli_opt graph_opts[] = {
+	CLI_OPT_FORMAT(struct graph_args, format, "dot|svg"),
+	CLI_OPT_OUTPUT(struct graph_args, output),
+};
+
+const struct cli_command cmd_graph_cli = CLI_COMMAND("graph", "SCENARIO",
+	"  Draws the scenario's topology as Graphviz DOT, or as SVG through Graphviz's dot.\n",
+	graph_opts, 1, 1);
 
 int
 cmd_graph(int argc, char **argv)
 {
-	bool svg = false;
-	const char *path = NULL, *outfile = NULL;
+	struct graph_args g = { 0 };
+	const char *outfile;
+	char **args;
+	bool svg;
+	int n_args, status;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			graph_usage(stdout);
-			return HNS_EXIT_OK;
-		}
-		if (strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "hybridns graph: %s needs a value\n", a);
-				graph_usage(stderr);
-				return HNS_EXIT_USAGE;
-			}
-			const char *val = argv[++i];
-			if (a[1] == 'o') {
-				outfile = val;
-			} else if (strcmp(val, "dot") == 0) {
-				svg = false;
-			} else if (strcmp(val, "svg") == 0) {
-				svg = true;
-			} else {
-				fprintf(stderr, "hybridns graph: unknown format '%s' (expected dot or svg)\n",
-					val);
-				return HNS_EXIT_USAGE;
-			}
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "hybridns graph: unknown option '%s'\n", a);
-			graph_usage(stderr);
-			return HNS_EXIT_USAGE;
-		} else if (path) {
-			fprintf(stderr, "hybridns graph: one scenario at a time ('%s' and '%s')\n", path, a);
-			return HNS_EXIT_USAGE;
-		} else {
-			path = a;
-		}
-	}
-	if (!path) {
-		fprintf(stderr, "hybridns graph: no scenario file given\n");
-		graph_usage(stderr);
-		return HNS_EXIT_USAGE;
-	}
+	if ((status = cli_parse(&cmd_graph_cli, argc, argv, &g, &args, &n_args)) >= 0)
+		return status;
+	svg = g.format == 1;
+	outfile = g.output;
 
 	char dot[4096];
 	if (svg && !graph_find_dot(dot, sizeof(dot))) {
@@ -574,8 +550,8 @@ cmd_graph(int argc, char **argv)
 	}
 
 	struct model *m = NULL;
-	if (scenario_load(path, &m) != 0)
-		return HNS_EXIT_USAGE;
+	if ((status = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
+		return status;
 
 	char *text = NULL;
 	size_t len = 0;
@@ -602,7 +578,7 @@ cmd_graph(int argc, char **argv)
 			return HNS_EXIT_RUNTIME;
 		}
 	}
-	int status = HNS_EXIT_OK;
+	status = HNS_EXIT_OK;
 	if (svg) {
 		if (graph_run_dot(dot, text, len, out) != 0) {
 			fprintf(stderr, "hybridns graph: dot -Tsvg failed\n");

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <event2/event.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/rand.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/expect.h"
 #include "harness/json.h"
@@ -42,17 +42,16 @@
 #define LOAD_MAX_EVENTS 32
 #define LOAD_MAX_SLOS 6
 
-static const char load_usage[] =
-	"usage: hybridns load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT]\n"
-	"                     [--format text|json] [-o FILE] [--seed N] [--workers N]\n"
-	"  Without --profile, runs every load profile of the scenario in turn.\n";
 
 struct load_opts {
 	const char *profile;
 	double qps;	     /* 0: the profile's */
+	uint64_t qps_arg;     /* --qps as given */
 	uint64_t duration_ns; /* 0: the profile's */
 	struct hns_addr target; /* family 0: none given */
+	int format;	      /* 0 text, 1 json */
 	bool json;
+	const char *output;
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
@@ -549,139 +548,46 @@ report_json(struct json_writer *w, const struct load_report *r)
 
 /* ------------------------------------------------------------ arguments */
 
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
+static const struct cli_opt load_cli_opts[] = {
+	{ "profile", 0, CLI_STRING, offsetof(struct load_opts, profile), CLI_NONE, "NAME",
+	  "run this load profile only (default every one in turn)", 0, 0, 0, NULL },
+	{ "qps", 0, CLI_U64, offsetof(struct load_opts, qps_arg), CLI_NONE, "N",
+	  "queries per second instead of the profile's", 1, 10000000, 0, NULL },
+	{ "duration", 0, CLI_DURATION, offsetof(struct load_opts, duration_ns), CLI_NONE, "S",
+	  "how long to send instead of the profile's (seconds: 3, 2.5s, 1500ms)", 0, 0, 0, NULL },
+	{ "target", 0, CLI_ADDR, offsetof(struct load_opts, target), CLI_NONE, "IP:PORT",
+	  "send to a resolver already running there (loopback only) instead of the scenario's world",
+	  0, 0, CLI_LOOPBACK, NULL },
+	CLI_OPT_FORMAT(struct load_opts, format, "text|json"),
+	CLI_OPT_OUTPUT(struct load_opts, output),
+	CLI_OPT_SEED(struct load_opts, seed, seed_given),
+	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
+	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+};
 
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		return HNS_EUSAGE;
-	*out = strtoull(s, &end, 10);
-	return *end == '\0' && errno == 0 ? 0 : HNS_EUSAGE;
-}
-
-/* "3", "2.5", "3s", "1500ms" */
-static int
-parse_duration(const char *s, uint64_t *out_ns)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	if ((*s < '0' || *s > '9') && *s != '.')
-		return HNS_EUSAGE;
-	v = strtod(s, &end);
-	if (errno != 0 || !(v > 0))
-		return HNS_EUSAGE;
-	if (strcmp(end, "ms") == 0)
-		v /= 1000;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		return HNS_EUSAGE;
-	if (v > 86400)
-		return HNS_EUSAGE;
-	*out_ns = (uint64_t)(v * 1e9);
-	return *out_ns > 0 ? 0 : HNS_EUSAGE;
-}
+const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO", NULL, load_cli_opts, 1, 1);
 
 int
 cmd_load(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'P' },
-		{ "qps", required_argument, NULL, 'q' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "target", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct load_opts o;
 	struct load_report *reports = NULL;
 	struct model *m = NULL;
-	const char *output = NULL;
+	const char *output;
 	FILE *out = stdout;
 	size_t n = 0, passed = 0;
-	int c, rc, status = HNS_EXIT_OK;
-	uint64_t v;
+	char **args;
+	int rc, n_args, status;
 
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			o.profile = optarg;
-			break;
-		case 'q':
-			if (parse_u64(optarg, &v) != 0 || v == 0 || v > 10000000) {
-				fprintf(stderr, "hybridns load: --qps: '%s' is not a rate (1-10000000)\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			o.qps = (double)v;
-			break;
-		case 'd':
-			if (parse_duration(optarg, &o.duration_ns) != 0) {
-				fprintf(stderr, "hybridns load: --duration: '%s' is not a duration (seconds, e.g. 3 or 2.5s)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 't':
-			if (hns_addr_parse_port(optarg, &o.target) != 0) {
-				fprintf(stderr, "hybridns load: --target: '%s' is not IP[:PORT]\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			if (!hns_addr_is_loopback(&o.target)) {
-				fprintf(stderr, "hybridns load: --target: %s is not a loopback address (hybridns only sends to 127.0.0.0/8 and ::1)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0) {
-				o.json = true;
-			} else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "hybridns load: --format: '%s' (expected text or json)\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, &o.seed) != 0) {
-				fprintf(stderr, "hybridns load: --seed: '%s' is not a number\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			o.seed_given = true;
-			break;
-		case 'w':
-			if (parse_u64(optarg, &v) != 0 || v == 0 || v > LG_MAX_WORKERS) {
-				fprintf(stderr, "hybridns load: --workers: '%s' (expected 1-%d)\n", optarg,
-					LG_MAX_WORKERS);
-				return HNS_EXIT_USAGE;
-			}
-			o.workers = (unsigned)v;
-			break;
-		case 'h':
-			fputs(load_usage, stdout);
-			return HNS_EXIT_OK;
-		default:
-			fputs(load_usage, stderr);
-			return HNS_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybridns load: one SCENARIO file\n%s", load_usage);
-		return HNS_EXIT_USAGE;
-	}
-	rc = scenario_load(argv[optind], &m);
-	if (rc != 0)
-		return scenario_load_status(rc);
+	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
+		return status;
+	o.qps = (double)o.qps_arg;
+	o.json = o.format == 1;
+	output = o.output;
+	if ((status = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
+		return status;
 	if (m->n_loads == 0) {
 		fprintf(stderr, "hybridns load: %s has no load profiles\n", m->file);
 		status = HNS_EXIT_USAGE;

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <event2/event.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,25 +13,25 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
 #include "model/model.h"
 #include "vpn/relay.h"
 
-static const char serve_usage[] =
-	"usage: hybridns serve SCENARIO [--only onprem|aws|vpn|internet[,...]] [--port N]\n"
-	"                      [--map-json FILE] [--listen IP:PORT] [--seed N] [--workers N]\n"
-	"                      [--query-log FILE] [--stats-json FILE] [--no-vpn] [--log-level LEVEL]\n";
 
 static int
-parse_only(const char *arg, unsigned *out)
+parse_only(const char *cmd, const char *arg, void *field)
 {
+	unsigned *out = field;
 	char buf[128], *save = NULL;
 	unsigned bits = 0;
 
-	if (strlen(arg) >= sizeof(buf))
+	if (strlen(arg) >= sizeof(buf)) {
+		fprintf(stderr, "hybridns %s: --only: '%s' is too long\n", cmd, arg);
 		return HNS_EUSAGE;
+	}
 	strcpy(buf, arg);
 	for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		unsigned bit;
@@ -42,8 +41,8 @@ parse_only(const char *arg, unsigned *out)
 				break;
 		}
 		if (!(bit & SERVE_ALL)) {
-			fprintf(stderr, "hybridns serve: --only: unknown side '%s' (expected onprem, aws, vpn or internet)\n",
-				tok);
+			fprintf(stderr, "hybridns %s: --only: unknown side '%s' (expected onprem, aws, vpn or internet)\n",
+				cmd, tok);
 			return HNS_EUSAGE;
 		}
 		bits |= bit;
@@ -53,20 +52,56 @@ parse_only(const char *arg, unsigned *out)
 }
 
 static int
-parse_uint(const char *flag, const char *arg, unsigned long max, unsigned long *out)
+parse_log_level(const char *cmd, const char *arg, void *field)
 {
-	char *end;
-
-	errno = 0;
-	unsigned long v = strtoul(arg, &end, 10);
-
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || v > max) {
-		fprintf(stderr, "hybridns serve: %s: '%s' is not a number from 0 to %lu\n", flag, arg, max);
+	if (hns_log_level_parse(arg, field) != 0) {
+		fprintf(stderr, "hybridns %s: --log-level: '%s' (expected err, warn, info or debug)\n", cmd,
+			arg);
 		return HNS_EUSAGE;
 	}
-	*out = v;
 	return 0;
 }
+
+struct serve_args {
+	unsigned sides;
+	uint16_t port;
+	bool port_given;
+	const char *map_json;
+	struct hns_addr listen;
+	uint64_t seed;
+	bool seed_given;
+	unsigned workers;
+	const char *query_log, *stats_json;
+	bool no_vpn;
+	enum hns_log_level log_level;
+	bool log_level_given;
+};
+
+#define SA(field) offsetof(struct serve_args, field)
+static const struct cli_opt serve_opts[] = {
+	{ "only", 0, CLI_CUSTOM, SA(sides), CLI_NONE, "onprem|aws|vpn|internet[,...]",
+	  "serve only these sides (default all)", 0, 0, 0, parse_only },
+	{ "port", 0, CLI_PORT, SA(port), SA(port_given), "N",
+	  "the one port of every mapped address (default 53 as root, else 5300)", 1, 65535, 0, NULL },
+	{ "map-json", 0, CLI_STRING, SA(map_json), CLI_NONE, "FILE",
+	  "write the address map (virtual -> loopback) as JSON", 0, 0, 0, NULL },
+	{ "listen", 0, CLI_ADDR, SA(listen), CLI_NONE, "IP:PORT",
+	  "also serve the first on-prem resolver there", 0, 0, CLI_NEED_PORT, NULL },
+	CLI_OPT_SEED(struct serve_args, seed, seed_given),
+	{ "workers", 0, CLI_UNSIGNED, SA(workers), CLI_NONE, "N",
+	  "worker threads per forwarder (default one per core)", 1, 64, 0, NULL },
+	{ "query-log", 0, CLI_STRING, SA(query_log), CLI_NONE, "FILE",
+	  "write Route 53 Resolver query logs (JSON lines)", 0, 0, 0, NULL },
+	{ "stats-json", 0, CLI_STRING, SA(stats_json), CLI_NONE, "FILE",
+	  "write the counters as JSON on SIGUSR1 and at exit", 0, 0, 0, NULL },
+	{ "no-vpn", 0, CLI_FLAG, SA(no_vpn), CLI_NONE, NULL,
+	  "connect on-prem and AWS directly, without the VPN relays", 0, 0, 0, NULL },
+	{ "log-level", 0, CLI_CUSTOM, SA(log_level), SA(log_level_given), "LEVEL",
+	  "err, warn, info or debug", 0, 0, 0, parse_log_level },
+};
+#undef SA
+
+const struct cli_command cmd_serve_cli = CLI_COMMAND("serve", "SCENARIO", NULL, serve_opts, 1, 1);
 
 static void
 on_stop_signal(evutil_socket_t sig, short what, void *arg)
@@ -136,102 +171,33 @@ on_stats_signal(evutil_socket_t sig, short what, void *arg)
 int
 cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "only", required_argument, NULL, 'o' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "map-json", required_argument, NULL, 'm' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "query-log", required_argument, NULL, 'q' },
-		{ "stats-json", required_argument, NULL, 'j' },
-		{ "no-vpn", no_argument, NULL, 'n' },
-		{ "log-level", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct serve_args sa = { .sides = SERVE_ALL };
 	struct serve_ctx ctx = { 0 };
 	struct model *m = NULL;
-	const char *map_json = NULL;
-	unsigned long port = geteuid() == 0 ? 53 : HNS_ADDRMAP_DEFAULT_PORT, v;
-	bool no_vpn = false;
+	const char *map_json;
+	unsigned long port;
+	bool no_vpn;
 	struct event *ev_int = NULL, *ev_term = NULL, *ev_usr1 = NULL;
-	int c, rc, status = HNS_EXIT_USAGE;
-
-	ctx.sides = SERVE_ALL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char **args;
+	int rc, n_args, status;
 
-	ctx.workers = ncpu > 0 ? (unsigned)ncpu : 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (parse_only(optarg, &ctx.sides) != 0)
-				return HNS_EXIT_USAGE;
-			break;
-		case 'p':
-			if (parse_uint("--port", optarg, 65535, &port) != 0)
-				return HNS_EXIT_USAGE;
-			break;
-		case 'm':
-			map_json = optarg;
-			break;
-		case 'l':
-			if (hns_addr_parse_port(optarg, &ctx.listen) != 0 || ctx.listen.port == 0) {
-				fprintf(stderr, "hybridns serve: --listen: '%s' is not IP:PORT\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			break;
-		case 's':
-			if (parse_uint("--seed", optarg, ~0UL, &v) != 0)
-				return HNS_EXIT_USAGE;
-			ctx.seed = v;
-			ctx.seed_given = true;
-			break;
-		case 'w':
-			if (parse_uint("--workers", optarg, 64, &v) != 0 || v == 0) {
-				fprintf(stderr, "hybridns serve: --workers must be 1 to 64\n");
-				return HNS_EXIT_USAGE;
-			}
-			ctx.workers = (unsigned)v;
-			break;
-		case 'q':
-			ctx.query_log = optarg;
-			break;
-		case 'j':
-			ctx.stats_json = optarg;
-			break;
-		case 'n':
-			no_vpn = true;
-			break;
-		case 'L': {
-			enum hns_log_level level;
-
-			if (hns_log_level_parse(optarg, &level) != 0) {
-				fprintf(stderr, "hybridns serve: --log-level: '%s' (expected err, warn, info or debug)\n",
-					optarg);
-				return HNS_EXIT_USAGE;
-			}
-			hns_log_set_level(-1, level);
-			break;
-		}
-		case 'h':
-			fputs(serve_usage, stdout);
-			return HNS_EXIT_OK;
-		default:
-			fputs(serve_usage, stderr);
-			return HNS_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "hybridns serve: %s\n%s",
-			optind >= argc ? "a SCENARIO file is required" : "one SCENARIO file only", serve_usage);
-		return HNS_EXIT_USAGE;
-	}
-	if (port == 0) {
-		fprintf(stderr, "hybridns serve: --port must be 1 to 65535\n");
-		return HNS_EXIT_USAGE;
-	}
+	sa.workers = ncpu > 0 ? (unsigned)ncpu : 1;
+	if ((status = cli_parse(&cmd_serve_cli, argc, argv, &sa, &args, &n_args)) >= 0)
+		return status;
+	status = HNS_EXIT_USAGE;
+	ctx.sides = sa.sides;
+	ctx.listen = sa.listen;
+	ctx.seed = sa.seed;
+	ctx.seed_given = sa.seed_given;
+	ctx.workers = sa.workers;
+	ctx.query_log = sa.query_log;
+	ctx.stats_json = sa.stats_json;
+	if (sa.log_level_given)
+		hns_log_set_level(-1, sa.log_level);
+	map_json = sa.map_json;
+	no_vpn = sa.no_vpn;
+	port = sa.port_given ? sa.port : geteuid() == 0 ? 53 : HNS_ADDRMAP_DEFAULT_PORT;
 	for (unsigned bit = 1; bit & SERVE_ALL; bit <<= 1) {
 		if ((ctx.sides & bit) && !(serve_sides_available() & bit)) {
 			/* Asked for explicitly, or implied by "all": say what is missing either way. */
@@ -245,9 +211,8 @@ cmd_serve(int argc, char **argv)
 		return HNS_EXIT_RUNTIME;
 	}
 
-	rc = scenario_load(argv[optind], &m);
-	if (rc != 0)
-		return scenario_load_status(rc);
+	if ((rc = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
+		return rc;
 	ctx.model = m;
 	if (!ctx.seed_given && m->vpn.seed_given)
 		ctx.seed = m->vpn.seed;

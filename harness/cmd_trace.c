@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <getopt.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +13,10 @@
 #include "common/error.h"
 #include "dns/wire.h"
 #include "harness/check.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/scenario_src.h"
 #include "model/model.h"
-
-static const char trace_usage[] =
-	"usage: hybridns trace SCENARIO NAME [TYPE] [--from WHERE] [--seed N]\n"
-	"  WHERE: onprem (default), onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>], internet\n";
 
 /* Parse a `from` text as scenario-format.md defines it; 0 or HNS_EINVAL with a message. */
 static int
@@ -114,65 +110,53 @@ print_trace(const struct check_result *r)
 	printf("\n");
 }
 
+struct trace_args {
+	const char *from;
+	uint64_t seed;
+	bool seed_given;
+};
+
+static const struct cli_opt trace_opts[] = {
+	{ "from", 0, CLI_STRING, offsetof(struct trace_args, from), CLI_NONE, "WHERE",
+	  "where the query starts (default onprem)", 0, 0, 0, NULL },
+	CLI_OPT_SEED(struct trace_args, seed, seed_given),
+};
+
+const struct cli_command cmd_trace_cli = CLI_COMMAND("trace", "SCENARIO NAME [TYPE]",
+	"  WHERE: onprem (default), onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>], internet\n",
+	trace_opts, 2, 3);
+
 int
 cmd_trace(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *from = "onprem";
+	struct trace_args t = { .from = "onprem" };
+	const char *from;
 	struct check_opts o;
 	struct model_expect e;
 	struct check_result *r = NULL;
 	struct model *m = NULL;
-	char qname[256];
-	int c, rc, status = HNS_EXIT_USAGE;
+	char qname[256], **args;
+	int rc, n_args, status;
 
+	if ((status = cli_parse(&cmd_trace_cli, argc, argv, &t, &args, &n_args)) >= 0)
+		return status;
+	status = HNS_EXIT_USAGE;
+	from = t.from;
 	check_opts_init(&o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			from = optarg;
-			break;
-		case 's': {
-			char *end;
-
-			o.seed = strtoull(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0') {
-				fprintf(stderr, "hybridns trace: --seed: '%s' is not a number\n", optarg);
-				return HNS_EXIT_USAGE;
-			}
-			o.seed_given = true;
-			break;
-		}
-		case 'h':
-			fputs(trace_usage, stdout);
-			return HNS_EXIT_OK;
-		default:
-			fputs(trace_usage, stderr);
-			return HNS_EXIT_USAGE;
-		}
-	}
-	if (argc - optind < 2 || argc - optind > 3) {
-		fputs(trace_usage, stderr);
-		return HNS_EXIT_USAGE;
-	}
+	o.seed = t.seed;
+	o.seed_given = t.seed_given;
 	memset(&e, 0, sizeof(e));
 	e.qtype = LDNS_RR_TYPE_A;
-	if (argc - optind == 3) {
-		e.qtype = (uint16_t)ldns_get_rr_type_by_name(argv[optind + 2]);
+	if (n_args == 3) {
+		e.qtype = (uint16_t)ldns_get_rr_type_by_name(args[2]);
 		if (e.qtype == 0) {
-			fprintf(stderr, "hybridns trace: '%s' is not a record type\n", argv[optind + 2]);
+			fprintf(stderr, "hybridns trace: '%s' is not a record type\n", args[2]);
 			return HNS_EXIT_USAGE;
 		}
 	}
 	{
 		uint8_t wire[256];
-		const char *n = argv[optind + 1];
+		const char *n = args[1];
 		size_t len = strlen(n);
 
 		if (len == 0 || len >= sizeof(qname) || dns_name_from_str(n, wire) < 0) {
@@ -184,9 +168,8 @@ cmd_trace(int argc, char **argv)
 		if (len > 1 && qname[len - 1] == '.')
 			qname[len - 1] = '\0';
 	}
-	rc = scenario_load(argv[optind], &m);
-	if (rc != 0)
-		return scenario_load_status(rc);
+	if ((rc = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
+		return rc;
 	if (parse_from(m, from, &e.from) != 0)
 		goto out;
 	e.name = "trace";

@@ -6,34 +6,37 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/cli.h"
 #include "harness/cmd.h"
 
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *usage;
+	const struct cli_command *cli; /* its option table: usage from there */
+	const char *usage;	       /* for the commands not on the table yet */
 };
 
 static const struct command commands[] = {
-	{ "check", cmd_check,
-	  "check [SCENARIO] [--format text|json|junit] [-o FILE] [--onprem-resolver IP:PORT] [--seed N]" },
-	{ "serve", cmd_serve,
-	  "serve SCENARIO [--only onprem|aws|vpn|internet] [--port N] [--map-json FILE] [--listen IP:PORT]" },
-	{ "trace", cmd_trace, "trace SCENARIO NAME [TYPE] [--from WHERE]" },
-	{ "lint", cmd_lint, "lint SCENARIO [--format text|json]" },
-	{ "graph", cmd_graph, "graph SCENARIO [--format dot|svg] [-o FILE]" },
-	{ "load", cmd_load,
-	  "load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT] [--format text|json] [-o FILE] [--seed N] [--workers N]" },
-	{ "export", cmd_export,
-	  "export SCENARIO --to unbound|bind|dnsmasq|coredns|dnsdist|windows [--mapped] [--resolver NAME] [--port N] [-o FILE]" },
+	{ "check", cmd_check, &cmd_check_cli, NULL },
+	{ "serve", cmd_serve, &cmd_serve_cli, NULL },
+	{ "trace", cmd_trace, &cmd_trace_cli, NULL },
+	{ "lint", cmd_lint, NULL, "lint SCENARIO [--format text|json]\n" },
+	{ "graph", cmd_graph, &cmd_graph_cli, NULL },
+	{ "load", cmd_load, &cmd_load_cli, NULL },
+	{ "export", cmd_export, &cmd_export_cli, NULL },
 };
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: hybridns COMMAND [ARGS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  hybridns %s\n", commands[i].usage);
+	fprintf(out, "usage: hybridns COMMAND [ARGS]   (hybridns COMMAND --help for each)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fputs("  ", out);
+		if (commands[i].cli)
+			cli_synopsis(commands[i].cli, out);
+		else
+			fprintf(out, "hybridns %s", commands[i].usage);
+	}
 	fprintf(out, "\n  hybridns --version\n");
 }
 

@@ -178,10 +178,10 @@ usage_error() { # PATTERN ARGS...
 	grep -q -- "$pat" "$TMP/u.err" || fail "export $*: no '$pat' in: $(cat "$TMP/u.err")"
 	[ ! -s "$TMP/u.out" ] || fail "export $*: wrote to stdout on error"
 }
-usage_error '--to PRODUCT is required' "$SS"
-usage_error "unknown product 'knot'" "$SS" --to knot
-usage_error 'a SCENARIO file is required' --to unbound
-usage_error 'one SCENARIO file only' "$SS" "$SS" --to unbound
+usage_error '--to is required' "$SS"
+usage_error "unknown value 'knot' (expected unbound, bind, dnsmasq, coredns, dnsdist or windows)" "$SS" --to knot
+usage_error 'missing arguments (expected SCENARIO)' --to unbound
+usage_error 'too many arguments (expected SCENARIO)' "$SS" "$SS" --to unbound
 usage_error 'nosuch.yaml' "$TMP/nosuch.yaml" --to unbound
 usage_error "no on-prem resolver 'nope' (it has: main-dns branch-dns)" "$FIXTURE" --to bind --resolver nope
 usage_error 'port other than 53' "$SS" --to windows --mapped
