@@ -435,7 +435,7 @@ lint_check_hns122(struct lint_ctx *c)
 
 /* ----------------------------------------- HNS123: long negative caching */
 
-#define LINT_NEGATIVE_LONG 3600
+#define LINT_NEGATIVE_LONG 900 /* Route 53's default for a private zone */
 
 static uint32_t
 lint_negative_ttl(const struct model_zone *z)
