@@ -84,7 +84,7 @@ const struct lint_rule_def lint_rule_defs[] = {
 	  lint_check_hns119 },
 	{ { "HNS120", LINT_WARNING,
 	    "a load profile above the +2 resolver's 1,024 packets/s per network interface",
-	    "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html" },
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html" },
 	  lint_check_hns120 },
 	{ { "HNS121", LINT_WARNING, "forwarder timing that does not fit the tunnel or the client",
 	    "https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/"
