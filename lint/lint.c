@@ -202,6 +202,8 @@ lint_key_loc(const struct lint_ctx *c, struct model_loc obj, const char *key)
 	if (c->lines == NULL || obj.line == 0 || obj.line > c->n_lines || obj.col == 0)
 		return obj;
 	const struct lint_line *first = &c->lines[obj.line - 1];
+	if (obj.col - 1 > first->len)
+		return obj;
 	/* On the object's own line: a flow map, or the first key of a list item. */
 	for (size_t i = obj.col - 1; i < first->len && first->s[i] != '#'; i++)
 		if (lint_key_at(first, i, key, klen))

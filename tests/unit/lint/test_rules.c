@@ -543,6 +543,48 @@ test_labs_give_their_findings(void **state)
 	}
 }
 
+/* HNS112's second form: a zone named after a wildcard service name without its `*` record. */
+static void
+test_hns112_missing_wildcard(void **state)
+{
+	(void)state;
+	static const char *const zone[2] = {
+		"  execute-api.eu-west-1.amazonaws.com:\n    vpcs: [hub]\n    records: |\n"
+		"      @  ALIAS endpoint:api\n",
+		"  execute-api.eu-west-1.amazonaws.com:\n    vpcs: [hub]\n    records: |\n"
+		"      @  ALIAS endpoint:api\n      *  ALIAS endpoint:api\n",
+	};
+	for (int with_star = 0; with_star < 2; with_star++) {
+		struct edit e[3] = {
+			{ "hosted_zones:\n",
+			  "  api:\n    type: interface\n    service: com.amazonaws.eu-west-1.execute-api\n"
+			  "    vpc: hub\n    private_dns: false\n    enis: {a: 10.0.1.25, b: 10.0.2.25}\n"
+			  "hosted_zones:\n" },
+			{ "  aws.corp.internal:\n", NULL },
+		};
+		char *to = malloc(strlen(zone[with_star]) + 32);
+		assert_non_null(to);
+		sprintf(to, "%s  aws.corp.internal:\n", zone[with_star]);
+		e[1].to = to;
+		char *text = edited(e);
+		struct model *m;
+		struct lint_findings f;
+		lint("w.yaml", text, &m, &f);
+		const struct lint_finding *x = find(&f, "HNS112");
+		if (with_star) {
+			assert_null(x);
+		} else {
+			assert_non_null(x);
+			assert_int_equal(x->loc.line, line_of(text, "  execute-api.eu-west-1.amazonaws.com:"));
+			assert_non_null(strstr(x->message, "*.execute-api.eu-west-1.amazonaws.com"));
+		}
+		lint_findings_deinit(&f);
+		model_free(m);
+		free(text);
+		free(to);
+	}
+}
+
 /* An inbound endpoint with one IP never reaches lint: the loader refuses it (exit 2). */
 static void
 test_single_inbound_ip_refused_by_loader(void **state)
@@ -580,5 +622,6 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shipped_scenarios_have_no_errors);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_labs_give_their_findings);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_single_inbound_ip_refused_by_loader);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns112_missing_wildcard);
 	return _cmocka_run_group_tests("lint_rules", tests, n, NULL, NULL);
 }
