@@ -50,3 +50,19 @@ int lint_run(const struct model *m, const char *src, size_t len, struct lint_fin
 void lint_findings_deinit(struct lint_findings *f);
 
 const char *lint_severity_str(enum lint_severity s); /* "error", "warning", "info" */
+/* "error", "warning" or "info" into *out; returns 0 or HNS_EINVAL. */
+int lint_severity_parse(const char *s, enum lint_severity *out);
+
+/* One rule as documented in docs/lint.md (for SARIF's tool.driver.rules and help text). */
+struct lint_rule {
+	const char *id; /* "HNS101" */
+	enum lint_severity severity;
+	const char *title;  /* one line: what the rule finds */
+	const char *source; /* the page it rests on (URL) */
+};
+
+/* The rules in ID order: lint_rule_at(0) .. lint_rule_at(lint_rule_count() - 1). */
+size_t lint_rule_count(void);
+const struct lint_rule *lint_rule_at(size_t i);
+/* The rule with this ID, NULL if none. */
+const struct lint_rule *lint_rule_find(const char *id);

@@ -29,7 +29,7 @@ vpn:
     tunnel1: {latency_ms: 1}
 YAML
 
-"$HYBRIDNS" lint "$S" | grep -q "profile windows" || fail "lint does not show the profile"
+"$HYBRIDNS" lint --fail-on none "$S" | grep -q "profile windows" || fail "lint does not show the profile"
 set +e
 out=$("$HYBRIDNS" trace "$S" www.example.internal)
 rc=$?

@@ -24,7 +24,7 @@ for f in "${scenarios[@]}"; do
 	tail -1 "$TMP/$b.dot" | grep -qx '}' || fail "graph $b: not closed"
 
 	# What the graph must show, taken from the model (lint --format json).
-	"$HYBRIDNS" lint --format json "$f" >"$TMP/$b.json"
+	"$HYBRIDNS" lint --format json --fail-on none "$f" >"$TMP/$b.json"
 	python3 - "$TMP/$b.json" "$TMP/$b.dot" <<'PY'
 import json, re, sys
 d = json.load(open(sys.argv[1]))

@@ -1,0 +1,126 @@
+/*
+ * lint/rules.c -- the rule table: every finding's stable ID, default
+ * severity, one-line title, the page it rests on and the function that
+ * checks it.  docs/lint.md documents each row; IDs are never reused.
+ * Severity: error where AWS refuses the construct or it cannot work,
+ * warning where it works until something fails or grows, info for a
+ * consequence worth knowing.
+ */
+#include "config.h"
+
+#include "lint/internal.h"
+
+#define R53 "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+#define PL "https://docs.aws.amazon.com/vpc/latest/privatelink/"
+#define WP_MULTIVPC                                                                         \
+	"https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-" \
+	"network-infrastructure/centralized-access-to-vpc-private-endpoints.html"
+
+const struct lint_rule_def lint_rule_defs[] = {
+	{ { "HNS101", LINT_ERROR, "on-prem forwards to a VPC's +2 resolver address",
+	    R53 "resolver-overview-DSN-queries-to-vpc.html" },
+	  lint_check_hns101 },
+	{ { "HNS102", LINT_ERROR, "a forward target that no DNS server answers on",
+	    R53 "resolver-forwarding-inbound-queries.html" },
+	  lint_check_hns102 },
+	{ { "HNS103", LINT_ERROR,
+	    "the inbound endpoint's VPC lacks the private zone or private DNS on-prem forwards for",
+	    R53 "resolver-forwarding-inbound-queries.html" },
+	  lint_check_hns103 },
+	{ { "HNS104", LINT_WARNING, "a zone forwarded to AWS that nothing in AWS holds privately",
+	    R53 "hosted-zone-private-considerations.html" },
+	  lint_check_hns104 },
+	{ { "HNS105", LINT_ERROR, "a forwarding loop through inbound and outbound endpoints",
+	    R53 "best-practices-resolver-endpoints.html" },
+	  lint_check_hns105 },
+	{ { "HNS106", LINT_WARNING, "a FORWARD rule shadows a private hosted zone of the same name",
+	    R53 "hosted-zone-private-considerations.html" },
+	  lint_check_hns106 },
+	{ { "HNS107", LINT_WARNING, "a private hosted zone hides public names",
+	    R53 "hosted-zone-private-considerations.html" },
+	  lint_check_hns107 },
+	{ { "HNS108", LINT_ERROR,
+	    "\".\" or amazonaws.com forwarded to on-prem without a SYSTEM rule for amazonaws.com",
+	    R53 "resolver-overview-forward-vpc-to-network-autodefined-rules.html" },
+	  lint_check_hns108 },
+	{ { "HNS109", LINT_WARNING,
+	    "private DNS off and no private zone: the service resolves publicly where private is expected",
+	    PL "privatelink-access-aws-services.html" },
+	  lint_check_hns109 },
+	{ { "HNS110", LINT_ERROR,
+	    "endpoint private DNS on in a VPC that also has the shared private zone of that name",
+	    WP_MULTIVPC },
+	  lint_check_hns110 },
+	{ { "HNS111", LINT_WARNING, "relying on an endpoint's private DNS from a peered VPC",
+	    WP_MULTIVPC },
+	  lint_check_hns111 },
+	{ { "HNS112", LINT_ERROR,
+	    "a private zone named after the endpoint service, not its DNS name, or missing its wildcard",
+	    WP_MULTIVPC },
+	  lint_check_hns112 },
+	{ { "HNS113", LINT_WARNING,
+	    "execute-api private DNS: public APIs stop working from that VPC",
+	    "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+	    "apigateway-private-api-test-invoke-url.html" },
+	  lint_check_hns113 },
+	{ { "HNS114", LINT_ERROR, "a gateway endpoint expected from on-prem or a peered VPC",
+	    PL "gateway-endpoints.html" },
+	  lint_check_hns114 },
+	{ { "HNS115", LINT_WARNING,
+	    "S3 private DNS only for inbound endpoints without a gateway route for every subnet",
+	    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html" },
+	  lint_check_hns115 },
+	{ { "HNS116", LINT_WARNING, "an inbound endpoint used through a single IP address",
+	    R53 "best-practices-resolver-endpoint-high-availability.html" },
+	  lint_check_hns116 },
+	{ { "HNS117", LINT_WARNING, "every IP of a Resolver endpoint in one availability zone",
+	    R53 "best-practices-resolver-endpoint-high-availability.html" },
+	  lint_check_hns117 },
+	{ { "HNS118", LINT_WARNING, "an on-prem forward or a Resolver rule with a single target",
+	    R53 "best-practices-resolver-endpoint-high-availability.html" },
+	  lint_check_hns118 },
+	{ { "HNS119", LINT_WARNING, "a load profile above an inbound ENI's capacity",
+	    R53 "best-practices-resolver-endpoint-scaling.html" },
+	  lint_check_hns119 },
+	{ { "HNS120", LINT_WARNING,
+	    "a load profile above the +2 resolver's 1,024 packets/s per network interface",
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html" },
+	  lint_check_hns120 },
+	{ { "HNS121", LINT_WARNING, "forwarder timing that does not fit the tunnel or the client",
+	    "https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/"
+	    "forwarders-resolution-timeouts" },
+	  lint_check_hns121 },
+	{ { "HNS122", LINT_WARNING, "an answer above the tunnel MTU but not truncated",
+	    "https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-best-practice.html" },
+	  lint_check_hns122 },
+	{ { "HNS123", LINT_INFO, "a private zone SOA that pins NXDOMAIN on-prem for long",
+	    R53 "SOA-NSrecords.html" },
+	  lint_check_hns123 },
+	{ { "HNS124", LINT_ERROR, "a Resolver rule associated with a VPC in another region",
+	    R53 "resolver-rules-managing.html" },
+	  lint_check_hns124 },
+	{ { "HNS125", LINT_ERROR, "peered VPCs with overlapping CIDRs",
+	    "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html" },
+	  lint_check_hns125 },
+	{ { "HNS126", LINT_WARNING, "the on-prem range overlaps a VPC CIDR",
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html" },
+	  lint_check_hns126 },
+	{ { "HNS127", LINT_ERROR, "an endpoint for another region's service",
+	    PL "privatelink-access-aws-services.html" },
+	  lint_check_hns127 },
+	{ { "HNS128", LINT_ERROR, "a CNAME at a zone apex or beside other data",
+	    "https://www.rfc-editor.org/rfc/rfc2181#section-10.1" },
+	  lint_check_hns128 },
+	{ { "HNS129", LINT_WARNING, "the global sts.amazonaws.com with only a regional STS endpoint",
+	    "https://docs.aws.amazon.com/sdkref/latest/guide/feature-sts-regionalized-endpoints.html" },
+	  lint_check_hns129 },
+	{ { "HNS130", LINT_ERROR, "an expectation no rule or zone can make hold",
+	    R53 "resolver-overview-forward-vpc-to-network-domain-name-matches.html" },
+	  lint_check_hns130 },
+	/* Reported by the engine itself while it reads ignore comments (lint/lint.c). */
+	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
+	    "docs/lint.md#suppressing-a-finding" },
+	  NULL },
+};
+
+const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);
