@@ -18,7 +18,7 @@ enum hns_exit {
 struct cli_command;
 
 /* Each command's option table (harness/cli.h), for its usage and `hybridns --help`. */
-extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
+extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_lint_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
 	cmd_trace_cli;
 
 int cmd_check(int argc, char **argv);

@@ -15,10 +15,12 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/lint_report.h"
 #include "harness/lint_world.h"
@@ -32,13 +34,6 @@ enum lint_format {
 };
 
 /* ============================================================= command */
-
-static void
-lint_usage(FILE *out)
-{
-	fprintf(out, "usage: hybridns lint SCENARIO [--format text|json|sarif] "
-		     "[--fail-on error|warning|info|none] [--no-summary]\n");
-}
 
 /* The scenario's text, for ignore comments; NULL (no suppression) when unreadable. */
 static char *
@@ -73,93 +68,29 @@ lint_read_text(const char *path, size_t *len)
 }
 
 struct lint_opts {
-	enum lint_format format;
-	bool fail_none; /* --fail-on none */
+	int format;	 /* enum lint_format */
+	int fail_on_arg; /* the index of --fail-on's word */
+	bool fail_none;	 /* --fail-on none */
 	enum lint_severity fail_on;
-	bool summary;
-	const char *path;
+	bool no_summary, summary;
 };
 
-/* A flag's value: "--flag V" or "--flag=V"; NULL (and a message) when missing. */
-static const char *
-lint_opt_value(int argc, char **argv, int *i, const char *flag)
-{
-	size_t fl = strlen(flag);
-	if (strncmp(argv[*i], flag, fl) == 0 && argv[*i][fl] == '=')
-		return argv[*i] + fl + 1;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "hybridns lint: %s needs a value\n", flag);
-		return NULL;
-	}
-	return argv[++*i];
-}
+#define LINT_FAIL_ON_WORDS "error|warning|info|none"
+static const enum lint_severity lint_fail_on[] = { LINT_ERROR, LINT_WARNING, LINT_INFO };
 
-static bool
-lint_is_opt(const char *a, const char *flag)
-{
-	size_t fl = strlen(flag);
-	return strncmp(a, flag, fl) == 0 && (a[fl] == '\0' || a[fl] == '=');
-}
+static const struct cli_opt lint_cli_opts[] = {
+	CLI_OPT_FORMAT(struct lint_opts, format, "text|json|sarif"),
+	{ "fail-on", 0, CLI_CHOICE, offsetof(struct lint_opts, fail_on_arg), CLI_NONE, LINT_FAIL_ON_WORDS,
+	  "exit 1 on an unsuppressed finding this severe or more (default error)", 0, 0, 0, NULL },
+	{ "no-summary", 0, CLI_FLAG, offsetof(struct lint_opts, no_summary), CLI_NONE, NULL,
+	  "text: the findings only, without the world summary", 0, 0, 0, NULL },
+	{ "summary", 0, CLI_FLAG, offsetof(struct lint_opts, summary), CLI_NONE, NULL,
+	  "text: the world summary first (the default)", 0, 0, 0, NULL },
+};
 
-/* Returns -1 to go on, else the exit status. */
-static int
-lint_parse_args(int argc, char **argv, struct lint_opts *o)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val;
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			lint_usage(stdout);
-			return HNS_EXIT_OK;
-		} else if (lint_is_opt(a, "--format")) {
-			if ((val = lint_opt_value(argc, argv, &i, "--format")) == NULL)
-				return HNS_EXIT_USAGE;
-			if (strcmp(val, "text") == 0) {
-				o->format = LINT_TEXT;
-			} else if (strcmp(val, "json") == 0) {
-				o->format = LINT_JSON;
-			} else if (strcmp(val, "sarif") == 0) {
-				o->format = LINT_SARIF;
-			} else {
-				fprintf(stderr,
-					"hybridns lint: unknown format '%s' (expected text, json or "
-					"sarif)\n",
-					val);
-				return HNS_EXIT_USAGE;
-			}
-		} else if (lint_is_opt(a, "--fail-on")) {
-			if ((val = lint_opt_value(argc, argv, &i, "--fail-on")) == NULL)
-				return HNS_EXIT_USAGE;
-			o->fail_none = strcmp(val, "none") == 0;
-			if (!o->fail_none && lint_severity_parse(val, &o->fail_on) != 0) {
-				fprintf(stderr,
-					"hybridns lint: unknown --fail-on '%s' (expected error, "
-					"warning, info or none)\n",
-					val);
-				return HNS_EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--no-summary") == 0) {
-			o->summary = false;
-		} else if (strcmp(a, "--summary") == 0) {
-			o->summary = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "hybridns lint: unknown option '%s'\n", a);
-			lint_usage(stderr);
-			return HNS_EXIT_USAGE;
-		} else if (o->path) {
-			fprintf(stderr, "hybridns lint: one scenario at a time ('%s' and '%s')\n",
-				o->path, a);
-			return HNS_EXIT_USAGE;
-		} else {
-			o->path = a;
-		}
-	}
-	if (!o->path) {
-		fprintf(stderr, "hybridns lint: no scenario file given\n");
-		lint_usage(stderr);
-		return HNS_EXIT_USAGE;
-	}
-	return -1;
-}
+const struct cli_command cmd_lint_cli = CLI_COMMAND("lint", "SCENARIO",
+	"  Validates SCENARIO (located errors, exit 2) and reports its design findings (docs/lint.md).\n",
+	lint_cli_opts, 1, 1);
 
 static int
 lint_write(const struct lint_opts *o, const struct model *m, const struct lint_findings *f)
@@ -171,7 +102,7 @@ lint_write(const struct lint_opts *o, const struct model *m, const struct lint_f
 	} else if (o->format == LINT_SARIF) {
 		rc = lint_report_sarif(m, f, stdout);
 	} else {
-		if (o->summary) {
+		if (!o->no_summary) {
 			lint_world_text(m, stdout);
 			fputc('\n', stdout);
 		}
@@ -189,27 +120,20 @@ lint_write(const struct lint_opts *o, const struct model *m, const struct lint_f
 int
 cmd_lint(int argc, char **argv)
 {
-	struct lint_opts o = { .format = LINT_TEXT, .fail_on = LINT_ERROR, .summary = true };
-	int status = lint_parse_args(argc, argv, &o);
-	if (status >= 0)
+	struct lint_opts o = { .format = LINT_TEXT };
+	struct model *m = NULL;
+	char **args;
+	int n_args, rc, status;
+
+	if ((status = cli_parse(&cmd_lint_cli, argc, argv, &o, &args, &n_args)) >= 0)
+		return status;
+	o.fail_none = o.fail_on_arg == 3;
+	o.fail_on = lint_fail_on[o.fail_none ? 0 : o.fail_on_arg];
+	if ((status = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
 		return status;
 
-	struct model *m = NULL;
-	struct model_errors errs;
-	model_errors_init(&errs);
-	int rc = model_load_file(o.path, &m, &errs);
-	if (rc != 0) {
-		if (errs.n || errs.dropped)
-			model_errors_print(&errs, stderr);
-		else
-			fprintf(stderr, "%s: %s\n", o.path, hns_strerror(rc));
-		model_errors_deinit(&errs);
-		return HNS_EXIT_USAGE;
-	}
-	model_errors_deinit(&errs);
-
 	size_t len = 0;
-	char *src = lint_read_text(o.path, &len);
+	char *src = lint_read_text(args[0], &len);
 	struct lint_findings f;
 	rc = lint_run(m, src, len, &f);
 	free(src);

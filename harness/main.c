@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, &cmd_check_cli, NULL },
 	{ "serve", cmd_serve, &cmd_serve_cli, NULL },
 	{ "trace", cmd_trace, &cmd_trace_cli, NULL },
-	{ "lint", cmd_lint, NULL, "lint SCENARIO [--format text|json]\n" },
+	{ "lint", cmd_lint, &cmd_lint_cli, NULL },
 	{ "graph", cmd_graph, &cmd_graph_cli, NULL },
 	{ "load", cmd_load, &cmd_load_cli, NULL },
 	{ "export", cmd_export, &cmd_export_cli, NULL },
