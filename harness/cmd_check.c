@@ -21,7 +21,8 @@
 
 static const char check_usage[] =
 	"usage: hybridns check [SCENARIO] [--format text|json|junit] [-o FILE]\n"
-	"                      [--onprem-resolver IP:PORT] [--seed N] [--port N] [--expect NAME]\n"
+	"                      [--onprem-resolver IP:PORT [--onprem-flush CMD]] [--seed N] [--port N]\n"
+	"                      [--expect NAME]\n"
 	"  Without SCENARIO, checks the built-in default (scenarios/shared-services.yaml).\n";
 
 enum report_format {
@@ -212,6 +213,7 @@ cmd_check(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "onprem-resolver", required_argument, NULL, 'r' },
+		{ "onprem-flush", required_argument, NULL, 'F' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "expect", required_argument, NULL, 'e' },
@@ -259,6 +261,13 @@ cmd_check(int argc, char **argv)
 				return HNS_EXIT_USAGE;
 			}
 			break;
+		case 'F':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "hybridns check: --onprem-flush: an empty command\n");
+				return HNS_EXIT_USAGE;
+			}
+			o.onprem_flush = optarg;
+			break;
 		case 's': {
 			char *end;
 
@@ -293,6 +302,10 @@ cmd_check(int argc, char **argv)
 			return HNS_EXIT_USAGE;
 		}
 	}
+	if (o.onprem_flush != NULL && o.onprem_resolver.family == 0) {
+		fprintf(stderr, "hybridns check: --onprem-flush needs --onprem-resolver (it empties the cache of the resolver under test)\n");
+		return HNS_EXIT_USAGE;
+	}
 	if (argc - optind > 1) {
 		fprintf(stderr, "hybridns check: one SCENARIO file only\n%s", check_usage);
 		return HNS_EXIT_USAGE;
@@ -318,7 +331,8 @@ cmd_check(int argc, char **argv)
 		rc = check_run(m, &m->expects[i], &o, &results[n]);
 		if (rc != 0) {
 			fprintf(stderr, "hybridns check: %s: cannot bring the world up: %s\n",
-				m->expects[i].name, hns_strerror(rc));
+				m->expects[i].name,
+				results[n].verdict.message[0] ? results[n].verdict.message : hns_strerror(rc));
 			status = HNS_EXIT_RUNTIME;
 			goto out;
 		}
