@@ -26,6 +26,7 @@
 #include "model/model.h"
 
 #define WORLD_PORT_TRIES 8
+#define WORLD_PORT_PAUSE_MS 250 /* between tries on a fixed port */
 
 /* ------------------------------------------------ the resolver-under-test tap */
 
@@ -542,8 +543,15 @@ world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given 
 		if (rc == 0)
 			return 0;
 		hns_addrmap_deinit(&ctx->map);
-		if (rc != -EADDRINUSE || o->port != 0)
+		if (rc != -EADDRINUSE)
 			break;
+		/*
+		 * A fixed port (--port, a real resolver's export) is taken on one
+		 * of our addresses, most often by another program's short-lived
+		 * socket on the wildcard address: wait for it to go.
+		 */
+		if (o->port != 0)
+			usleep(WORLD_PORT_PAUSE_MS * 1000);
 	}
 	return rc;
 }
