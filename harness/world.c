@@ -324,7 +324,12 @@ tap_tcp_cb(evutil_socket_t fd, short what, void *arg)
 	c->next = t->conns;
 	t->conns = c;
 	t->n_conns++;
-	ufd = hns_tcp_connect(&t->real);
+	{
+		struct hns_addr local = t->where; /* from the resolver's own address, as UDP */
+
+		local.port = 0;
+		ufd = hns_tcp_connect_from(&local, &t->real);
+	}
 	if (hns_addr_from_sockaddr(&c->sender, (struct sockaddr *)&ss) != 0 || ufd < 0) {
 		close(cfd);
 		if (ufd >= 0)

@@ -2,9 +2,10 @@
 
 # extend_scenario SRC DST: shared-services plus what the real-resolver checks
 # need beyond it: a second on-prem resolver (dc2-dns, emulated) that forwards
-# corp.example.com to the resolver under test, and a plain expectation
-# followed by a `given` one for the same name (the second must not be
-# answered from the cache the first filled).
+# corp.example.com to the resolver under test, a TXT answer too big for UDP
+# (asked again over TCP), and a plain expectation followed by a `given` one
+# for the same name (the second must not be answered from the cache the
+# first filled).
 extend_scenario() {
 	python3 - "$1" "$2" <<'PY'
 import sys
@@ -21,6 +22,10 @@ extra = """  - name: on-prem name from dc2 through the resolver under test
     query: db.corp.example.com A
     answer: [192.168.20.16]
     via: [onprem:dc2-dns, onprem:dc1-dns]
+  - name: a big on-prem TXT answer comes over TCP
+    from: onprem
+    query: big.corp.example.com TXT
+    via: [onprem:dc1-dns]
   - name: stale-1 a plain query caches the name
     from: onprem
     query: stale.execute-api.eu-west-1.amazonaws.com A
@@ -32,6 +37,11 @@ extra = """  - name: on-prem name from dc2 through the resolver under test
     answer: endpoint:api
     via: [onprem:dc1-dns, vpn:tunnel2, inbound:inbound]
 """
+# A TXT record too big for a 1232-byte UDP answer: the stub retries over TCP through the tap.
+big = " ".join('"%s"' % (chr(ord("a") + k) * 200) for k in range(8))
+db = "          db   300 A 192.168.20.16\n"
+assert db in src
+src = src.replace(db, db + "          big  300 TXT " + big + "\n", 1)
 i = src.index("\nvpn:\n")
 src = src[:i].rstrip("\n") + "\n" + dc2 + src[i:]
 j = src.index("\nload:\n")
@@ -57,8 +67,13 @@ import json, sys
 rep = json.load(open(sys.argv[1]))
 res = rep["results"]
 bad = ["%s: %s (answers %s)" % (r["name"], r["message"], r["answers"]) for r in res if r["status"] != "pass"]
-assert len(res) == 25, "%d results" % len(res)
+assert len(res) == 26, "%d results" % len(res)
 byname = {r["name"]: r for r in res}
+big = byname["a big on-prem TXT answer comes over TCP"]
+# (the report keeps the first 255 characters of each answer)
+if len(big["answers"]) != 1 or not big["answers"][0].startswith('"' + "a" * 200 + '" "b') or \
+        not any(h["hop"] == "onprem:dc1-dns" and "over TCP" in h["detail"] for h in big["path"]):
+    bad.append("big TXT: answers %s, path %s" % (big["answers"], big["path"]))
 for n in ("on-prem name from a consumer VPC via the outbound rule", "on-prem name from consumer-3 via the outbound rule"):
     hops = [h for h in byname[n]["path"] if h["hop"] == "onprem:dc1-dns"]
     if not any("resolver under test" in h["detail"] for h in hops):
