@@ -59,9 +59,9 @@ flush_script(const char *cmd, char *out, size_t cap)
 }
 
 /*
- * Run --onprem-flush for one query, locally (/bin/sh -c), its output on
- * standard error, at most FLUSH_TIMEOUT_MS.  0, or HNS_EINVAL with why in
- * err.
+ * Run --onprem-flush for one query, locally (/bin/sh -c; its standard output
+ * discarded, its standard error shown), at most FLUSH_TIMEOUT_MS.  0, or
+ * HNS_EINVAL with why in err.
  */
 static int
 check_flush_run(const char *cmd, const char *qname, const char *qtype, char *err, size_t cap)
@@ -101,10 +101,14 @@ check_flush_run(const char *cmd, const char *qname, const char *qtype, char *err
 			 FLUSH_TIMEOUT_MS / 1000);
 		return HNS_EINVAL;
 	}
-	if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (done < 0) {
+		snprintf(err, cap, "--onprem-flush: waitpid: %s", strerror(errno));
+		return HNS_EINVAL;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(err, cap, "--onprem-flush: '%s' for %s failed (%s %d)", cmd, qname,
-			 done > 0 && WIFSIGNALED(status) ? "signal" : "exit status",
-			 done > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			 WIFSIGNALED(status) ? "signal" : "exit status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		return HNS_EINVAL;
 	}
 	return 0;
