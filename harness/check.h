@@ -6,6 +6,12 @@
  * client at the stated place would (c-ares, harness/client.h), the hops
  * are collected from the components' trace events, and the world is torn
  * down, so no cache or health state leaks from one check into the next.
+ *
+ * With a real resolver under test (--onprem-resolver) a tap stands in the
+ * first on-prem resolver's place and passes its traffic on (world.h), so
+ * the hop is recorded whoever asks; that resolver keeps its cache across
+ * checks unless --onprem-flush empties it, and an answer it gave without
+ * asking anyone fails a check with `given` faults (check_run).
  */
 #pragma once
 
@@ -22,6 +28,12 @@ struct model_expect;
 struct check_opts {
 	uint16_t port;	 /* 0: a free one, chosen per world */
 	struct hns_addr onprem_resolver; /* family 0 unless --onprem-resolver */
+	/*
+	 * --onprem-flush: a shell command run before each expectation to empty
+	 * the resolver under test's cache of the name ({name} and {type} stand
+	 * for the query's), or NULL.
+	 */
+	const char *onprem_flush;
 	uint64_t seed;
 	bool seed_given;
 	unsigned timeout_ms; /* the stub's per-try timeout (default 5000) */
@@ -43,7 +55,9 @@ struct check_result {
 void check_opts_init(struct check_opts *o);
 /*
  * Run one expectation; fills out.  Returns 0 when it could be run (whatever
- * the verdict), or a negative hns_err when the world could not come up.
+ * the verdict), or a negative hns_err when the world could not come up
+ * (then out->verdict.message says why when the harness knows more than the
+ * code, e.g. the --onprem-flush command failed).
  */
 int check_run(const struct model *m, const struct model_expect *e, const struct check_opts *o,
 	      struct check_result *out);

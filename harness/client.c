@@ -45,7 +45,7 @@ static void client_rearm_timer(struct hns_client *c);
 static ares_socket_t
 sock_open(int domain, int type, int protocol, void *user)
 {
-	int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+	int fd = socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
 
 	return fd < 0 ? ARES_SOCKET_BAD : fd;
 }

@@ -213,6 +213,9 @@ static const struct cli_opt check_cli_opts[] = {
 	CLI_OPT_OUTPUT(struct check_args, output),
 	{ "onprem-resolver", 0, CLI_ADDR, CA(o.onprem_resolver), CLI_NONE, "IP:PORT",
 	  "a real resolver under test in place of the first on-prem resolver", 0, 0, CLI_LOOPBACK, NULL },
+	{ "onprem-flush", 0, CLI_STRING, CA(o.onprem_flush), CLI_NONE, "CMD",
+	  "with --onprem-resolver: run CMD before each expectation to empty its cache ({name}, {type})",
+	  0, 0, 0, NULL },
 	CLI_OPT_SEED(struct check_args, o.seed, o.seed_given),
 	CLI_OPT_PORT(struct check_args, o.port, "the emulation's port (default a free one)"),
 	{ "expect", 0, CLI_STRING, CA(only), CLI_NONE, "NAME", "run only the expectation NAME", 0, 0,
@@ -245,6 +248,13 @@ cmd_check(int argc, char **argv)
 	format = (enum report_format)ca.format;
 	output = ca.output;
 	only = ca.only;
+	if (o.onprem_flush != NULL && (o.onprem_flush[0] == '\0' || o.onprem_resolver.family == 0)) {
+		fprintf(stderr, "hybridns check: --onprem-flush %s\n",
+			o.onprem_flush[0] == '\0'
+				? "is an empty command"
+				: "needs --onprem-resolver (it empties the cache of the resolver under test)");
+		return HNS_EXIT_USAGE;
+	}
 	if ((status = cli_scenario(n_args > 0 ? args[0] : NULL, &m)) != HNS_EXIT_OK)
 		return status;
 	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
@@ -265,7 +275,8 @@ cmd_check(int argc, char **argv)
 		rc = check_run(m, &m->expects[i], &o, &results[n]);
 		if (rc != 0) {
 			fprintf(stderr, "hybridns check: %s: cannot bring the world up: %s\n",
-				m->expects[i].name, hns_strerror(rc));
+				m->expects[i].name,
+				results[n].verdict.message[0] ? results[n].verdict.message : hns_strerror(rc));
 			status = HNS_EXIT_RUNTIME;
 			goto out;
 		}

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # A real Unbound under test: `hybridns export --to unbound --mapped` is
 # included into an unbound.conf, Unbound serves on a free loopback port,
-# and `hybridns check --onprem-resolver` runs the shared-services
-# expectations through it (the emulation serves the VPN relays and the AWS
-# side; AWS -> on-prem rule targets reach the Unbound too).  Then the local
-# zones of the export fixture are asked of a second Unbound, record by record.
+# and `hybridns check --onprem-resolver --onprem-flush 'unbound-control ...
+# flush_zone {name}'` runs the shared-services expectations through it (the
+# emulation serves the VPN relays, the AWS side and a second, emulated
+# on-prem resolver; AWS -> on-prem rule targets reach the Unbound too), then
+# without the flush to see a cached answer caught.  Then the local zones of
+# the export fixture are asked of a second Unbound, record by record.
 . "$SRCDIR/tests/integration/lib.sh"
 . "$SRCDIR/tests/integration/export/common.sh"
 
 command -v unbound >/dev/null || fail "unbound is not installed (scripts/deps.sh installs it)"
 command -v unbound-checkconf >/dev/null || fail "unbound-checkconf is not installed"
+command -v unbound-control >/dev/null || fail "unbound-control is not installed"
 
 # unbound_conf DIR PORT INCLUDE: a foreground, unprivileged Unbound on 127.0.0.1:PORT.
 unbound_conf() {
@@ -27,6 +30,9 @@ server:
 	logfile: ""
 	do-ip6: no
 include: "$3"
+remote-control:
+	control-enable: yes
+	control-interface: "$1/unbound.ctl"
 CONF
 	unbound-checkconf "$1/unbound.conf" >/dev/null || fail "unbound-checkconf rejects $1/unbound.conf"
 }
@@ -35,8 +41,7 @@ CONF
 EMU_PORT=$(free_port)
 UB_PORT=$(free_port)
 mkdir -p "$TMP/ss"
-# The scenario, minus the `onprem:<resolver>` via hops (see docs/export.md).
-strip_onprem_hops "$SRCDIR/scenarios/shared-services.yaml" "$TMP/ss/scenario.yaml"
+extend_scenario "$SRCDIR/scenarios/shared-services.yaml" "$TMP/ss/scenario.yaml"
 
 "$HYBRIDNS" export "$TMP/ss/scenario.yaml" --to unbound --mapped --port "$EMU_PORT" -o "$TMP/ss/fwd.conf" ||
 	fail "export --to unbound --mapped failed"
@@ -49,7 +54,16 @@ wait_dns 127.0.0.1 "$UB_PORT" app.corp.example.com
 [ "$(dig +short -p "$UB_PORT" @127.0.0.1 app.corp.example.com A)" = 192.168.20.15 ] ||
 	fail "Unbound does not serve the exported local zone"
 
-check_through "$TMP/ss/scenario.yaml" "$UB_PORT" "$EMU_PORT" Unbound "$TMP/ss"
+check_through "$TMP/ss/scenario.yaml" "$UB_PORT" "$EMU_PORT" Unbound "$TMP/ss" \
+	"unbound-control -c $TMP/ss/unbound.conf flush_zone {name}"
+
+# A flush command that fails stops the check (status 3) and says which; the flag needs --onprem-resolver.
+run_rc rc "$HYBRIDNS" check "$TMP/ss/scenario.yaml" --onprem-resolver "127.0.0.1:$UB_PORT" --port "$EMU_PORT" \
+	--onprem-flush 'exit 7' --expect "on-prem name from on-prem"
+[ "$rc" -eq 3 ] && grep -q "onprem-flush: 'exit 7' for app.corp.example.com failed (exit status 7)" "$TMP/err" ||
+	fail "a failing --onprem-flush: status $rc, $(cat "$TMP/err")"
+run_rc rc "$HYBRIDNS" check "$TMP/ss/scenario.yaml" --onprem-flush true
+[ "$rc" -eq 2 ] && grep -q "needs --onprem-resolver" "$TMP/err" || fail "--onprem-flush alone: status $rc"
 
 # ---- 2. every local record kind of the fixture, served by Unbound
 mkdir -p "$TMP/rec"
