@@ -1,8 +1,10 @@
 """What the checkers of tests/tools/ share: the command-line driver (files
 in, FILE:LINE:COL messages out, exit 0/1/2) and the runner of their tests
 (good inputs accepted, broken ones rejected where expected)."""
+import contextlib
+import importlib.util
+import io
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -33,14 +35,31 @@ def run_files(files, check, what):
     return rc
 
 
+def load(checker):
+    """The checker's module, loaded from its path (its main(argv) is run in-process)."""
+    name = os.path.splitext(os.path.basename(checker))[0]
+    spec = importlib.util.spec_from_file_location(name, checker)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_main(checker, args):
+    """checker's main([checker, *args]): (exit code, what it printed)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        rc = load(checker).main([checker, *args])
+    return rc, out.getvalue()
+
+
 def run_one(checker, name, text, extra=()):
     """Run checker on text saved as NAME in a fresh folder: (exit code, output with NAME for the path)."""
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, name)
         with open(p, "w") as f:
             f.write(text)
-        r = subprocess.run([sys.executable, checker, *extra, p], capture_output=True, text=True)
-        return r.returncode, (r.stdout + r.stderr).replace(p, name)
+        rc, out = run_main(checker, [*extra, p])
+        return rc, out.replace(p, name)
 
 
 def run_cases(checker, name, good, bad):
@@ -61,8 +80,8 @@ def run_cases(checker, name, good, bad):
             failed += 1
         else:
             print("ok: rejected: %s (%s)" % (case, out.strip()))
-    r = subprocess.run([sys.executable, checker], capture_output=True, text=True)
-    if r.returncode != 2:
-        print("FAIL: no argument: exit %d, want 2" % r.returncode)
+    rc, _ = run_main(checker, [])
+    if rc != 2:
+        print("FAIL: no argument: exit %d, want 2" % rc)
         failed += 1
     return failed
