@@ -3,7 +3,7 @@
 # --only onprem` on a free port, and its stats dump.
 
 need_testns() {
-	command -v ldns-testns >/dev/null || { echo "SKIP: ldns-testns (package ldnsutils) missing"; exit 77; }
+	command -v ldns-testns >/dev/null || fail "ldns-testns is not installed (package ldnsutils, scripts/packages.txt)"
 }
 
 # start_testns PORT DATAFILE NAME: an upstream answering from DATAFILE; its
