@@ -85,3 +85,39 @@ def run_cases(checker, name, good, bad):
         print("FAIL: no argument: exit %d, want 2" % rc)
         failed += 1
     return failed
+
+
+def fuzz(checker, name, seeds, rounds=400):
+    """Mutated copies of the seed inputs (deterministic): the checker must
+    accept or reject each with a message (exit 0 or 1), never crash or
+    hang.  The number of inputs that broke it."""
+    import random
+    rng = random.Random(20261206)
+    pieces = ["{", "}", '"', "'", "`", "#", "\n", " ", "$", "(", ")", ",", ":", "-", "@", "\\", "<#", "#>",
+              "{$X}", "@'", "'@", "[", "]", "::", "|", ";", "\t", "\u2019", "0x", "999999"]
+    failed = 0
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, name)
+        for k in range(rounds):
+            s = list(rng.choice(seeds))
+            for _ in range(rng.randint(1, 6)):
+                op = rng.randrange(3)
+                at = rng.randrange(len(s) + 1)
+                if op == 0:
+                    s[at:at] = list(rng.choice(pieces))
+                elif op == 1 and s:
+                    del s[at:at + rng.randint(1, 8)]
+                else:
+                    s[at:at] = s[rng.randrange(len(s)):][:rng.randint(1, 20)] if s else []
+            with open(p, "w") as f:
+                f.write("".join(s))
+            try:
+                rc, _ = run_main(checker, [p])
+            except Exception as e:  # noqa: BLE001 -- any crash is the failure looked for
+                rc = "%s: %s" % (type(e).__name__, e)
+            if rc not in (0, 1):
+                failed += 1
+                if failed <= 3:
+                    print("FAIL: fuzz input %d broke the checker (%s):\n%s" % (k, rc, "".join(s)))
+    print("%s: %d mutated inputs, %d broke it" % ("ok" if not failed else "FAIL", rounds, failed))
+    return failed

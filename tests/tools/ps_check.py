@@ -89,6 +89,7 @@ class Lexer:
         raise PsError(line or self.line, col or self.col, msg)
 
     def peek(self, k=0):
+        """The character k ahead, "" at the end (test c == "" before c in CHARS)."""
         j = self.i + k
         return self.s[j] if j < len(self.s) else ""
 
@@ -225,7 +226,7 @@ class Lexer:
         line, col = self.line, self.col
         q = self.peek(1)
         self.adv(2)
-        while self.peek() in " \t":
+        while self.peek() != "" and self.peek() in " \t":
             self.adv()
         if self.peek() != "\n":
             self.err("here-string: nothing may follow @%s on its line" % q, line, col)
@@ -278,7 +279,7 @@ class Lexer:
         if c == "\n" or c == ";":
             self.adv()
             return mk("nl", c)
-        if c == "`" and self.peek(1) in " \t":
+        if c == "`" and self.peek(1) != "" and self.peek(1) in " \t":
             # an escaped space: an argument of one space, and no continuation
             self.adv(2)
             return mk("bare", " ")
@@ -296,7 +297,7 @@ class Lexer:
                     break
                 if op == "::" and argmode and (spc or self.prev not in ("var", ")", "]")):
                     break
-                if op == "--" and argmode and self.peek(2) in " \t\n":
+                if op == "--" and argmode and (self.peek(2) == "" or self.peek(2) in " \t\n"):
                     self.adv(2)
                     return mk("op", "--%end")
                 if op in ("[", ".") and argmode and (spc or self.prev not in ("var", ")")):
@@ -334,7 +335,12 @@ class Lexer:
             if m:
                 self.adv(len(m.group(0)))
                 return mk("num", m.group(0))
-        return mk("bare", self.bare())
+        text = self.bare()
+        if text == "" and self.i < len(self.s) and self.peek() in "<>":
+            self.err("'%s': redirection is not used by the export" % self.peek())
+        if text == "":
+            self.err("unexpected character '%s'" % self.peek())
+        return mk("bare", text)
 
 
 # ---- values (what an argument or expression is, as far as the checker sees)

@@ -4,7 +4,7 @@ with the expected LINE:COL and message, every good one accepted."""
 import os
 import sys
 
-from checkerlib import run_cases, run_one
+from checkerlib import fuzz, run_cases, run_one
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKER = os.path.join(HERE, "corefile_check.py")
@@ -95,6 +95,7 @@ BAD = {
 def main():
     os.environ["UPSTREAM"] = "192.0.2.9"
     failed = run_cases(CHECKER, "Corefile", GOOD, BAD)
+    failed += 1 if fuzz(CHECKER, "Corefile", list(GOOD.values()) + [b[0] for b in BAD.values()]) else 0
     # --check-files: a missing zone file
     rc, out = run_one(CHECKER, "Corefile", "example.com {\n\tfile /nonexistent/db.example.com\n}\n",
                       ["--check-files"])
@@ -103,7 +104,7 @@ def main():
         failed += 1
     else:
         print("ok: rejected: a missing zone file with --check-files")
-    n = len(GOOD) + len(BAD) + 2
+    n = len(GOOD) + len(BAD) + 3
     print("not checked by corefile_check.py: what CoreDNS does with the file at run time")
     print("%d passed, %d failed" % (n - failed, failed))
     return 1 if failed else 0

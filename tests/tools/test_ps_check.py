@@ -4,7 +4,7 @@ with the expected LINE:COL and message, every good one accepted."""
 import os
 import sys
 
-from checkerlib import run_cases
+from checkerlib import fuzz, run_cases
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKER = os.path.join(HERE, "ps_check.py")
@@ -84,7 +84,8 @@ BAD = {
 
 def main():
     failed = run_cases(CHECKER, "s.ps1", GOOD, BAD)
-    n = len(GOOD) + len(BAD) + 1
+    failed += 1 if fuzz(CHECKER, "s.ps1", list(GOOD.values()) + [b[0] for b in BAD.values()]) else 0
+    n = len(GOOD) + len(BAD) + 2
     print("not checked by ps_check.py: what a script does on a real Windows DNS server")
     print("%d passed, %d failed" % (n - failed, failed))
     return 1 if failed else 0
