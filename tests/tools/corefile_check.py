@@ -38,7 +38,8 @@ https://coredns.io/plugins/<name>/):
     except, failfast_all_unhealthy_upstreams.  file, hosts, acl, cache,
     log, errors, health, ready, prometheus, reload, whoami, bind, loop,
     loadbalance, debug, root, any, minimal, template is not checked.
-  - forward and cache at most once per server block.
+  - forward, cache, root, errors, health, ready, reload, whoami, loop and
+    debug at most once per server block.
 
 Not checked: the semantics CoreDNS gives the file at run time (whether an
 upstream answers, the contents of zone files -- named-checkzone does that

@@ -87,6 +87,8 @@ BAD = {
     "acl without rules": ("example.com {\n\tacl\n}\n", "2:2", "plugin/acl: a block"),
     "braceless second block": ("a.example {\n\twhoami\n}\nb.example\nwhoami\n", "4:1", "has no '{'"),
     "argument on the next line": ("example.com {\n\tforward .\n\t\t10.0.0.1\n}\n", "2:2", "expected 2 or more"),
+    "backslash continuation": ("example.com {\n\tforward . 10.0.0.1 \\\n\t\t10.0.0.2\n}\n", "2:21",
+                               "'\\' is not an IP address or file"),
     "too many upstreams": ("example.com {\n\tforward . " + " ".join("10.0.0.%d" % i for i in range(1, 17))
                            + "\n}\n", "2:153", "more than 15"),
 }
