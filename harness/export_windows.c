@@ -35,6 +35,17 @@ ps_str(FILE *out, const char *s)
 	fputc('\'', out);
 }
 
+/* The inside of a PowerShell double-quoted string: ` " $ get a backtick. */
+static void
+ps_dq_body(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '`' || *s == '"' || *s == '$')
+			fputc('`', out);
+		fputc(*s, out);
+	}
+}
+
 static void
 ps_addrs(FILE *out, const struct export_list *l)
 {
@@ -140,8 +151,10 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 		return 0;
 	case LDNS_RR_TYPE_TXT:
 		ps_head(out, "Add-DnsServerResourceRecord -Txt", z, rel, ldns_rr_ttl(rr));
-		fprintf(out, " -DescriptiveText ");
-		/* One string per TXT string, without ldns's quotes. */
+		/* -DescriptiveText is one [String]: the TXT strings, without ldns's
+		 * quotes, one per line ("`r`n", as Microsoft's own multi-string
+		 * example does), in a double-quoted string. */
+		fprintf(out, " -DescriptiveText \"");
 		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 			size_t l;
 
@@ -152,10 +165,10 @@ ps_rr(FILE *out, const struct model_zone *z, const ldns_rr *rr)
 				f0[l - 1] = '\0';
 				memmove(f0, f0 + 1, l - 1);
 			}
-			fprintf(out, "%s", i ? "," : "");
-			ps_str(out, f0);
+			fprintf(out, "%s", i ? "`r`n" : "");
+			ps_dq_body(out, f0);
 		}
-		fputc('\n', out);
+		fprintf(out, "\"\n");
 		return 0;
 	default:
 		fprintf(out, "# not expressible with the DnsServer cmdlets (no generic record type)\n");

@@ -40,8 +40,10 @@ for b in "${builds[@]}"; do
 	grep -E '^ *[0-9]+/[0-9]+ ' "$b/hybridns-test.log" | sed "s|^|[$b] |"
 	grep -A40 -E '^=+ [0-9]+/[0-9]+ =+$' "$b/hybridns-test.log" | grep -v '^$' | head -200 || true
 	ok=$(grep -c '"result": "OK"' "$b/meson-logs/testlog.json" 2>/dev/null || true)
+	# A test that meson counts as skipped (exit 77) did not pass: a failure.
 	bad=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS|SKIP)"' "$b/meson-logs/testlog.json" 2>/dev/null || true)
-	if [ ! -s "$b/meson-logs/testlog.json" ]; then
+	if [ ! -s "$b/meson-logs/testlog.json" ] || [ "$ok" -eq 0 ]; then
+		echo "[$b] no test passed: a run that checked nothing is a failure"
 		bad=$((bad + 1))
 	fi
 	passed=$((passed + ok))

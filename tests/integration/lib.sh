@@ -82,7 +82,7 @@ release_ports() {
 	return 0
 }
 
-# wait_dns ADDR PORT NAME [EXPECTED]: wait (at most ~10 s) until the server
+# wait_dns ADDR PORT NAME [EXPECTED]: wait (at most ~30 s, for a busy machine) until the server
 # answers NAME as expected: EXPECTED is the data of an answer record
 # (192.168.20.15), or status:RCODE for a server whose answer is an error
 # (status:SERVFAIL); without it, NOERROR.  Any other reply (REFUSED or
@@ -94,7 +94,7 @@ wait_dns() {
 	status:*) want_status=${4#status:} ;;
 	?*) want_data=$4 ;;
 	esac
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 200); do
 		out=$(dig +time=1 +tries=1 +noall +comments +answer -p "$2" "@$1" "$3" 2>/dev/null || true)
 		if grep -q "status: $want_status," <<<"$out"; then
 			if [ -z "$want_data" ] || awk '!/^;/ && NF >= 5 { print $NF }' <<<"$out" | grep -qxF "$want_data"; then

@@ -31,7 +31,7 @@ echo "ok: bad HNS_AWS_VPC_OUTSIDE refused"
 serve() {
 	local out=$1
 	shift
-	env "$@" "$HYBRIDNS" serve "$SCEN" --port "$PORT" >"$out" 2>"$out.err" &
+	env "$@" "$HYBRIDNS" serve "$SCEN" --port "$PORT" --stats-json "$out.stats.json" >"$out" 2>"$out.err" &
 	PIDS+=($!)
 }
 # real LABEL-REGEX OUT: the loopback address the map gives that label
@@ -96,19 +96,29 @@ print(got)
 assert 1 <= got < 3000, got
 PY
 echo "ok: R9 burst answered $(cat "$TMP/burst.out") of 3000"
-# The counters, once the stats document carries the AWS side (harness/cmd_serve.c).
-python3 - "$PORT" >"$TMP/stats.out" 2>&1 <<'PY' || fail "stats: $(cat "$TMP/stats.out")"
-import json, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(3)
-s.sendto(b"stats", ("127.53.0.7", int(sys.argv[1])))
-try:
-    st = json.loads(s.recv(1 << 20).decode())
-except (socket.timeout, ValueError) as e:
-    print("skip: no stats document (%s)" % e); sys.exit(0)
-if not st.get("aws"):
-    print("skip: the stats document has no \"aws\" yet"); sys.exit(0)
-hub = [l for l in st["aws"]["resolver"]["listeners"] if l["label"].startswith("vpc/hub")][0]
+# The counters: SIGUSR1 makes serve write its stats document, the AWS side
+# included, to --stats-json (harness/cmd_serve.c).  No document, or one
+# without the hub's +2 listener, is a failure.
+kill -USR1 "${PIDS[0]}"
+python3 - "$TMP/serve.out.stats.json" >"$TMP/stats.out" 2>&1 <<'PY' || fail "stats: $(cat "$TMP/stats.out")"
+import json, sys, time
+st = None
+for _ in range(100):  # at most ~10 s for serve to handle the signal and write the file
+    try:
+        with open(sys.argv[1]) as f:
+            st = json.load(f)
+        break
+    except (OSError, ValueError):
+        time.sleep(0.1)
+if st is None:
+    sys.exit("no stats document in %s after SIGUSR1" % sys.argv[1])
+res = (st.get("aws") or {}).get("resolver")
+if not res:
+    sys.exit("the stats document has no AWS resolver counters: %s" % json.dumps(st)[:400])
+hubs = [l for l in res["listeners"] if l["label"].startswith("vpc/hub")]
+if not hubs:
+    sys.exit("no vpc/hub listener in the stats: %s" % [l["label"] for l in res["listeners"]])
+hub = hubs[0]
 assert hub["dropped_rate"] > 0, hub
 assert hub["dropped_outside"] >= 2, hub
 assert hub["rcodes"]["NOERROR"] >= 3, hub
