@@ -110,5 +110,8 @@ bool ld_target_addr(struct ld *ld, const struct hns_addr *a, struct model_loc lo
 /* A VPC's or subnet's CIDR: IPv4, a prefix from min to max, a unicast range. */
 bool ld_cidr_aws(struct ld *ld, const struct hns_cidr *c, struct model_loc loc, const char *path,
                  unsigned min, unsigned max);
-/* After the walk: queued on-prem targets against what serve reaches from on-prem. */
+/*
+ * After the walk: queued on-prem targets against what serve reaches from
+ * on-prem; the capacity of serve's address map, the forwarder and the VPN.
+ */
 void ld_reach_check(struct ld *ld);

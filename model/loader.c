@@ -3217,8 +3217,7 @@ load_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
 		char tp[LD_PATH_MAX];
 
 		path_key(tp, sub, "target");
-		if (!ld_target_addr(ld, &l->target, map_get(val, "target")->loc, tp, LD_TARGET_LOAD))
-			l->has_target = false;
+		ld_target_addr(ld, &l->target, map_get(val, "target")->loc, tp, LD_TARGET_LOAD);
 	}
 	if (!HAS(p, load_fields, "from")) {
 		l->from.kind = MODEL_FROM_ONPREM;

@@ -489,6 +489,7 @@ struct model {
 /* The forwarder's bounds (forwarder/conf.h): upstreams of one list, and of one resolver. */
 #define MODEL_MAX_FORWARD_TO 16
 #define MODEL_MAX_RESOLVER_UPSTREAMS 64
+#define MODEL_MAX_TUNNELS 16 /* the VPN's (vpn/tunnel.h VPN_MAX_TUNNELS) */
 
 /*
  * Errors of one load, each a complete line without newline:

@@ -26,12 +26,18 @@
  *     A Resolver rule's targets may be anything unicast: AWS forwards to
  *     them, and a target nothing answers times out there as in AWS.
  *   - A load profile's target is a real resolver on this host: loopback.
+ *   - Capacity: serve gives each server a loopback address in 127.53.R.0/24,
+ *     one /24 per role (HNS_ADDRMAP_PER_ROLE: 254 on-prem resolvers,
+ *     inbound ENIs, outbound ENIs, VPC +2 resolvers, relays toward AWS);
+ *     the forwarder takes MODEL_MAX_RESOLVER_UPSTREAMS distinct upstreams
+ *     per resolver; the VPN MODEL_MAX_TUNNELS tunnels.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "common/addrmap.h"
 #include "common/error.h"
 #include "model/internal.h"
 
@@ -42,10 +48,10 @@ static const struct {
 } special_ranges[] = {
     {"0.0.0.0/32", "the unspecified address"},
     {"255.255.255.255/32", "the broadcast address"},
-    {"0.0.0.0/8", "in 0.0.0.0/8, \"this network\" (RFC 1122)"},
+    {"0.0.0.0/8", "a \"this network\" address (0.0.0.0/8, RFC 1122)"},
     {"127.0.0.0/8", "a loopback address"},
     {"224.0.0.0/4", "a multicast address"},
-    {"240.0.0.0/4", "in 240.0.0.0/4, reserved (RFC 1112)"},
+    {"240.0.0.0/4", "a reserved address (240.0.0.0/4, RFC 1112)"},
     {"::/128", "the unspecified address"},
     {"::1/128", "a loopback address"},
     {"ff00::/8", "a multicast address"},
@@ -170,9 +176,10 @@ ld_cidr_aws(struct ld *ld, const struct hns_cidr *c, struct model_loc loc, const
 		if (hns_cidr_parse(special_ranges[i].cidr, &s) == 0 && s.prefix < 32 &&
 		    hns_cidr_within(c, &s)) {
 			ld_err(ld, loc, path,
-			       "%s lies in %s (expected a unicast range, e.g. one of RFC 1918: "
-			       "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
-			       buf, special_ranges[i].cidr);
+			       "%s lies in %s: every address in it is %s (expected a unicast "
+			       "range, e.g. one of RFC 1918: 10.0.0.0/8, 172.16.0.0/12, "
+			       "192.168.0.0/16)",
+			       buf, special_ranges[i].cidr, special_ranges[i].what);
 			return false;
 		}
 	}
@@ -200,8 +207,6 @@ vpc_on_vpn(const struct model *m, const struct model_vpc *vpc)
 static bool
 onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_t len)
 {
-	static const char not_routed[] = ", whose VPC %s the VPN does not route (vpn.vpcs)";
-
 	why[0] = '\0';
 	for (size_t i = 0; i < m->onprem.n_resolvers; i++) {
 		if (hns_addr_equal(&m->onprem.resolvers[i].address, a))
@@ -222,9 +227,10 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 			}
 			if (ep->vpc != NULL && vpc_on_vpn(m, ep->vpc))
 				return true;
-			snprintf(why, len, "the ENI of inbound endpoint %s", ep->name);
-			snprintf(why + strlen(why), len - strlen(why), not_routed,
-			         ep->vpc ? ep->vpc->name : "?");
+			snprintf(why, len,
+			         "the ENI of inbound endpoint %s, whose VPC %s the VPN does not "
+			         "route (vpn.vpcs)",
+			         ep->name, ep->vpc ? ep->vpc->name : "?");
 			return false;
 		}
 	}
@@ -233,8 +239,8 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 			continue;
 		if (vpc_on_vpn(m, &m->vpcs[i]))
 			return true;
-		snprintf(why, len, "the +2 resolver of VPC %s", m->vpcs[i].name);
-		snprintf(why + strlen(why), len - strlen(why), not_routed, m->vpcs[i].name);
+		snprintf(why, len, "the +2 resolver of VPC %s, which the VPN does not route (vpn.vpcs)",
+		         m->vpcs[i].name);
 		return false;
 	}
 	for (size_t i = 0; i < m->n_endpoints; i++) {
@@ -296,11 +302,118 @@ onprem_expected(const struct model *m, char *buf, size_t len)
 	         na ? aws : "none");
 }
 
+/* ------------------------------------------------------------- capacity */
+
+/* Counts one more server of a role; reports the first one beyond the role's /24. */
+static void
+role_count(struct ld *ld, size_t *n, const char *what, struct model_loc loc, const char *path)
+{
+	if (++*n == HNS_ADDRMAP_PER_ROLE + 1)
+		ld_err(ld, loc, path,
+		       "the %dth %s (expected at most %d: serve gives each its own address in one "
+		       "/24 of 127.53.0.0/16)",
+		       HNS_ADDRMAP_PER_ROLE + 1, what, HNS_ADDRMAP_PER_ROLE);
+}
+
+static void
+capacity_servers(struct ld *ld)
+{
+	const struct model *m = ld->m;
+	char path[LD_PATH_MAX];
+	size_t n_onprem = 0, n_vpc = 0, n_in = 0, n_out = 0, n_relay = 0;
+
+	for (size_t i = 0; i < m->onprem.n_resolvers; i++) {
+		snprintf(path, sizeof(path), "onprem.resolvers.%s", m->onprem.resolvers[i].name);
+		role_count(ld, &n_onprem, "on-prem resolver", m->onprem.resolvers[i].loc, path);
+	}
+	for (size_t i = 0; i < m->n_vpcs; i++) {
+		const struct model_vpc *v = &m->vpcs[i];
+		size_t j;
+
+		for (j = 0; j < i && !hns_addr_equal(&m->vpcs[j].dns_addr, &v->dns_addr); j++)
+			;
+		if (j < i || v->cidr.base.family == 0)
+			continue; /* one +2 resolver per address */
+		snprintf(path, sizeof(path), "vpcs.%s", v->name);
+		role_count(ld, &n_vpc, "VPC (+2 resolver)", v->loc, path);
+		if (m->vpn.present && vpc_on_vpn(m, v))
+			role_count(ld, &n_relay, "relay toward AWS (VPN VPCs' +2 resolvers and "
+			                         "inbound ENIs)",
+			           v->loc, path);
+	}
+	for (size_t i = 0; i < m->n_resolver_endpoints; i++) {
+		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
+		bool in = ep->direction == MODEL_INBOUND;
+
+		for (size_t j = 0; j < ep->n_enis; j++) {
+			snprintf(path, sizeof(path), "resolver.endpoints.%s.ips.%s", ep->name,
+			         ep->enis[j].subnet->name);
+			role_count(ld, in ? &n_in : &n_out, in ? "inbound ENI" : "outbound ENI",
+			           ep->enis[j].loc, path);
+			if (in && m->vpn.present && ep->vpc != NULL && vpc_on_vpn(m, ep->vpc))
+				role_count(ld, &n_relay,
+				           "relay toward AWS (VPN VPCs' +2 resolvers and inbound "
+				           "ENIs)",
+				           ep->enis[j].loc, path);
+		}
+	}
+	if (m->vpn.n_tunnels > MODEL_MAX_TUNNELS) {
+		const struct model_tunnel *t = &m->vpn.tunnels[MODEL_MAX_TUNNELS];
+
+		snprintf(path, sizeof(path), "vpn.tunnels.%s", t->name);
+		ld_err(ld, t->loc, path, "the %dth tunnel (expected at most %d)",
+		       MODEL_MAX_TUNNELS + 1, MODEL_MAX_TUNNELS);
+	}
+}
+
+/* Distinct upstreams of one resolver, as the forwarder counts them (virtual ones by address). */
+static bool
+upstream_seen(const struct hns_addr *list, size_t n, const struct hns_addr *a)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (hns_addr_equal(&list[i], a) &&
+		    (!hns_addr_is_loopback(a) || list[i].port == a->port))
+			return true;
+	}
+	return false;
+}
+
+static void
+capacity_upstreams(struct ld *ld, const struct model_onprem_resolver *r)
+{
+	struct hns_addr seen[MODEL_MAX_RESOLVER_UPSTREAMS];
+	size_t n = r->default_kind == MODEL_DEFAULT_INTERNET ? 1 : 0;
+	char path[LD_PATH_MAX];
+
+	for (size_t i = 0; i <= r->n_forwards; i++) {
+		const struct hns_addr *to = i < r->n_forwards ? r->forwards[i].to : r->default_upstreams;
+		size_t n_to = i < r->n_forwards ? r->forwards[i].n_to : r->n_default_upstreams;
+
+		for (size_t j = 0; j < n_to; j++) {
+			if (upstream_seen(seen, n, &to[j]))
+				continue;
+			if (n == MODEL_MAX_RESOLVER_UPSTREAMS) {
+				snprintf(path, sizeof(path), "onprem.resolvers.%s", r->name);
+				ld_err(ld, i < r->n_forwards ? r->forwards[i].loc : r->loc, path,
+				       "more than %d distinct upstreams (expected at most %d per "
+				       "resolver, the internet included)",
+				       MODEL_MAX_RESOLVER_UPSTREAMS, MODEL_MAX_RESOLVER_UPSTREAMS);
+				return;
+			}
+			seen[n++] = to[j];
+		}
+	}
+}
+
 void
 ld_reach_check(struct ld *ld)
 {
 	char expected[600], why[200], buf[HNS_ADDR_STRLEN];
 	bool have_expected = false;
+
+	capacity_servers(ld);
+	for (size_t i = 0; i < ld->m->onprem.n_resolvers; i++)
+		capacity_upstreams(ld, &ld->m->onprem.resolvers[i]);
 
 	for (size_t i = 0; i < ld->n_targets; i++) {
 		const struct ld_addr_use *t = &ld->targets[i];
