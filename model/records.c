@@ -46,6 +46,7 @@
 #include "model/internal.h"
 
 #define RECORD_LINE_MAX 4096
+_Static_assert(RECORD_LINE_MAX == 4096, "the messages say 4095 characters");
 #define RECORDS_TRIM_THRESHOLD (64 << 20) /* above ldns's scratch per record */
 #define GLIBC_TRIM_THRESHOLD (128 << 10)  /* glibc's default M_TRIM_THRESHOLD */
 
@@ -392,8 +393,11 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 	z->n_records++;
 }
 
-/* Called with each logical line (parentheses joined) and where it starts; false stops. */
-typedef bool (*records_line_fn)(void *arg, char *line, struct model_loc loc, bool unbalanced);
+/*
+ * Called with each logical line (parentheses joined) and where it starts,
+ * or with what is wrong with it (problem, NULL when nothing); false stops.
+ */
+typedef bool (*records_line_fn)(void *arg, char *line, struct model_loc loc, const char *problem);
 
 /* Splits a zone text into logical lines: comment and blank lines are skipped. */
 static void
@@ -402,7 +406,7 @@ records_split(struct ld *ld, const struct ynode *n, records_line_fn fn, void *ar
 	char line[RECORD_LINE_MAX];
 	size_t len = 0, lineno = 0, start_line = 0;
 	int depth = 0;
-	bool in_quote = false;
+	bool in_quote = false, too_long = false;
 
 	/* Join lines inside parentheses; each logical line keeps its first line's position. */
 	for (const char *p = n->str;; p++) {
@@ -423,7 +427,12 @@ records_split(struct ld *ld, const struct ynode *n, records_line_fn fn, void *ar
 
 			while (k < len && isspace((unsigned char)line[k]))
 				k++;
-			if ((depth > 0 || (k < len && line[k] != ';')) && !fn(arg, line, loc, depth > 0))
+			const char *problem = depth > 0  ? "unbalanced parentheses in a record"
+			                      : too_long ? "a record line longer than 4095 characters"
+			                                 : NULL;
+
+			if ((problem != NULL || (k < len && line[k] != ';')) &&
+			    !fn(arg, line, loc, problem))
 				return;
 			if (ch == '\0')
 				return;
@@ -432,6 +441,7 @@ records_split(struct ld *ld, const struct ynode *n, records_line_fn fn, void *ar
 			start_line = lineno;
 			depth = 0;
 			in_quote = false;
+			too_long = false;
 			continue;
 		}
 		if (ch == '\n') {
@@ -448,6 +458,8 @@ records_split(struct ld *ld, const struct ynode *n, records_line_fn fn, void *ar
 			ch = ' ';
 		if (len + 1 < sizeof(line))
 			line[len++] = ch;
+		else
+			too_long = true;
 	}
 }
 
@@ -459,12 +471,12 @@ struct records_count {
 };
 
 static bool
-records_count_line(void *arg, char *line, struct model_loc loc, bool unbalanced)
+records_count_line(void *arg, char *line, struct model_loc loc, const char *problem)
 {
 	struct records_count *c = arg;
 
 	(void)line;
-	(void)unbalanced;
+	(void)problem;
 	if (c->ld->n_records >= MODEL_MAX_RECORDS) {
 		c->over = loc;
 		c->full = true;
@@ -475,12 +487,12 @@ records_count_line(void *arg, char *line, struct model_loc loc, bool unbalanced)
 }
 
 static bool
-records_parse_line(void *arg, char *line, struct model_loc loc, bool unbalanced)
+records_parse_line(void *arg, char *line, struct model_loc loc, const char *problem)
 {
 	struct rec_ctx *c = arg;
 
-	if (unbalanced)
-		ld_err(c->ld, loc, c->path, "unbalanced parentheses in a record");
+	if (problem != NULL)
+		ld_err(c->ld, loc, c->path, "%s", problem);
 	else
 		record_line(c, line, loc);
 	return true;
