@@ -16,6 +16,10 @@
 #include "harness/serve.h"
 #include "model/model.h"
 
+/* The loader refuses what the forwarder could not hold (model/reach.c). */
+_Static_assert(MODEL_MAX_FORWARD_TO <= FWD_MAX_RULE_UPSTREAMS, "forward list bound");
+_Static_assert(MODEL_MAX_RESOLVER_UPSTREAMS <= FWD_MAX_UPSTREAMS, "upstreams bound");
+
 struct onprem_one {
 	const struct model_onprem_resolver *resolver;
 	struct fwd_config *cfg;

@@ -27,6 +27,10 @@
 #include "harness/serve.h"
 #include "model/model.h"
 #include "vpn/relay.h"
+#include "vpn/tunnel.h"
+
+/* The loader refuses more tunnels than the VPN holds (model/reach.c). */
+_Static_assert(MODEL_MAX_TUNNELS <= VPN_MAX_TUNNELS, "tunnel bound");
 
 #define VPN_CONTROL_DEFAULT "127.53.0.7"
 
