@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -273,9 +274,21 @@ serve_side_name(enum serve_side side)
 }
 
 int
+serve_side_fail(struct serve_ctx *ctx, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
 serve_world_start(struct serve_ctx *ctx)
 {
 	ctx->started = 0;
+	ctx->error[0] = '\0';
 	for (size_t i = 0; i < N_SIDES; i++) {
 		const struct side_desc *s = &side_table[i];
 		int rc;
@@ -284,7 +297,8 @@ serve_world_start(struct serve_ctx *ctx)
 			continue;
 		rc = s->start(ctx);
 		if (rc != 0) {
-			fprintf(stderr, "hybridns: cannot start the %s side: %s\n", s->name, hns_strerror(rc));
+			fprintf(stderr, "hybridns: cannot start the %s side: %s\n", s->name,
+				ctx->error[0] ? ctx->error : hns_strerror(rc));
 			serve_world_stop(ctx);
 			return rc;
 		}

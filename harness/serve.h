@@ -66,6 +66,13 @@ struct serve_ctx {
 	void *internet;
 	void *vpn;
 	unsigned started; /* sides started by serve_world_start, for serve_world_stop */
+	/*
+	 * What failed, when a side's start function fails: "onprem resolver
+	 * dc1-dns: cannot listen on 127.53.1.1:53: Permission denied".  Each
+	 * start function writes it (serve_side_fail); serve_world_start prints
+	 * it in place of the bare error code, which says nothing of where.
+	 */
+	char error[320];
 };
 
 struct model_given;
@@ -87,6 +94,9 @@ const char *serve_side_name(enum serve_side side);
  * On failure, stops what it started and returns the error.
  */
 int serve_world_start(struct serve_ctx *ctx);
+/* Record why a side failed to start (ctx->error) and return rc, for `return serve_side_fail(...)`. */
+int serve_side_fail(struct serve_ctx *ctx, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Stop what serve_world_start started, in reverse order. */
 void serve_world_stop(struct serve_ctx *ctx);
 

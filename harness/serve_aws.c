@@ -59,7 +59,7 @@ static const char *const outside_names[] = {
 
 /* R8 and R9 settings from the environment; HNS_EINVAL for a bad value. */
 static int
-aws_policy(enum rslv_outside_policy *outside, uint32_t *pps)
+aws_policy(struct serve_ctx *ctx, enum rslv_outside_policy *outside, uint32_t *pps)
 {
 	const char *v = getenv("HNS_AWS_VPC_OUTSIDE");
 
@@ -72,8 +72,8 @@ aws_policy(enum rslv_outside_policy *outside, uint32_t *pps)
 			if (strcmp(v, outside_names[k]) == 0)
 				break;
 		if (k == sizeof(outside_names) / sizeof(outside_names[0])) {
-			hns_err(HNS_SUB_RESOLVER, "HNS_AWS_VPC_OUTSIDE=%s: want drop, refused or answer", v);
-			return HNS_EINVAL;
+			return serve_side_fail(ctx, HNS_EINVAL,
+					       "HNS_AWS_VPC_OUTSIDE=%s: want drop, refused or answer", v);
 		}
 		*outside = (enum rslv_outside_policy)k;
 	}
@@ -88,8 +88,8 @@ aws_policy(enum rslv_outside_policy *outside, uint32_t *pps)
 		}
 		n = strtoul(v, &end, 10);
 		if (*end || n == 0 || n >= RSLV_PPS_OFF) {
-			hns_err(HNS_SUB_RESOLVER, "HNS_AWS_VPC_PPS=%s: want a positive number or off", v);
-			return HNS_EINVAL;
+			return serve_side_fail(ctx, HNS_EINVAL,
+					       "HNS_AWS_VPC_PPS=%s: want a positive number or off", v);
 		}
 		*pps = (uint32_t)n;
 	}
@@ -199,7 +199,7 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 	enum rslv_outside_policy policy;
 	uint32_t pps;
 
-	if ((rc = aws_policy(&policy, &pps)) || (rc = outside_sources(ctx, &outside, &n_outside))) {
+	if ((rc = aws_policy(ctx, &policy, &pps)) || (rc = outside_sources(ctx, &outside, &n_outside))) {
 		free(specs);
 		return rc;
 	}
@@ -218,13 +218,14 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 	};
 	struct rslv_server *srv = NULL;
 
+	const char *first = n ? specs[0].label : "none"; /* labels live in ctx->map */
+
 	rc = rslv_server_start(m, &o, specs, n, &srv);
 	free(specs);
 	free(outside);
-	if (rc) {
-		hns_err(HNS_SUB_RESOLVER, "%s side: %s", internet ? "internet" : "aws", hns_strerror(rc));
-		return rc;
-	}
+	if (rc)
+		return serve_side_fail(ctx, rc, "%s listeners (%zu, the first %s): %s",
+				       internet ? "internet" : "AWS", n, first, hns_strerror(rc));
 	*state = srv;
 	return 0;
 }
@@ -261,7 +262,7 @@ serve_aws_stats(struct serve_ctx *ctx, FILE *out)
 	enum rslv_outside_policy policy;
 	uint32_t pps;
 
-	if (aws_policy(&policy, &pps) != 0) {
+	if (aws_policy(ctx, &policy, &pps) != 0) {
 		policy = RSLV_OUTSIDE_DROP;
 		pps = RSLV_VPC_PPS;
 	}

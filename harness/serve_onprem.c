@@ -16,6 +16,10 @@
 #include "harness/serve.h"
 #include "model/model.h"
 
+/* The loader refuses what the forwarder could not hold (model/reach.c). */
+_Static_assert(MODEL_MAX_FORWARD_TO <= FWD_MAX_RULE_UPSTREAMS, "forward list bound");
+_Static_assert(MODEL_MAX_RESOLVER_UPSTREAMS <= FWD_MAX_UPSTREAMS, "upstreams bound");
+
 struct onprem_one {
 	const struct model_onprem_resolver *resolver;
 	struct fwd_config *cfg;
@@ -85,9 +89,8 @@ serve_onprem_start(struct serve_ctx *ctx)
 			if (serve_is_down(ctx, HNS_ROLE_ONPREM, &r->address))
 				continue; /* a down resolver is silent */
 			if (!e) {
-				hns_err(HNS_SUB_FORWARDER, "onprem resolver %s: not in the address map",
-					r->name);
-				rc = HNS_ENOENT;
+				rc = serve_side_fail(ctx, HNS_ENOENT,
+						     "onprem resolver %s: not in the address map", r->name);
 				goto fail;
 			}
 			listen = &e->real;
@@ -95,15 +98,18 @@ serve_onprem_start(struct serve_ctx *ctx)
 		err[0] = 0;
 		rc = fwd_config_from_model(r, route_cb, ctx, &one->cfg, err, sizeof(err));
 		if (rc < 0) {
-			hns_err(HNS_SUB_FORWARDER, "onprem resolver %s: %s", r->name,
-				err[0] ? err : hns_strerror(rc));
+			serve_side_fail(ctx, rc, "onprem resolver %s: %s", r->name,
+					err[0] ? err : hns_strerror(rc));
 			goto fail;
 		}
 		one->resolver = r;
 		st->n++;
 		rc = fwd_server_start(one->cfg, listen, ctx->workers, ctx->seed + i, &one->srv);
-		if (rc < 0)
+		if (rc < 0) {
+			serve_side_fail(ctx, rc, "onprem resolver %s: cannot serve on %s: %s", r->name,
+					hns_addr_port_str(listen, a, sizeof(a)), hns_strerror(rc));
 			goto fail;
+		}
 		hns_info(HNS_SUB_FORWARDER, "onprem resolver %s listening on %s (%u workers)", r->name,
 			 hns_addr_port_str(fwd_server_address(one->srv), a, sizeof(a)),
 			 ctx->workers ? ctx->workers : 1);

@@ -27,6 +27,10 @@
 #include "harness/serve.h"
 #include "model/model.h"
 #include "vpn/relay.h"
+#include "vpn/tunnel.h"
+
+/* The loader refuses more tunnels than the VPN holds (model/reach.c). */
+_Static_assert(MODEL_MAX_TUNNELS <= VPN_MAX_TUNNELS, "tunnel bound");
 
 #define VPN_CONTROL_DEFAULT "127.53.0.7"
 
@@ -120,10 +124,9 @@ serve_vpn_start(struct serve_ctx *ctx)
 	int rc;
 
 	rc = vpn_new(mv->tunnels, mv->n_tunnels, ctx->seed, &v);
-	if (rc < 0) {
-		hns_err(HNS_SUB_VPN, "vpn: %s", hns_strerror(rc));
-		return rc;
-	}
+	if (rc < 0)
+		return serve_side_fail(ctx, rc, "the VPN's %zu tunnels: %s", mv->n_tunnels,
+				       hns_strerror(rc));
 	/* `given: [tunnel1]` holds a tunnel down while this world runs. */
 	for (size_t i = 0; i < mv->n_tunnels; i++) {
 		if (serve_tunnel_is_down(ctx, mv->tunnels[i].name))
@@ -148,8 +151,8 @@ serve_vpn_start(struct serve_ctx *ctx)
 		}
 		rc = vpn_relay_add(v, dir, &e->real, &t->real, e->label);
 		if (rc < 0) {
-			hns_err(HNS_SUB_VPN, "relay %s on %s: %s", e->label,
-				hns_addr_port_str(&e->real, a, sizeof(a)), hns_strerror(rc));
+			serve_side_fail(ctx, rc, "relay %s on %s: %s", e->label,
+					hns_addr_port_str(&e->real, a, sizeof(a)), hns_strerror(rc));
 			vpn_free(v);
 			return rc;
 		}
@@ -161,7 +164,8 @@ serve_vpn_start(struct serve_ctx *ctx)
 	rc = vpn_start(v);
 	if (rc < 0) {
 		vpn_free(v);
-		return rc;
+		return serve_side_fail(ctx, rc, "the VPN relays (%zu): %s", ctx->map.n,
+				       hns_strerror(rc));
 	}
 	if (!sv.vpn && mv->n_tunnels > 0 && ctx->base) {
 		sv.ev = evsignal_new(ctx->base, SIGUSR2, on_sigusr2, &sv);

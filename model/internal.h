@@ -57,7 +57,11 @@ struct ld {
 	struct ld_error *errs;    /* kept up to LD_KEEP_ERRORS */
 	struct ld_addr_use *uses; /* every ENI / resolver address, for duplicates */
 	size_t n_uses, cap_uses;
+	struct ld_addr_use *targets; /* on-prem forward targets, for ld_reach_check */
+	size_t n_targets, cap_targets;
 	size_t n_errs, cap_errs, n_total;
+	size_t n_records;  /* counted so far over all zone texts */
+	bool records_full; /* MODEL_MAX_RECORDS crossed (reported once) */
 	bool oom;
 };
 
@@ -83,3 +87,31 @@ void records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, c
 int records_default_soa(struct ld *ld, struct model_zone *z);
 /* Frees the ldns objects of a zone array. */
 void records_free_zones(struct model_zone *zones, size_t n);
+
+/*
+ * reach.c: which addresses a scenario may use where.  Each returns true
+ * when the address is fine, else reports at loc/path and returns false.
+ */
+/* Appends an address use to the vector *v (ld->uses, ld->targets). */
+void ld_addr_use_push(struct ld *ld, struct ld_addr_use **v, size_t *n, size_t *cap,
+                      const struct hns_addr *a, struct model_loc loc, const char *path);
+/* A DNS server's own address (an ENI, an on-prem resolver): unicast, IPv4 when ipv4_only. */
+bool ld_server_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc,
+                    const char *path, bool ipv4_only, const char *expected);
+
+enum ld_target_kind {
+	LD_TARGET_ONPREM, /* forward to: and default: of an on-prem resolver */
+	LD_TARGET_RULE,   /* targets of a Resolver rule */
+	LD_TARGET_LOAD,   /* load.<profile>.target: a real resolver on this host */
+};
+/* A target's address; on-prem ones are queued for ld_reach_check. */
+bool ld_target_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc,
+                    const char *path, enum ld_target_kind kind);
+/* A VPC's or subnet's CIDR: IPv4, a prefix from min to max, a unicast range. */
+bool ld_cidr_aws(struct ld *ld, const struct hns_cidr *c, struct model_loc loc, const char *path,
+                 unsigned min, unsigned max);
+/*
+ * After the walk: queued on-prem targets against what serve reaches from
+ * on-prem; the capacity of serve's address map, the forwarder and the VPN.
+ */
+void ld_reach_check(struct ld *ld);

@@ -311,20 +311,7 @@ region_az_ok(const char *region, const char *az)
 static void
 ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path)
 {
-	if (ld->n_uses == ld->cap_uses) {
-		struct ld_addr_use *v = ld_grow(ld, ld->uses, &ld->cap_uses, sizeof(*v));
-
-		if (v == NULL)
-			return;
-		ld->uses = v;
-	}
-	ld->uses[ld->n_uses].addr = *a;
-	ld->uses[ld->n_uses].loc = loc;
-	ld->uses[ld->n_uses].seq = ld->n_uses;
-	ld->uses[ld->n_uses].path = hns_arena_strdup(&ld->tmp, path);
-	if (ld->uses[ld->n_uses].path == NULL)
-		ld->uses[ld->n_uses].path = "?";
-	ld->n_uses++;
+	ld_addr_use_push(ld, &ld->uses, &ld->n_uses, &ld->cap_uses, a, loc, path);
 }
 
 static int
@@ -576,7 +563,7 @@ enum ftype {
 	F_MS,        /* uint64_t milliseconds: "10s", "500ms" */
 	F_ADDR,      /* struct hns_addr, no port */
 	F_ADDR_PORT, /* struct hns_addr, optional port */
-	F_CIDR,      /* struct hns_cidr */
+	F_CIDR,      /* struct hns_cidr; with a range: an AWS IPv4 block, prefix min..max */
 	F_ENUM,      /* int (a C enum), from a name table */
 	F_VPC,       /* struct model_vpc *, a VPC handle */
 	F_FN,        /* a function parses the value */
@@ -729,7 +716,10 @@ field_set(struct ld *ld, const struct field *f, const struct ynode *n, const cha
 		struct ynode tmp = *n;
 
 		tmp.str = text;
-		ld_cidr(ld, &tmp, path, (struct hns_cidr *)slot);
+		if (ld_cidr(ld, &tmp, path, (struct hns_cidr *)slot) && f->max > f->min &&
+		    !ld_cidr_aws(ld, (struct hns_cidr *)slot, n->loc, path, (unsigned)f->min,
+		                 (unsigned)f->max))
+			memset(slot, 0, sizeof(struct hns_cidr)); /* no checks against it */
 		return;
 	}
 	case F_ENUM:
@@ -997,7 +987,7 @@ ld_aws_id(struct ld *ld, const struct ynode *v, const char *path, const char *pr
 
 static const struct field subnet_fields[] = {
     FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
-    FIELD("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL),
+    FRANGE("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL, 16, 28),
 };
 
 static int
@@ -1146,7 +1136,7 @@ vpc_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 }
 
 static const struct field vpc_fields[] = {
-    FIELD("cidr", F_CIDR, FL_REQ, struct model_vpc, cidr, NULL),
+    FRANGE("cidr", F_CIDR, FL_REQ, struct model_vpc, cidr, NULL, 16, 28),
     FIELD("region", F_REGION, 0, struct model_vpc, region, NULL),
     FFN("id", 0, vpc_id),
     FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
@@ -1291,7 +1281,7 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
         struct model_eni **out, size_t *n, const char *id_prefix, const char *owner,
         bool one_per_az)
 {
-	char sub[LD_PATH_MAX], buf[HNS_ADDR_STRLEN], cbuf[64];
+	char sub[LD_PATH_MAX], buf[HNS_ADDR_STRLEN], cbuf[64], key_exp[160];
 	struct model_eni *arr;
 
 	if (!want_kind(ld, v, path, YN_MAP))
@@ -1312,6 +1302,10 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 		path_key(sub, path, k->str);
 		s = ld_subnet_of(ld, vpc, k, sub);
 		if (s == NULL || !ld_addr(ld, val, sub, &e->ip))
+			continue;
+		snprintf(key_exp, sizeof(key_exp), "an address inside subnet %s (%s)", s->name,
+		         hns_cidr_str(&s->cidr, cbuf, sizeof(cbuf)));
+		if (!ld_server_addr(ld, &e->ip, val->loc, sub, true, key_exp))
 			continue;
 		if (s->cidr.base.family != 0 && !hns_cidr_contains(&s->cidr, &e->ip)) {
 			ld_err(ld, val->loc, sub, "%s is not inside subnet %s (%s)",
@@ -1940,7 +1934,7 @@ rule_endpoint(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 
 static void
 ld_addr_list(struct ld *ld, const struct ynode *v, const char *path, struct hns_addr **out,
-             size_t *n, uint16_t default_port)
+             size_t *n, uint16_t default_port, enum ld_target_kind kind)
 {
 	char sub[LD_PATH_MAX];
 	struct hns_addr *arr;
@@ -1951,7 +1945,8 @@ ld_addr_list(struct ld *ld, const struct ynode *v, const char *path, struct hns_
 	*out = arr;
 	for (size_t i = 0; i < v->n; i++) {
 		path_index(sub, path, i);
-		if (ld_addr_port(ld, v->kids[i], sub, &arr[*n], default_port))
+		if (ld_addr_port(ld, v->kids[i], sub, &arr[*n], default_port) &&
+		    ld_target_addr(ld, &arr[*n], v->kids[i]->loc, sub, kind))
 			(*n)++;
 	}
 }
@@ -1961,7 +1956,7 @@ rule_targets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
 	struct model_rule *r = obj;
 
-	ld_addr_list(ld, v, path, &r->targets, &r->n_targets, 53);
+	ld_addr_list(ld, v, path, &r->targets, &r->n_targets, 53, LD_TARGET_RULE);
 }
 
 static void
@@ -2056,9 +2051,12 @@ fwd_to(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
 	struct model_forward *f = obj;
 
-	ld_addr_list(ld, v, path, &f->to, &f->n_to, 53);
+	ld_addr_list(ld, v, path, &f->to, &f->n_to, 53, LD_TARGET_ONPREM);
 	if (v->kind == YN_SEQ && v->n == 0)
 		ld_err(ld, v->loc, path, "an empty list (expected at least one address)");
+	if (v->kind == YN_SEQ && v->n > MODEL_MAX_FORWARD_TO)
+		ld_err(ld, v->loc, path, "%zu addresses (expected at most %d in one list)", v->n,
+		       MODEL_MAX_FORWARD_TO);
 }
 
 static const struct field forward_fields[] = {
@@ -2105,9 +2103,13 @@ onres_default(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 
 	if (v->kind == YN_SEQ) {
 		r->default_kind = MODEL_DEFAULT_UPSTREAMS;
-		ld_addr_list(ld, v, path, &r->default_upstreams, &r->n_default_upstreams, 53);
+		ld_addr_list(ld, v, path, &r->default_upstreams, &r->n_default_upstreams, 53,
+		             LD_TARGET_ONPREM);
 		if (v->n == 0)
 			ld_err(ld, v->loc, path, "an empty list (expected at least one address)");
+		if (v->n > MODEL_MAX_FORWARD_TO)
+			ld_err(ld, v->loc, path, "%zu addresses (expected at most %d in one list)",
+			       v->n, MODEL_MAX_FORWARD_TO);
 		return;
 	}
 	if (!want_scalar(ld, v, path, "internet, refuse or a list of addresses"))
@@ -2211,6 +2213,12 @@ onres_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const 
 		path_key(ap, sub, "address");
 		if (r->address.port == 0)
 			r->address.port = 53;
+		if (!ld_server_addr(ld, &r->address, an->loc, ap, false,
+		                    "a virtual unicast address such as 192.168.10.53: serve gives "
+		                    "each on-prem resolver a loopback address of its own, and a "
+		                    "loopback address in a scenario stands for a real server, "
+		                    "which only forward to: and default: may name"))
+			return;
 		if (!hns_addr_is_loopback(&r->address))
 			ld_use_addr(ld, &r->address, an->loc, ap);
 		if (op->has_cidr && !hns_addr_is_loopback(&r->address) &&
@@ -3205,6 +3213,12 @@ load_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
 	l->has_target = HAS(p, load_fields, "target");
 	if (l->has_target && l->target.port == 0)
 		l->target.port = 53;
+	if (l->has_target && l->target.family != 0) {
+		char tp[LD_PATH_MAX];
+
+		path_key(tp, sub, "target");
+		ld_target_addr(ld, &l->target, map_get(val, "target")->loc, tp, LD_TARGET_LOAD);
+	}
 	if (!HAS(p, load_fields, "from")) {
 		l->from.kind = MODEL_FROM_ONPREM;
 		if (m->onprem.n_resolvers > 0)
@@ -3297,6 +3311,26 @@ model_free(struct model *m)
 	free(m);
 }
 
+/* A file beyond MODEL_MAX_FILE_BYTES: reported where the limit falls, nothing parsed. */
+static void
+ld_err_too_large(struct ld *ld)
+{
+	struct model_loc loc = {1, 1};
+
+	for (size_t i = 0; i < MODEL_MAX_FILE_BYTES; i++) {
+		if (ld->buf[i] == '\n') {
+			loc.line++;
+			loc.col = 1;
+		} else {
+			loc.col++;
+		}
+	}
+	ld_err(ld, loc, NULL,
+	       "the scenario is larger than %u MiB (expected at most %u bytes: the limit of "
+	       "docs/scenario.md, Limits)",
+	       MODEL_MAX_FILE_BYTES >> 20, MODEL_MAX_FILE_BYTES);
+}
+
 int
 model_load_buffer(const char *name, const char *buf, size_t len, struct model **out,
                   struct model_errors *errs)
@@ -3323,7 +3357,12 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 	m->internet.aws_public_names = true;
 	m->account = "111122223333";
 
-	root = ld_yaml_parse(&ld);
+	if (len > MODEL_MAX_FILE_BYTES) {
+		ld_err_too_large(&ld);
+		root = NULL;
+	} else {
+		root = ld_yaml_parse(&ld);
+	}
 	if (root != NULL) {
 		struct model_loc top = {1, 1};
 
@@ -3333,6 +3372,7 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 		else
 			schema_walk(&ld, root, "", top, top_fields, NFIELDS(top_fields), m);
 		ld_addr_dups(&ld);
+		ld_reach_check(&ld);
 	}
 	if (ld.oom)
 		rc = HNS_ENOMEM;
@@ -3344,6 +3384,7 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 	hns_arena_deinit(&ld.tmp);
 	free(ld.line_starts);
 	free(ld.uses);
+	free(ld.targets);
 	if (rc != 0) {
 		model_free(m);
 		return rc;
@@ -3364,17 +3405,14 @@ model_load_file(const char *path, struct model **out, struct model_errors *errs)
 		rc = -errno;
 		goto io_fail;
 	}
-	for (;;) {
+	/* One byte beyond the limit is enough for model_load_buffer to refuse the file. */
+	while (len <= MODEL_MAX_FILE_BYTES) {
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 65536;
 			char *nb;
 
-			if (ncap > (64u << 20)) { /* 64 MiB is no scenario */
-				fclose(f);
-				free(buf);
-				rc = HNS_EFULL;
-				goto io_fail;
-			}
+			if (ncap > MODEL_MAX_FILE_BYTES + 1)
+				ncap = MODEL_MAX_FILE_BYTES + 1;
 			nb = realloc(buf, ncap);
 			if (nb == NULL) {
 				fclose(f);
@@ -3405,8 +3443,7 @@ io_fail:
 		char **v = realloc(errs->msgs, (errs->n + 1) * sizeof(*v));
 		char msg[1024];
 
-		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path,
-		         rc == HNS_EFULL ? "file too large" : strerror(-rc));
+		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path, strerror(-rc));
 		if (v != NULL) {
 			errs->msgs = v;
 			v[errs->n] = strdup(msg);

@@ -15,10 +15,27 @@
  * plus the line offset, the column the line's indentation.  Other scalar
  * styles (quoted, plain, folded) have no 1:1 line mapping: their records
  * point at the scalar itself.
+ *
+ * Size: a scenario holds at most MODEL_MAX_RECORDS records over all its zone
+ * texts.  Each block is first split and counted (cheap), and a block that
+ * would cross the limit is refused at the first record beyond it, before
+ * ldns sees any of it.
+ *
+ * Heap: ldns_rr_new_frm_str() takes about 192 KiB of scratch buffers per
+ * call (three of 64 KiB) and frees them before it returns.  With glibc's
+ * trim threshold at its default (128 KiB), every call grows the heap with
+ * brk and the free shrinks it again: three brk calls and fresh zeroed pages
+ * per record.  glibc raises the threshold by itself after freeing a large
+ * mmapped chunk, but only for chunks up to 32 MiB, so whether loading was
+ * linear depended on the size of libyaml's buffer for the block (linear up
+ * to about 600,000 records, 10 times slower beyond).  While records are
+ * parsed the threshold is held at RECORDS_TRIM_THRESHOLD, then set back to
+ * glibc's default.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +46,9 @@
 #include "model/internal.h"
 
 #define RECORD_LINE_MAX 4096
+_Static_assert(RECORD_LINE_MAX == 4096, "the messages say 4095 characters");
+#define RECORDS_TRIM_THRESHOLD (64 << 20) /* above ldns's scratch per record */
+#define GLIBC_TRIM_THRESHOLD (128 << 10)  /* glibc's default M_TRIM_THRESHOLD */
 
 static bool
 is_class(const char *t)
@@ -297,6 +317,13 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 			break;
 	}
 	if (ai > 0 || (!owner_given && nt > 0 && strcasecmp(tok[0], "ALIAS") == 0)) {
+		if (z->kind == MODEL_ZONE_ONPREM) {
+			/* the forwarder serves ldns records only: an ALIAS would vanish */
+			ld_err(ld, loc, c->path,
+			       "ALIAS is a Route 53 record (expected it in hosted_zones or "
+			       "internet.zones; an on-prem zone holds plain records, e.g. a CNAME)");
+			return;
+		}
 		record_alias(c, r, tok, nt, ai, owner_given, loc);
 		return;
 	}
@@ -366,36 +393,21 @@ record_line(struct rec_ctx *c, const char *text, struct model_loc loc)
 	z->n_records++;
 }
 
-void
-records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const char *path)
-{
-	struct rec_ctx c = {ld, z, path, NULL, NULL};
-	char origin[300], line[RECORD_LINE_MAX];
-	size_t max = 1, len = 0, lineno = 0, start_line = 0;
-	int depth = 0;
-	bool in_quote = false;
+/*
+ * Called with each logical line (parentheses joined) and where it starts,
+ * or with what is wrong with it (problem, NULL when nothing); false stops.
+ */
+typedef bool (*records_line_fn)(void *arg, char *line, struct model_loc loc, const char *problem);
 
-	if (n->kind != YN_SCALAR) {
-		ld_err(ld, n->loc, path,
-		       "got %s (expected zone-file text, e.g. a block starting with |)",
-		       n->kind == YN_MAP ? "a map" : "a list");
-		return;
-	}
-	if (z->name == NULL)
-		return;
-	for (size_t i = 0; i < n->len; i++)
-		max += n->str[i] == '\n';
-	z->records = hns_arena_alloc(&ld->m->arena, max * sizeof(*z->records));
-	if (z->records == NULL) {
-		ld->oom = true;
-		return;
-	}
-	snprintf(origin, sizeof(origin), "%s.", z->name);
-	c.origin = ldns_dname_new_frm_str(origin);
-	if (c.origin == NULL) {
-		ld_err(ld, n->loc, path, "zone name %s does not parse as a DNS name", z->name);
-		return;
-	}
+/* Splits a zone text into logical lines: comment and blank lines are skipped. */
+static void
+records_split(struct ld *ld, const struct ynode *n, records_line_fn fn, void *arg)
+{
+	char line[RECORD_LINE_MAX];
+	size_t len = 0, lineno = 0, start_line = 0;
+	int depth = 0;
+	bool in_quote = false, too_long = false;
+
 	/* Join lines inside parentheses; each logical line keeps its first line's position. */
 	for (const char *p = n->str;; p++) {
 		char ch = *p;
@@ -415,17 +427,21 @@ records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const 
 
 			while (k < len && isspace((unsigned char)line[k]))
 				k++;
-			if (depth > 0)
-				ld_err(ld, loc, path, "unbalanced parentheses in a record");
-			else if (k < len && line[k] != ';')
-				record_line(&c, line, loc);
+			const char *problem = depth > 0  ? "unbalanced parentheses in a record"
+			                      : too_long ? "a record line longer than 4095 characters"
+			                                 : NULL;
+
+			if ((problem != NULL || (k < len && line[k] != ';')) &&
+			    !fn(arg, line, loc, problem))
+				return;
 			if (ch == '\0')
-				break;
+				return;
 			len = 0;
 			lineno++;
 			start_line = lineno;
 			depth = 0;
 			in_quote = false;
+			too_long = false;
 			continue;
 		}
 		if (ch == '\n') {
@@ -442,7 +458,87 @@ records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const 
 			ch = ' ';
 		if (len + 1 < sizeof(line))
 			line[len++] = ch;
+		else
+			too_long = true;
 	}
+}
+
+/* The counting pass: stops at the first record beyond MODEL_MAX_RECORDS. */
+struct records_count {
+	struct ld *ld;
+	struct model_loc over; /* where the limit was crossed */
+	bool full;
+};
+
+static bool
+records_count_line(void *arg, char *line, struct model_loc loc, const char *problem)
+{
+	struct records_count *c = arg;
+
+	(void)line;
+	(void)problem;
+	if (c->ld->n_records >= MODEL_MAX_RECORDS) {
+		c->over = loc;
+		c->full = true;
+		return false;
+	}
+	c->ld->n_records++;
+	return true;
+}
+
+static bool
+records_parse_line(void *arg, char *line, struct model_loc loc, const char *problem)
+{
+	struct rec_ctx *c = arg;
+
+	if (problem != NULL)
+		ld_err(c->ld, loc, c->path, "%s", problem);
+	else
+		record_line(c, line, loc);
+	return true;
+}
+
+void
+records_parse(struct ld *ld, struct model_zone *z, const struct ynode *n, const char *path)
+{
+	struct rec_ctx c = {ld, z, path, NULL, NULL};
+	struct records_count count = {ld, {0, 0}, false};
+	char origin[300];
+	size_t max = 1;
+
+	if (n->kind != YN_SCALAR) {
+		ld_err(ld, n->loc, path,
+		       "got %s (expected zone-file text, e.g. a block starting with |)",
+		       n->kind == YN_MAP ? "a map" : "a list");
+		return;
+	}
+	if (z->name == NULL || ld->records_full)
+		return;
+	records_split(ld, n, records_count_line, &count);
+	if (count.full) {
+		ld->records_full = true;
+		ld_err(ld, count.over, path,
+		       "more than %d records in the scenario (expected at most %d over all zone "
+		       "texts: the limit of docs/scenario.md, Limits)",
+		       MODEL_MAX_RECORDS, MODEL_MAX_RECORDS);
+		return;
+	}
+	for (size_t i = 0; i < n->len; i++)
+		max += n->str[i] == '\n';
+	z->records = hns_arena_alloc(&ld->m->arena, max * sizeof(*z->records));
+	if (z->records == NULL) {
+		ld->oom = true;
+		return;
+	}
+	snprintf(origin, sizeof(origin), "%s.", z->name);
+	c.origin = ldns_dname_new_frm_str(origin);
+	if (c.origin == NULL) {
+		ld_err(ld, n->loc, path, "zone name %s does not parse as a DNS name", z->name);
+		return;
+	}
+	mallopt(M_TRIM_THRESHOLD, RECORDS_TRIM_THRESHOLD);
+	records_split(ld, n, records_parse_line, &c);
+	mallopt(M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD);
 	if (c.prev != NULL)
 		ldns_rdf_deep_free(c.prev);
 	ldns_rdf_deep_free(c.origin);

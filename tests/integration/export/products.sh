@@ -70,7 +70,7 @@ for s in "$SRCDIR"/scenarios/*.yaml "$SRCDIR"/scenarios/labs/*.yaml "$FIXTURE"; 
 			if [ $mode = mapped ]; then
 				args+=(--mapped --port "$EMU_PORT")
 				[ $p = windows ] && args=(--to "$p" --mapped --port 53)
-				# the fixture's main-dns has default upstreams nothing of the emulation serves
+				# the fixture's other forwarding resolver (main-dns is exported plain)
 				[ "$s" = "$FIXTURE" ] && args+=(--resolver branch-dns)
 			fi
 			rc=0
@@ -216,12 +216,14 @@ usage_error "unknown value 'knot' (expected unbound, bind, dnsmasq, coredns, dns
 usage_error 'missing arguments (expected SCENARIO)' --to unbound
 usage_error 'too many arguments (expected SCENARIO)' "$SS" "$SS" --to unbound
 usage_error 'nosuch.yaml' "$TMP/nosuch.yaml" --to unbound
-usage_error "no on-prem resolver 'nope' (it has: main-dns branch-dns)" "$FIXTURE" --to bind --resolver nope
+usage_error "no on-prem resolver 'nope' (it has: main-dns branch-dns upstream-1 upstream-2)" "$FIXTURE" --to bind --resolver nope
 usage_error 'port other than 53' "$SS" --to windows --mapped
 usage_error 'port other than 53' "$SS" --to windows --mapped --port 5300
 usage_error 'only means something with --mapped' "$SS" --to unbound --port 5300
 usage_error 'is not a port' "$SS" --to unbound --mapped --port 70000
-usage_error '192.168.1.1: nothing of the emulation listens there' "$FIXTURE" --to unbound --mapped
+# an upstream nothing of the emulation serves: refused when the scenario loads
+sed 's/default: \[192.168.1.1, 192.168.1.2\]/default: [192.0.2.1]/' "$FIXTURE" >"$TMP/unserved.yaml"
+usage_error 'default\[0\]: 192.0.2.1: nothing of the emulation serves this address' "$TMP/unserved.yaml" --to unbound --mapped
 printf 'scenario: broken\nvpcs: 3\n' >"$TMP/broken.yaml"
 usage_error 'broken.yaml:' "$TMP/broken.yaml" --to unbound
 echo "ok: $n exports"

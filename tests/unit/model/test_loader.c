@@ -477,14 +477,15 @@ test_expect_forms(void **state)
 	    "  resolvers:\n"
 	    "    dc1: {address: 192.168.1.1}\n"
 	    "    dc2:\n"
-	    "      address: 127.0.0.1:5301\n"
-	    "      default: [192.0.2.53, 127.0.0.1:5302]\n"
+	    "      address: 192.168.1.2:5301\n"
+	    "      default: [192.168.1.1, 127.0.0.1:5302]\n"
 	    "      cache: {enabled: false, max_ttl: 60}\n"
 	    "      health: {fail_after: 5, rise: 1}\n"
 	    "      profile: windows\n"
 	    "      forward:\n"
 	    "        - {zone: a.example, to: [10.0.1.10], policy: round_robin, attempts: 5}\n"
 	    "vpn:\n"
+	    "  vpcs: [v]\n"
 	    "  seed: 42\n"
 	    "  tunnels:\n"
 	    "    t1: {state: down, loss: 0.25, mtu: 1400, bandwidth_mbps: 100}\n"
@@ -569,10 +570,10 @@ test_expect_forms(void **state)
 	assert_false(m->onprem.has_cidr);
 	struct model_onprem_resolver *dc2 = model_onprem_resolver_find(m, "dc2");
 
-	assert_addr_port(&dc2->address, "127.0.0.1:5301");
+	assert_addr_port(&dc2->address, "192.168.1.2:5301");
 	assert_int_equal(dc2->default_kind, MODEL_DEFAULT_UPSTREAMS);
 	assert_int_equal(dc2->n_default_upstreams, 2);
-	assert_addr_port(&dc2->default_upstreams[0], "192.0.2.53:53");
+	assert_addr_port(&dc2->default_upstreams[0], "192.168.1.1:53");
 	assert_false(dc2->cache.enabled);
 	assert_int_equal(dc2->cache.max_ttl, 60);
 	assert_int_equal(dc2->cache.max_entries, 10000);
@@ -588,7 +589,7 @@ test_expect_forms(void **state)
 	assert_true(m->vpn.present);
 	assert_true(m->vpn.seed_given);
 	assert_int_equal(m->vpn.seed, 42);
-	assert_int_equal(m->vpn.n_vpcs, 0);
+	assert_int_equal(m->vpn.n_vpcs, 1);
 	assert_int_equal(m->vpn.tunnels[0].state, MODEL_TUNNEL_DOWN);
 	assert_float_equal(m->vpn.tunnels[0].loss, 0.25, 0);
 	assert_int_equal(m->vpn.tunnels[0].mtu, 1400);
