@@ -18,6 +18,7 @@ enum hns_exit {
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

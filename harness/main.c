@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	  "serve SCENARIO [--only onprem|aws|vpn|internet] [--port N] [--map-json FILE] [--listen IP:PORT]" },
 	{ "trace", cmd_trace, "trace SCENARIO NAME [TYPE] [--from WHERE]" },
 	{ "lint", cmd_lint, "lint SCENARIO [--format text|json]" },
+	{ "lab", cmd_lab, "lab list | show LAB | hint LAB [N] | start LAB [FILE] | check LAB FILE" },
 	{ "graph", cmd_graph, "graph SCENARIO [--format dot|svg] [-o FILE]" },
 	{ "load", cmd_load,
 	  "load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT] [--format text|json] [-o FILE] [--seed N] [--workers N]" },
