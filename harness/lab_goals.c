@@ -31,6 +31,8 @@ struct scan {
 	bool in_expect;	    /* inside expect's value */
 	bool expect_is_seq;
 	size_t documents;
+	char *err; /* the message of a failed scan */
+	size_t errlen;
 };
 
 static int
@@ -89,6 +91,11 @@ scan_node_end(struct scan *s, const yaml_event_t *ev, size_t level)
 	if (s->pos % 2 == 0) {
 		s->key_is_expect = ev->type == YAML_SCALAR_EVENT &&
 				   strcmp((const char *)ev->data.scalar.value, "expect") == 0;
+		if (s->key_is_expect && d->has_expect) {
+			snprintf(s->err, s->errlen, "%zu:%zu: expect: a second top-level expect",
+				 ev->start_mark.line + 1, ev->start_mark.column + 1);
+			return HNS_EPARSE;
+		}
 		if (s->key_is_expect)
 			d->expect.start = s->node_start;
 	} else if (s->in_expect) {
@@ -140,7 +147,7 @@ int
 lab_doc_scan(const char *text, size_t len, struct lab_doc *out, char *err, size_t errlen)
 {
 	struct lab_doc d = { 0 };
-	struct scan s = { .doc = &d };
+	struct scan s = { .doc = &d, .err = err, .errlen = errlen };
 	yaml_parser_t p;
 	yaml_event_t ev;
 	bool done = false;
@@ -189,7 +196,7 @@ lab_goal_text(const char *world, const struct lab_doc *wdoc, const char *goals,
 	      const struct lab_span *item, char **out, size_t *out_len)
 {
 	static const char head[] = "\nexpect:\n";
-	size_t from = item->start, body = wdoc->body_end, n, o;
+	size_t from = item->start, to = item->end, body = wdoc->body_end, n, o;
 	char *t;
 
 	/* The goal item from the start of its line: only indentation and "- " before it. */
@@ -198,9 +205,12 @@ lab_goal_text(const char *world, const struct lab_doc *wdoc, const char *goals,
 			return HNS_EINVAL;
 		from--;
 	}
-	if (item->end < item->start)
+	if (to < from)
 		return HNS_EINVAL;
-	n = body + sizeof(head) - 1 + (item->end - from) + 1;
+	/* The item's last mark may stand on the next line: end at its own last byte. */
+	while (to > from && strchr(" \t\r\n", goals[to - 1]) != NULL)
+		to--;
+	n = body + sizeof(head) - 1 + (to - from) + 1;
 	if ((t = malloc(n + 1)) == NULL)
 		return HNS_ENOMEM;
 	memcpy(t, world, body);
@@ -213,8 +223,8 @@ lab_goal_text(const char *world, const struct lab_doc *wdoc, const char *goals,
 	o = body;
 	memcpy(t + o, head, sizeof(head) - 1);
 	o += sizeof(head) - 1;
-	memcpy(t + o, goals + from, item->end - from);
-	o += item->end - from;
+	memcpy(t + o, goals + from, to - from);
+	o += to - from;
 	t[o++] = '\n';
 	t[o] = '\0';
 	*out = t;
