@@ -9,9 +9,7 @@
 # line does not make the goal hold.
 . "$SRCDIR/tests/integration/lib.sh"
 
-LABS="$SRCDIR/scenarios/labs"
-SOLS="$SRCDIR/tests/labs"
-cd "$TMP"
+. "$SRCDIR/tests/integration/harness/labs_lib.sh"
 
 "$HYBRIDNS" lab list >list.txt || fail "lab list failed"
 labs=$(awk 'NF >= 3 && $3 == "min" { print $1 }' list.txt)
