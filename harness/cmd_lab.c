@@ -249,8 +249,11 @@ goal_expect_judge(const char *path, const char *text, const struct lab_doc *tdoc
 	int rc;
 
 	rc = lab_goal_text(text, tdoc, l->design, &ddoc->items[i], &goal, &glen);
-	if (rc != 0)
+	if (rc != 0) {
+		fprintf(stderr, "hybridns lab check: %s: the lab's goal does not splice: %s\n", name,
+			hns_strerror(rc));
 		return rc;
+	}
 	snprintf(label, sizeof(label), "%s + goal %zu", path, i + 1);
 	model_errors_init(&errs);
 	rc = model_load_buffer(label, goal, glen, &m, &errs);
