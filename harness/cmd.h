@@ -18,12 +18,15 @@ enum hns_exit {
 struct cli_command;
 
 /* Each command's option table (harness/cli.h), for its usage and `hybridns --help`. */
+/* lab has verbs rather than options: its usage text is its own. */
+extern const char cmd_lab_usage[];
 extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_lint_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
 	cmd_trace_cli;
 
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

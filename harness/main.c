@@ -13,7 +13,7 @@ struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const struct cli_command *cli; /* its option table: usage from there */
-	const char *usage;	       /* for the commands not on the table yet */
+	const char *usage;	       /* else its own usage text */
 };
 
 static const struct command commands[] = {
@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, &cmd_serve_cli, NULL },
 	{ "trace", cmd_trace, &cmd_trace_cli, NULL },
 	{ "lint", cmd_lint, &cmd_lint_cli, NULL },
+	{ "lab", cmd_lab, NULL, cmd_lab_usage },
 	{ "graph", cmd_graph, &cmd_graph_cli, NULL },
 	{ "load", cmd_load, &cmd_load_cli, NULL },
 	{ "export", cmd_export, &cmd_export_cli, NULL },
@@ -34,8 +35,8 @@ usage(FILE *out)
 		fputs("  ", out);
 		if (commands[i].cli)
 			cli_synopsis(commands[i].cli, out);
-		else
-			fprintf(out, "hybridns %s", commands[i].usage);
+		else /* "usage: hybridns lab ...\n       hybridns lab ...\n" */
+			fputs(commands[i].usage + strlen("usage: "), out);
 	}
 	fprintf(out, "\n  hybridns --version\n");
 }
