@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	  "load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT] [--format text|json] [-o FILE] [--seed N] [--workers N]" },
 	{ "export", cmd_export,
 	  "export SCENARIO --to unbound|bind|dnsmasq|coredns|dnsdist|windows [--mapped] [--resolver NAME] [--port N] [-o FILE]" },
+	{ "import", cmd_import,
+	  "import aws DIR|FILE... | terraform PLAN_OR_STATE.json | bind|unbound|dnsmasq|coredns|windows|dnsdist CONFIG [--into SCENARIO] [-o SCENARIO] [--region R]" },
 };
 
 static void
