@@ -187,33 +187,18 @@ record_add(struct ij *j, struct imp_zone *z, json_t *r, const char *p)
 	if (alias != NULL) {
 		const char *ap = ij_key(j, p, "AliasTarget");
 		const char *target = r53_name(s, ij_str(j, alias, ap, "DNSName", true));
-		struct imp_record *rec;
-		const char *az;
-		struct imp_endpoint *ep;
 
-		if (target == NULL || (rec = IMP_PUSH(s, z->records)) == NULL)
-			return;
-		ep = imp_endpoint_by_dns(s, target, &az);
-		rec->owner = owner;
-		rec->ttl = -1;
-		rec->type = "ALIAS";
-		rec->rdata = target;
-		rec->alias_key = ep ? ep->key : NULL;
-		rec->alias_az = az;
+		if (target != NULL)
+			imp_alias_add(s, z, owner, target, NULL);
 		return;
 	}
 	for (size_t i = 0; rrs != NULL && i < json_array_size(rrs); i++) {
 		const char *vp;
 		json_t *v = ij_item(j, rrs, ij_key(j, p, "ResourceRecords"), i, &vp);
 		const char *val = v ? ij_str(j, v, vp, "Value", true) : NULL;
-		struct imp_record *rec;
 
-		if (val == NULL || strchr(val, '\n') != NULL || (rec = IMP_PUSH(s, z->records)) == NULL)
-			continue;
-		rec->owner = owner;
-		rec->ttl = ttl;
-		rec->type = type;
-		rec->rdata = imp_rdata_absolute(s, type, val);
+		if (val != NULL && strchr(val, '\n') == NULL)
+			imp_record_add(s, z, owner, ttl, type, val);
 	}
 }
 

@@ -167,6 +167,15 @@ link_vpc_list(struct imp_scen *s, struct imp_strs *l, const struct imp_src *src,
 }
 
 static bool
+link_vpc(struct imp_scen *s, struct imp_vpc *v)
+{
+	if (v->cidr == NULL)
+		imp_warn(s, v->src.file, v->src.path, "VPC %s: no CIDR in the source; skipped",
+			 v->id ? v->id : v->key);
+	return v->cidr != NULL;
+}
+
+static bool
 link_subnet(struct imp_scen *s, struct imp_subnet *sn)
 {
 	struct imp_vpc *v = imp_vpc_find(s, sn->vpc);
@@ -278,6 +287,24 @@ link_rule(struct imp_scen *s, struct imp_rule *r)
 	return true;
 }
 
+/* An ALIAS to an endpoint by key: to its handle; to nothing known: dropped (warned). */
+static bool
+link_alias(struct imp_scen *s, struct imp_zone *z, struct imp_record *r)
+{
+	struct imp_endpoint *ep = r->alias_key ? imp_endpoint_find(s, r->alias_key) : NULL;
+
+	if (r->alias_key == NULL)
+		return true;
+	r->alias_key = ep != NULL && !ep->gateway ? ep->key : NULL; /* else the DNS name in rdata */
+	if (r->alias_key == NULL && r->rdata == NULL) {
+		imp_warn(s, z->src.file, z->src.path,
+			 "alias %s in zone %s: its target is neither known nor an endpoint of the input; skipped",
+			 r->owner, z->name);
+		return false;
+	}
+	return true;
+}
+
 static bool
 link_zone(struct imp_scen *s, struct imp_zone *z)
 {
@@ -291,19 +318,7 @@ link_zone(struct imp_scen *s, struct imp_zone *z)
 	}
 	if (!z->private && z->vpcs.n > 0)
 		z->private = true;
-	for (size_t i = 0; i < z->records.n; i++) {
-		struct imp_record *r = &z->records.v[i];
-		struct imp_endpoint *ep = r->alias_key ? imp_endpoint_find(s, r->alias_key) : NULL;
-
-		if (r->alias_key == NULL)
-			continue;
-		if (ep != NULL && !ep->gateway)
-			r->alias_key = ep->key;
-		else
-			r->alias_key = NULL; /* keep the DNS name in rdata */
-		if (r->alias_key == NULL && r->rdata == NULL)
-			r->rdata = "unknown.invalid";
-	}
+	FILTER(z->records, link_alias(s, z, it));
 	return true;
 }
 
@@ -380,6 +395,7 @@ int
 imp_scen_finish(struct imp_scen *s)
 {
 	finish_region(s);
+	FILTER(s->vpcs, link_vpc(s, it));
 	FILTER(s->subnets, link_subnet(s, it));
 	FILTER(s->endpoints, link_endpoint(s, it));
 	FILTER(s->reps, link_rep(s, it));

@@ -225,3 +225,37 @@ imp_rdata_absolute(struct imp_scen *s, const char *type, const char *rdata)
 			return imp_printf(s, "%s.", rdata);
 	return rdata;
 }
+
+void
+imp_record_add(struct imp_scen *s, struct imp_zone *z, const char *owner, long ttl,
+	       const char *type, const char *rdata)
+{
+	struct imp_record *r = IMP_PUSH(s, z->records);
+
+	if (r == NULL)
+		return;
+	r->owner = owner;
+	r->ttl = ttl;
+	r->type = type;
+	r->rdata = imp_rdata_absolute(s, type, rdata);
+}
+
+void
+imp_alias_add(struct imp_scen *s, struct imp_zone *z, const char *owner, const char *target,
+	      const char *target_key)
+{
+	struct imp_record *r = IMP_PUSH(s, z->records);
+	struct imp_endpoint *ep = NULL;
+	const char *az = NULL;
+
+	if (r == NULL)
+		return;
+	if (target != NULL)
+		ep = imp_endpoint_by_dns(s, target, &az);
+	r->owner = owner;
+	r->ttl = -1;
+	r->type = "ALIAS";
+	r->rdata = target;
+	r->alias_key = ep != NULL ? ep->key : target_key;
+	r->alias_az = az;
+}

@@ -213,6 +213,17 @@ const char *imp_vpce_suffix(struct imp_scen *s, const char *id, const char *dns_
  */
 const char *imp_rdata_absolute(struct imp_scen *s, const char *type, const char *rdata);
 
+/* Add a record to zone z (rdata made absolute where it holds a name). */
+void imp_record_add(struct imp_scen *s, struct imp_zone *z, const char *owner, long ttl,
+		    const char *type, const char *rdata);
+/*
+ * Add an ALIAS to z: to `target` (a DNS name, linked to the endpoint whose
+ * vpce name it is), or, when the name is not known yet, to the endpoint
+ * whose key is target_key.
+ */
+void imp_alias_add(struct imp_scen *s, struct imp_zone *z, const char *owner, const char *target,
+		   const char *target_key);
+
 /* Lower-case copy without the trailing dot. */
 const char *imp_dname(struct imp_scen *s, const char *name);
 
