@@ -414,6 +414,9 @@ imp_scen_finish(struct imp_scen *s)
 	SORT(s->reps);
 	SORT(s->rules);
 	SORT(s->zones);
+	imp_scen_check(s);
+	if (s->n_errors)
+		return HNS_EPARSE;
 	for (size_t i = 0; i < s->endpoints.n; i++)
 		for (size_t j = 0; j < s->endpoints.v[i].enis.n; j++)
 			guess_eni(s, &s->endpoints.v[i].enis.v[j]);

@@ -235,6 +235,12 @@ const char *imp_dname(struct imp_scen *s, const char *name);
 int imp_scen_finish(struct imp_scen *s);
 
 /*
+ * Hold the values against the format's rules (import/check.c); called by
+ * imp_scen_finish().  Bad values are errors located at their source object.
+ */
+int imp_scen_check(struct imp_scen *s);
+
+/*
  * Write the scenario as format-v1 YAML with comments (header, `# guessed:`
  * on every value not read from the input) into a malloc'ed buffer.
  */
