@@ -14,7 +14,7 @@
 #   route53resolver:ListResolverEndpointIpAddresses
 #   route53resolver:ListResolverRules route53resolver:ListResolverRuleAssociations
 # (the AWS managed policies AmazonVPCReadOnlyAccess, AmazonRoute53ReadOnlyAccess
-# and Route53ResolverReadOnlyAccess together hold them).
+# and AmazonRoute53ResolverReadOnlyAccess together hold them).
 # The CLI pages through long lists itself; set AWS=... to use another binary.
 set -euo pipefail
 
