@@ -579,7 +579,8 @@ files_add_dir(struct imp_scen *s, struct file_list *l, const char *dir)
 	closedir(d);
 	if (rc == 0 && n == 0)
 		imp_warn(s, dir, NULL, "no *.json file in this folder");
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)
 			rc = files_add(s, l, names[i]);

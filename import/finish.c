@@ -389,7 +389,11 @@ by_name(const void *a, const void *b)
 	return strcmp(x[2], y[2]);
 }
 
-#define SORT(arr) qsort((arr).v, (arr).n, sizeof(*(arr).v), by_name)
+#define SORT(arr)                                                                                  \
+	do {                                                                                       \
+		if ((arr).n > 1)                                                                   \
+			qsort((arr).v, (arr).n, sizeof(*(arr).v), by_name);                       \
+	} while (0)
 
 int
 imp_scen_finish(struct imp_scen *s)
