@@ -18,8 +18,9 @@ enum hns_exit {
 struct cli_command;
 
 /* Each command's option table (harness/cli.h), for its usage and `hybridns --help`. */
-/* lab has verbs rather than options: its usage text is its own. */
+/* lab and import have verbs before their options: their usage texts are their own. */
 extern const char cmd_lab_usage[];
+extern const char cmd_import_usage[]; /* import: one form per source */
 extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_lint_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
 	cmd_trace_cli;
 
@@ -27,6 +28,9 @@ int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+/* `import bind|unbound|dnsmasq|coredns|windows|dnsdist ...`; argv[0] is the product word. */
+int cmd_import_onprem(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph, &cmd_graph_cli, NULL },
 	{ "load", cmd_load, &cmd_load_cli, NULL },
 	{ "export", cmd_export, &cmd_export_cli, NULL },
+	{ "import", cmd_import, NULL, cmd_import_usage },
 };
 
 static void
