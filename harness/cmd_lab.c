@@ -282,7 +282,32 @@ goal_expect_judge(const char *path, const char *text, const struct lab_doc *tdoc
 	return rc;
 }
 
-/* Judge the finding rules on the trainee's model; returns how many hold, or a negative hns_err. */
+/*
+ * The model the finding goals are judged on: the trainee's design with its
+ * own `expect:` replaced by all of the lab's goals, since some findings
+ * (HNS111, HNS130, ...) read the expectations, and a trainee's edits to
+ * them must not change the grade.  NULL (with *rc) when it does not load.
+ */
+static struct model *
+goals_model(const char *path, const char *text, const struct lab_doc *tdoc, const struct lab *l,
+	    const struct lab_doc *ddoc, int *rc)
+{
+	struct lab_span all = { ddoc->items[0].start, ddoc->items[ddoc->n_items - 1].end };
+	struct model_errors errs;
+	struct model *m = NULL;
+	char *t = NULL;
+	size_t len;
+
+	if ((*rc = lab_goal_text(text, tdoc, l->design, &all, &t, &len)) != 0)
+		return NULL;
+	model_errors_init(&errs);
+	*rc = model_load_buffer(path, t, len, &m, &errs);
+	model_errors_deinit(&errs);
+	free(t);
+	return *rc == 0 ? m : NULL;
+}
+
+/* Judge the finding rules on the graded model; returns how many hold, or a negative hns_err. */
 static int
 goal_findings_judge(const struct lab *l, const struct model *m, size_t *n_goals)
 {
@@ -352,7 +377,16 @@ lab_check(const struct lab *l, const char *path)
 		goals++;
 		held += (size_t)rc;
 	}
-	if ((rc = goal_findings_judge(l, tm, &goals)) < 0) {
+	if (ddoc.n_items > 0) {
+		struct model *gm = goals_model(path, text, &tdoc, l, &ddoc, &rc);
+
+		/* a design whose goals do not all load is judged on its own expectations' world */
+		rc = goal_findings_judge(l, gm ? gm : tm, &goals);
+		model_free(gm);
+	} else {
+		rc = goal_findings_judge(l, tm, &goals);
+	}
+	if (rc < 0) {
 		fprintf(stderr, "hybridns lab check: lint: %s\n", hns_strerror(rc));
 		goto out;
 	}

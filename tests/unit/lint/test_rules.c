@@ -280,7 +280,8 @@ static const struct rule_case cases[] = {
 	  { { "peerings:\n", "  far:\n    cidr: 10.2.0.0/16\n    region: us-east-1\n    subnets:\n"
 			   "      f: {az: us-east-1a, cidr: 10.2.1.0/24}\npeerings:\n" } } },
 	{ "HNS125", LINT_ERROR,
-	  { { "    cidr: 10.1.0.0/16", "    cidr: 10.0.0.0/8" } },
+	  { { "    cidr: 10.1.0.0/16", "    cidr: 10.0.0.0/16" },
+	    { "s: {az: eu-west-1a, cidr: 10.1.1.0/24}", "s: {az: eu-west-1a, cidr: 10.0.3.0/24}" } },
 	  "  - [hub, spoke]",
 	  { { "    cidr: 10.1.0.0/16", "    cidr: 10.1.0.0/17" } } },
 	{ "HNS126", LINT_WARNING,
