@@ -165,6 +165,8 @@ hns_tcp_gate_init(struct hns_tcp_gate *t, struct event_base *base,
 void
 hns_tcp_gate_deinit(struct hns_tcp_gate *t)
 {
+	if (!t->base)
+		return; /* never set up (zeroed), or done already */
 	if (t->sweep)
 		event_free(t->sweep);
 	if (t->resume)
@@ -177,6 +179,7 @@ hns_tcp_gate_deinit(struct hns_tcp_gate *t)
 	t->ls = NULL;
 	t->n_ls = 0;
 	hns_tcp_guard_deinit(&t->guard);
+	t->base = NULL;
 }
 
 int

@@ -36,6 +36,14 @@ struct evconnlistener;
 struct sockaddr;
 
 #define HNS_TCP_GATE_PAUSE_MS 100
+/*
+ * Listen backlog of a guarded listener (the kernel caps it at somaxconn).
+ * Under a connection flood, handshakes wait here for accept, which admits
+ * or refuses each at once; with a short queue the kernel would drop their
+ * final ACKs and retransmit SYN-ACKs for a minute, and a client's SYN
+ * would wait behind them.
+ */
+#define HNS_TCP_GATE_BACKLOG 1024
 
 /* Close this connection now (the gate evicts or times it out); it must release its slot. */
 typedef void (*hns_tcp_gate_close_fn)(void *conn);
@@ -64,7 +72,10 @@ uint64_t hns_nofile_raise(void);
 int hns_tcp_gate_init(struct hns_tcp_gate *t, struct event_base *base,
 		      const struct hns_tcp_guard_conf *conf, unsigned fds_per_conn,
 		      hns_tcp_gate_close_fn close_conn);
-/* Free the gate's timers and tables; close the connections first.  Twice is harmless. */
+/*
+ * Free the gate's timers and tables; close the connections first.  Twice
+ * is harmless, and so is a zeroed gate that was never set up.
+ */
 void hns_tcp_gate_deinit(struct hns_tcp_gate *t);
 /* Watch this listener's accept errors (and pause it with the others). */
 int hns_tcp_gate_listen(struct hns_tcp_gate *t, struct evconnlistener *l);
