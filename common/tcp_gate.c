@@ -70,12 +70,12 @@ gate_arm(struct hns_tcp_gate *t, hns_time_t now)
 }
 
 static void
-gate_close(struct hns_tcp_gate *t, uint32_t slot)
+gate_close(struct hns_tcp_gate *t, uint32_t slot, enum hns_tcp_close why)
 {
 	void *conn = hns_tcp_guard_user(&t->guard, slot);
 
 	if (conn)
-		t->close_conn(conn);
+		t->close_conn(conn, why);
 	hns_tcp_guard_release(&t->guard, slot); /* in case close_conn did not */
 }
 
@@ -91,7 +91,7 @@ sweep_cb(evutil_socket_t unused, short what, void *arg)
 		slot = hns_tcp_guard_expired(&t->guard, now);
 		if (slot == HNS_TCP_GUARD_NONE)
 			break;
-		gate_close(t, slot);
+		gate_close(t, slot, HNS_TCP_CLOSE_IDLE);
 	}
 	gate_arm(t, now);
 }
@@ -213,7 +213,7 @@ hns_tcp_gate_admit(struct hns_tcp_gate *t, int fd, const struct sockaddr *sa, ui
 			gate_arm(t, now);
 			return 0;
 		case HNS_TCP_EVICT:
-			gate_close(t, s); /* then there is room */
+			gate_close(t, s, HNS_TCP_CLOSE_EVICTED); /* then there is room */
 			continue;
 		case HNS_TCP_REFUSE_SOURCE:
 			close(fd);

@@ -45,8 +45,14 @@ struct sockaddr;
  */
 #define HNS_TCP_GATE_BACKLOG 1024
 
-/* Close this connection now (the gate evicts or times it out); it must release its slot. */
-typedef void (*hns_tcp_gate_close_fn)(void *conn);
+/* Why the gate closes a connection (already counted in the guard's stats). */
+enum hns_tcp_close {
+	HNS_TCP_CLOSE_IDLE,    /* idle past the (pressure-scaled) timeout */
+	HNS_TCP_CLOSE_EVICTED, /* the oldest idle one, for a new connection to a full table */
+};
+
+/* Close this connection now; it must release its slot. */
+typedef void (*hns_tcp_gate_close_fn)(void *conn, enum hns_tcp_close why);
 
 struct hns_tcp_gate {
 	struct hns_tcp_guard guard;

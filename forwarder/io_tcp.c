@@ -67,7 +67,7 @@ conn_free(struct fwd_tcp_conn *c)
 
 /* The gate closes it: idle past the timeout, or the oldest idle one when the table is full. */
 static void
-conn_close_cb(void *conn)
+conn_close_cb(void *conn, enum hns_tcp_close why)
 {
 	conn_free(conn);
 }
