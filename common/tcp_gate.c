@@ -17,6 +17,14 @@
 
 #define SWEEP_BATCH 4096 /* idle connections closed per timer callback, at most */
 
+/* A listener's user data: libevent passes it to both the accept and the error callback. */
+struct gate_listener {
+	struct hns_tcp_gate *t;
+	struct evconnlistener *l;
+	evconnlistener_cb cb;
+	void *arg;
+};
+
 static pthread_once_t nofile_once = PTHREAD_ONCE_INIT;
 static uint64_t nofile_soft;
 
@@ -102,13 +110,22 @@ resume_cb(evutil_socket_t unused, short what, void *arg)
 	struct hns_tcp_gate *t = arg;
 
 	for (size_t i = 0; i < t->n_ls; i++)
-		evconnlistener_enable(t->ls[i]);
+		evconnlistener_enable(t->ls[i]->l);
+}
+
+static void
+listener_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		   void *arg)
+{
+	struct gate_listener *gl = arg;
+
+	gl->cb(l, fd, sa, salen, gl->arg);
 }
 
 static void
 listener_error_cb(struct evconnlistener *l, void *arg)
 {
-	struct hns_tcp_gate *t = arg;
+	struct hns_tcp_gate *t = ((struct gate_listener *)arg)->t;
 	int err = errno;
 	struct timeval tv = tv_of(HNS_TCP_GATE_PAUSE_MS * HNS_NSEC_PER_MSEC);
 
@@ -128,7 +145,7 @@ listener_error_cb(struct evconnlistener *l, void *arg)
 	}
 	/* The socket stays readable: without a pause libevent would retry at once, forever. */
 	for (size_t i = 0; i < t->n_ls; i++)
-		evconnlistener_disable(t->ls[i]);
+		evconnlistener_disable(t->ls[i]->l);
 	evtimer_add(t->resume, &tv);
 }
 
@@ -175,6 +192,8 @@ hns_tcp_gate_deinit(struct hns_tcp_gate *t)
 	if (t->reserve_fd >= 0)
 		close(t->reserve_fd);
 	t->reserve_fd = -1;
+	for (size_t i = 0; i < t->n_ls; i++)
+		free(t->ls[i]);
 	free(t->ls);
 	t->ls = NULL;
 	t->n_ls = 0;
@@ -182,17 +201,30 @@ hns_tcp_gate_deinit(struct hns_tcp_gate *t)
 	t->base = NULL;
 }
 
-int
-hns_tcp_gate_listen(struct hns_tcp_gate *t, struct evconnlistener *l)
+struct evconnlistener *
+hns_tcp_gate_listen(struct hns_tcp_gate *t, int fd, unsigned flags, evconnlistener_cb cb,
+		    void *arg)
 {
-	struct evconnlistener **ls = realloc(t->ls, (t->n_ls + 1) * sizeof(*ls));
+	struct gate_listener **ls = realloc(t->ls, (t->n_ls + 1) * sizeof(*ls)), *gl = NULL;
 
-	if (!ls)
-		return HNS_ENOMEM;
-	t->ls = ls;
-	t->ls[t->n_ls++] = l;
-	evconnlistener_set_error_cb(l, listener_error_cb);
-	return 0;
+	if (ls) {
+		t->ls = ls;
+		gl = calloc(1, sizeof(*gl));
+	}
+	if (gl) {
+		gl->t = t;
+		gl->cb = cb;
+		gl->arg = arg;
+		gl->l = evconnlistener_new(t->base, listener_accept_cb, gl, flags, 0, fd);
+	}
+	if (!gl || !gl->l) {
+		free(gl);
+		close(fd);
+		return NULL;
+	}
+	t->ls[t->n_ls++] = gl;
+	evconnlistener_set_error_cb(gl->l, listener_error_cb);
+	return gl->l;
 }
 
 int

@@ -24,6 +24,7 @@
  */
 #pragma once
 
+#include <event2/listener.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,7 @@
 
 struct event;
 struct event_base;
-struct evconnlistener;
+struct gate_listener;
 struct sockaddr;
 
 #define HNS_TCP_GATE_PAUSE_MS 100
@@ -59,7 +60,7 @@ struct hns_tcp_gate {
 	struct event_base *base;
 	struct event *sweep, *resume;
 	hns_time_t sweep_at; /* 0: not armed */
-	struct evconnlistener **ls;
+	struct gate_listener **ls; /* owned; each one's evconnlistener is the caller's to free */
 	size_t n_ls;
 	int reserve_fd;
 	hns_tcp_gate_close_fn close_conn;
@@ -83,8 +84,16 @@ int hns_tcp_gate_init(struct hns_tcp_gate *t, struct event_base *base,
  * is harmless, and so is a zeroed gate that was never set up.
  */
 void hns_tcp_gate_deinit(struct hns_tcp_gate *t);
-/* Watch this listener's accept errors (and pause it with the others). */
-int hns_tcp_gate_listen(struct hns_tcp_gate *t, struct evconnlistener *l);
+/*
+ * A listener on the listening socket fd (evconnlistener flags, e.g.
+ * LEV_OPT_CLOSE_ON_FREE) whose connections go to cb with arg, as
+ * evconnlistener_new would do, and whose accept errors the gate handles
+ * (libevent gives the error callback the listener's own user data, so the
+ * gate must create it).  The caller frees it with evconnlistener_free
+ * before hns_tcp_gate_deinit.  NULL on failure, fd closed.
+ */
+struct evconnlistener *hns_tcp_gate_listen(struct hns_tcp_gate *t, int fd, unsigned flags,
+					   evconnlistener_cb cb, void *arg);
 
 /*
  * In the accept callback, for fd from sa: 0 and *slot when admitted (store

@@ -89,7 +89,7 @@ hns_tcp_guard_init(struct hns_tcp_guard *g, const struct hns_tcp_guard_conf *con
 	uint32_t cap = 16;
 
 	memset(g, 0, sizeof(*g));
-	if (conf->max_conns == 0 || conf->max_conns > (1u << 24) || conf->idle == 0 ||
+	if (conf->max_conns == 0 || conf->max_conns > (1u << 24) || conf->idle_floor == 0 ||
 	    conf->idle_floor > conf->idle)
 		return HNS_EINVAL;
 	while (cap < 2 * conf->max_conns)

@@ -43,8 +43,8 @@ struct hns_addr;
 struct hns_tcp_guard_conf {
 	uint32_t max_conns;    /* > 0 */
 	uint32_t per_source;   /* 0: no per-source ceiling */
-	hns_time_t idle;       /* full idle timeout, > 0 */
-	hns_time_t idle_floor; /* the shortest it gets, <= idle */
+	hns_time_t idle;       /* full idle timeout */
+	hns_time_t idle_floor; /* the shortest it gets, 0 < idle_floor <= idle */
 };
 
 enum hns_tcp_verdict {

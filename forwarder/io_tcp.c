@@ -300,13 +300,12 @@ fwd_tcp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 				   HNS_TCP_GATE_BACKLOG);
 	if (w->tcp_fd < 0)
 		return w->tcp_fd;
-	w->listener = evconnlistener_new(w->base, accept_cb, w, LEV_OPT_CLOSE_ON_FREE, 0, w->tcp_fd);
+	w->listener = hns_tcp_gate_listen(&w->tcp_gate, w->tcp_fd, LEV_OPT_CLOSE_ON_FREE, accept_cb, w);
 	if (!w->listener) {
-		close(w->tcp_fd);
-		w->tcp_fd = -1;
+		w->tcp_fd = -1; /* closed */
 		return HNS_ENOMEM;
 	}
-	return hns_tcp_gate_listen(&w->tcp_gate, w->listener);
+	return 0;
 }
 
 void

@@ -192,15 +192,10 @@ rslv_tcp_start(struct rslv_server *s)
 				hns_strerror(fd));
 			return fd;
 		}
-		l->tcp = evconnlistener_new(s->o.base, tcp_on_accept_srv, s,
-					    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 0, fd);
-		if (!l->tcp) {
-			close(fd);
-			return HNS_ENOMEM;
-		}
-		rc = hns_tcp_gate_listen(s->tcp_gate, l->tcp);
-		if (rc < 0)
-			return rc;
+		l->tcp = hns_tcp_gate_listen(s->tcp_gate, fd, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+					     tcp_on_accept_srv, s);
+		if (!l->tcp)
+			return HNS_ENOMEM; /* fd closed */
 	}
 	return 0;
 }

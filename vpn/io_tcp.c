@@ -448,17 +448,10 @@ vpn_tcp_relay_open(struct vpn *v, struct vpn_relay *r)
 	fd = hns_tcp_listen(&r->listen, HNS_SOCK_NONBLOCK, HNS_TCP_GATE_BACKLOG);
 	if (fd < 0)
 		return fd;
-	r->listener = evconnlistener_new(v->base, on_accept, r, LEV_OPT_CLOSE_ON_FREE, 0, fd);
-	if (!r->listener) {
-		close(fd);
-		return HNS_ENOMEM;
-	}
+	r->listener = hns_tcp_gate_listen(v->tcp_gate, fd, LEV_OPT_CLOSE_ON_FREE, on_accept, r);
+	if (!r->listener)
+		return HNS_ENOMEM; /* fd closed */
 	r->tcp_fd = fd;
-	rc = hns_tcp_gate_listen(v->tcp_gate, r->listener);
-	if (rc < 0) {
-		vpn_tcp_relay_close(r);
-		return rc;
-	}
 	return 0;
 }
 

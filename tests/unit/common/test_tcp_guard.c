@@ -47,11 +47,14 @@ static void
 test_bad_conf_rejected(void **state)
 {
 	struct hns_tcp_guard g;
-	struct hns_tcp_guard_conf c = { .max_conns = 0, .idle = SEC };
+	struct hns_tcp_guard_conf c = { .max_conns = 0, .idle = SEC, .idle_floor = MS };
 
 	assert_int_equal(hns_tcp_guard_init(&g, &c), HNS_EINVAL);
 	c.max_conns = 4;
 	c.idle = 0;
+	assert_int_equal(hns_tcp_guard_init(&g, &c), HNS_EINVAL);
+	c.idle = SEC;
+	c.idle_floor = 0; /* would close every connection of a full table at once */
 	assert_int_equal(hns_tcp_guard_init(&g, &c), HNS_EINVAL);
 	c.idle = SEC;
 	c.idle_floor = 2 * SEC;
