@@ -36,10 +36,10 @@ struct fwd_tcp_up;
 #define FWD_TCP_UPS 256     /* TCP queries to upstreams in flight per worker */
 
 /*
- * TCP clients (docs/forwarder.md, "TCP"): these are per forwarder and
- * split evenly over its workers (rounded up), since SO_REUSEPORT spreads
- * a client's connections over them.  FWD_TCP_CONNS bounds a worker's
- * table (and its connection IDs).
+ * TCP clients (docs/forwarder.md, "TCP under a connection flood"): per
+ * forwarder and split evenly over its workers (rounded up), since
+ * SO_REUSEPORT spreads a client's connections over them.  FWD_TCP_CONNS
+ * bounds a worker's table (and its connection IDs).
  */
 #define FWD_TCP_CONNS 1024	   /* client connections per worker, at most */
 #define FWD_TCP_MAX_CONNS 1024	   /* client connections per forwarder */
