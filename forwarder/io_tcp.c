@@ -1,3 +1,14 @@
+/*
+ * forwarder/io_tcp.c -- TCP clients and TCP retries towards upstreams.
+ *
+ * Client connections go through the worker's gate (common/tcp_gate.h):
+ * a per-source and a total ceiling checked at accept (over the per-source
+ * one: closed at once; full: the oldest idle connection is evicted for the
+ * new one), and an idle timeout that shrinks as the table fills, applied
+ * by the gate's sweep timer (reading a query or writing an answer is
+ * activity).  Each connection is allocated once when accepted; queries on
+ * it allocate nothing.
+ */
 #include "config.h"
 
 #include <event2/buffer.h>
@@ -10,6 +21,7 @@
 
 #include "common/error.h"
 #include "common/net.h"
+#include "common/tcp_gate.h"
 #include "dns/wire.h"
 #include "forwarder/worker.h"
 
@@ -48,8 +60,16 @@ static void
 conn_free(struct fwd_tcp_conn *c)
 {
 	c->w->conns[c->idx] = NULL;
+	hns_tcp_gate_release(&c->w->tcp_gate, c->idx);
 	bufferevent_free(c->bev);
 	free(c);
+}
+
+/* The gate closes it: idle past the timeout, or the oldest idle one when the table is full. */
+static void
+conn_close_cb(void *conn, enum hns_tcp_close why)
+{
+	conn_free(conn);
 }
 
 static void
@@ -61,6 +81,7 @@ conn_readable(struct bufferevent *bev, void *arg)
 	uint8_t *out = tcp_scratch();
 
 	w->now = hns_now();
+	hns_tcp_gate_touch(&w->tcp_gate, c->idx, w->now);
 	/* Every complete frame now: libevent calls again only when more bytes arrive. */
 	for (;;) {
 		uint8_t lenb[2];
@@ -109,17 +130,19 @@ static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
 {
 	struct fwd_worker *w = arg;
-	unsigned idx;
+	struct fwd_tcp_conn *c;
+	uint32_t idx;
 
-	for (idx = 0; idx < FWD_TCP_CONNS; idx++)
-		if (!w->conns[idx])
-			break;
-
-	struct fwd_tcp_conn *c = idx < FWD_TCP_CONNS ? calloc(1, sizeof(*c)) : NULL;
-
-	if (!c) {
+	if (hns_tcp_gate_admit(&w->tcp_gate, fd, sa, &idx) < 0)
+		return; /* closed at once, counted by cause */
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c || !c->bev) {
 		w->io.tcp_conn_refused++;
+		hns_tcp_gate_release(&w->tcp_gate, idx);
 		close(fd);
+		free(c);
 		return;
 	}
 	c->w = w;
@@ -128,19 +151,11 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	if (w->conn_gen >= (1u << (32 - CONN_IDX_BITS)))
 		w->conn_gen = 1;
 	c->id = w->conn_gen << CONN_IDX_BITS | idx;
-	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!c->bev) {
-		close(fd);
-		free(c);
-		return;
-	}
 	w->conns[idx] = c;
+	hns_tcp_gate_set_conn(&w->tcp_gate, idx, c);
 	w->io.tcp_conns++;
-
-	struct timeval idle = { FWD_TCP_IDLE_S, 0 };
-
+	/* No bufferevent timeouts: the gate's sweep closes idle connections. */
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
-	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
@@ -152,6 +167,7 @@ fwd_tcp_answer(struct fwd_worker *w, uint32_t conn, const uint8_t *pkt, size_t l
 
 	if (!c || c->id != conn || len > 65535)
 		return; /* the client went away */
+	hns_tcp_gate_touch(&w->tcp_gate, c->idx, w->now);
 	dns_write_u16(lenb, (uint16_t)len);
 	bufferevent_write(c->bev, lenb, 2);
 	bufferevent_write(c->bev, pkt, len);
@@ -255,16 +271,38 @@ fwd_tcp_upstream_send(struct fwd_worker *w, unsigned up, const uint8_t *pkt, siz
 
 /* ------------------------------------------------------------ set-up */
 
+/* This worker's share of a per-forwarder setting (rounded up, at least 1). */
+static uint32_t
+worker_share(const struct fwd_worker *w, uint32_t total)
+{
+	unsigned n = w->n_workers ? w->n_workers : 1;
+
+	return (total + n - 1) / n;
+}
+
 int
 fwd_tcp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 {
-	w->tcp_fd = hns_tcp_listen(listen, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK, 128);
+	struct hns_tcp_guard_conf gc = {
+		.max_conns = worker_share(w, FWD_TCP_MAX_CONNS),
+		.per_source = worker_share(w, FWD_TCP_PER_CLIENT),
+		.idle = FWD_TCP_IDLE_MS * HNS_NSEC_PER_MSEC,
+		.idle_floor = FWD_TCP_IDLE_FLOOR_MS * HNS_NSEC_PER_MSEC,
+	};
+	int rc;
+
+	if (gc.max_conns > FWD_TCP_CONNS)
+		gc.max_conns = FWD_TCP_CONNS;
+	rc = hns_tcp_gate_init(&w->tcp_gate, w->base, &gc, 1, conn_close_cb);
+	if (rc < 0)
+		return rc;
+	w->tcp_fd = hns_tcp_listen(listen, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK,
+				   HNS_TCP_GATE_BACKLOG);
 	if (w->tcp_fd < 0)
 		return w->tcp_fd;
-	w->listener = evconnlistener_new(w->base, accept_cb, w, LEV_OPT_CLOSE_ON_FREE, 0, w->tcp_fd);
+	w->listener = hns_tcp_gate_listen(&w->tcp_gate, w->tcp_fd, LEV_OPT_CLOSE_ON_FREE, accept_cb, w);
 	if (!w->listener) {
-		close(w->tcp_fd);
-		w->tcp_fd = -1;
+		w->tcp_fd = -1; /* closed */
 		return HNS_ENOMEM;
 	}
 	return 0;
@@ -283,4 +321,5 @@ fwd_tcp_worker_deinit(struct fwd_worker *w)
 		evconnlistener_free(w->listener); /* closes tcp_fd */
 	w->listener = NULL;
 	w->tcp_fd = -1;
+	hns_tcp_gate_deinit(&w->tcp_gate);
 }

@@ -112,6 +112,7 @@ fwd_server_start(const struct fwd_config *cfg, const struct hns_addr *listen, un
 		struct fwd_worker *w = &s->workers[i];
 
 		w->index = i;
+		w->n_workers = workers;
 		s->n_workers = i + 1;
 		rc = worker_init(w, cfg, &s->addr, seed + i * 0x9e3779b97f4a7c15ULL);
 		if (rc < 0) {
@@ -213,7 +214,16 @@ fwd_server_stats(const struct fwd_server *s, struct fwd_server_stats *out)
 		out->udp_answers += w->io.udp_answers;
 		out->tcp_queries += w->io.tcp_queries;
 		out->tcp_conns += w->io.tcp_conns;
-		out->tcp_conn_refused += w->io.tcp_conn_refused;
+		const struct hns_tcp_guard_stats *g = hns_tcp_gate_stats(&w->tcp_gate);
+
+		out->tcp_open += hns_tcp_gate_count(&w->tcp_gate);
+		out->tcp_refused_per_client += g->refused_per_source;
+		out->tcp_refused_full += g->refused_full;
+		out->tcp_evicted += g->evicted;
+		out->tcp_idle_closed += g->idle_closed;
+		out->tcp_fd_exhausted += w->tcp_gate.fd_exhausted;
+		out->tcp_conn_refused +=
+			w->io.tcp_conn_refused + g->refused_per_source + g->refused_full;
 		out->send_errors += w->io.send_errors;
 		out->upstream_tcp += w->io.upstream_tcp;
 		out->upstream_tcp_failed += w->io.upstream_tcp_failed;

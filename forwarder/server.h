@@ -28,6 +28,9 @@ struct fwd_server_stats {
 	uint64_t inflight;
 	uint64_t udp_answers, tcp_queries, tcp_conns, tcp_conn_refused, send_errors;
 	uint64_t upstream_tcp, upstream_tcp_failed;
+	/* TCP clients by the gates (tcp_conn_refused is the sum of every refusal). */
+	uint64_t tcp_open, tcp_refused_per_client, tcp_refused_full, tcp_evicted, tcp_idle_closed;
+	uint64_t tcp_fd_exhausted;
 };
 
 /*

@@ -16,6 +16,7 @@
 
 #include "common/addr.h"
 #include "common/clock.h"
+#include "common/tcp_gate.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
 
@@ -32,9 +33,19 @@ struct fwd_tcp_up;
 #define FWD_QUERY_LEN 512   /* an upstream query */
 #define FWD_MAX_SOCKS 8
 #define FWD_MAX_UPSOCKS 256 /* per worker, over all upstreams */
-#define FWD_TCP_CONNS 1024  /* TCP client connections per worker */
 #define FWD_TCP_UPS 256     /* TCP queries to upstreams in flight per worker */
-#define FWD_TCP_IDLE_S 10
+
+/*
+ * TCP clients (docs/forwarder.md, "TCP under a connection flood"): per
+ * forwarder and split evenly over its workers (rounded up), since
+ * SO_REUSEPORT spreads a client's connections over them.  FWD_TCP_CONNS
+ * bounds a worker's table (and its connection IDs).
+ */
+#define FWD_TCP_CONNS 1024	   /* client connections per worker, at most */
+#define FWD_TCP_MAX_CONNS 1024	   /* client connections per forwarder */
+#define FWD_TCP_PER_CLIENT 64	   /* per source address (IPv6: per /64) */
+#define FWD_TCP_IDLE_MS 10000	   /* idle timeout up to half full */
+#define FWD_TCP_IDLE_FLOOR_MS 200 /* ... shrinking to this when full */
 
 /* A batch of outgoing datagrams on one socket, flushed with sendmmsg. */
 struct fwd_sendq {
@@ -65,12 +76,13 @@ struct fwd_upsock {
 };
 
 struct fwd_io_stats {
+	/* tcp_conn_refused: admitted but not set up (no memory); the gate counts the rest. */
 	uint64_t udp_answers, tcp_queries, tcp_conns, tcp_conn_refused, send_errors;
 	uint64_t upstream_tcp, upstream_tcp_failed;
 };
 
 struct fwd_worker {
-	unsigned index;
+	unsigned index, n_workers;
 	const struct fwd_config *cfg;
 	struct fwd_core *core;
 	struct event_base *base;
@@ -93,7 +105,8 @@ struct fwd_worker {
 	int stop_fds[2];
 	struct event *stop_ev;
 
-	struct fwd_tcp_conn *conns[FWD_TCP_CONNS];
+	struct hns_tcp_gate tcp_gate; /* client connections: ceilings, idle timeout */
+	struct fwd_tcp_conn *conns[FWD_TCP_CONNS]; /* by gate slot */
 	uint32_t conn_gen;
 	struct fwd_tcp_up *tcp_ups[FWD_TCP_UPS];
 

@@ -159,6 +159,16 @@ stats_one(struct json_writer *j, const struct onprem_one *one)
 	json_kv_uint(j, "reply_wrong_question", s.core.drop_wrong_question);
 	json_object_end(j);
 
+	json_key(j, "tcp_clients");
+	json_object_begin(j);
+	json_kv_uint(j, "open", s.tcp_open);
+	json_kv_uint(j, "refused_per_client", s.tcp_refused_per_client);
+	json_kv_uint(j, "refused_full", s.tcp_refused_full);
+	json_kv_uint(j, "evicted", s.tcp_evicted);
+	json_kv_uint(j, "idle_closed", s.tcp_idle_closed);
+	json_kv_uint(j, "fd_exhausted", s.tcp_fd_exhausted);
+	json_object_end(j);
+
 	json_key(j, "cache");
 	json_object_begin(j);
 	json_kv_uint(j, "entries", s.cache_entries);

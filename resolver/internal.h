@@ -14,6 +14,7 @@
 struct event;
 struct evconnlistener;
 struct bufferevent;
+struct hns_tcp_gate;
 
 #define RSLV_BATCH 32
 #define RSLV_UDP_MAX 4096 /* largest UDP query read and answer written */
@@ -80,6 +81,7 @@ struct rslv_server {
 	unsigned n_workers;
 	struct rslv_fwd *fwd;
 	struct rslv_tcp_conn *conns; /* open TCP connections (list) */
+	struct hns_tcp_gate *tcp_gate; /* their ceilings and idle timeout (io_tcp.c) */
 	FILE *qlog;
 	pthread_mutex_t qlog_mu;
 	struct hns_addr *outside; /* R8: sorted, ports 0 */
@@ -114,6 +116,8 @@ void rslv_tcp_stop(struct rslv_server *s);
 void rslv_tcp_send(struct rslv_tcp_conn *c, const uint8_t *pkt, size_t len);
 void rslv_tcp_conn_unref(struct rslv_tcp_conn *c);
 void rslv_tcp_conn_ref(struct rslv_tcp_conn *c);
+/* The TCP clients' counters as a JSON object (see rslv_server_stats). */
+void rslv_tcp_stats(const struct rslv_server *s, FILE *out);
 /* io_fwd.c */
 int rslv_fwd_start(struct rslv_server *s);
 void rslv_fwd_stop(struct rslv_server *s);

@@ -230,5 +230,10 @@ rslv_server_stats(struct rslv_server *s, FILE *out)
 			fprintf(out, "%s\"%s\":%lu", r ? "," : "", rcodes[r], load(&l->st.rcode[r]));
 		fprintf(out, "}}");
 	}
-	fprintf(out, "],\"rate_evictions\":%lu}", s ? load(&s->rl.evictions) : 0UL);
+	fprintf(out, "],\"rate_evictions\":%lu", s ? load(&s->rl.evictions) : 0UL);
+	if (s) {
+		fprintf(out, ",\"tcp_clients\":");
+		rslv_tcp_stats(s, out);
+	}
+	fprintf(out, "}");
 }

@@ -105,6 +105,8 @@ void rslv_server_stop(struct rslv_server *s);
  * Counters as JSON: {"listeners": [{"label", "kind", "queries", "answered",
  * "forwarded", "cache_hits", "formerr", "dropped_ceiling", "dropped_outside",
  * "refused_outside", "dropped_rate", "rcodes": {"NOERROR": n, ...}}],
- * "rate_evictions": n}, no trailing newline.
+ * "rate_evictions": n, "tcp_clients": {"open", "refused_per_client",
+ * "refused_full", "evicted", "idle_closed", "fd_exhausted"}}, no trailing
+ * newline.
  */
 void rslv_server_stats(struct rslv_server *s, FILE *out);

@@ -12,6 +12,7 @@
 
 struct event;
 struct evconnlistener;
+struct hns_tcp_gate;
 struct vpn_tcp_conn;
 
 #define VPN_BATCH 64
@@ -79,6 +80,7 @@ struct vpn {
 
 	struct vpn_tcp_conn *conns; /* live TCP connections (list) */
 	size_t n_conns;
+	struct hns_tcp_gate *tcp_gate; /* their ceilings and idle timeout (io_tcp.c) */
 
 	int ctl_fd;
 	struct event *ctl_ev;
@@ -107,4 +109,7 @@ void vpn_trace_verdict(const struct vpn *v, enum vpn_dir dir, size_t len, enum v
 /* io_tcp.c */
 int vpn_tcp_relay_open(struct vpn *v, struct vpn_relay *r);
 void vpn_tcp_relay_close(struct vpn_relay *r);
+/* Close every TCP connection and free the gate (vpn_free). */
 void vpn_tcp_conns_free(struct vpn *v);
+/* Accepts that failed for want of a descriptor (each paused the TCP listeners). */
+uint64_t vpn_tcp_fd_exhausted(const struct vpn *v);

@@ -905,7 +905,8 @@ vpn_stats_write_json(const struct vpn *v, FILE *out)
 			"%s{\"label\":\"%s\",\"dir\":\"%s\",\"listen\":\"%s\",\"dest\":\"%s\","
 			"\"rx\":%llu,\"tx\":%llu,\"up_rx\":%llu,\"up_tx\":%llu,\"flows\":%llu,"
 			"\"flow_evictions\":%llu,\"send_errors\":%llu,\"stale\":%llu,"
-			"\"tcp_conns\":%llu,\"tcp_refused\":%llu,\"tcp_bytes\":%llu}",
+			"\"tcp_conns\":%llu,\"tcp_refused\":%llu,\"tcp_bytes\":%llu,"
+			"\"tcp_refused_per_client\":%llu,\"tcp_evicted\":%llu,\"tcp_idle_closed\":%llu}",
 			i ? "," : "", r->label, vpn_dir_name(r->dir),
 			hns_addr_port_str(&r->listen, a, sizeof(a)),
 			hns_addr_port_str(&r->dest, b, sizeof(b)), (unsigned long long)s->rx,
@@ -913,12 +914,14 @@ vpn_stats_write_json(const struct vpn *v, FILE *out)
 			(unsigned long long)s->up_tx, (unsigned long long)s->flows,
 			(unsigned long long)s->flow_evictions, (unsigned long long)s->send_errors,
 			(unsigned long long)s->stale, (unsigned long long)s->tcp_conns,
-			(unsigned long long)s->tcp_refused, (unsigned long long)s->tcp_bytes);
+			(unsigned long long)s->tcp_refused, (unsigned long long)s->tcp_bytes,
+			(unsigned long long)s->tcp_refused_per_client,
+			(unsigned long long)s->tcp_evicted, (unsigned long long)s->tcp_idle_closed);
 	}
 	fprintf(out,
-		"],\"lateness_ms\":{\"count\":%llu,\"mean\":%.3f,\"p50\":%.3f,\"p99\":%.3f,"
+		"],\"tcp_fd_exhausted\":%llu,\"lateness_ms\":{\"count\":%llu,\"mean\":%.3f,\"p50\":%.3f,\"p99\":%.3f,"
 		"\"p999\":%.3f,\"max\":%.3f}}",
-		(unsigned long long)h->count, vpn_hist_mean_ms(h),
+		(unsigned long long)vpn_tcp_fd_exhausted(v), (unsigned long long)h->count, vpn_hist_mean_ms(h),
 		hns_time_ms(vpn_hist_quantile(h, 0.5)), hns_time_ms(vpn_hist_quantile(h, 0.99)),
 		hns_time_ms(vpn_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
 }

@@ -16,6 +16,13 @@
  * can leave: data read before accept time + that round trip departs
  * when it would have completed.
  *
+ * Client connections go through the vpn's gate (common/tcp_gate.h), as a
+ * VPN gateway's or NAT's connection table would: at most
+ * VPN_MAX_TCP_CONNS in all and VPN_TCP_PER_CLIENT per source address
+ * (over it: closed at once; full: the oldest idle connection is evicted),
+ * closed after VPN_TCP_IDLE_MS without a byte either way, less as the
+ * table fills (down to VPN_TCP_IDLE_FLOOR_MS).
+ *
  * This is the slow path (DNS over TCP is rare): chunks are allocated.
  */
 #include "config.h"
@@ -32,11 +39,16 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/tcp_gate.h"
 #include "common/trace.h"
 #include "vpn/io.h"
 
 #define TCP_CHUNK 16384
 #define TCP_HIGH_WATER (1u << 20) /* stop reading a side with this much in flight */
+/* Per source: a forwarder's TCP retries to all ENIs come from its one address. */
+#define VPN_TCP_PER_CLIENT 256
+#define VPN_TCP_IDLE_MS 30000 /* as a UDP flow (VPN_FLOW_IDLE_S) */
+#define VPN_TCP_IDLE_FLOOR_MS 1000
 
 struct tcp_chunk {
 	struct tcp_chunk *next;
@@ -62,6 +74,7 @@ struct vpn_tcp_conn {
 	struct bufferevent *bev[2]; /* 0: the client, 1: the destination */
 	struct tcp_side side[2];
 	hns_time_t open_at; /* the relayed handshake completes: data departs no earlier */
+	uint32_t slot;	    /* in v->tcp_gate */
 };
 
 static enum vpn_dir
@@ -98,7 +111,21 @@ conn_free(struct vpn_tcp_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	v->n_conns--;
+	hns_tcp_gate_release(v->tcp_gate, c->slot);
 	free(c);
+}
+
+/* The gate closes it: idle past the timeout, or evicted for a new connection. */
+static void
+conn_close_cb(void *conn, enum hns_tcp_close why)
+{
+	struct vpn_tcp_conn *c = conn;
+
+	if (why == HNS_TCP_CLOSE_EVICTED)
+		c->r->st.tcp_evicted++;
+	else
+		c->r->st.tcp_idle_closed++;
+	conn_free(c);
 }
 
 /* Both ends closed and everything written: the connection is done. */
@@ -178,6 +205,7 @@ on_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t len;
 
+	hns_tcp_gate_touch(c->v->tcp_gate, c->slot, hns_now());
 	while ((len = evbuffer_get_length(in)) > 0) {
 		if (len > TCP_CHUNK)
 			len = TCP_CHUNK;
@@ -219,6 +247,7 @@ side_deliver(struct vpn_tcp_conn *c, int i)
 			else
 				s->shut_pending = true;
 		} else {
+			hns_tcp_gate_touch(c->v->tcp_gate, c->slot, now);
 			bufferevent_write(out, k->data, k->len);
 			s->pending -= k->len;
 			c->r->st.tcp_bytes += k->len;
@@ -303,12 +332,20 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 	struct vpn_relay *r = arg;
 	struct vpn *v = r->v;
 	struct vpn_tcp_conn *c;
-	int up;
+	uint32_t slot;
+	int up, rc;
 
-	if (v->n_conns >= VPN_MAX_TCP_CONNS || vpn_tunnels_select(&v->ts, r->dir) < 0) {
-		/* Full, or no tunnel: the SYN would not get through either. */
+	if (vpn_tunnels_select(&v->ts, r->dir) < 0) {
+		/* No tunnel: the SYN would not get through either. */
 		r->st.tcp_refused++;
 		close(fd);
+		return;
+	}
+	rc = hns_tcp_gate_admit(v->tcp_gate, fd, sa, &slot);
+	if (rc < 0) { /* closed at once */
+		r->st.tcp_refused++;
+		if (rc == HNS_EACCES)
+			r->st.tcp_refused_per_client++;
 		return;
 	}
 	/* From the client's own address, as the UDP relay does: the far side sees who asks (R8). */
@@ -320,6 +357,7 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		up = hns_tcp_connect(&r->dest);
 	if (up < 0) {
 		r->st.tcp_refused++;
+		hns_tcp_gate_release(v->tcp_gate, slot);
 		close(fd);
 		return;
 	}
@@ -328,6 +366,7 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		goto fail;
 	c->v = v;
 	c->r = r;
+	c->slot = slot;
 	c->open_at = hns_now() + handshake_rtt(v, r->dir);
 	c->bev[0] = bufferevent_socket_new(v->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev[0])
@@ -352,10 +391,12 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		v->conns->prev = c;
 	v->conns = c;
 	v->n_conns++;
+	hns_tcp_gate_set_conn(v->tcp_gate, slot, c);
 	r->st.tcp_conns++;
 	return;
 fail:
 	r->st.tcp_refused++;
+	hns_tcp_gate_release(v->tcp_gate, slot);
 	if (c) {
 		for (int i = 0; i < 2; i++) {
 			if (c->side[i].timer)
@@ -371,18 +412,45 @@ fail:
 		close(up);
 }
 
+/* The vpn's gate, set up with its first relay. */
+static int
+gate_get(struct vpn *v)
+{
+	static const struct hns_tcp_guard_conf gc = {
+		.max_conns = VPN_MAX_TCP_CONNS,
+		.per_source = VPN_TCP_PER_CLIENT,
+		.idle = VPN_TCP_IDLE_MS * HNS_NSEC_PER_MSEC,
+		.idle_floor = VPN_TCP_IDLE_FLOOR_MS * HNS_NSEC_PER_MSEC,
+	};
+	int rc;
+
+	if (v->tcp_gate)
+		return 0;
+	v->tcp_gate = calloc(1, sizeof(*v->tcp_gate));
+	if (!v->tcp_gate)
+		return HNS_ENOMEM;
+	/* Two descriptors per connection: the client's and the one to the destination. */
+	rc = hns_tcp_gate_init(v->tcp_gate, v->base, &gc, 2, conn_close_cb);
+	if (rc < 0) {
+		free(v->tcp_gate);
+		v->tcp_gate = NULL;
+	}
+	return rc;
+}
+
 int
 vpn_tcp_relay_open(struct vpn *v, struct vpn_relay *r)
 {
-	int fd = hns_tcp_listen(&r->listen, HNS_SOCK_NONBLOCK, 128);
+	int rc = gate_get(v), fd;
 
+	if (rc < 0)
+		return rc;
+	fd = hns_tcp_listen(&r->listen, HNS_SOCK_NONBLOCK, HNS_TCP_GATE_BACKLOG);
 	if (fd < 0)
 		return fd;
-	r->listener = evconnlistener_new(v->base, on_accept, r, LEV_OPT_CLOSE_ON_FREE, 0, fd);
-	if (!r->listener) {
-		close(fd);
-		return HNS_ENOMEM;
-	}
+	r->listener = hns_tcp_gate_listen(v->tcp_gate, fd, LEV_OPT_CLOSE_ON_FREE, on_accept, r);
+	if (!r->listener)
+		return HNS_ENOMEM; /* fd closed */
 	r->tcp_fd = fd;
 	return 0;
 }
@@ -401,4 +469,14 @@ vpn_tcp_conns_free(struct vpn *v)
 {
 	while (v->conns)
 		conn_free(v->conns);
+	if (v->tcp_gate)
+		hns_tcp_gate_deinit(v->tcp_gate);
+	free(v->tcp_gate);
+	v->tcp_gate = NULL;
+}
+
+uint64_t
+vpn_tcp_fd_exhausted(const struct vpn *v)
+{
+	return v->tcp_gate ? v->tcp_gate->fd_exhausted : 0;
 }

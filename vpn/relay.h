@@ -88,6 +88,9 @@ struct vpn_relay_stats {
 	uint64_t flows, flow_evictions; /* flows opened; flows evicted while live */
 	uint64_t send_errors, stale;   /* sends that failed; packets whose flow was gone */
 	uint64_t tcp_conns, tcp_refused, tcp_bytes;
+	/* TCP ceilings (tcp_refused counts these refusals too): over the per-client one; closed
+	 * as the oldest idle when the table was full; closed idle */
+	uint64_t tcp_refused_per_client, tcp_evicted, tcp_idle_closed;
 };
 
 int vpn_relay_stats_get(const struct vpn *v, size_t i, struct vpn_relay_stats *out);

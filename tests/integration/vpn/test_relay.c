@@ -318,6 +318,65 @@ test_tcp_large_answer(void **state)
 }
 
 /*
+ * 600 idle connections from one address (127.0.0.3) through a relay whose
+ * per-source ceiling is 256: the excess is closed at once and counted, and a
+ * client at another address (127.0.0.2) still gets through to the server
+ * (before the ceiling, they filled the relay's 512 slots and it was refused).
+ */
+static void
+test_tcp_flood_per_source(void **state)
+{
+	enum { FLOOD = 600, PER_SOURCE = 256 };
+	struct world w;
+	struct hns_addr flooder, legit;
+	int c[FLOOD], lc, held[FLOOD + 1], n_held = 0;
+	bool seen = false;
+
+	world_up(&w, MODEL_TUNNEL_STANDBY);
+	hns_addr_parse("127.0.0.3", &flooder);
+	hns_addr_parse("127.0.0.2", &legit);
+	for (int i = 0; i < FLOOD; i++) {
+		c[i] = hns_tcp_connect_from(&flooder, &w.relay);
+		assert_true(c[i] >= 0);
+	}
+	lc = hns_tcp_connect_from(&legit, &w.relay);
+	assert_true(lc >= 0);
+	/* The server takes what the relay connects, until the legitimate client's shows up. */
+	hns_time_t until = hns_now() + 20 * HNS_NSEC_PER_SEC;
+
+	while (!seen && n_held <= FLOOD && hns_now() < until) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct hns_addr peer;
+
+		if (!readable(w.srv_tcp, 200))
+			continue;
+		held[n_held] = accept(w.srv_tcp, (struct sockaddr *)&ss, &sl);
+		assert_true(held[n_held] >= 0);
+		hns_addr_from_sockaddr(&peer, (struct sockaddr *)&ss);
+		seen = hns_addr_equal(&peer, &legit);
+		n_held++;
+	}
+	assert_true(seen);
+	vpn_stop(w.v);
+	{
+		struct vpn_relay_stats rs;
+
+		assert_int_equal(vpn_relay_stats_get(w.v, 0, &rs), 0);
+		assert_int_equal(rs.tcp_refused_per_client, FLOOD - PER_SOURCE);
+		assert_int_equal(rs.tcp_refused, FLOOD - PER_SOURCE);
+		assert_int_equal(rs.tcp_conns, PER_SOURCE + 1);
+		assert_int_equal(rs.tcp_evicted, 0);
+	}
+	for (int i = 0; i < FLOOD; i++)
+		close(c[i]);
+	for (int i = 0; i < n_held; i++)
+		close(held[i]);
+	close(lc);
+	world_down(&w);
+}
+
+/*
  * A client socket whose port no earlier one has: hns_udp_socket sets
  * SO_REUSEADDR, with which Linux may give a port 0 bind a port that
  * another SO_REUSEADDR socket already holds (two clients, one flow).
@@ -409,6 +468,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_echo_across),
 		cmocka_unit_test(test_tcp_large_answer),
+		cmocka_unit_test(test_tcp_flood_per_source),
 		cmocka_unit_test(test_flow_table_bounded),
 		cmocka_unit_test(test_refuses_non_loopback),
 	};
