@@ -423,6 +423,18 @@ dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 }
 
 bool
+dns_str_is_subdomain(const char *name, const char *zone)
+{
+	size_t nl = strlen(name), zl = strlen(zone);
+
+	if (zl == 0)
+		return true;
+	if (nl < zl || strcmp(name + nl - zl, zone) != 0)
+		return false;
+	return nl == zl || name[nl - zl - 1] == '.';
+}
+
+bool
 dns_name_is_subdomain(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen)
 {
 	size_t pos = 0;

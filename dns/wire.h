@@ -148,6 +148,12 @@ bool dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen
  * (length 1) matches every name.
  */
 bool dns_name_is_subdomain(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen);
+/*
+ * The same for names in the model's presentation form (lower case, no
+ * trailing dot, the root ""): "x.acme.example.com" is under
+ * "acme.example.com", "xacme.example.com" is not; every name is under "".
+ */
+bool dns_str_is_subdomain(const char *name, const char *zone);
 /* Canonical ordering (RFC 4034 6.1), case-insensitive: <0, 0, >0. */
 int dns_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

@@ -57,18 +57,6 @@ export_name_labels(const char *name)
 	return n;
 }
 
-bool
-export_name_under(const char *name, const char *zone)
-{
-	size_t nl = strlen(name), zl = strlen(zone);
-
-	if (zl == 0)
-		return true;
-	if (nl < zl || strcmp(name + nl - zl, zone) != 0)
-		return false;
-	return nl == zl || name[nl - zl - 1] == '.';
-}
-
 size_t
 export_zone_rrs(const struct model_zone *z, const ldns_rr **out, size_t max, size_t *n_alias)
 {

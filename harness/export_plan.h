@@ -64,8 +64,6 @@ struct export_plan {
 void export_header(const struct export_plan *p, FILE *out, const char *cm);
 /* Milliseconds rounded up to whole seconds, at least 1. */
 unsigned export_ms_to_s(uint32_t ms);
-/* Whether name equals zone or lies under it (label boundaries; zone "" is the root). */
-bool export_name_under(const char *name, const char *zone);
 /* Number of labels of a presentation name without trailing dot ("" has 0). */
 size_t export_name_labels(const char *name);
 

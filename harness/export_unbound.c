@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -83,7 +84,7 @@ unbound_wildcards(FILE *out, const ldns_rr **rrs, size_t n)
 				continue;
 			if ((rc = export_rr_owner(rrs[j], other, sizeof(other))) != 0)
 				return rc;
-			clash = export_name_under(other, parent);
+			clash = dns_str_is_subdomain(other, parent);
 		}
 		for (size_t j = i; j < n; j++) {
 			if (ldns_dname_compare(ldns_rr_owner(rrs[i]), ldns_rr_owner(rrs[j])) != 0)
@@ -135,7 +136,7 @@ unbound_fwd_covered(const struct export_plan *p, const char *zone)
 	for (size_t i = 0; i < p->r->n_zones; i++) {
 		const char *lz = p->r->zones[i].name;
 
-		if (strcmp(lz, zone) != 0 && export_name_under(zone, lz))
+		if (strcmp(lz, zone) != 0 && dns_str_is_subdomain(zone, lz))
 			return true;
 	}
 	return false;

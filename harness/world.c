@@ -477,7 +477,7 @@ world_tap_answered_from_cache(const struct world_tap *t, const char *qname,
 	bool asked = false, alone = false;
 
 	for (size_t i = 0; i < t->r->n_zones; i++) {
-		if (export_name_under(qname, t->r->zones[i].name))
+		if (dns_str_is_subdomain(qname, t->r->zones[i].name))
 			return false; /* its local data: answered without asking anyone */
 	}
 	for (size_t i = 0; i < n_hops; i++) {

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "lint/internal.h"
 
 int lint_index_build(struct lint_ctx *c);
@@ -220,25 +221,13 @@ lint_index_free(struct lint_ctx *c)
 
 /* ------------------------------------------------------------- questions */
 
-bool
-lint_name_under(const char *name, const char *zone)
-{
-	size_t nl = strlen(name), zl = strlen(zone);
-
-	if (zl == 0)
-		return true;
-	if (nl < zl || strcmp(name + nl - zl, zone) != 0)
-		return false;
-	return nl == zl || name[nl - zl - 1] == '.';
-}
-
 const char *
 lint_privdns_holds(const struct model_endpoint *e, const char *name)
 {
 	for (size_t i = 0; i < e->n_dns_names; i++) {
 		const struct model_service_name *sn = &e->dns_names[i];
 		if (strcmp(name, sn->name) == 0 ||
-		    (sn->wildcard && lint_name_under(name, sn->name)))
+		    (sn->wildcard && dns_str_is_subdomain(name, sn->name)))
 			return sn->name;
 	}
 	return NULL;
@@ -267,7 +256,7 @@ lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc, const cha
 		for (size_t i = 0; i < v->n_zones; i++) {
 			const char *d = v->zones[i]->name;
 			size_t l = strlen(d);
-			if (lint_name_under(name, d) && (best.kind == LINT_MATCH_NONE || l > best_len)) {
+			if (dns_str_is_subdomain(name, d) && (best.kind == LINT_MATCH_NONE || l > best_len)) {
 				best = (struct lint_match){ LINT_MATCH_PHZ, d, NULL, v->zones[i], NULL };
 				best_len = l;
 			}
@@ -279,7 +268,7 @@ lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc, const cha
 			for (size_t j = 0; j < e->n_dns_names; j++) {
 				const char *d = e->dns_names[j].name;
 				size_t l = strlen(d);
-				if (lint_name_under(name, d) &&
+				if (dns_str_is_subdomain(name, d) &&
 				    (best.kind == LINT_MATCH_NONE || l > best_len)) {
 					best = (struct lint_match){ LINT_MATCH_PRIVDNS, d, NULL, NULL, e };
 					best_len = l;
@@ -290,7 +279,7 @@ lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc, const cha
 	for (size_t i = 0; i < v->n_rules; i++) {
 		const struct model_rule *r = v->rules[i];
 		size_t l = strlen(r->domain);
-		if (!lint_name_under(name, r->domain))
+		if (!dns_str_is_subdomain(name, r->domain))
 			continue;
 		if (best.kind == LINT_MATCH_NONE || l > best_len ||
 		    (l == best_len && best.rule == NULL)) {
@@ -312,14 +301,14 @@ lint_view_has_below(const struct lint_ctx *c, const struct model_vpc *vpc, const
 	if (!vpc->dns_support || !vpc->dns_hostnames)
 		return false;
 	for (size_t i = 0; i < v->n_zones; i++)
-		if (lint_name_under(v->zones[i]->name, name))
+		if (dns_str_is_subdomain(v->zones[i]->name, name))
 			return true;
 	for (size_t i = 0; i < v->n_privdns; i++) {
 		const struct model_endpoint *e = v->privdns[i];
 		if (!lint_privdns_active(e, via_inbound))
 			continue;
 		for (size_t j = 0; j < e->n_dns_names; j++)
-			if (lint_name_under(e->dns_names[j].name, name))
+			if (dns_str_is_subdomain(e->dns_names[j].name, name))
 				return true;
 	}
 	return false;
@@ -331,7 +320,7 @@ lint_onprem_forward(const struct model_onprem_resolver *r, const char *name)
 	const struct model_forward *best = NULL;
 
 	for (size_t i = 0; i < r->n_forwards; i++)
-		if (lint_name_under(name, r->forwards[i].zone) &&
+		if (dns_str_is_subdomain(name, r->forwards[i].zone) &&
 		    (best == NULL || strlen(r->forwards[i].zone) > strlen(best->zone)))
 			best = &r->forwards[i];
 	return best;
@@ -343,7 +332,7 @@ lint_onprem_zone(const struct model_onprem_resolver *r, const char *name)
 	const struct model_zone *best = NULL;
 
 	for (size_t i = 0; i < r->n_zones; i++)
-		if (lint_name_under(name, r->zones[i].name) &&
+		if (dns_str_is_subdomain(name, r->zones[i].name) &&
 		    (best == NULL || strlen(r->zones[i].name) > strlen(best->name)))
 			best = &r->zones[i];
 	return best;

@@ -128,8 +128,6 @@ struct model_loc lint_item_loc(const struct lint_ctx *c, struct model_loc key, s
 /* ------------------------------------------------------------ questions */
 
 const struct lint_addr_entry *lint_addr_find(const struct lint_ctx *c, const struct hns_addr *a);
-/* Whether `name` equals `zone` or lies under it (label boundary; "" is the root). */
-bool lint_name_under(const char *name, const char *zone);
 /* The rule, zone or private-DNS zone the +2 resolver of `vpc` uses for `name`. */
 struct lint_match lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc,
 				  const char *name, bool via_inbound);

@@ -14,6 +14,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dns/wire.h"
 #include "lint/internal.h"
 #include "model/names.h"
 
@@ -95,7 +96,7 @@ lint_zone_private_for(const struct model_zone *z, const char *q)
 		const struct model_record *r = &z->records[i];
 		const char *o = r->owner;
 		bool match = strcmp(o, q) == 0 ||
-			     (strncmp(o, "*.", 2) == 0 && lint_name_under(q, o + 2) &&
+			     (strncmp(o, "*.", 2) == 0 && dns_str_is_subdomain(q, o + 2) &&
 			      strcmp(q, o + 2) != 0);
 		if (!match)
 			continue;
@@ -116,11 +117,11 @@ static bool
 lint_public_holds(const struct model *m, const char *q)
 {
 	for (size_t i = 0; i < m->internet.n_zones; i++)
-		if (lint_name_under(q, m->internet.zones[i].name) &&
+		if (dns_str_is_subdomain(q, m->internet.zones[i].name) &&
 		    lint_zone_private_for(&m->internet.zones[i], q))
 			return true;
 	for (size_t i = 0; i < m->n_zones; i++)
-		if (m->zones[i].kind == MODEL_ZONE_PUBLIC && lint_name_under(q, m->zones[i].name) &&
+		if (m->zones[i].kind == MODEL_ZONE_PUBLIC && dns_str_is_subdomain(q, m->zones[i].name) &&
 		    lint_zone_private_for(&m->zones[i], q))
 			return true;
 	return false;
@@ -132,7 +133,7 @@ lint_wants_private(const struct model *m, const struct model_expect *x)
 {
 	const struct model_answer *a = &x->answer;
 
-	if (x->rcode != 0 || lint_name_under(x->qname, "vpce.amazonaws.com"))
+	if (x->rcode != 0 || dns_str_is_subdomain(x->qname, "vpce.amazonaws.com"))
 		return false;
 	switch (a->kind) {
 	case MODEL_ANSWER_ENDPOINT:
@@ -202,7 +203,7 @@ lint_expect_judge(struct lint_ctx *c, const struct model_expect *x)
 			continue;
 		const char *svc = lint_fmt(c, "%s.%s.amazonaws.com", e->service_short,
 					   e->service_region);
-		if (lint_name_under(x->qname, svc)) {
+		if (dns_str_is_subdomain(x->qname, svc)) {
 			v.id = "HNS114";
 			v.endpoint = e;
 			return v;

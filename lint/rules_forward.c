@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "dns/wire.h"
 #include "lint/internal.h"
 
 /* ------------------------------------------------------------ targets */
@@ -182,7 +183,7 @@ lint_private_holder(struct lint_ctx *c, const char *zone)
 
 	for (size_t i = 0; i < c->n_phz; i++) {
 		const struct model_zone *z = c->phz_sorted[i];
-		if (lint_name_under(z->name, zone) || lint_name_under(zone, z->name)) {
+		if (dns_str_is_subdomain(z->name, zone) || dns_str_is_subdomain(zone, z->name)) {
 			const char *vpcs = "";
 			for (size_t j = 0; j < z->n_vpcs; j++)
 				vpcs = lint_fmt(c, "%s%s%s", vpcs, j ? ", " : "", z->vpcs[j]->name);
@@ -195,8 +196,8 @@ lint_private_holder(struct lint_ctx *c, const char *zone)
 		if (e->type != MODEL_ENDPOINT_INTERFACE || !e->private_dns)
 			continue;
 		for (size_t j = 0; j < e->n_dns_names; j++)
-			if (lint_name_under(e->dns_names[j].name, zone) ||
-			    lint_name_under(zone, e->dns_names[j].name))
+			if (dns_str_is_subdomain(e->dns_names[j].name, zone) ||
+			    dns_str_is_subdomain(zone, e->dns_names[j].name))
 				return lint_fmt(c,
 						"the private DNS of endpoint %s (%s) is active only in "
 						"VPC %s",
@@ -304,7 +305,7 @@ lint_check_hns108(struct lint_ctx *c)
 			bool sys = false;
 			for (size_t k = 0; k < v->n_rules && !sys; k++)
 				sys = v->rules[k]->type == MODEL_RULE_SYSTEM &&
-				      lint_name_under(v->rules[k]->domain, "amazonaws.com") &&
+				      dns_str_is_subdomain(v->rules[k]->domain, "amazonaws.com") &&
 				      strlen(v->rules[k]->domain) > strlen(r->domain);
 			if (!sys)
 				missing = lint_fmt(c, "%s%s%s", missing ? missing : "",

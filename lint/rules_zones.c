@@ -16,6 +16,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "lint/internal.h"
 #include "model/catalog.h"
 
@@ -229,7 +230,7 @@ lint_check_hns107(struct lint_ctx *c)
 		const struct model_zone *z = &m->zones[i];
 		bool aws = z->kind == MODEL_ZONE_PRIVATE && m->internet.aws_public_names &&
 			   (strcmp(z->name, "amazonaws.com") == 0 ||
-			    (lint_name_under(z->name, "amazonaws.com") &&
+			    (dns_str_is_subdomain(z->name, "amazonaws.com") &&
 			     strchr(z->name, '.') == strstr(z->name, ".amazonaws.com")));
 		if (count[i] == 0 && !aws)
 			continue;
@@ -469,8 +470,8 @@ lint_check_hns123(struct lint_ctx *c)
 			if (eff <= LINT_NEGATIVE_LONG)
 				continue;
 			for (size_t f = 0; f < o->n_forwards && who == NULL; f++)
-				if (lint_name_under(z->name, o->forwards[f].zone) ||
-				    lint_name_under(o->forwards[f].zone, z->name))
+				if (dns_str_is_subdomain(z->name, o->forwards[f].zone) ||
+				    dns_str_is_subdomain(o->forwards[f].zone, z->name))
 					who = o;
 		}
 		if (who == NULL)

@@ -728,6 +728,19 @@ test_append_opt(void **state)
 	ldns_pkt_free(p);
 }
 
+/* The presentation-form twin of dns_name_is_subdomain: label boundaries, the root. */
+static void
+test_str_subdomain_at_label_boundaries(void **state)
+{
+	assert_true(dns_str_is_subdomain("x.acme.example.com", "acme.example.com"));
+	assert_true(dns_str_is_subdomain("acme.example.com", "acme.example.com"));
+	assert_false(dns_str_is_subdomain("xacme.example.com", "acme.example.com"));
+	assert_false(dns_str_is_subdomain("example.com", "acme.example.com"));
+	assert_true(dns_str_is_subdomain("anything.example", ""));
+	assert_true(dns_str_is_subdomain("", ""));
+	assert_false(dns_str_is_subdomain("", "com"));
+}
+
 int
 main(void)
 {
@@ -751,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_query_parse_edns),
 		cmocka_unit_test(test_query_parse_opt_rules),
 		cmocka_unit_test(test_query_parse_skips_records),
+		cmocka_unit_test(test_str_subdomain_at_label_boundaries),
 		cmocka_unit_test(test_build_error),
 		cmocka_unit_test(test_build_error_header_pointer),
 		cmocka_unit_test(test_build_formerr),
