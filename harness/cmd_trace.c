@@ -18,7 +18,7 @@
 #include "harness/scenario_src.h"
 #include "model/model.h"
 
-/* Parse a `from` text as scenario-format.md defines it; 0 or HNS_EINVAL with a message. */
+/* Parse a `from` text as docs/scenario.md defines it; 0 or HNS_EINVAL with a message. */
 static int
 parse_from(const struct model *m, const char *s, struct model_from *f)
 {

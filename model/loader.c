@@ -1,6 +1,6 @@
 /*
  * model/loader.c -- scenario YAML -> struct model (format v1,
- * /work/shared/scenario-format.md).
+ * docs/scenario.md).
  *
  * The YAML is first turned into a tree of located nodes (yaml.c); then each
  * map is walked against a declarative schema table (struct field: key, type,
@@ -13,7 +13,7 @@
  * references resolve as they are read.  Every error is collected with its
  * location; the load fails when there was any.
  *
- * Decisions beyond scenario-format.md (documented in docs/catalog.md):
+ * Decisions beyond the format (documented in docs/catalog.md):
  * YAML aliases are rejected; `private_dns_only_for_inbound` defaults to
  * true only with private DNS and a gateway endpoint for the service in the
  * VPC; `zone:<name>` hops prefer private, then public hosted zones, then

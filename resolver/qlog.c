@@ -10,7 +10,7 @@
 
 /*
  * Route 53 Resolver query logs (R15): one JSON object per line, the field
- * set of the documented format (aws-dns-semantics.md 7.2).  Written only
+ * set of the documented format (docs/aws-semantics.md, R15).  Written only
  * when --query-log is given; off the fast path's way otherwise.
  */
 

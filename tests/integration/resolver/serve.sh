@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The AWS side served on loopback, asked by real clients (dig, kdig, drill):
-# each rule of aws-dns-semantics.md R1-R14 that a listener shows, malformed
+# each rule of docs/aws-semantics.md R1-R14 that a listener shows, malformed
 # packets, the per-ENI ceiling, and the query log's field set.
 source "$SRCDIR/tests/integration/lib.sh"
 

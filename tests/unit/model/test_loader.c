@@ -1,5 +1,5 @@
 /*
- * The loader against the complete example of scenario-format.md
+ * The loader against the complete example of docs/scenario.md
  * (tests/scenarios/format-example.yaml): every part of the model, plus
  * record details (block-scalar locations, relative owners, TTLs, default
  * SOA) and a few small buffers.
