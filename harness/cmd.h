@@ -18,6 +18,10 @@ enum hns_exit {
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+/* import bind|unbound|dnsmasq|coredns|windows|dnsdist …: argv[0] is the product word */
+int cmd_import_onprem(int argc, char **argv);
+/* Temporary `import` entry until harness/cmd_import.c is merged (argv[0] is "import"). */
+int cmd_import_onprem_entry(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph, "graph SCENARIO [--format dot|svg] [-o FILE]" },
 	{ "load", cmd_load,
 	  "load SCENARIO [--profile NAME] [--qps N] [--duration S] [--target IP:PORT] [--format text|json] [-o FILE] [--seed N] [--workers N]" },
+	{ "import", cmd_import_onprem_entry, /* temporary: replaced by cmd_import at merge */
+	  "import bind|unbound|dnsmasq|coredns|windows|dnsdist CONFIG [--into SCENARIO] [--name NAME] [--address IP] [-o SCENARIO]" },
 	{ "export", cmd_export,
 	  "export SCENARIO --to unbound|bind|dnsmasq|coredns|dnsdist|windows [--mapped] [--resolver NAME] [--port N] [-o FILE]" },
 };
