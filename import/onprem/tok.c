@@ -170,6 +170,7 @@ lex_string(struct tokenizer *t, struct tok k)
 		adv(t);
 	}
 	t->buf[out] = '\0';
+	k.len = (size_t)(t->buf + out - k.text);
 	return k;
 }
 
@@ -188,7 +189,7 @@ word_char(const struct tokenizer *t, int c)
 static struct tok
 lex(struct tokenizer *t)
 {
-	struct tok k = { TOK_EOF, "", 0, 0 };
+	struct tok k = { TOK_EOF, "", 0, 0, 0 };
 	const char *err = NULL;
 	int c;
 

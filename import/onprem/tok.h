@@ -32,6 +32,7 @@ enum {
 struct tok {
 	enum tok_kind kind;
 	const char *text; /* NUL-terminated (word, string, punct as a 1-char string) */
+	size_t len;	  /* strings: bytes, which may include NULs (\000) */
 	uint32_t line, col;
 };
 
