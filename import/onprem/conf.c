@@ -398,6 +398,23 @@ onprem_rr_add(struct onprem_conf *c, const char *text, const char *origin, uint3
 	return rc == HNS_ENAME ? HNS_EPARSE : rc;
 }
 
+/* The line of the last byte ldns consumed (it counts a line once its newline is read). */
+static int
+consumed_line(FILE *f)
+{
+	long pos = ftell(f);
+	int line = 1, c, last = 0;
+
+	if (pos <= 0 || fseek(f, 0, SEEK_SET) != 0)
+		return 1;
+	for (long i = 0; i < pos && (c = fgetc(f)) != EOF; i++) {
+		if (last == '\n')
+			line++;
+		last = c;
+	}
+	return line;
+}
+
 int
 onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE *err)
 {
@@ -421,6 +438,8 @@ onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE
 	}
 	org = ldns_dname_new_frm_str(o);
 	st = ldns_zone_new_frm_fp_l(&z, f, org, 3600, LDNS_RR_CLASS_IN, &line);
+	if (st != LDNS_STATUS_OK)
+		line = consumed_line(f);
 	fclose(f);
 	ldns_rdf_deep_free(org);
 	if (st != LDNS_STATUS_OK) {

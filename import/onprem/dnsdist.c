@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldns/ldns.h>
+
 #include "common/error.h"
 #include "import/onprem/onprem.h"
 #include "import/onprem/tok.h"
@@ -221,9 +223,40 @@ lv_parse(struct dd_ctx *d, struct lv *out, int depth)
 			return dd_bad(d, &k, "'(' after a method name");
 	}
 	if (tok_is(&k, '(')) {
+		int rc;
+
 		tok_next(&d->t);
 		out->kind = LV_CALL;
-		return lv_items(d, out, ')', depth);
+		if ((rc = lv_items(d, out, ')', depth)) != 0)
+			return rc;
+		k = tok_peek(&d->t);
+		if (tok_is(&k, ':')) {
+			/* f(…):method(…): the method's call, named "f:method" (f's arguments dropped) */
+			struct lv m;
+
+			memset(&m, 0, sizeof(m));
+			tok_next(&d->t);
+			k = tok_next(&d->t);
+			if (k.kind != TOK_WORD)
+				return dd_bad(d, &k, "a method name after ':'");
+			m.kind = LV_CALL;
+			m.line = out->line;
+			m.col = out->col;
+			if ((m.s = malloc(strlen(out->s) + strlen(k.text) + 2)) == NULL)
+				return HNS_ENOMEM;
+			sprintf(m.s, "%s:%s", out->s, k.text);
+			k = tok_next(&d->t);
+			if (!tok_is(&k, '(')) {
+				lv_free(&m);
+				return dd_bad(d, &k, "'(' after a method name");
+			}
+			if ((rc = lv_items(d, &m, ')', depth)) != 0) {
+				lv_free(&m);
+				return rc;
+			}
+			lv_free(out);
+			*out = m;
+		}
 	}
 	return 0;
 }
@@ -394,7 +427,9 @@ dd_spoof_target(const struct lv *rule, char *owner, size_t len, unsigned *qtype)
 			const struct lv *r = &rule->v[0].v[i];
 
 			if (lv_is_call(r, "QTypeRule") && r->n == 1 && r->v[0].kind == LV_WORD)
-				*qtype = (unsigned)strtoul(r->v[0].s, NULL, 10);
+				*qtype = strncmp(r->v[0].s, "DNSQType.", 9) == 0
+						 ? (unsigned)ldns_get_rr_type_by_name(r->v[0].s + 9)
+						 : (unsigned)strtoul(r->v[0].s, NULL, 10);
 			else
 				got |= dd_spoof_target(r, owner, len, qtype);
 		}

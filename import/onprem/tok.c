@@ -19,8 +19,12 @@ tok_open_mem(struct tokenizer *t, const char *name, const char *data, size_t len
 {
 	memset(t, 0, sizeof(*t));
 	t->buf = malloc(len + 1);
-	if (t->buf == NULL)
+	t->ring = malloc(sizeof(*t->ring) * TOK_RING);
+	if (t->buf == NULL || t->ring == NULL) {
+		free(t->buf);
+		free(t->ring);
 		return HNS_ENOMEM;
+	}
 	memcpy(t->buf, data, len);
 	t->buf[len] = '\0';
 	t->len = len;
@@ -69,7 +73,9 @@ void
 tok_close(struct tokenizer *t)
 {
 	free(t->buf);
+	free(t->ring);
 	t->buf = NULL;
+	t->ring = NULL;
 }
 
 static int
@@ -181,9 +187,7 @@ word_char(const struct tokenizer *t, int c)
 		return false;
 	if (c == '\'' && (t->flags & (TOK_LUA | TOK_SQUOTE)))
 		return false;
-	if (c == '#' && (t->flags & TOK_HASH))
-		return false;
-	return true;
+	return true; /* '#' starts a comment only where a token would start (ip@port#name) */
 }
 
 static struct tok
@@ -245,17 +249,13 @@ lex(struct tokenizer *t)
  * text lives until TOK_RING more tokens are read.  Strings are unescaped in
  * place and live as long as the tokenizer.
  */
-#define TOK_RING 8
-#define TOK_WORD_MAX 4096
-static _Thread_local char tok_ring[TOK_RING][TOK_WORD_MAX];
-static _Thread_local unsigned tok_ring_i;
 
 static struct tok
 finish(struct tokenizer *t, struct tok k)
 {
 	if (k.kind == TOK_WORD) {
 		const char *end = k.text;
-		char *w = tok_ring[tok_ring_i++ % TOK_RING];
+		char *w = t->ring[t->ring_i++ % TOK_RING];
 		size_t n;
 
 		while (end < t->buf + t->len && word_char(t, (unsigned char)*end) &&
@@ -269,7 +269,7 @@ finish(struct tokenizer *t, struct tok k)
 		w[n] = '\0';
 		k.text = w;
 	} else if (k.kind == TOK_PUNCT) {
-		char *w = tok_ring[tok_ring_i++ % TOK_RING];
+		char *w = t->ring[t->ring_i++ % TOK_RING];
 
 		w[0] = k.text[0];
 		w[1] = '\0';

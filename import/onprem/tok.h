@@ -20,7 +20,7 @@ enum tok_kind {
 };
 
 enum {
-	TOK_HASH = 1 << 0,	  /* # to end of line */
+	TOK_HASH = 1 << 0,	  /* # to end of line, where a token would start */
 	TOK_SLASHES = 1 << 1,	  /* // to end of line */
 	TOK_CBLOCK = 1 << 2,	  /* C block comments */
 	TOK_LUA = 1 << 3,	  /* -- to end of line, --[[ ]] blocks, '' strings, \ddd escapes */
@@ -36,6 +36,9 @@ struct tok {
 	uint32_t line, col;
 };
 
+#define TOK_RING 8
+#define TOK_WORD_MAX 4096
+
 struct tokenizer {
 	const char *file;
 	char *buf; /* the file, then unescaped tokens written in place */
@@ -44,6 +47,8 @@ struct tokenizer {
 	unsigned flags;
 	const char *punct;
 	char pbuf[2];
+	char (*ring)[TOK_WORD_MAX]; /* words are copied here, TOK_RING in turn */
+	unsigned ring_i;
 	struct tok peeked;
 	bool has_peeked;
 };
