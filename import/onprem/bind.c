@@ -340,9 +340,9 @@ bind_file(struct bind_ctx *b, const char *path, const struct stmt *from)
 	if (rc != 0 && rc != HNS_EPARSE) {
 		if (from != NULL)
 			fprintf(b->err, "%s:%u:%u: cannot read %s: %s (expected a readable file)\n",
-				from->file, from->wline[1], from->wcol[1], path, strerror(-rc));
+				from->file, from->wline[1], from->wcol[1], path, onprem_open_error(rc));
 		else
-			fprintf(b->err, "%s: %s\n", path, strerror(-rc));
+			fprintf(b->err, "%s: %s\n", path, onprem_open_error(rc));
 		return HNS_EPARSE;
 	}
 	if (rc != 0)

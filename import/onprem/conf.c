@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ldns/ldns.h>
 
@@ -302,6 +303,20 @@ onprem_addr_norm(const char *in, char sep, unsigned port, char *buf, size_t len)
 	return 0;
 }
 
+bool
+onprem_file_regular(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *
+onprem_open_error(int rc)
+{
+	return rc == HNS_EINVAL ? "not a regular file" : strerror(-rc);
+}
+
 void
 onprem_path_rel(const char *base, const char *path, char *buf, size_t len)
 {
@@ -427,9 +442,11 @@ onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE
 
 	snprintf(o, sizeof(o), "%s.", zone);
 	f = fopen(path, "r");
-	if (f == NULL) {
+	if (f == NULL || !onprem_file_regular(f)) {
 		fprintf(err, "%s: cannot read the zone file of %s: %s\n", path, zone[0] ? zone : ".",
-			strerror(errno));
+			f ? "not a regular file" : strerror(errno));
+		if (f != NULL)
+			fclose(f);
 		return HNS_EPARSE;
 	}
 	if ((rc = onprem_source_add(c, path)) != 0) {

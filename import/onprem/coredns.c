@@ -288,7 +288,7 @@ onprem_read_coredns(struct onprem_conf *c, const char *path, FILE *err)
 	d.err = err;
 	rc = tree_parse(path, TREE_COREDNS, &top, err);
 	if (rc != 0 && rc != HNS_EPARSE) {
-		fprintf(err, "%s: %s\n", path, strerror(-rc));
+		fprintf(err, "%s: %s\n", path, onprem_open_error(rc));
 		return HNS_EPARSE;
 	}
 	if (rc != 0)

@@ -806,7 +806,7 @@ onprem_read_dnsdist(struct onprem_conf *c, const char *path, FILE *err)
 	d->file = path;
 	rc = tok_open(&d->t, path, TOK_LUA, "(){}[],=:;");
 	if (rc != 0) {
-		fprintf(err, "%s: %s\n", path, strerror(-rc));
+		fprintf(err, "%s: %s\n", path, onprem_open_error(rc));
 		free(d);
 		return HNS_EPARSE;
 	}

@@ -391,10 +391,14 @@ dm_file(struct dm_ctx *d, const char *path)
 
 	if (d->depth >= DM_INCLUDE_DEPTH)
 		return dm_bad(d, 1, "conf-file nested too deeply (a loop?)", "at most 16 levels");
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "r")) == NULL || !onprem_file_regular(f)) {
+		const char *why = f ? "not a regular file" : strerror(errno);
+
+		if (f != NULL)
+			fclose(f);
 		if (d->file != NULL)
 			return dm_bad(d, 11, "cannot read the conf-file", "a readable file");
-		fprintf(d->err, "%s: %s\n", path, strerror(errno));
+		fprintf(d->err, "%s: %s\n", path, why);
 		return HNS_EPARSE;
 	}
 	if ((rc = onprem_source_add(d->c, path)) != 0) {

@@ -131,6 +131,10 @@ int onprem_rr_add(struct onprem_conf *c, const char *text, const char *origin, u
  * error is printed as "FILE:LINE:1: ..." to err and returns HNS_EPARSE.
  */
 int onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE *err);
+/* Whether f is a regular file (devices and FIFOs never end: no configuration reads them). */
+bool onprem_file_regular(FILE *f);
+/* The reason a file could not be opened for reading, from tok_open()'s code. */
+const char *onprem_open_error(int rc);
 /* A path relative to the directory of `base` (absolute paths as given), into buf. */
 void onprem_path_rel(const char *base, const char *path, char *buf, size_t len);
 

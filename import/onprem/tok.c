@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/error.h"
+#include "import/onprem/onprem.h"
 #include "import/onprem/tok.h"
 
 /* Configurations are small; anything beyond this is not one. */
@@ -46,6 +48,10 @@ tok_open(struct tokenizer *t, const char *path, unsigned flags, const char *punc
 
 	if (f == NULL)
 		return -errno;
+	if (!onprem_file_regular(f)) {
+		fclose(f);
+		return HNS_EINVAL; /* a device or FIFO never ends: not a configuration */
+	}
 	do {
 		if (len + 4096 > cap) {
 			char *nd = cap >= TOK_FILE_MAX ? NULL : realloc(data, cap + 65536);

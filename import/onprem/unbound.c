@@ -361,9 +361,9 @@ ub_file(struct ub_ctx *u, const char *path, const char *from, const struct tok *
 	if (rc != 0) {
 		if (from != NULL)
 			fprintf(u->err, "%s:%u:%u: cannot read %s: %s (expected a readable file)\n", from,
-				at->line, at->col, path, strerror(-rc));
+				at->line, at->col, path, onprem_open_error(rc));
 		else
-			fprintf(u->err, "%s: %s\n", path, strerror(-rc));
+			fprintf(u->err, "%s: %s\n", path, onprem_open_error(rc));
 		return HNS_EPARSE;
 	}
 	if ((rc = onprem_source_add(u->c, path)) != 0)

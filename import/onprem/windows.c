@@ -360,6 +360,7 @@ win_file(struct win_ctx *w, const char *path)
 	const char *base = strrchr(path, '/');
 	json_error_t je;
 	json_t *doc;
+	FILE *f;
 	int rc;
 
 	base = base ? base + 1 : path;
@@ -367,7 +368,15 @@ win_file(struct win_ctx *w, const char *path)
 	if (strlen(stem) > 5 && strcmp(stem + strlen(stem) - 5, ".json") == 0)
 		stem[strlen(stem) - 5] = '\0';
 	w->file = path;
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	f = fopen(path, "rb");
+	if (f == NULL || !onprem_file_regular(f)) {
+		fprintf(w->err, "%s: %s\n", path, f ? "not a regular file" : strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		return HNS_EPARSE;
+	}
+	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	fclose(f);
 	if (doc == NULL) {
 		if (je.line > 0)
 			fprintf(w->err, "%s:%d:%d: %s (expected JSON as ConvertTo-Json writes it)\n", path,
