@@ -231,9 +231,9 @@ lex(struct tokenizer *t)
 		k.text = t->pbuf;
 		return k;
 	}
-	if (c == 0) {
-		k.kind = TOK_ERROR;
-		k.text = "a NUL byte";
+	if (c < 0x20 || c == 0x7f) {
+		k.kind = TOK_ERROR; /* no word holds it: it would never be consumed */
+		k.text = "a control character";
 		return k;
 	}
 	k.kind = TOK_WORD;
