@@ -430,17 +430,51 @@ consumed_line(FILE *f)
 	return line;
 }
 
+/*
+ * The records of an open master file, one at a time (ldns_zone_new_frm_fp_l
+ * leaks the records read so far when a later one fails): $ORIGIN and $TTL
+ * are followed, $INCLUDE is refused.  *line is the failing record's line.
+ */
+static int
+zone_file_rrs(struct onprem_conf *c, const char *zone, FILE *f, int *line, ldns_status *st)
+{
+	ldns_rdf *origin, *prev = NULL;
+	uint32_t ttl = 3600;
+	char o[300];
+	int rc = 0;
+
+	snprintf(o, sizeof(o), "%s.", zone);
+	if ((origin = ldns_dname_new_frm_str(o)) == NULL)
+		return HNS_ENOMEM;
+	*st = LDNS_STATUS_OK;
+	while (rc == 0 && !feof(f)) {
+		ldns_rr *rr = NULL;
+
+		*st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, line);
+		if (*st == LDNS_STATUS_OK) {
+			ldns_dname2canonical(ldns_rr_owner(rr));
+			rc = rr_place(c, rr, zone);
+			ldns_rr_free(rr);
+		} else if (*st == LDNS_STATUS_SYNTAX_EMPTY || *st == LDNS_STATUS_SYNTAX_TTL ||
+			   *st == LDNS_STATUS_SYNTAX_ORIGIN) {
+			*st = LDNS_STATUS_OK; /* a blank line, a comment, a directive */
+		} else {
+			*line = consumed_line(f);
+			rc = HNS_EPARSE;
+		}
+	}
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	return rc;
+}
+
 int
 onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE *err)
 {
-	ldns_rdf *org;
-	ldns_zone *z = NULL;
-	ldns_status st;
+	ldns_status st = LDNS_STATUS_OK;
 	int line = 1, rc = 0;
-	char o[300];
 	FILE *f;
 
-	snprintf(o, sizeof(o), "%s.", zone);
 	f = fopen(path, "r");
 	if (f == NULL || !onprem_file_regular(f)) {
 		fprintf(err, "%s: cannot read the zone file of %s: %s\n", path, zone[0] ? zone : ".",
@@ -449,37 +483,20 @@ onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE
 			fclose(f);
 		return HNS_EPARSE;
 	}
-	if ((rc = onprem_source_add(c, path)) != 0) {
+	if ((rc = onprem_source_add(c, path)) != 0 || onprem_zone_get(c, zone) == NULL) {
 		fclose(f);
-		return rc;
+		return rc ? rc : HNS_ENOMEM;
 	}
-	org = ldns_dname_new_frm_str(o);
-	st = ldns_zone_new_frm_fp_l(&z, f, org, 3600, LDNS_RR_CLASS_IN, &line);
-	if (st != LDNS_STATUS_OK)
-		line = consumed_line(f);
+	rc = zone_file_rrs(c, zone, f, &line, &st);
 	fclose(f);
-	ldns_rdf_deep_free(org);
-	if (st != LDNS_STATUS_OK) {
+	if (rc == HNS_EPARSE)
 		fprintf(err, "%s:%d:1: %s (expected a master-file record of zone %s)\n", path, line,
-			ldns_get_errorstr_by_id(st), zone[0] ? zone : ".");
-		return HNS_EPARSE;
-	}
-	if (onprem_zone_get(c, zone) == NULL)
-		rc = HNS_ENOMEM;
-	if (rc == 0 && ldns_zone_soa(z) != NULL) {
-		ldns_dname2canonical(ldns_rr_owner(ldns_zone_soa(z)));
-		rc = rr_place(c, ldns_zone_soa(z), zone);
-	}
-	for (size_t i = 0; rc == 0 && i < ldns_zone_rr_count(z); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(ldns_zone_rrs(z), i);
-
-		ldns_dname2canonical(ldns_rr_owner(rr));
-		rc = rr_place(c, rr, zone);
-	}
-	ldns_zone_deep_free(z);
+			st == LDNS_STATUS_SYNTAX_INCLUDE ? "$INCLUDE is not read"
+							 : ldns_get_errorstr_by_id(st),
+			zone[0] ? zone : ".");
 	if (rc == HNS_ENAME) {
-		fprintf(err, "%s:1:1: a record with a bad owner name (expected names of zone %s)\n",
-			path, zone[0] ? zone : ".");
+		fprintf(err, "%s:%d:1: a record with a bad owner name (expected names of zone %s)\n",
+			path, line, zone[0] ? zone : ".");
 		rc = HNS_EPARSE;
 	}
 	return rc;

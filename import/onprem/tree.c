@@ -174,8 +174,11 @@ tree_parse(const char *path, enum tree_style style, struct stmt *out, FILE *err)
 	rc = tok_open(&p.t, path,
 		      style == TREE_BIND ? TOK_HASH | TOK_SLASHES | TOK_CBLOCK : TOK_HASH | TOK_NEWLINES,
 		      style == TREE_BIND ? "{};" : "{}");
-	if (rc != 0)
+	if (rc != 0) {
+		free((char *)out->file);
+		out->file = NULL;
 		return rc;
+	}
 	rc = parse_block(&p, out, 0, true);
 	tok_close(&p.t);
 	if (rc != 0)

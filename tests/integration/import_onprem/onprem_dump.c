@@ -192,7 +192,10 @@ dump_zone(const struct model_zone *z)
 			if (!clash) {
 				ldns_rr *at = ldns_rr_clone(rr);
 
+				ldns_rdf *old = ldns_rr_owner(at);
+
 				ldns_rr_set_owner(at, ldns_rdf_clone(parent));
+				ldns_rdf_deep_free(old);
 				lines[n++] = rr_line(at, 0, false);
 				ldns_rr_free(at);
 				lines[n++] = rr_line(rr, 0, false);
