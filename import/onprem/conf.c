@@ -236,13 +236,21 @@ onprem_name_norm(const char *in, char *buf, size_t len)
 	}
 	if (n + 1 > len || n > 253)
 		return HNS_ENAME;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)in[i];
+	/* as the scenario wants them: labels of letters, digits, '-' or '_', 1-63 each; '*' first */
+	for (size_t i = 0, label = 0; i <= n; i++) {
+		unsigned char ch = i < n ? (unsigned char)in[i] : '.';
 
-		if (ch <= ' ' || ch == '"' || ch == '\\' || ch >= 0x7f || ch == ';' || ch == '(' ||
-		    ch == ')' || (ch == '.' && (i == 0 || in[i - 1] == '.')))
+		if (ch == '.') {
+			if (label == 0 || label > 63)
+				return HNS_ENAME;
+			label = 0;
+			continue;
+		}
+		if (!isalnum(ch) && ch != '-' && ch != '_' &&
+		    !(ch == '*' && i == 0 && (n == 1 || in[1] == '.')))
 			return HNS_ENAME;
 		buf[i] = (char)tolower(ch);
+		label++;
 	}
 	buf[n] = '\0';
 	d = ldns_dname_new_frm_str(buf);
@@ -368,10 +376,25 @@ rr_place(struct onprem_conf *c, const ldns_rr *rr, const char *zone_hint)
 	}
 	if (zone_hint != NULL && onprem_name_under(name, zone_hint))
 		z = onprem_zone_get(c, zone_hint);
-	else if ((z = onprem_zone_holding(c, name)) == NULL)
-		z = onprem_zone_get(c, zone_hint != NULL ? zone_hint : name);
+	else if (zone_hint != NULL && onprem_zone_holding(c, zone_hint) != NULL &&
+		 strcmp(onprem_zone_holding(c, zone_hint)->name, zone_hint) == 0) {
+		rc = HNS_EMALFORMED; /* a record outside the zone it was given for */
+		goto out;
+	} else if ((z = onprem_zone_holding(c, name)) == NULL) {
+		z = onprem_zone_get(c, name);
+	}
 	if (z == NULL || (line = rr_line(rr)) == NULL)
 		goto out;
+	{
+		/* what is written must read back (short generic rdata prints as a partial record) */
+		ldns_rr *back = NULL;
+
+		if (ldns_rr_new_frm_str(&back, line, 0, NULL, NULL) != LDNS_STATUS_OK) {
+			rc = HNS_EMALFORMED;
+			goto out;
+		}
+		ldns_rr_free(back);
+	}
 	rc = onprem_zone_add_rr(z, line);
 out:
 	free(owner);
@@ -410,7 +433,9 @@ onprem_rr_add(struct onprem_conf *c, const char *text, const char *origin, uint3
 	ldns_rr_free(rr);
 	if (rc == HNS_ENAME)
 		*why = "a bad owner name";
-	return rc == HNS_ENAME ? HNS_EPARSE : rc;
+	else if (rc == HNS_EMALFORMED)
+		*why = "a record outside its zone, or rdata that is no whole record of its type";
+	return rc == HNS_ENAME || rc == HNS_EMALFORMED ? HNS_EPARSE : rc;
 }
 
 /* The line of the last byte ldns consumed (it counts a line once its newline is read). */
@@ -494,9 +519,11 @@ onprem_zone_file(struct onprem_conf *c, const char *zone, const char *path, FILE
 			st == LDNS_STATUS_SYNTAX_INCLUDE ? "$INCLUDE is not read"
 							 : ldns_get_errorstr_by_id(st),
 			zone[0] ? zone : ".");
-	if (rc == HNS_ENAME) {
-		fprintf(err, "%s:%d:1: a record with a bad owner name (expected names of zone %s)\n",
-			path, line, zone[0] ? zone : ".");
+	if (rc == HNS_ENAME || rc == HNS_EMALFORMED) {
+		fprintf(err, "%s:%d:1: %s (expected a record of zone %s)\n", path, line,
+			rc == HNS_ENAME ? "a bad owner name"
+					: "a record outside the zone, or rdata that is no whole record",
+			zone[0] ? zone : ".");
 		rc = HNS_EPARSE;
 	}
 	return rc;
