@@ -234,6 +234,12 @@ bind_zone_forward(struct bind_ctx *b, const struct stmt *z, const char *name, co
 		return HNS_ENOMEM;
 	if ((rc = bind_addrs(b, f, bind_list_port(f), add_fwd, fw)) != 0)
 		return rc;
+	if (onprem_fwd_drop_empty(b->c, fw)) {
+		onprem_warn(b->c, f->file, f->line, f->col,
+			    "zone %s: no address among its servers: no forward entry",
+			    name[0] ? name : ".");
+		return 0;
+	}
 	onprem_note_set(&fw->policy_note, true,
 			"BIND has no order: it prefers the forwarder with the lowest smoothed RTT");
 	if (stub)

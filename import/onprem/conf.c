@@ -123,6 +123,17 @@ onprem_fwd_get(struct onprem_conf *c, const char *zone)
 	return nf;
 }
 
+bool
+onprem_fwd_drop_empty(struct onprem_conf *c, struct onprem_fwd *f)
+{
+	if (c->n_fwds == 0 || f != &c->fwds[c->n_fwds - 1] || f->n_to > 0)
+		return false;
+	free(f->zone);
+	free(f->to);
+	c->n_fwds--;
+	return true;
+}
+
 int
 onprem_fwd_add_to(struct onprem_fwd *f, const char *addr)
 {
@@ -243,6 +254,8 @@ onprem_name_norm(const char *in, char *buf, size_t len)
 		if (ch == '.') {
 			if (label == 0 || label > 63)
 				return HNS_ENAME;
+			if (i < n)
+				buf[i] = '.';
 			label = 0;
 			continue;
 		}

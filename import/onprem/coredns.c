@@ -129,14 +129,10 @@ cd_forward(struct cd_ctx *d, const struct stmt *s, char zones[][300], size_t nz)
 			f->policy = policy;
 			if (!given)
 				onprem_note_set(&f->policy_note, false, "CoreDNS's default policy");
-			if (f->n_to == 0) {
+			if (onprem_fwd_drop_empty(d->c, f))
 				onprem_warn(d->c, s->file, s->line, s->col,
 					    "forward %s to a resolv.conf only: no forward entry (the host's resolvers)",
 					    zone);
-				d->c->n_fwds--;
-				free(f->zone);
-				free(f->to);
-			}
 		} else if (resolv && d->c->n_deflt_to == 0) {
 			onprem_note_set(&d->c->deflt_note, false,
 					"forward . %s: the host's resolvers, taken as the internet",

@@ -95,6 +95,8 @@ int onprem_read_windows(struct onprem_conf *c, const char *path, FILE *err);
 int onprem_source_add(struct onprem_conf *c, const char *path);
 struct onprem_fwd *onprem_fwd_get(struct onprem_conf *c, const char *zone);
 int onprem_fwd_add_to(struct onprem_fwd *f, const char *addr);
+/* Drop f (the last forward entry) when it got no target; whether it was dropped. */
+bool onprem_fwd_drop_empty(struct onprem_conf *c, struct onprem_fwd *f);
 struct onprem_zone *onprem_zone_get(struct onprem_conf *c, const char *zone);
 /* Whether name equals zone or lies under it (label boundaries; "" holds every name). */
 bool onprem_name_under(const char *name, const char *zone);
