@@ -1,0 +1,15 @@
+/*
+ * Fuzz target for `hybridns import unbound` (import/onprem/unbound.c): see
+ * fuzz_import_onprem.h for what must hold.
+ */
+#include "config.h"
+
+#include "tests/fuzz/fuzz_import_onprem.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_onprem("unbound", "fuzz.conf", data, size);
+}
