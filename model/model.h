@@ -525,3 +525,10 @@ struct model_resolver_endpoint *model_resolver_endpoint_find(const struct model 
 							     const char *name);
 struct model_tunnel *model_tunnel_find(const struct model *m, const char *name);
 struct model_onprem_resolver *model_onprem_resolver_find(const struct model *m, const char *name);
+/*
+ * Whether an on-prem forward to `a` reaches a DNS server of the scenario:
+ * an on-prem resolver, an inbound ENI or +2 resolver of a VPC the VPN
+ * routes, or a real server on loopback -- what the loader accepts as an
+ * on-prem target (m may be NULL: then only loopback).
+ */
+bool model_onprem_target_ok(const struct model *m, const struct hns_addr *a);

@@ -259,6 +259,16 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 	return false;
 }
 
+bool
+model_onprem_target_ok(const struct model *m, const struct hns_addr *a)
+{
+	char why[160];
+
+	if (hns_addr_is_loopback(a))
+		return true;
+	return m != NULL && onprem_reaches(m, a, why, sizeof(why));
+}
+
 /* Appends " a" to buf (a list of at most `most` addresses, then "..."). */
 static void
 list_add(char *buf, size_t len, size_t *n, size_t most, const struct hns_addr *a)

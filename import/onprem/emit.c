@@ -181,15 +181,67 @@ record_line(FILE *out, const char *pad, const char *rr, const char *zone)
 		fprintf(out, "%s%s\n", pad, rr);
 }
 
-static void
-emit_forwards(const struct onprem_conf *c, FILE *out, const char *p)
+/* Whether every target of f reaches a server of the scenario it joins (see model_onprem_target_ok). */
+static bool
+fwd_served(const struct onprem_fwd *f, const struct model *m)
 {
+	for (size_t i = 0; i < f->n_to; i++) {
+		struct hns_addr a;
+
+		if (hns_addr_parse_port(f->to[i], &a) != 0 && hns_addr_parse(f->to[i], &a) != 0)
+			return false;
+		if (!model_onprem_target_ok(m, &a))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A forward whose targets nothing in the scenario serves (the AWS side not
+ * imported yet, or not this part of it) cannot stand as a rule -- the
+ * loader refuses a target nothing answers -- so it is kept as a comment,
+ * with the reason, and a warning says so; `--into` a scenario that has the
+ * targets writes it for real.
+ */
+static void
+emit_forward_commented(const struct onprem_fwd *f, FILE *out, const char *p, FILE *warn)
+{
+	fprintf(out, "%s    # not written: nothing in this scenario serves ", p);
+	for (size_t i = 0; i < f->n_to; i++)
+		fprintf(out, "%s%s", i ? ", " : "", f->to[i]);
+	fprintf(out, " (import the AWS side, then add this resolver with --into):\n");
+	fprintf(out, "%s    # - zone: %s\n%s    #   to: [", p, f->zone, p);
+	for (size_t i = 0; i < f->n_to; i++)
+		fprintf(out, "%s%s", i ? ", " : "", f->to[i]);
+	fprintf(out, "]\n%s    #   policy: %s\n", p, f->policy);
+	if (warn != NULL)
+		fprintf(warn, "hybridns import: warning: forward %s: nothing in the scenario serves its targets: written as a comment\n",
+			f->zone);
+}
+
+static void
+emit_forwards(const struct onprem_conf *c, const struct model *m, FILE *out, const char *p)
+{
+	size_t served = 0;
+
+	for (size_t i = 0; i < c->n_fwds; i++)
+		served += fwd_served(&c->fwds[i], m);
 	if (c->n_fwds == 0)
 		return;
+	if (served == 0) {
+		/* no list to hold them: the comments stand at the resolver's level */
+		for (size_t i = 0; i < c->n_fwds; i++)
+			emit_forward_commented(&c->fwds[i], out, p, c->warn);
+		return;
+	}
 	fprintf(out, "%s  forward:\n", p);
 	for (size_t i = 0; i < c->n_fwds; i++) {
 		const struct onprem_fwd *f = &c->fwds[i];
 
+		if (!fwd_served(f, m)) {
+			emit_forward_commented(f, out, p, c->warn);
+			continue;
+		}
 		fprintf(out, "%s    - zone: ", p);
 		yaml_scalar(out, f->zone);
 		note_put(out, &f->note);
@@ -249,7 +301,7 @@ emit_resolver(const struct onprem_conf *c, const struct onprem_emit *e, FILE *ou
 	if (c->windows)
 		fprintf(out, "%s  profile: windows  # Windows Server DNS: sequential, 3 s per forwarder, 8 s overall\n",
 			p);
-	emit_forwards(c, out, p);
+	emit_forwards(c, e->into, out, p);
 	emit_zones(c, out, p);
 	fprintf(out, "%s  default: ", p);
 	if (c->deflt == ONPREM_DEFAULT_UPSTREAMS)

@@ -207,12 +207,14 @@ win_rdata(const char *type, const json_t *d, char *buf, size_t len)
 		return 0;
 	}
 	if (strcmp(type, "TXT") == 0 && S("DescriptiveText")) {
-		/* Windows joins the strings with newlines */
+		/* Windows joins the strings with line breaks ("\r\n" or "\n") */
 		size_t o = 0;
 		const char *t = S("DescriptiveText");
 
 		buf[o++] = '"';
 		for (; *t && o + 4 < len; t++) {
+			if (*t == '\r' && t[1] == '\n')
+				continue;
 			if (*t == '\n') {
 				memcpy(buf + o, "\" \"", 3);
 				o += 3;

@@ -43,16 +43,20 @@ def params(tokens):
 
 
 def tokens(line):
-    """Split at blanks outside single-quoted strings ('' is a quote inside one)."""
-    out, cur, q, i = [], "", False, 0
+    """Split at blanks outside quoted strings ('' in '...', `x and "" in "...")."""
+    out, cur, q, i = [], "", None, 0
     while i < len(line):
         c = line[i]
-        if q and c == "'" and line[i + 1:i + 2] == "'":
+        if q == "'" and c == "'" and line[i + 1:i + 2] == "'":
             cur += "''"
             i += 2
             continue
-        if c == "'":
-            q = not q
+        if q == '"' and (c == "`" or (c == '"' and line[i + 1:i + 2] == '"')):
+            cur += line[i:i + 2]
+            i += 2
+            continue
+        if c in "'\"" and q in (None, c):
+            q = None if q else c
         if c in " \t" and not q:
             if cur:
                 out.append(cur)
@@ -62,6 +66,27 @@ def tokens(line):
         i += 1
     if cur:
         out.append(cur)
+    return out
+
+
+PS_ESCAPES = {"r": "\r", "n": "\n", "t": "\t", "0": "\0", "`": "`", '"': '"', "$": "$", "'": "'"}
+
+
+def unquote_dq(v):
+    """A double-quoted PowerShell string's value: `r`n and the other backtick escapes, "" a quote."""
+    body, out, i = v[1:-1], "", 0
+    while i < len(body):
+        c = body[i]
+        if c == "`" and i + 1 < len(body):
+            out += PS_ESCAPES.get(body[i + 1], body[i + 1])
+            i += 2
+            continue
+        if c == '"' and body[i + 1:i + 2] == '"':
+            out += '"'
+            i += 2
+            continue
+        out += c
+        i += 1
     return out
 
 
@@ -135,7 +160,9 @@ def main():
                                         "Port": int(p["Port"]),
                                         "DomainName": p["DomainName"].strip("'")}),
                 "Txt": lambda: ("TXT", {"DescriptiveText":
-                                        "\n".join(unquote_list(p["DescriptiveText"]))}),
+                                        unquote_dq(p["DescriptiveText"])
+                                        if p["DescriptiveText"].startswith('"')
+                                        else "\n".join(unquote_list(p["DescriptiveText"]))}),
             }[kind]()
             records[zone].append(rec(zone, name, ttl, *data))
         elif cmd == "Set-DnsServerForwarder":
