@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hybridns lint findings through the CLI: text grouped by severity, the JSON
 # contract (findings/suppressed beside the world), SARIF 2.1.0 validated by
-# Debian's python3-jsonschema against tests/lint/sarif-2.1.0-subset.schema.json,
+# Debian's python3-jsonschema against the official SARIF 2.1.0 schema
+# (tests/lint/sarif-schema-2.1.0.json) and the stricter subset of what
+# hybridns writes (tests/lint/sarif-2.1.0-subset.schema.json),
 # --fail-on and its exit codes, suppression comments, --no-summary, and
 # the labs giving the findings they are about.
 . "$SRCDIR/tests/integration/lib.sh"
@@ -9,6 +11,7 @@
 PY=/usr/bin/python3 # Debian's, with python3-jsonschema (scripts/packages.txt)
 "$PY" -c 'import jsonschema' || fail "python3-jsonschema is not installed (bash scripts/deps.sh)"
 SCHEMA="$SRCDIR/tests/lint/sarif-2.1.0-subset.schema.json"
+OFFICIAL="$SRCDIR/tests/lint/sarif-schema-2.1.0.json"
 
 # The correct base design with one forward target and a timeout too short for
 # the tunnel: two warnings (HNS118, HNS121) and no error.
@@ -116,13 +119,17 @@ cp "$TMP/out" "$TMP/supp.sarif"
 run_rc rc "$HYBRIDNS" lint "$TMP/err.yaml" --format sarif
 [ "$rc" -eq 1 ] || fail "sarif with an error: exit $rc, want 1"
 cp "$TMP/out" "$TMP/err.sarif"
-"$PY" - "$SCHEMA" "$TMP/err.sarif" "$TMP/supp.sarif" "$l101" <<'PY' || fail "SARIF"
+"$PY" - "$SCHEMA" "$TMP/err.sarif" "$TMP/supp.sarif" "$l101" "$OFFICIAL" <<'PY' || fail "SARIF"
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 jsonschema.Draft7Validator.check_schema(schema)
 v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+official = json.load(open(sys.argv[5]))
+jsonschema.Draft4Validator.check_schema(official)
+vo = jsonschema.Draft4Validator(official, format_checker=jsonschema.FormatChecker())
 err, supp = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
 for doc in (err, supp):
+    vo.validate(doc)
     v.validate(doc)
 run = err["runs"][0]
 rules = run["tool"]["driver"]["rules"]
@@ -144,7 +151,7 @@ assert s["HNS118"]["suppressions"] == [{"kind": "inSource", "justification": "on
 # A broken document must fail the schema (the validation can fail).
 bad = json.loads(json.dumps(err))
 bad["runs"][0]["results"][0]["level"] = "fatal"
-assert not v.is_valid(bad)
+assert not v.is_valid(bad) and not vo.is_valid(bad)
 PY
 
 # ------------------------------------------------------------ the labs
