@@ -5,6 +5,7 @@
 
 #include "common/addrmap.h"
 #include "common/error.h"
+#include "common/json.h"
 
 static const char *const role_names[HNS_ROLE_MAX] = {
 	[HNS_ROLE_ONPREM] = "onprem",
@@ -131,18 +132,7 @@ hns_addrmap_print(const struct hns_addrmap *m, FILE *out)
 static void
 json_str(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	hns_json_str_write(out, s, strlen(s));
 }
 
 void

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "harness/json.h"
 
 void
@@ -133,102 +134,10 @@ json_array_end(struct json_writer *w)
 	json_container_end(w, false);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most len bytes), or 0 when
- * the bytes there do not form one: overlong forms, surrogates and code
- * points above U+10FFFF are invalid (RFC 3629).
- */
-static size_t
-json_utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 int
 json_escape_write(FILE *out, const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	fputc('"', out);
-	while (i < len) {
-		unsigned char c = s[i];
-		switch (c) {
-		case '"':
-			fputs("\\\"", out);
-			i++;
-			continue;
-		case '\\':
-			fputs("\\\\", out);
-			i++;
-			continue;
-		case '\b':
-			fputs("\\b", out);
-			i++;
-			continue;
-		case '\f':
-			fputs("\\f", out);
-			i++;
-			continue;
-		case '\n':
-			fputs("\\n", out);
-			i++;
-			continue;
-		case '\r':
-			fputs("\\r", out);
-			i++;
-			continue;
-		case '\t':
-			fputs("\\t", out);
-			i++;
-			continue;
-		default:
-			break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		size_t n = json_utf8_len(s + i, len - i);
-		if (n == 0) {
-			fputs("\\ufffd", out); /* one replacement per bad byte */
-			i++;
-			continue;
-		}
-		fwrite(s + i, 1, n, out);
-		i += n;
-	}
-	fputc('"', out);
-	return ferror(out) ? -EIO : 0;
+	return hns_json_str_write(out, str, len);
 }
 
 void

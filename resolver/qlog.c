@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/json.h"
 #include "resolver/internal.h"
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/trace.h"
 #include "resolver/internal.h"
@@ -215,12 +216,15 @@ rslv_server_stats(struct rslv_server *s, FILE *out)
 		struct rslv_listener *l = &s->ls[i];
 		char a[HNS_ADDR_STRLEN];
 
+		fprintf(out, "%s{\"label\":", i ? "," : "");
+		hns_json_str_write(out, l->spec.label ? l->spec.label : "",
+				   l->spec.label ? strlen(l->spec.label) : 0);
 		fprintf(out,
-			"%s{\"label\":\"%s\",\"kind\":\"%s\",\"address\":\"%s\","
+			",\"kind\":\"%s\",\"address\":\"%s\","
 			"\"queries\":%lu,\"answered\":%lu,\"forwarded\":%lu,\"cache_hits\":%lu,"
 			"\"formerr\":%lu,\"dropped_ceiling\":%lu,\"dropped_outside\":%lu,"
 			"\"refused_outside\":%lu,\"dropped_rate\":%lu,\"rcodes\":{",
-			i ? "," : "", l->spec.label ? l->spec.label : "", listener_kind(l->spec.from),
+			listener_kind(l->spec.from),
 			hns_addr_port_str(&l->spec.real, a, sizeof(a)), load(&l->st.queries),
 			load(&l->st.answered), load(&l->st.forwarded), load(&l->st.cache_hits),
 			load(&l->st.formerr), load(&l->st.dropped_ceiling),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "resolver/view.h"
 
 /*
@@ -49,26 +50,6 @@ name_wire_lower(const char *s, uint8_t *out)
 	if (n > 0)
 		dns_name_lower(out, (size_t)n);
 	return n;
-}
-
-static void
-json_escape(const char *s, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	for (; *s && o + 7 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
 }
 
 /* One answer record: c0 0c, type, class, ttl, rdlength, rdata. */
@@ -237,7 +218,7 @@ build_add_ldns(struct build *b, struct build_zone *bz, const char *owner, const 
 		goto out;
 
 	/* Query-log form: {"Rdata":"...","Type":"A","Class":"IN"} */
-	char rdata[1024] = "", esc[2048];
+	char rdata[1024] = "", *esc;
 	size_t o = 0;
 
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
@@ -251,11 +232,13 @@ build_add_ldns(struct build *b, struct build_zone *bz, const char *owner, const 
 			free(s);
 		}
 	}
-	json_escape(rdata, esc, sizeof(esc));
+	esc = hns_json_str_dup(rdata, strlen(rdata));
 	char *tname = ldns_rr_type2str(r->type);
 
-	r->json = hns_arena_printf(a, "{\"Rdata\":\"%s\",\"Type\":\"%s\",\"Class\":\"IN\"}", esc,
-				   tname ? tname : "?");
+	r->json = esc ? hns_arena_printf(a, "{\"Rdata\":%s,\"Type\":\"%s\",\"Class\":\"IN\"}", esc,
+					 tname ? tname : "?")
+		      : NULL;
+	free(esc);
 	free(tname);
 	rc = r->json ? 0 : HNS_ENOMEM;
 out:
@@ -1516,8 +1499,13 @@ chase_buf_synth(struct chase_buf *b, const struct rslv_result *res, const uint8_
 		if (dns_name_to_str(res->synth_name, rdlen, text, sizeof(text)) < 0)
 			text[0] = '\0';
 	}
-	snprintf(item, sizeof(item), "{\"Rdata\":\"%s\",\"Type\":\"%s\",\"Class\":\"IN\"}",
-		 text, res->synth_type == DNS_TYPE_A ? "A" : "PTR");
+	char *esc = hns_json_str_dup(text, strlen(text));
+
+	if (esc == NULL)
+		return HNS_ENOMEM;
+	snprintf(item, sizeof(item), "{\"Rdata\":%s,\"Type\":\"%s\",\"Class\":\"IN\"}", esc,
+		 res->synth_type == DNS_TYPE_A ? "A" : "PTR");
+	free(esc);
 	int rc = chase_buf_put(b, owner, olen);
 
 	if (rc == 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/net.h"
 #include "common/trace.h"
@@ -901,13 +902,15 @@ vpn_stats_write_json(const struct vpn *v, FILE *out)
 		const struct vpn_relay *r = &v->relays[i];
 		const struct vpn_relay_stats *s = &r->st;
 
+		fprintf(out, "%s{\"label\":", i ? "," : "");
+		hns_json_str_write(out, r->label, strlen(r->label));
 		fprintf(out,
-			"%s{\"label\":\"%s\",\"dir\":\"%s\",\"listen\":\"%s\",\"dest\":\"%s\","
+			",\"dir\":\"%s\",\"listen\":\"%s\",\"dest\":\"%s\","
 			"\"rx\":%llu,\"tx\":%llu,\"up_rx\":%llu,\"up_tx\":%llu,\"flows\":%llu,"
 			"\"flow_evictions\":%llu,\"send_errors\":%llu,\"stale\":%llu,"
 			"\"tcp_conns\":%llu,\"tcp_refused\":%llu,\"tcp_bytes\":%llu,"
 			"\"tcp_refused_per_client\":%llu,\"tcp_evicted\":%llu,\"tcp_idle_closed\":%llu}",
-			i ? "," : "", r->label, vpn_dir_name(r->dir),
+			vpn_dir_name(r->dir),
 			hns_addr_port_str(&r->listen, a, sizeof(a)),
 			hns_addr_port_str(&r->dest, b, sizeof(b)), (unsigned long long)s->rx,
 			(unsigned long long)s->tx, (unsigned long long)s->up_rx,
