@@ -115,3 +115,60 @@ bool ld_cidr_aws(struct ld *ld, const struct hns_cidr *c, struct model_loc loc, 
  * on-prem; the capacity of serve's address map, the forwarder and the VPN.
  */
 void ld_reach_check(struct ld *ld);
+
+/* reach.c: registers a server address in use; ld_addr_dups() reports the ones used twice. */
+void ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path);
+void ld_addr_dups(struct ld *ld);
+
+/* ids.c: AWS ids and names derived from scenario names, the same on every load. */
+/* "<prefix>" + 17 lowercase hex digits derived from kind and name. */
+const char *ld_derive_id(struct ld *ld, const char *prefix, const char *kind, const char *name);
+/* An interface endpoint's 8-character DNS suffix derived from its name. */
+const char *ld_derive_suffix(struct ld *ld, const char *name);
+/* An optional AWS id as written: prefix + 8 or 17 lowercase hex digits. */
+const char *ld_aws_id(struct ld *ld, const struct ynode *v, const char *path, const char *prefix);
+
+/* find.c: the element of arr (n of stride bytes, each starting with `const
+ * char *name`) whose name is the len bytes at name, or NULL. */
+void *ld_find(const void *arr, size_t n, size_t stride, const char *name, size_t len);
+
+/*
+ * The sections of a scenario, one file each (model/load_<section>.c).  Each
+ * ld_top_<key> reads the value v of the top-level key at path into ld->m;
+ * loader.c walks them in dependency order.  The helpers below them are
+ * what one section lends another.
+ */
+void ld_top_defaults(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_account(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_peerings(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_hosted_zones(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_resolver(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_onprem(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_vpn(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_internet(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_expect(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+
+/* load_vpc.c: a list of VPC names into (*out, *n). */
+void ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc ***out,
+                 size_t *n);
+/* The subnet of vpc named by k's text, or NULL (reported at path). */
+struct model_subnet *ld_subnet_of(struct ld *ld, struct model_vpc *vpc, const struct ynode *k,
+                                  const char *path);
+/* `<subnet>: <ip>` maps of interface and resolver endpoints into (*out, *n). */
+void ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc *vpc,
+             struct model_eni **out, size_t *n, const char *id_prefix, const char *owner,
+             bool one_per_az);
+/* load_zone.c: a map of zone name -> zone (hosted zones: {vpcs, records}; else the text). */
+void ld_zones(struct ld *ld, const struct ynode *v, const char *path, enum model_zone_kind kind,
+              struct model_zone **out, size_t *n);
+/* load_query.c: what expectations and load profiles share. */
+bool ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_from *f);
+bool ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fault *f);
+void ld_given(struct ld *ld, const struct ynode *v, const char *path, struct model_given *g);
+/* "<name> [TYPE]" into qname/qtype; `pattern` allows {rand} and {seq} in the name. */
+bool ld_query(struct ld *ld, const struct ynode *v, const char *path, const char **qname,
+              uint16_t *qtype, bool pattern);
+void ld_answer(struct ld *ld, const struct ynode *v, const char *path, struct model_answer *a);

@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/addrmap.h"
@@ -441,5 +442,45 @@ ld_reach_check(struct ld *ld)
 			ld_err(ld, t->loc, t->path,
 			       "%s: nothing of the emulation serves this address (expected %s)", buf,
 			       expected);
+	}
+}
+
+/* Registers an address in use; ld_addr_dups() reports the ones used twice. */
+void
+ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path)
+{
+	ld_addr_use_push(ld, &ld->uses, &ld->n_uses, &ld->cap_uses, a, loc, path);
+}
+
+static int
+addr_use_cmp(const void *a, const void *b)
+{
+	const struct ld_addr_use *x = a, *y = b;
+	int c = (int)x->addr.family - (int)y->addr.family;
+
+	if (c == 0)
+		c = memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes));
+	if (c == 0)
+		c = x->seq < y->seq ? -1 : x->seq > y->seq;
+	return c;
+}
+
+/* Every address used a second time, pointing at its first use (O(n log n)). */
+void
+ld_addr_dups(struct ld *ld)
+{
+	char buf[HNS_ADDR_STRLEN];
+
+	if (ld->n_uses > 1)
+		qsort(ld->uses, ld->n_uses, sizeof(*ld->uses), addr_use_cmp);
+	for (size_t i = 1, first = 0; i < ld->n_uses; i++) {
+		const struct ld_addr_use *u = &ld->uses[i], *f = &ld->uses[first];
+
+		if (!hns_addr_equal(&u->addr, &f->addr)) {
+			first = i;
+			continue;
+		}
+		ld_err(ld, u->loc, u->path, "%s is already used by %s (line %u)",
+		       hns_addr_str(&u->addr, buf, sizeof(buf)), f->path, f->loc.line);
 	}
 }

@@ -1,0 +1,212 @@
+/*
+ * model/load_resolver.c -- the `resolver` section: Route 53 Resolver
+ * inbound and outbound endpoints and the resolver rules.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "model/schema.h"
+
+static const struct enum_val directions[] = {
+    {"inbound", MODEL_INBOUND},
+    {"outbound", MODEL_OUTBOUND},
+    {NULL, 0},
+};
+
+static void
+rep_ips(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	ld_enis(ld, v, path, re->vpc, &re->enis, &re->n_enis, "rni-", re->name, false);
+}
+
+static void
+rep_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	if (!ld_want_scalar(ld, v, path, "an id"))
+		return;
+	re->id = ld_aws_id(ld, v, path,
+	                   strncmp(v->str, "rslvr-out-", 10) == 0 ? "rslvr-out-" : "rslvr-in-");
+}
+
+static const struct field resolver_endpoint_fields[] = {
+    FENUM("direction", FL_REQ, struct model_resolver_endpoint, direction, NULL, directions),
+    FIELD("vpc", F_VPC, FL_REQ, struct model_resolver_endpoint, vpc, NULL),
+    FFN("ips", FL_REQ, rep_ips),
+    FFN("id", 0, rep_id),
+    FRANGE("qps_per_ip", F_U32, 0, struct model_resolver_endpoint, qps_per_ip, "10000", 1,
+           10000000),
+    FIELD("conntrack", F_BOOL, 0, struct model_resolver_endpoint, conntrack, "false"),
+};
+
+static bool
+rep_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void *ctx)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	re->direction = -1;
+	return true;
+}
+
+static void
+rep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+         void *obj, uint64_t p, void *ctx)
+{
+	struct model_resolver_endpoint *re = obj;
+
+	if (HAS(p, resolver_endpoint_fields, "ips") &&
+	    ld_map_get(val, "ips")->kind == YN_MAP && ld_map_get(val, "ips")->n < 2) {
+		char ip[LD_PATH_MAX];
+
+		ld_path_key(ip, sub, "ips");
+		ld_err(ld, ld_map_get(val, "ips")->loc, ip,
+		       "a resolver endpoint has %zu IP address%s (expected at least 2)",
+		       ld_map_get(val, "ips")->n, ld_map_get(val, "ips")->n == 1 ? "" : "es");
+	}
+	if (re->direction == MODEL_INBOUND || re->direction == MODEL_OUTBOUND) {
+		const char *prefix =
+		    re->direction == MODEL_INBOUND ? "rslvr-in-" : "rslvr-out-";
+
+		if (re->id == NULL)
+			re->id = ld_derive_id(ld, prefix, prefix, re->name);
+		else if (strncmp(re->id, prefix, strlen(prefix)) != 0) {
+			char ip[LD_PATH_MAX];
+
+			ld_path_key(ip, sub, "id");
+			ld_err(ld, ld_map_get(val, "id")->loc, ip,
+			       "%s does not match direction %s (expected %s...)", re->id,
+			       directions[re->direction].name, prefix);
+		}
+	}
+}
+
+static void
+resolver_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	static const struct obj_walk w =
+	    OBJ_WALK(resolver_endpoint_fields, struct model_resolver_endpoint, rep_pre, rep_post);
+	struct model *m = ld->m;
+
+	m->resolver_endpoints = ld_handle_alloc(ld, v, path, sizeof(*m->resolver_endpoints));
+	ld_walk_handles(ld, v, path, &w, m->resolver_endpoints, &m->n_resolver_endpoints, NULL);
+}
+
+static const struct enum_val rule_types[] = {
+    {"forward", MODEL_RULE_FORWARD},
+    {"system", MODEL_RULE_SYSTEM},
+    {NULL, 0},
+};
+
+static void
+rule_endpoint(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_rule *r = obj;
+	char names[256];
+
+	if (!ld_want_scalar(ld, v, path, "a resolver endpoint name"))
+		return;
+	r->endpoint = model_resolver_endpoint_find(ld->m, v->str);
+	if (r->endpoint == NULL) {
+		ld_err(ld, v->loc, path, "no resolver endpoint named '%s' (resolver endpoints: %s)",
+		       v->str,
+		       NAMES(names, ld->m->resolver_endpoints, ld->m->n_resolver_endpoints,
+		             struct model_resolver_endpoint));
+		return;
+	}
+	if (r->endpoint->direction != MODEL_OUTBOUND) {
+		ld_err(ld, v->loc, path,
+		       "%s is an inbound endpoint (expected an outbound endpoint for a rule)",
+		       v->str);
+		r->endpoint = NULL;
+	}
+}
+
+static void
+rule_targets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_rule *r = obj;
+
+	ld_addr_list(ld, v, path, &r->targets, &r->n_targets, 53, LD_TARGET_RULE);
+}
+
+static void
+rule_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_rule *r = obj;
+
+	ld_vpc_list(ld, v, path, &r->vpcs, &r->n_vpcs);
+}
+
+static const struct field rule_fields[] = {
+    FIELD("domain", F_NAME, FL_REQ, struct model_rule, domain, NULL),
+    FENUM("type", 0, struct model_rule, type, "forward", rule_types),
+    FFN("endpoint", 0, rule_endpoint),
+    FFN("targets", 0, rule_targets),
+    FFN("vpcs", 0, rule_vpcs),
+};
+
+static void
+rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
+          void *obj, uint64_t p, void *ctx)
+{
+	char kp[LD_PATH_MAX];
+	struct model_rule *r = obj;
+
+	r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
+	if (r->type == MODEL_RULE_FORWARD) {
+		if (!HAS(p, rule_fields, "endpoint"))
+			ld_err(ld, k->loc, sub,
+			       "missing required key 'endpoint' (a forward rule needs an "
+			       "outbound "
+			       "endpoint)");
+		if (!HAS(p, rule_fields, "targets")) {
+			ld_err(
+			    ld, k->loc, sub,
+			    "missing required key 'targets' (a forward rule needs 1 to 6)");
+		} else {
+			const struct ynode *t = ld_map_get(val, "targets");
+
+			ld_path_key(kp, sub, "targets");
+			if (t->kind == YN_SEQ && (t->n < 1 || t->n > 6))
+				ld_err(ld, t->loc, kp,
+				       "a forward rule has %zu targets (expected 1 to 6)",
+				       t->n);
+		}
+	} else if (r->type == MODEL_RULE_SYSTEM) {
+		static const char *const no[] = {"targets", "endpoint"};
+
+		for (size_t j = 0; j < 2; j++) {
+			if (!HAS(p, rule_fields, no[j]))
+				continue;
+			ld_path_key(kp, sub, no[j]);
+			ld_err(ld, ld_key_loc(val, no[j], k->loc), kp,
+			       "a system rule has no %s (only forward rules do)", no[j]);
+		}
+	}
+}
+
+static void
+resolver_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	static const struct obj_walk w =
+	    OBJ_WALK(rule_fields, struct model_rule, NULL, rule_post);
+	struct model *m = ld->m;
+
+	m->rules = ld_handle_alloc(ld, v, path, sizeof(*m->rules));
+	ld_walk_handles(ld, v, path, &w, m->rules, &m->n_rules, NULL);
+}
+
+static const struct field resolver_fields[] = {
+    FFN("endpoints", 0, resolver_endpoints),
+    FFN("rules", 0, resolver_rules),
+};
+
+void
+ld_top_resolver(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	ld_schema_walk(ld, v, path, v->loc, resolver_fields, NFIELDS(resolver_fields), NULL);
+}
