@@ -124,6 +124,74 @@ set_prev(struct rec_ctx *c, ldns_rdf *owner)
 	c->prev = owner;
 }
 
+/* An ALIAS target endpoint:<name> or endpoint:<name>@<az> (t) into r. */
+static void
+record_alias_endpoint(struct rec_ctx *c, struct model_record *r, const char *t,
+                      struct model_loc loc)
+{
+	struct ld *ld = c->ld;
+	char names[256], name[256];
+	const char *at = strchr(t + 9, '@');
+	size_t nl = at ? (size_t)(at - (t + 9)) : strlen(t + 9);
+	struct model_endpoint *ep;
+
+	if (nl >= sizeof(name))
+		nl = sizeof(name) - 1;
+	memcpy(name, t + 9, nl);
+	name[nl] = '\0';
+	if (name[0] == '\0') {
+		ld_err(ld, loc, c->path,
+		       "ALIAS target '%s' names no endpoint (expected endpoint:<name> or "
+		       "endpoint:<name>@<az>)",
+		       t);
+		return;
+	}
+	ep = model_endpoint_find(ld->m, name);
+	if (ep == NULL || ep->type != MODEL_ENDPOINT_INTERFACE) {
+		size_t used = 0;
+
+		names[0] = '\0';
+		for (size_t i = 0; i < ld->m->n_endpoints && used + 1 < sizeof(names);
+		     i++) {
+			const struct model_endpoint *e = &ld->m->endpoints[i];
+
+			if (e->type != MODEL_ENDPOINT_INTERFACE || e->name == NULL)
+				continue;
+			int w = snprintf(names + used, sizeof(names) - used, "%s%s",
+			                 used ? ", " : "", e->name);
+			if (w < 0)
+				break;
+			used += (size_t)w;
+		}
+		ld_err(ld, loc, c->path,
+		       "ALIAS target: no interface endpoint named '%s' (interface "
+		       "endpoints: %s)",
+		       name, names[0] ? names : "none defined");
+		return;
+	}
+	r->alias_endpoint = ep;
+	if (at == NULL) {
+		r->alias = MODEL_ALIAS_ENDPOINT;
+		r->alias_target = ep->regional_name;
+	} else {
+		r->alias = MODEL_ALIAS_ENDPOINT_AZ;
+		for (size_t i = 0; i < ep->n_enis; i++) {
+			if (ep->enis[i].subnet->az != NULL &&
+			    strcmp(ep->enis[i].subnet->az, at + 1) == 0)
+				r->alias_target = ep->enis[i].zonal_name;
+		}
+		if (r->alias_target == NULL) {
+			ld_err(ld, loc, c->path,
+			       "ALIAS target: endpoint %s has no ENI in %s", name, at + 1);
+			return;
+		}
+		r->alias_az = hns_arena_strdup(&ld->m->arena, at + 1);
+	}
+	if (r->alias_target == NULL) /* endpoint broken, reported already */
+		return;
+	c->z->n_records++;
+}
+
 /* An ALIAS line (tokens already split); returns after recording or reporting. */
 static void
 record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, size_t ai,
@@ -131,7 +199,6 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 {
 	struct ld *ld = c->ld;
 	ldns_rdf *owner = NULL;
-	char names[256];
 
 	if (nt != ai + 2) {
 		ld_err(ld, loc, c->path,
@@ -202,66 +269,7 @@ record_alias(struct rec_ctx *c, struct model_record *r, char **tok, size_t nt, s
 	const char *t = tok[ai + 1];
 
 	if (strncmp(t, "endpoint:", 9) == 0) {
-		char name[256];
-		const char *at = strchr(t + 9, '@');
-		size_t nl = at ? (size_t)(at - (t + 9)) : strlen(t + 9);
-		struct model_endpoint *ep;
-
-		if (nl >= sizeof(name))
-			nl = sizeof(name) - 1;
-		memcpy(name, t + 9, nl);
-		name[nl] = '\0';
-		if (name[0] == '\0') {
-			ld_err(ld, loc, c->path,
-			       "ALIAS target '%s' names no endpoint (expected endpoint:<name> or "
-			       "endpoint:<name>@<az>)",
-			       t);
-			return;
-		}
-		ep = model_endpoint_find(ld->m, name);
-		if (ep == NULL || ep->type != MODEL_ENDPOINT_INTERFACE) {
-			size_t used = 0;
-
-			names[0] = '\0';
-			for (size_t i = 0; i < ld->m->n_endpoints && used + 1 < sizeof(names);
-			     i++) {
-				const struct model_endpoint *e = &ld->m->endpoints[i];
-
-				if (e->type != MODEL_ENDPOINT_INTERFACE || e->name == NULL)
-					continue;
-				int w = snprintf(names + used, sizeof(names) - used, "%s%s",
-				                 used ? ", " : "", e->name);
-				if (w < 0)
-					break;
-				used += (size_t)w;
-			}
-			ld_err(ld, loc, c->path,
-			       "ALIAS target: no interface endpoint named '%s' (interface "
-			       "endpoints: %s)",
-			       name, names[0] ? names : "none defined");
-			return;
-		}
-		r->alias_endpoint = ep;
-		if (at == NULL) {
-			r->alias = MODEL_ALIAS_ENDPOINT;
-			r->alias_target = ep->regional_name;
-		} else {
-			r->alias = MODEL_ALIAS_ENDPOINT_AZ;
-			for (size_t i = 0; i < ep->n_enis; i++) {
-				if (ep->enis[i].subnet->az != NULL &&
-				    strcmp(ep->enis[i].subnet->az, at + 1) == 0)
-					r->alias_target = ep->enis[i].zonal_name;
-			}
-			if (r->alias_target == NULL) {
-				ld_err(ld, loc, c->path,
-				       "ALIAS target: endpoint %s has no ENI in %s", name, at + 1);
-				return;
-			}
-			r->alias_az = hns_arena_strdup(&ld->m->arena, at + 1);
-		}
-		if (r->alias_target == NULL) /* endpoint broken, reported already */
-			return;
-		c->z->n_records++;
+		record_alias_endpoint(c, r, t, loc);
 		return;
 	}
 	ldns_rdf *target = NULL;
