@@ -22,66 +22,22 @@
 static int
 parse_from(const struct model *m, const char *s, struct model_from *f)
 {
-	char name[256];
-	const char *colon = strchr(s, ':');
+	struct model_from_why why;
+	int rc = model_from_parse(m, s, f, &why);
 
-	memset(f, 0, sizeof(*f));
-	if (strcmp(s, "internet") == 0) {
-		f->kind = MODEL_FROM_INTERNET;
+	if (rc == 0)
 		return 0;
-	}
-	if (strcmp(s, "onprem") == 0) {
-		if (m->onprem.n_resolvers == 0)
-			goto none;
-		f->kind = MODEL_FROM_ONPREM;
-		f->resolver = &m->onprem.resolvers[0];
-		return 0;
-	}
-	if (colon == NULL || strlen(colon + 1) >= sizeof(name))
-		goto bad;
-	snprintf(name, sizeof(name), "%s", colon + 1);
-	if (strncmp(s, "onprem:", 7) == 0) {
-		f->kind = MODEL_FROM_ONPREM;
-		f->resolver = model_onprem_resolver_find(m, name);
-		if (f->resolver == NULL)
-			goto none;
-		return 0;
-	}
-	if (strncmp(s, "vpc:", 4) == 0) {
-		f->kind = MODEL_FROM_VPC;
-		f->vpc = model_vpc_find(m, name);
-		if (f->vpc == NULL)
-			goto none;
-		return 0;
-	}
-	if (strncmp(s, "inbound:", 8) == 0) {
-		char *at = strchr(name, '@');
-
-		if (at != NULL)
-			*at++ = '\0';
-		f->kind = MODEL_FROM_INBOUND;
-		f->inbound = model_resolver_endpoint_find(m, name);
-		if (f->inbound == NULL || f->inbound->direction != MODEL_INBOUND)
-			goto none;
-		if (at != NULL) {
-			for (size_t i = 0; i < f->inbound->n_enis; i++) {
-				if (strcmp(f->inbound->enis[i].subnet->name, at) == 0)
-					f->inbound_eni = &f->inbound->enis[i];
-			}
-			if (f->inbound_eni == NULL)
-				goto none;
-		}
-		return 0;
-	}
-bad:
-	fprintf(stderr, "hybridns trace: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
-		s);
-	return HNS_EINVAL;
-none:
-	fprintf(stderr, "hybridns trace: --from: %s: no such %s in %s\n", s,
-		f->kind == MODEL_FROM_VPC ? "VPC" : f->kind == MODEL_FROM_INBOUND ? "inbound endpoint or subnet"
-										  : "on-prem resolver",
-		m->file);
+	if (rc == HNS_EPARSE)
+		fprintf(stderr, "hybridns trace: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
+			s);
+	else
+		fprintf(stderr, "hybridns trace: --from: %s: no such %s in %s\n", s,
+			why.problem == MODEL_FROM_NO_VPC ? "VPC"
+			: why.problem == MODEL_FROM_NO_ENDPOINT || why.problem == MODEL_FROM_NOT_INBOUND ||
+					why.problem == MODEL_FROM_NO_SUBNET
+				? "inbound endpoint or subnet"
+				: "on-prem resolver",
+			m->file);
 	return HNS_EINVAL;
 }
 

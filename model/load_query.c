@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,93 +19,53 @@ bool
 ld_from(struct ld *ld, const struct ynode *v, const char *path, struct model_from *f)
 {
 	struct model *m = ld->m;
-	const char *s;
+	struct model_from_why why;
 	char names[256];
+	int nl;
 
 	if (!ld_want_scalar(
 	        ld, v, path,
 	        "onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet"))
 		return false;
-	s = v->str;
-	memset(f, 0, sizeof(*f));
-	if (strcmp(s, "onprem") == 0) {
-		f->kind = MODEL_FROM_ONPREM;
-		if (m->onprem.n_resolvers == 0) {
-			ld_err(
-			    ld, v->loc, path,
-			    "from onprem, but onprem has no resolvers (expected onprem.resolvers)");
-			return false;
-		}
-		f->resolver = &m->onprem.resolvers[0];
+	if (model_from_parse(m, v->str, f, &why) == 0)
 		return true;
+	nl = why.name_len > INT_MAX ? INT_MAX : (int)why.name_len;
+	switch (why.problem) {
+	case MODEL_FROM_NO_ONPREM:
+		ld_err(ld, v->loc, path,
+		       "from onprem, but onprem has no resolvers (expected onprem.resolvers)");
+		break;
+	case MODEL_FROM_NO_RESOLVER:
+		ld_err(ld, v->loc, path, "no on-prem resolver named '%.*s' (on-prem resolvers: %s)",
+		       nl, why.name,
+		       NAMES(names, m->onprem.resolvers, m->onprem.n_resolvers,
+		             struct model_onprem_resolver));
+		break;
+	case MODEL_FROM_NO_VPC:
+		ld_err(ld, v->loc, path, "no VPC named '%.*s' (VPCs: %s)", nl, why.name,
+		       NAMES(names, m->vpcs, m->n_vpcs, struct model_vpc));
+		break;
+	case MODEL_FROM_NO_ENDPOINT:
+		ld_err(ld, v->loc, path,
+		       "no resolver endpoint named '%.*s' (resolver endpoints: %s)", nl, why.name,
+		       NAMES(names, m->resolver_endpoints, m->n_resolver_endpoints,
+		             struct model_resolver_endpoint));
+		break;
+	case MODEL_FROM_NOT_INBOUND:
+		ld_err(ld, v->loc, path,
+		       "%.*s is an outbound endpoint (expected an inbound endpoint)", nl, why.name);
+		break;
+	case MODEL_FROM_NO_SUBNET:
+		ld_err(ld, v->loc, path, "resolver endpoint %.*s has no IP in a subnet named '%s'",
+		       nl, why.name, why.subnet);
+		break;
+	default:
+		ld_err(ld, v->loc, path,
+		       "'%s' is not a query source (expected onprem, onprem:<resolver>, vpc:<vpc>, "
+		       "inbound:<endpoint>[@<subnet>] or internet)",
+		       v->str);
+		break;
 	}
-	if (strcmp(s, "internet") == 0) {
-		f->kind = MODEL_FROM_INTERNET;
-		return true;
-	}
-	if (strncmp(s, "onprem:", 7) == 0) {
-		f->kind = MODEL_FROM_ONPREM;
-		f->resolver = model_onprem_resolver_find(m, s + 7);
-		if (f->resolver == NULL) {
-			ld_err(ld, v->loc, path,
-			       "no on-prem resolver named '%s' (on-prem resolvers: %s)", s + 7,
-			       NAMES(names, m->onprem.resolvers, m->onprem.n_resolvers,
-			             struct model_onprem_resolver));
-			return false;
-		}
-		return true;
-	}
-	if (strncmp(s, "vpc:", 4) == 0) {
-		f->kind = MODEL_FROM_VPC;
-		f->vpc = model_vpc_find(m, s + 4);
-		if (f->vpc == NULL) {
-			ld_err(ld, v->loc, path, "no VPC named '%s' (VPCs: %s)", s + 4,
-			       NAMES(names, m->vpcs, m->n_vpcs, struct model_vpc));
-			return false;
-		}
-		return true;
-	}
-	if (strncmp(s, "inbound:", 8) == 0) {
-		char name[256];
-		const char *at = strchr(s + 8, '@');
-		size_t nl = at ? (size_t)(at - (s + 8)) : strlen(s + 8);
-
-		f->kind = MODEL_FROM_INBOUND;
-		if (nl >= sizeof(name))
-			nl = sizeof(name) - 1;
-		memcpy(name, s + 8, nl);
-		name[nl] = '\0';
-		f->inbound = model_resolver_endpoint_find(m, name);
-		if (f->inbound == NULL) {
-			ld_err(ld, v->loc, path,
-			       "no resolver endpoint named '%s' (resolver endpoints: %s)", name,
-			       NAMES(names, m->resolver_endpoints, m->n_resolver_endpoints,
-			             struct model_resolver_endpoint));
-			return false;
-		}
-		if (f->inbound->direction != MODEL_INBOUND) {
-			ld_err(ld, v->loc, path,
-			       "%s is an outbound endpoint (expected an inbound endpoint)", name);
-			return false;
-		}
-		if (at != NULL) {
-			for (size_t i = 0; i < f->inbound->n_enis; i++) {
-				if (strcmp(f->inbound->enis[i].subnet->name, at + 1) == 0)
-					f->inbound_eni = &f->inbound->enis[i];
-			}
-			if (f->inbound_eni == NULL) {
-				ld_err(ld, v->loc, path,
-				       "resolver endpoint %s has no IP in a subnet named '%s'",
-				       name, at + 1);
-				return false;
-			}
-		}
-		return true;
-	}
-	ld_err(ld, v->loc, path,
-	       "'%s' is not a query source (expected onprem, onprem:<resolver>, vpc:<vpc>, "
-	       "inbound:<endpoint>[@<subnet>] or internet)",
-	       s);
 	return false;
 }
 

@@ -318,6 +318,25 @@ struct model_from {
 	struct model_eni *inbound_eni;		 /* INBOUND with @subnet, else NULL */
 };
 
+/* Why a `from` text names no query source (model_from_parse). */
+enum model_from_problem {
+	MODEL_FROM_FINE = 0,
+	MODEL_FROM_BAD_FORM,	/* none of the forms */
+	MODEL_FROM_NO_ONPREM,	/* onprem, but the scenario has no on-prem resolver */
+	MODEL_FROM_NO_RESOLVER, /* onprem:<r>: no on-prem resolver of that name */
+	MODEL_FROM_NO_VPC,	/* vpc:<v>: no VPC of that name */
+	MODEL_FROM_NO_ENDPOINT, /* inbound:<ep>: no resolver endpoint of that name */
+	MODEL_FROM_NOT_INBOUND, /* inbound:<ep>: an outbound endpoint */
+	MODEL_FROM_NO_SUBNET,	/* inbound:<ep>@<subnet>: no IP of ep in that subnet */
+};
+
+struct model_from_why {
+	enum model_from_problem problem;
+	const char *name; /* the name looked up (inside the text), name_len bytes */
+	size_t name_len;
+	const char *subnet; /* inbound:<ep>@<subnet>: the subnet (inside the text), else NULL */
+};
+
 enum model_fault_kind {
 	MODEL_FAULT_TUNNEL,	       /* tunnel1 */
 	MODEL_FAULT_RESOLVER_ENI,      /* inbound@private-a */
@@ -532,3 +551,14 @@ struct model_onprem_resolver *model_onprem_resolver_find(const struct model *m, 
  * on-prem target (m may be NULL: then only loopback).
  */
 bool model_onprem_target_ok(const struct model *m, const struct hns_addr *a);
+
+/*
+ * Parses a `from` text -- onprem | onprem:<resolver> | vpc:<vpc> |
+ * inbound:<endpoint>[@<subnet>] | internet -- against m into *out.
+ * Returns 0; HNS_EPARSE when the text has none of the forms; HNS_ENOENT
+ * when it names nothing m has.  *out is untouched on failure; why (may be
+ * NULL) says what was wrong and which name, for the caller's message.
+ * `onprem` is the first on-prem resolver.
+ */
+int model_from_parse(const struct model *m, const char *text, struct model_from *out,
+		     struct model_from_why *why);
