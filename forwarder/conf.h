@@ -26,13 +26,14 @@
 #include <stdint.h>
 
 #include "common/addr.h"
+#include "common/bounds.h"
 #include "dns/wire.h"
 
 struct model;
 struct model_onprem_resolver;
 
-#define FWD_MAX_UPSTREAMS 64  /* per config, after de-duplication */
-#define FWD_MAX_RULE_UPSTREAMS 16
+#define FWD_MAX_UPSTREAMS HNS_MAX_RESOLVER_UPSTREAMS /* per config, after de-duplication */
+#define FWD_MAX_RULE_UPSTREAMS HNS_MAX_FORWARD_TO
 
 #define FWD_DEFAULT_TIMEOUT_MS 2000
 #define FWD_DEFAULT_FAIL_THRESHOLD 3

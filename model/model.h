@@ -26,6 +26,7 @@
 
 #include "common/addr.h"
 #include "common/arena.h"
+#include "common/bounds.h"
 
 typedef struct ldns_struct_rr ldns_rr;
 
@@ -505,10 +506,10 @@ struct model {
  */
 #define MODEL_MAX_FILE_BYTES (64u << 20) /* the scenario file, 64 MiB */
 #define MODEL_MAX_RECORDS 2000000	 /* records over all zone texts */
-/* The forwarder's bounds (forwarder/conf.h): upstreams of one list, and of one resolver. */
-#define MODEL_MAX_FORWARD_TO 16
-#define MODEL_MAX_RESOLVER_UPSTREAMS 64
-#define MODEL_MAX_TUNNELS 16 /* the VPN's (vpn/tunnel.h VPN_MAX_TUNNELS) */
+/* The forwarder's and the VPN's bounds, defined once in common/bounds.h. */
+#define MODEL_MAX_FORWARD_TO HNS_MAX_FORWARD_TO
+#define MODEL_MAX_RESOLVER_UPSTREAMS HNS_MAX_RESOLVER_UPSTREAMS
+#define MODEL_MAX_TUNNELS HNS_MAX_TUNNELS
 
 /*
  * Errors of one load, each a complete line without newline:

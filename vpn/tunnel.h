@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/bounds.h"
 #include "common/clock.h"
 #include "common/rand.h"
 #include "model/model.h"
@@ -122,7 +123,7 @@ struct vpn_tunnel {
 	struct vpn_link link[VPN_DIR_COUNT];
 };
 
-#define VPN_MAX_TUNNELS 16
+#define VPN_MAX_TUNNELS HNS_MAX_TUNNELS
 
 struct vpn_tunnels {
 	struct vpn_tunnel t[VPN_MAX_TUNNELS];
