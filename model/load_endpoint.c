@@ -157,7 +157,7 @@ ep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const cha
 		    "private_dns", "private_dns_only_for_inbound", "dns_names", "enis"};
 		for (size_t j = 0; j < 4; j++) {
 			if (p & ld_field_bit(endpoint_fields, NFIELDS(endpoint_fields),
-			                  iface_only[j])) {
+			                     iface_only[j])) {
 				ld_path_key(kp, sub, iface_only[j]);
 				ld_err(ld, ld_key_loc(val, iface_only[j], k->loc), kp,
 				       "only interface endpoints have '%s' (this one is a "

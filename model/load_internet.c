@@ -42,5 +42,5 @@ void
 ld_top_internet(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
 	ld_schema_walk(ld, v, path, v->loc, internet_fields, NFIELDS(internet_fields),
-	            &ld->m->internet);
+	               &ld->m->internet);
 }

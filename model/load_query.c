@@ -88,8 +88,8 @@ ld_fault(struct ld *ld, const struct ynode *v, const char *path, struct model_fa
 	const char *s, *at;
 
 	if (!ld_want_scalar(ld, v, path,
-	                 "a tunnel, resolver endpoint[@subnet], endpoint:<name>@<subnet> or "
-	                 "onprem:<resolver>"))
+	                    "a tunnel, resolver endpoint[@subnet], endpoint:<name>@<subnet> or "
+	                    "onprem:<resolver>"))
 		return false;
 	s = v->str;
 	memset(f, 0, sizeof(*f));

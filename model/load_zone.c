@@ -29,10 +29,6 @@ static const struct field hosted_zone_fields[] = {
     FFN("records", 0, zone_records),
 };
 
-static const struct field zone_text_fields[] = {
-    FFN("records", 0, zone_records),
-};
-
 /*
  * A map of zone name -> zone.  Hosted zones are maps ({vpcs, records});
  * on-prem and internet zones are the record text itself.
@@ -80,10 +76,9 @@ ld_zones(struct ld *ld, const struct ynode *v, const char *path, enum model_zone
 		(*n)++;
 		if (kind == MODEL_ZONE_PRIVATE)
 			ld_schema_walk(ld, val, sub, k->loc, hosted_zone_fields,
-			            NFIELDS(hosted_zone_fields), z);
+			               NFIELDS(hosted_zone_fields), z);
 		else if (!ld_is_null(val))
 			zone_records(ld, val, sub, z);
-		(void)zone_text_fields;
 		if (records_default_soa(ld, z) != 0)
 			ld->oom = true;
 	}

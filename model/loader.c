@@ -41,7 +41,7 @@ void
 ld_top_defaults(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
 	ld_schema_walk(ld, v, path, v->loc, defaults_fields, NFIELDS(defaults_fields),
-	            &ld->m->defaults);
+	               &ld->m->defaults);
 }
 
 void

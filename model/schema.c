@@ -175,7 +175,7 @@ ld_handle_alloc(struct ld *ld, const struct ynode *v, const char *path, size_t s
  */
 void *
 ld_handle_next(struct ld *ld, const struct ynode *v, size_t i, const char *path, void *arr,
-            size_t size, size_t *n, char *sub)
+               size_t size, size_t *n, char *sub)
 {
 	const struct ynode *k = v->kids[2 * i];
 	void *obj;
@@ -484,7 +484,7 @@ field_set_enum(struct ld *ld, const struct field *f, const struct ynode *n, cons
 /* Parses one scalar field from text (the value or the default). */
 void
 ld_field_set(struct ld *ld, const struct field *f, const struct ynode *n, const char *text,
-          const char *path, void *obj)
+             const char *path, void *obj)
 {
 	void *slot = (char *)obj + f->off;
 	uint64_t u;
@@ -609,7 +609,7 @@ ld_field_bit(const struct field *fields, size_t nf, const char *key)
  */
 uint64_t
 ld_schema_walk(struct ld *ld, const struct ynode *map, const char *path, struct model_loc key_loc,
-            const struct field *fields, size_t nf, void *obj)
+               const struct field *fields, size_t nf, void *obj)
 {
 	char sub[LD_PATH_MAX];
 	uint64_t present = 0;
@@ -719,7 +719,7 @@ obj_walk_one(struct ld *ld, const struct obj_walk *w, const struct ynode *key,
 /* Each map of list v (as ld_list_alloc'ed into arr) into an object, all counted in *n. */
 void
 ld_walk_list(struct ld *ld, const struct ynode *v, const char *path, const struct obj_walk *w,
-              void *arr, size_t *n, void *ctx)
+             void *arr, size_t *n, void *ctx)
 {
 	char sub[LD_PATH_MAX];
 
