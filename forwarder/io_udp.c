@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "forwarder/worker.h"
 
@@ -34,21 +35,8 @@ fwd_sendq_deinit(struct fwd_sendq *q)
 void
 fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q)
 {
-	unsigned done = 0;
-
-	while (done < q->n) {
-		int r = sendmmsg(q->fd, q->msgs + done, q->n - done, 0);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			/* EAGAIN (socket buffer full) or an ICMP error of an earlier send: drop one, go on. */
-			w->io.send_errors++;
-			done++;
-			continue;
-		}
-		done += (unsigned)r;
-	}
+	/* The one send-failure rule of common/mmsg.h; every dropped answer or query is counted. */
+	w->io.send_errors += hns_mmsg_send(q->fd, q->msgs, q->n, NULL);
 	q->n = 0;
 }
 
@@ -65,38 +53,22 @@ static void
 sendq_commit(struct fwd_sendq *q, const struct hns_addr *to, size_t len)
 {
 	unsigned i = q->n++;
+	socklen_t tolen = to ? hns_addr_to_sockaddr(to, &q->to[i]) : 0;
 
-	q->iov[i].iov_base = q->bufs + i * q->buflen;
-	q->iov[i].iov_len = len;
-	memset(&q->msgs[i].msg_hdr, 0, sizeof(q->msgs[i].msg_hdr));
-	q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
-	q->msgs[i].msg_hdr.msg_iovlen = 1;
-	if (to) {
-		q->msgs[i].msg_hdr.msg_name = &q->to[i];
-		q->msgs[i].msg_hdr.msg_namelen = hns_addr_to_sockaddr(to, &q->to[i]);
-	}
+	hns_mmsg_set(&q->msgs[i], &q->iov[i], q->bufs + i * q->buflen, len, to ? &q->to[i] : NULL,
+		     tolen);
 }
 
 static void
 recvq_prepare(struct fwd_recvq *r)
 {
-	for (unsigned i = 0; i < FWD_BATCH; i++) {
-		r->iov[i].iov_base = r->bufs[i];
-		r->iov[i].iov_len = FWD_RECV_LEN;
-		memset(&r->msgs[i].msg_hdr, 0, sizeof(r->msgs[i].msg_hdr));
-		r->msgs[i].msg_hdr.msg_iov = &r->iov[i];
-		r->msgs[i].msg_hdr.msg_iovlen = 1;
-		r->msgs[i].msg_hdr.msg_name = &r->from[i];
-		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
-	}
+	hns_mmsg_setup_recv(r->msgs, r->iov, FWD_BATCH, &r->bufs[0][0], FWD_RECV_LEN, r->from);
 }
 
 static int
 recvq_fill(int fd, struct fwd_recvq *r)
 {
-	for (unsigned i = 0; i < FWD_BATCH; i++)
-		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
-	return recvmmsg(fd, r->msgs, FWD_BATCH, MSG_DONTWAIT, NULL);
+	return hns_mmsg_recv(fd, r->msgs, FWD_BATCH, 0);
 }
 
 /* ------------------------------------------------------------ core actions */
