@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "dns/names.h"
 #include "harness/check.h"
 #include "harness/client.h"
 #include "harness/serve.h"
@@ -199,12 +200,7 @@ check_run(const struct model *m, const struct model_expect *e, const struct chec
 	memset(out, 0, sizeof(*out));
 	out->e = e;
 	model_from_str(&e->from, out->from, sizeof(out->from));
-	{
-		char *t = ldns_rr_type2str(e->qtype);
-
-		snprintf(type, sizeof(type), "%s", t ? t : "?");
-		free(t);
-	}
+	dns_type_name(e->qtype, type, sizeof(type));
 	snprintf(out->query, sizeof(out->query), "%s %s", e->qname, type);
 	struct world_opts wo = {
 		.seed = o->seed,

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "dns/names.h"
 #include "harness/check.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
@@ -39,9 +40,9 @@ answers_text(const struct observed *obs, char *buf, size_t len)
 	for (size_t i = 0; i < obs->n_values && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", obs->values[i]);
 	if (obs->n_values == 0)
-		snprintf(buf, len, "%s", rcode_name(obs->rcode));
+		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)obs->rcode));
 	else if (obs->rcode != 0 && o < len)
-		snprintf(buf + o, len - o, " (%s)", rcode_name(obs->rcode));
+		snprintf(buf + o, len - o, " (%s)", DNS_RCODE_NAME((unsigned)obs->rcode));
 	return buf;
 }
 
@@ -113,7 +114,7 @@ report_json(FILE *out, const struct model *m, const struct check_result *r, size
 		json_kv_string(&w, "from", c->from);
 		json_kv_string(&w, "query", c->query);
 		if (c->obs.answered)
-			json_kv_string(&w, "rcode", rcode_name(c->obs.rcode));
+			json_kv_string(&w, "rcode", DNS_RCODE_NAME((unsigned)c->obs.rcode));
 		else
 			json_kv_null(&w, "rcode");
 		json_key(&w, "answers");

@@ -19,6 +19,7 @@
 #include "common/net.h"
 #include "common/rand.h"
 #include "common/trace.h"
+#include "dns/names.h"
 #include "dns/wire.h"
 #include "harness/export_plan.h"
 #include "harness/serve.h"
@@ -88,22 +89,17 @@ static void
 tap_describe(const uint8_t *pkt, size_t len, bool answer, char *buf, size_t cap)
 {
 	struct dns_query q;
-	const ldns_rr_descriptor *d;
-	char name[DNS_NAME_STRLEN], type[16];
+	char name[DNS_NAME_STRLEN], type[DNS_TYPE_STRLEN];
 
 	if (dns_query_parse(pkt, len, &q) != 0 ||
 	    dns_name_to_str(q.q.name, q.q.name_len, name, sizeof(name)) < 0) {
 		snprintf(buf, cap, "%zu bytes, not parsed", len);
 		return;
 	}
-	d = ldns_rr_descript(q.q.qtype);
-	if (d != NULL && d->_name != NULL)
-		snprintf(type, sizeof(type), "%s", d->_name);
-	else
-		snprintf(type, sizeof(type), "TYPE%u", q.q.qtype);
+	dns_type_name(q.q.qtype, type, sizeof(type));
 	if (answer)
 		snprintf(buf, cap, "%s %s: %s, %u record%s", name, type,
-			 dns_rcode_str(DNS_RCODE(q.hdr.flags)), q.hdr.ancount,
+			 DNS_RCODE_NAME(DNS_RCODE(q.hdr.flags)), q.hdr.ancount,
 			 q.hdr.ancount == 1 ? "" : "s");
 	else
 		snprintf(buf, cap, "%s %s", name, type);
