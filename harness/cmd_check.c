@@ -221,6 +221,8 @@ static const struct cli_opt check_cli_opts[] = {
 	CLI_OPT_PORT(struct check_args, o.port, "the emulation's port (default a free one)"),
 	{ "expect", 0, CLI_STRING, CA(only), CLI_NONE, "NAME", "run only the expectation NAME", 0, 0,
 	  0, NULL },
+	SERVE_OPT_VPC_OUTSIDE(struct check_args, o.aws.vpc_outside),
+	SERVE_OPT_VPC_PPS(struct check_args, o.aws.vpc_pps),
 };
 #undef CA
 
@@ -258,11 +260,6 @@ cmd_check(int argc, char **argv)
 	}
 	if ((status = cli_scenario(n_args > 0 ? args[0] : NULL, &m)) != HNS_EXIT_OK)
 		return status;
-	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
-		fprintf(stderr, "hybridns check: this build has no AWS side to check against\n");
-		model_free(m);
-		return HNS_EXIT_RUNTIME;
-	}
 	results = calloc(m->n_expects ? m->n_expects : 1, sizeof(*results));
 	if (results == NULL) {
 		model_free(m);

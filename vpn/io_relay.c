@@ -768,12 +768,6 @@ vpn_thread_cpu_ns(const struct vpn *v, uint64_t *out)
 	return 0;
 }
 
-struct event_base *
-vpn_base(struct vpn *v)
-{
-	return v->base;
-}
-
 void
 vpn_free(struct vpn *v)
 {
