@@ -148,33 +148,56 @@ fwd_worker_flush(struct fwd_worker *w)
 
 /* ------------------------------------------------------------ reading */
 
+/* A client's query: answered at once (cache, local zone, error) or handed to the core. */
 static void
-client_readable(evutil_socket_t fd, short what, void *arg)
+client_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
 {
-	struct fwd_worker *w = arg;
+	struct fwd_client cl = { .conn = 0 };
+
+	if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
+		return;
+	uint8_t *out = sendq_slot(w, &w->clientq);
+	size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len, w->now, out,
+				    FWD_ANSWER_LEN);
+
+	if (len) {
+		sendq_commit(&w->clientq, &cl.addr, len);
+		w->io.udp_answers++;
+	}
+}
+
+/* An upstream's reply, to the core. */
+static void
+upstream_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
+{
+	struct fwd_upsock *us = arg;
+	struct hns_addr from;
+
+	if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+		return; /* larger than we asked for: let the query time out or go TCP */
+	if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
+		return;
+	fwd_core_reply(w->core, &from, us->index, false, r->bufs[i], r->msgs[i].msg_len, w->now);
+}
+
+/*
+ * Read fd in batches, each datagram to one(); a bounded number of batches
+ * per wake-up, so the other sockets and the timers get their turn.
+ */
+static void
+drain(struct fwd_worker *w, int fd,
+      void (*one)(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg), void *arg)
+{
 	struct fwd_recvq *r = w->recvq;
 
-	/* A bounded number of batches per wake-up, so upstream replies and timers get their turn. */
 	for (int round = 0; round < 4; round++) {
 		int n = recvq_fill(fd, r);
 
 		if (n <= 0)
 			break;
 		w->now = hns_now();
-		for (int i = 0; i < n; i++) {
-			struct fwd_client cl = { .conn = 0 };
-
-			if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
-				continue;
-			uint8_t *out = sendq_slot(w, &w->clientq);
-			size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len,
-						    w->now, out, FWD_ANSWER_LEN);
-
-			if (len) {
-				sendq_commit(&w->clientq, &cl.addr, len);
-				w->io.udp_answers++;
-			}
-		}
+		for (int i = 0; i < n; i++)
+			one(w, r, i, arg);
 		if (n < FWD_BATCH)
 			break;
 	}
@@ -182,32 +205,17 @@ client_readable(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+client_readable(evutil_socket_t fd, short what, void *arg)
+{
+	drain(arg, fd, client_datagram, NULL);
+}
+
+static void
 upstream_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct fwd_upsock *us = arg;
-	struct fwd_worker *w = us->w;
-	struct fwd_recvq *r = w->recvq;
 
-	for (int round = 0; round < 4; round++) {
-		int n = recvq_fill(fd, r);
-
-		if (n <= 0)
-			break;
-		w->now = hns_now();
-		for (int i = 0; i < n; i++) {
-			struct hns_addr from;
-
-			if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-				continue; /* larger than we asked for: let the query time out or go TCP */
-			if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
-				continue;
-			fwd_core_reply(w->core, &from, us->index, false, r->bufs[i],
-				       r->msgs[i].msg_len, w->now);
-		}
-		if (n < FWD_BATCH)
-			break;
-	}
-	fwd_worker_flush(w);
+	drain(us->w, fd, upstream_datagram, us);
 }
 
 /* ------------------------------------------------------------ set-up */

@@ -111,24 +111,16 @@ serve_route(const struct serve_ctx *ctx, bool from_onprem, const struct hns_addr
 		return real_of(ctx, HNS_ROLE_INTERNET, NULL);
 	if (hns_addr_is_loopback(virt))
 		return virt; /* a real server the scenario points at */
-	if (from_onprem) {
-		if (ctx->vpn_in_path)
-			return real_of(ctx, HNS_ROLE_RELAY_TO_AWS, virt) ?: real_of(ctx, HNS_ROLE_ONPREM, virt);
-		if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
-			return real;
-		/* Without the VPN in the path, AWS listeners are reached directly. */
-		{
-			for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
-				if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
-					return real;
-			}
-		}
-		return NULL;
-	}
-	if (ctx->vpn_in_path && (real = real_of(ctx, HNS_ROLE_RELAY_TO_ONPREM, virt)) != NULL)
+	/* Through the relay toward the other side when the VPN is in the path. */
+	if (ctx->vpn_in_path &&
+	    (real = real_of(ctx, from_onprem ? HNS_ROLE_RELAY_TO_AWS : HNS_ROLE_RELAY_TO_ONPREM,
+			    virt)) != NULL)
 		return real;
 	if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
 		return real;
+	/* From on-prem, AWS listeners are reached only without the VPN in the path. */
+	if (from_onprem && ctx->vpn_in_path)
+		return NULL;
 	for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
 		if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
 			return real;
