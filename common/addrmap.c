@@ -5,6 +5,7 @@
 
 #include "common/addrmap.h"
 #include "common/error.h"
+#include "common/grow.h"
 #include "common/json.h"
 
 static const char *const role_names[HNS_ROLE_MAX] = {
@@ -92,15 +93,8 @@ hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr
 	}
 	if (m->used[role] >= HNS_ADDRMAP_PER_ROLE)
 		return HNS_EFULL;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 32;
-		struct hns_addrmap_entry *p = realloc(m->entries, cap * sizeof(*p));
-
-		if (p == NULL)
-			return HNS_ENOMEM;
-		m->entries = p;
-		m->cap = cap;
-	}
+	if (hns_grow(&m->entries, &m->cap, m->n, sizeof(*m->entries), 32) != 0)
+		return HNS_ENOMEM;
 	e = &m->entries[m->n++];
 	memset(e, 0, sizeof(*e));
 	e->role = role;

@@ -6,6 +6,7 @@
 
 #include "common/addr.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/rand.h"
 #include "common/tcp_guard.h"
 
@@ -43,10 +44,9 @@ key_make(uint8_t key[KEY_LEN], const struct hns_addr *a)
 static uint32_t
 key_hash(const struct hns_tcp_guard *g, const uint8_t key[KEY_LEN])
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ g->seed; /* FNV-1a, seeded against chosen collisions */
+	/* Seeded against chosen collisions. */
+	uint64_t h = hns_fnv1a64(HNS_FNV64_BASIS ^ g->seed, key, KEY_LEN);
 
-	for (unsigned i = 0; i < KEY_LEN; i++)
-		h = (h ^ key[i]) * 0x100000001b3ULL;
 	return (uint32_t)(h ^ (h >> 32));
 }
 

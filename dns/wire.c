@@ -7,16 +7,6 @@
 #include "common/error.h"
 #include "dns/wire.h"
 
-const char *
-dns_rcode_str(unsigned rcode)
-{
-	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					     "NOTIMP",	"REFUSED", "YXDOMAIN", "YXRRSET",
-					     "NXRRSET", "NOTAUTH", "NOTZONE" };
-
-	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : "RCODE?";
-}
-
 /* ------------------------------------------------------------ cursor */
 
 void

@@ -42,9 +42,6 @@ enum dns_rcode {
 	DNS_RCODE_REFUSED = 5,
 };
 
-/* "NOERROR", "NXDOMAIN", ... for rcodes 0-10; "RCODE?" otherwise. */
-const char *dns_rcode_str(unsigned rcode);
-
 enum dns_type {
 	DNS_TYPE_A = 1,
 	DNS_TYPE_NS = 2,

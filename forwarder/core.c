@@ -8,6 +8,7 @@
 #include "common/rand.h"
 #include "common/trace.h"
 #include "dns/msg.h"
+#include "dns/names.h"
 #include "dns/wire.h"
 #include "forwarder/cache.h"
 #include "forwarder/conf.h"
@@ -946,7 +947,7 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 
 		if (dns_answer_info_get(pkt, len, &ai) == 0)
 			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s -> client",
-				  c->cfg->upstreams[u].label, hns_time_ms(now - sl->start), dns_rcode_str(ai.rcode),
+				  c->cfg->upstreams[u].label, hns_time_ms(now - sl->start), DNS_RCODE_NAME(ai.rcode),
 				  ai.ancount, ai.ancount == 1 ? "" : "s", cache ? ", cached for " : ", not cached, ttl ",
 				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
 	}

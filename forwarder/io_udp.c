@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "forwarder/worker.h"
 
@@ -34,21 +35,8 @@ fwd_sendq_deinit(struct fwd_sendq *q)
 void
 fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q)
 {
-	unsigned done = 0;
-
-	while (done < q->n) {
-		int r = sendmmsg(q->fd, q->msgs + done, q->n - done, 0);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			/* EAGAIN (socket buffer full) or an ICMP error of an earlier send: drop one, go on. */
-			w->io.send_errors++;
-			done++;
-			continue;
-		}
-		done += (unsigned)r;
-	}
+	/* The one send-failure rule of common/mmsg.h; every dropped answer or query is counted. */
+	w->io.send_errors += hns_mmsg_send(q->fd, q->msgs, q->n, NULL);
 	q->n = 0;
 }
 
@@ -65,38 +53,22 @@ static void
 sendq_commit(struct fwd_sendq *q, const struct hns_addr *to, size_t len)
 {
 	unsigned i = q->n++;
+	socklen_t tolen = to ? hns_addr_to_sockaddr(to, &q->to[i]) : 0;
 
-	q->iov[i].iov_base = q->bufs + i * q->buflen;
-	q->iov[i].iov_len = len;
-	memset(&q->msgs[i].msg_hdr, 0, sizeof(q->msgs[i].msg_hdr));
-	q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
-	q->msgs[i].msg_hdr.msg_iovlen = 1;
-	if (to) {
-		q->msgs[i].msg_hdr.msg_name = &q->to[i];
-		q->msgs[i].msg_hdr.msg_namelen = hns_addr_to_sockaddr(to, &q->to[i]);
-	}
+	hns_mmsg_set(&q->msgs[i], &q->iov[i], q->bufs + i * q->buflen, len, to ? &q->to[i] : NULL,
+		     tolen);
 }
 
 static void
 recvq_prepare(struct fwd_recvq *r)
 {
-	for (unsigned i = 0; i < FWD_BATCH; i++) {
-		r->iov[i].iov_base = r->bufs[i];
-		r->iov[i].iov_len = FWD_RECV_LEN;
-		memset(&r->msgs[i].msg_hdr, 0, sizeof(r->msgs[i].msg_hdr));
-		r->msgs[i].msg_hdr.msg_iov = &r->iov[i];
-		r->msgs[i].msg_hdr.msg_iovlen = 1;
-		r->msgs[i].msg_hdr.msg_name = &r->from[i];
-		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
-	}
+	hns_mmsg_setup_recv(r->msgs, r->iov, FWD_BATCH, &r->bufs[0][0], FWD_RECV_LEN, r->from);
 }
 
 static int
 recvq_fill(int fd, struct fwd_recvq *r)
 {
-	for (unsigned i = 0; i < FWD_BATCH; i++)
-		r->msgs[i].msg_hdr.msg_namelen = sizeof(r->from[i]);
-	return recvmmsg(fd, r->msgs, FWD_BATCH, MSG_DONTWAIT, NULL);
+	return hns_mmsg_recv(fd, r->msgs, FWD_BATCH, 0);
 }
 
 /* ------------------------------------------------------------ core actions */
@@ -176,33 +148,56 @@ fwd_worker_flush(struct fwd_worker *w)
 
 /* ------------------------------------------------------------ reading */
 
+/* A client's query: answered at once (cache, local zone, error) or handed to the core. */
 static void
-client_readable(evutil_socket_t fd, short what, void *arg)
+client_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
 {
-	struct fwd_worker *w = arg;
+	struct fwd_client cl = { .conn = 0 };
+
+	if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
+		return;
+	uint8_t *out = sendq_slot(w, &w->clientq);
+	size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len, w->now, out,
+				    FWD_ANSWER_LEN);
+
+	if (len) {
+		sendq_commit(&w->clientq, &cl.addr, len);
+		w->io.udp_answers++;
+	}
+}
+
+/* An upstream's reply, to the core. */
+static void
+upstream_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
+{
+	struct fwd_upsock *us = arg;
+	struct hns_addr from;
+
+	if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+		return; /* larger than we asked for: let the query time out or go TCP */
+	if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
+		return;
+	fwd_core_reply(w->core, &from, us->index, false, r->bufs[i], r->msgs[i].msg_len, w->now);
+}
+
+/*
+ * Read fd in batches, each datagram to one(); a bounded number of batches
+ * per wake-up, so the other sockets and the timers get their turn.
+ */
+static void
+drain(struct fwd_worker *w, int fd,
+      void (*one)(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg), void *arg)
+{
 	struct fwd_recvq *r = w->recvq;
 
-	/* A bounded number of batches per wake-up, so upstream replies and timers get their turn. */
 	for (int round = 0; round < 4; round++) {
 		int n = recvq_fill(fd, r);
 
 		if (n <= 0)
 			break;
 		w->now = hns_now();
-		for (int i = 0; i < n; i++) {
-			struct fwd_client cl = { .conn = 0 };
-
-			if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
-				continue;
-			uint8_t *out = sendq_slot(w, &w->clientq);
-			size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len,
-						    w->now, out, FWD_ANSWER_LEN);
-
-			if (len) {
-				sendq_commit(&w->clientq, &cl.addr, len);
-				w->io.udp_answers++;
-			}
-		}
+		for (int i = 0; i < n; i++)
+			one(w, r, i, arg);
 		if (n < FWD_BATCH)
 			break;
 	}
@@ -210,32 +205,17 @@ client_readable(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+client_readable(evutil_socket_t fd, short what, void *arg)
+{
+	drain(arg, fd, client_datagram, NULL);
+}
+
+static void
 upstream_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct fwd_upsock *us = arg;
-	struct fwd_worker *w = us->w;
-	struct fwd_recvq *r = w->recvq;
 
-	for (int round = 0; round < 4; round++) {
-		int n = recvq_fill(fd, r);
-
-		if (n <= 0)
-			break;
-		w->now = hns_now();
-		for (int i = 0; i < n; i++) {
-			struct hns_addr from;
-
-			if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-				continue; /* larger than we asked for: let the query time out or go TCP */
-			if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
-				continue;
-			fwd_core_reply(w->core, &from, us->index, false, r->bufs[i],
-				       r->msgs[i].msg_len, w->now);
-		}
-		if (n < FWD_BATCH)
-			break;
-	}
-	fwd_worker_flush(w);
+	drain(us->w, fd, upstream_datagram, us);
 }
 
 /* ------------------------------------------------------------ set-up */

@@ -166,12 +166,6 @@ fwd_server_address(const struct fwd_server *s)
 	return &s->addr;
 }
 
-const struct fwd_config *
-fwd_server_config(const struct fwd_server *s)
-{
-	return s->cfg;
-}
-
 #define ADD(field) out->core.field += src->field
 
 void

@@ -44,7 +44,6 @@ int fwd_server_start(const struct fwd_config *cfg, const struct hns_addr *listen
 void fwd_server_stop(struct fwd_server *s);
 /* The address the UDP listeners are bound to (port filled in when 0 was asked). */
 const struct hns_addr *fwd_server_address(const struct fwd_server *s);
-const struct fwd_config *fwd_server_config(const struct fwd_server *s);
 
 /* Sum the counters of every worker. */
 void fwd_server_stats(const struct fwd_server *s, struct fwd_server_stats *out);

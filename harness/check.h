@@ -21,6 +21,7 @@
 #include "common/addr.h"
 #include "common/trace.h"
 #include "harness/expect.h"
+#include "harness/serve.h"
 
 struct model;
 struct model_expect;
@@ -38,6 +39,7 @@ struct check_opts {
 	bool seed_given;
 	unsigned timeout_ms; /* the stub's per-try timeout (default 5000) */
 	unsigned tries;	     /* the stub's tries (default 2) */
+	struct serve_aws_opts aws; /* --vpc-outside, --vpc-pps */
 };
 
 #define CHECK_MAX_HOPS 128

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "dns/names.h"
 #include "harness/check.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
@@ -39,9 +40,9 @@ answers_text(const struct observed *obs, char *buf, size_t len)
 	for (size_t i = 0; i < obs->n_values && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", obs->values[i]);
 	if (obs->n_values == 0)
-		snprintf(buf, len, "%s", rcode_name(obs->rcode));
+		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)obs->rcode));
 	else if (obs->rcode != 0 && o < len)
-		snprintf(buf + o, len - o, " (%s)", rcode_name(obs->rcode));
+		snprintf(buf + o, len - o, " (%s)", DNS_RCODE_NAME((unsigned)obs->rcode));
 	return buf;
 }
 
@@ -113,7 +114,7 @@ report_json(FILE *out, const struct model *m, const struct check_result *r, size
 		json_kv_string(&w, "from", c->from);
 		json_kv_string(&w, "query", c->query);
 		if (c->obs.answered)
-			json_kv_string(&w, "rcode", rcode_name(c->obs.rcode));
+			json_kv_string(&w, "rcode", DNS_RCODE_NAME((unsigned)c->obs.rcode));
 		else
 			json_kv_null(&w, "rcode");
 		json_key(&w, "answers");
@@ -220,6 +221,8 @@ static const struct cli_opt check_cli_opts[] = {
 	CLI_OPT_PORT(struct check_args, o.port, "the emulation's port (default a free one)"),
 	{ "expect", 0, CLI_STRING, CA(only), CLI_NONE, "NAME", "run only the expectation NAME", 0, 0,
 	  0, NULL },
+	SERVE_OPT_VPC_OUTSIDE(struct check_args, o.aws.vpc_outside),
+	SERVE_OPT_VPC_PPS(struct check_args, o.aws.vpc_pps),
 };
 #undef CA
 
@@ -257,11 +260,6 @@ cmd_check(int argc, char **argv)
 	}
 	if ((status = cli_scenario(n_args > 0 ? args[0] : NULL, &m)) != HNS_EXIT_OK)
 		return status;
-	if ((serve_sides_available() & (SERVE_AWS | SERVE_INTERNET)) == 0) {
-		fprintf(stderr, "hybridns check: this build has no AWS side to check against\n");
-		model_free(m);
-		return HNS_EXIT_RUNTIME;
-	}
 	results = calloc(m->n_expects ? m->n_expects : 1, sizeof(*results));
 	if (results == NULL) {
 		model_free(m);

@@ -288,7 +288,7 @@ cmd_export(int argc, char **argv)
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.model = m;
 		/* As check builds its world: relays in the path when the scenario has a VPN. */
-		ctx.vpn_in_path = m->vpn.present && (serve_sides_available() & SERVE_VPN);
+		ctx.vpn_in_path = m->vpn.present;
 		ctx_used = true;
 		rc = serve_map_build(&ctx, port);
 		if (rc != 0) {

@@ -384,12 +384,7 @@ out:
 static const char *
 rcode_text(int rc, char *buf, size_t len)
 {
-	const char *n = rcode_name(rc);
-
-	if (n != NULL && n[0] != '\0')
-		return n;
-	snprintf(buf, len, "RCODE%d", rc);
-	return buf;
+	return dns_rcode_name((unsigned)rc, buf, len);
 }
 
 static void

@@ -75,6 +75,8 @@ struct serve_args {
 	bool no_vpn;
 	enum hns_log_level log_level;
 	bool log_level_given;
+	struct serve_aws_opts aws;
+	struct hns_addr vpn_control;
 };
 
 #define SA(field) offsetof(struct serve_args, field)
@@ -98,6 +100,11 @@ static const struct cli_opt serve_opts[] = {
 	  "connect on-prem and AWS directly, without the VPN relays", 0, 0, 0, NULL },
 	{ "log-level", 0, CLI_CUSTOM, SA(log_level), SA(log_level_given), "LEVEL",
 	  "err, warn, info or debug", 0, 0, 0, parse_log_level },
+	SERVE_OPT_VPC_OUTSIDE(struct serve_args, aws.vpc_outside),
+	SERVE_OPT_VPC_PPS(struct serve_args, aws.vpc_pps),
+	{ "vpn-control", 0, CLI_ADDR, SA(vpn_control), CLI_NONE, "IP:PORT",
+	  "the VPN's control socket (default 127.53.0.7 on the map's port)", 0, 0,
+	  CLI_LOOPBACK | CLI_NEED_PORT, NULL },
 };
 #undef SA
 
@@ -120,18 +127,14 @@ static void
 write_stats_to(struct serve_ctx *ctx, FILE *f)
 {
 	fputs("{\"onprem\": ", f);
-#ifdef HAVE_SERVE_ONPREM
 	if (ctx->started & SERVE_ONPREM)
 		serve_onprem_stats(ctx, f);
 	else
-#endif
 		fputs("null", f);
 	fputs(",\n\"aws\": ", f);
-#ifdef HAVE_SERVE_AWS
 	if (ctx->started & (SERVE_AWS | SERVE_INTERNET))
 		serve_aws_stats(ctx, f);
 	else
-#endif
 		fputs("null", f);
 	fputs(",\n\"vpn\": ", f);
 	if ((ctx->started & SERVE_VPN) && ctx->vpn != NULL)
@@ -193,19 +196,13 @@ cmd_serve(int argc, char **argv)
 	ctx.workers = sa.workers;
 	ctx.query_log = sa.query_log;
 	ctx.stats_json = sa.stats_json;
+	ctx.aws_opts = sa.aws;
+	ctx.vpn_control = sa.vpn_control;
 	if (sa.log_level_given)
 		hns_log_set_level(-1, sa.log_level);
 	map_json = sa.map_json;
 	no_vpn = sa.no_vpn;
 	port = sa.port_given ? sa.port : geteuid() == 0 ? 53 : HNS_ADDRMAP_DEFAULT_PORT;
-	for (unsigned bit = 1; bit & SERVE_ALL; bit <<= 1) {
-		if ((ctx.sides & bit) && !(serve_sides_available() & bit)) {
-			/* Asked for explicitly, or implied by "all": say what is missing either way. */
-			fprintf(stderr, "hybridns serve: the %s side is not part of this build yet\n",
-				serve_side_name(bit));
-			ctx.sides &= ~bit;
-		}
-	}
 	if (ctx.sides == 0) {
 		fprintf(stderr, "hybridns serve: nothing to serve\n");
 		return HNS_EXIT_RUNTIME;
@@ -216,7 +213,7 @@ cmd_serve(int argc, char **argv)
 	ctx.model = m;
 	if (!ctx.seed_given && m->vpn.seed_given)
 		ctx.seed = m->vpn.seed;
-	ctx.vpn_in_path = m->vpn.present && !no_vpn && (serve_sides_available() & SERVE_VPN);
+	ctx.vpn_in_path = m->vpn.present && !no_vpn;
 	if (serve_map_build(&ctx, (uint16_t)port) != 0) {
 		status = HNS_EXIT_RUNTIME;
 		goto out;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "dns/names.h"
 #include "dns/wire.h"
 #include "harness/check.h"
 #include "harness/cli.h"
@@ -59,7 +60,7 @@ print_trace(const struct check_result *r)
 		printf("%8.1f ms  client gave up: %s\n", obs->latency_ms, obs->error);
 		return;
 	}
-	printf("%8.1f ms  client got %s, %zu answer%s", obs->latency_ms, rcode_name(obs->rcode),
+	printf("%8.1f ms  client got %s, %zu answer%s", obs->latency_ms, DNS_RCODE_NAME((unsigned)obs->rcode),
 	       obs->n_values, obs->n_values == 1 ? "" : "s");
 	for (size_t i = 0; i < obs->n_values; i++)
 		printf("%s%s (ttl %u)", i ? ", " : ": ", obs->values[i], obs->ttls[i]);

@@ -8,16 +8,11 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/trace.h"
+#include "dns/names.h"
 #include "dns/wire.h"
 #include "harness/expect.h"
 #include "model/model.h"
 #include "model/names.h"
-
-const char *
-rcode_name(int rcode)
-{
-	return rcode < 0 ? "RCODE?" : dns_rcode_str((unsigned)rcode);
-}
 
 static void
 normalise(char *s)
@@ -164,7 +159,7 @@ expect_describe(const struct model_expect *e, char *buf, size_t len)
 
 	switch (e->answer.kind) {
 	case MODEL_ANSWER_ANY:
-		snprintf(buf, len, "%s", rcode_name(e->rcode));
+		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)e->rcode));
 		return;
 	case MODEL_ANSWER_PUBLIC:
 		snprintf(buf, len, "public addresses");
@@ -173,7 +168,7 @@ expect_describe(const struct model_expect *e, char *buf, size_t len)
 		snprintf(buf, len, "private addresses");
 		return;
 	case MODEL_ANSWER_EMPTY:
-		snprintf(buf, len, "no records (%s)", rcode_name(e->rcode));
+		snprintf(buf, len, "no records (%s)", DNS_RCODE_NAME((unsigned)e->rcode));
 		return;
 	case MODEL_ANSWER_NXDOMAIN:
 		snprintf(buf, len, "NXDOMAIN");
@@ -216,8 +211,8 @@ same_set(const char *const *a, size_t na, char b[][64], size_t nb)
 	return true;
 }
 
-static const char *
-via_text(const struct model_hop *h, char *buf, size_t len)
+const char *
+expect_via_text(const struct model_hop *h, char *buf, size_t len)
 {
 	if (h->kind == MODEL_HOP_INTERNET || h->ref == NULL)
 		snprintf(buf, len, "%s", model_hop_kind_str(h->kind));
@@ -262,7 +257,7 @@ expect_judge(const struct model *m, const struct model_expect *e, const struct o
 	join(got_text, sizeof(got_text), got, n_got);
 	if (obs->rcode != e->rcode) {
 		o += (size_t)snprintf(out->message + o, sizeof(out->message) - o,
-				      "expected %s, got %s", want_text, rcode_name(obs->rcode));
+				      "expected %s, got %s", want_text, DNS_RCODE_NAME((unsigned)obs->rcode));
 		if (n_got > 0)
 			o += (size_t)snprintf(out->message + o, sizeof(out->message) - o, " (%s)", got_text);
 		goto path;
@@ -325,12 +320,12 @@ expect_judge(const struct model *m, const struct model_expect *e, const struct o
 		char hop[160];
 
 		for (size_t i = 0; i < n_hops && k < e->n_via; i++) {
-			if (strcmp(hops[i].hop, via_text(&e->via[k], hop, sizeof(hop))) == 0)
+			if (strcmp(hops[i].hop, expect_via_text(&e->via[k], hop, sizeof(hop))) == 0)
 				k++;
 		}
 		if (k < e->n_via) {
 			o += (size_t)snprintf(out->message, sizeof(out->message),
-					      "the path did not pass %s%s", via_text(&e->via[k], hop, sizeof(hop)),
+					      "the path did not pass %s%s", expect_via_text(&e->via[k], hop, sizeof(hop)),
 					      k > 0 ? " after the earlier hops" : "");
 			goto path;
 		}

@@ -11,8 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns/names.h" /* observed rcodes print with DNS_RCODE_NAME */
+
 struct model;
 struct model_expect;
+struct model_hop;
 struct hns_trace_event;
 
 #define OBSERVED_MAX_VALUES 32
@@ -45,4 +48,5 @@ void expect_judge(const struct model *m, const struct model_expect *e, const str
 
 /* The values an answer form stands for ("10.0.1.25 10.0.2.25"), for reports. */
 void expect_describe(const struct model_expect *e, char *buf, size_t len);
-const char *rcode_name(int rcode);
+/* A `via` hop as the trace names it: "onprem:dc1-dns", "internet". */
+const char *expect_via_text(const struct model_hop *h, char *buf, size_t len);

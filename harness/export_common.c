@@ -113,6 +113,13 @@ export_each_zone(const struct export_plan *p, FILE *out,
 	return rc;
 }
 
+void
+export_alias_note(FILE *out, const char *cm, size_t n_alias, const char *product)
+{
+	if (n_alias > 0)
+		fprintf(out, "%s %zu ALIAS record(s) left out: %s has no ALIAS\n", cm, n_alias, product);
+}
+
 const char *
 export_name_shown(const char *name)
 {

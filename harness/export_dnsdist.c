@@ -232,8 +232,7 @@ dnsdist_zone(FILE *out, const struct model_zone *z)
 	fprintf(out, "addAction({");
 	lua_str(out, zone);
 	fprintf(out, "}, RCodeAction(DNSRCode.NXDOMAIN))\n");
-	if (n_alias > 0)
-		fprintf(out, "-- %zu ALIAS record(s) left out: dnsdist has no ALIAS\n", n_alias);
+	export_alias_note(out, "--", n_alias, "dnsdist");
 out:
 	free(rrs);
 	free(set);

@@ -132,8 +132,7 @@ dnsmasq_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t 
 	fprintf(out, "local=/%s/\n", z->name);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = dnsmasq_rr(out, rrs[i]);
-	if (n_alias > 0)
-		fprintf(out, "# %zu ALIAS record(s) left out: dnsmasq has no ALIAS\n", n_alias);
+	export_alias_note(out, "#", n_alias, "dnsmasq");
 	return rc;
 }
 

@@ -91,6 +91,8 @@ int export_each_zone(const struct export_plan *p, FILE *out,
 			       size_t n_alias));
 /* A presentation name as shown in comments and names: "." for the root (""). */
 const char *export_name_shown(const char *name);
+/* "<cm> N ALIAS record(s) left out: <product> has no ALIAS" when n_alias > 0. */
+void export_alias_note(FILE *out, const char *cm, size_t n_alias, const char *product);
 /* What the resolver's default forwards to: the emulated internet or its upstreams. */
 const char *export_default_name(const struct model_onprem_resolver *r);
 

@@ -122,8 +122,7 @@ unbound_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t 
 	}
 	if (rc == 0)
 		rc = unbound_wildcards(out, rrs, n);
-	if (n_alias > 0)
-		fprintf(out, "\t# %zu ALIAS record(s) left out: Unbound has no ALIAS\n", n_alias);
+	export_alias_note(out, "\t#", n_alias, "Unbound");
 	return rc;
 }
 

@@ -193,8 +193,7 @@ ps_zone(FILE *out, const struct model_zone *z, const ldns_rr **rrs, size_t n, si
 	fputc('\n', out);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = ps_rr(out, z, rrs[i]);
-	if (n_alias > 0)
-		fprintf(out, "# %zu ALIAS record(s) left out: Windows DNS has no ALIAS\n", n_alias);
+	export_alias_note(out, "#", n_alias, "Windows DNS");
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "harness/lab.h"
 
 /* The walk of one document: which node of the top level is where. */
@@ -40,15 +41,8 @@ scan_item_push(struct scan *s, size_t start, size_t end)
 {
 	struct lab_doc *d = s->doc;
 
-	if (d->n_items == s->cap_items) {
-		size_t cap = s->cap_items ? s->cap_items * 2 : 16;
-		struct lab_span *v = realloc(d->items, cap * sizeof(*v));
-
-		if (v == NULL)
-			return HNS_ENOMEM;
-		d->items = v;
-		s->cap_items = cap;
-	}
+	if (hns_grow(&d->items, &s->cap_items, d->n_items, sizeof(*d->items), 16) != 0)
+		return HNS_ENOMEM;
 	d->items[d->n_items++] = (struct lab_span){ start, end };
 	return 0;
 }

@@ -13,34 +13,13 @@
 
 #include "common/addr.h"
 #include "common/error.h"
+#include "dns/names.h"
+#include "harness/expect.h"
 #include "harness/json.h"
 #include "harness/lint_report.h"
 #include "harness/lint_world.h"
 #include "model/model.h"
 #include "model/names.h"
-
-/* ------------------------------------------------------------ names of enums */
-
-/* "A", "AAAA", "TYPE65280" into buf. */
-static const char *
-lint_type_str(uint16_t type, char *buf, size_t len)
-{
-	char *s = ldns_rr_type2str((ldns_rr_type)type);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
-
-static const char *
-lint_rcode_str(int rcode, char *buf, size_t len)
-{
-	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
-	if (lt)
-		snprintf(buf, len, "%s", lt->name);
-	else
-		snprintf(buf, len, "RCODE%d", rcode);
-	return buf;
-}
 
 /* ================================================================ json */
 
@@ -84,7 +63,7 @@ static void
 lint_json_type(struct json_writer *w, const char *key, uint16_t type)
 {
 	char buf[32];
-	json_kv_string(w, key, lint_type_str(type, buf, sizeof(buf)));
+	json_kv_string(w, key, dns_type_name(type, buf, sizeof(buf)));
 }
 
 static void
@@ -231,7 +210,7 @@ lint_json_rr(struct json_writer *w, const char *owner, const ldns_rr *rr, uint32
 	json_kv_bool(w, "ttl_given", ttl_given);
 	json_kv_string(w, "class", cls ? cls : "IN");
 	json_kv_string(w, "type",
-		       lint_type_str((uint16_t)ldns_rr_get_type(rr), buf, sizeof(buf)));
+		       dns_type_name((uint16_t)ldns_rr_get_type(rr), buf, sizeof(buf)));
 	json_kv_string(w, "rdata", rdata ? rdata : "");
 	free(cls);
 	free(rdata);
@@ -510,17 +489,12 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		json_object_begin(w);
 		lint_json_faults(w, "down", x->given.down, x->given.n_down);
 		json_object_end(w);
-		json_kv_string(w, "rcode", lint_rcode_str(x->rcode, buf, sizeof(buf)));
+		json_kv_string(w, "rcode", dns_rcode_name((unsigned)x->rcode, buf, sizeof(buf)));
 		lint_json_answer(w, "answer", &x->answer);
 		json_key(w, "via");
 		json_array_begin(w);
 		for (size_t j = 0; j < x->n_via; j++) {
-			const struct model_hop *h = &x->via[j];
-			if (h->ref)
-				snprintf(buf, sizeof(buf), "%s:%s", model_hop_kind_str(h->kind), h->ref);
-			else
-				snprintf(buf, sizeof(buf), "%s", model_hop_kind_str(h->kind));
-			json_string(w, buf);
+			json_string(w, expect_via_text(&x->via[j], buf, sizeof(buf)));
 		}
 		json_array_end(w);
 		lint_json_ms(w, "max_ms", x->max_ms);

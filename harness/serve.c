@@ -92,26 +92,6 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 	return rc;
 }
 
-int
-serve_map_replace_onprem(struct serve_ctx *ctx, const struct model_onprem_resolver *r,
-			 const struct hns_addr *real)
-{
-	if (!hns_addr_is_loopback(real))
-		return HNS_ENOTLOOPBACK;
-	for (size_t i = 0; i < ctx->map.n; i++) {
-		struct hns_addrmap_entry *e = &ctx->map.entries[i];
-
-		if (e->role == HNS_ROLE_ONPREM && hns_addr_equal(&e->virt, &r->address)) {
-			e->real = *real;
-			if (e->real.port == 0)
-				e->real.port = 53;
-			snprintf(e->label, sizeof(e->label), "onprem/%s (resolver under test)", r->name);
-			return 0;
-		}
-	}
-	return HNS_ENOENT;
-}
-
 static const struct hns_addr *
 real_of(const struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt)
 {
@@ -131,24 +111,16 @@ serve_route(const struct serve_ctx *ctx, bool from_onprem, const struct hns_addr
 		return real_of(ctx, HNS_ROLE_INTERNET, NULL);
 	if (hns_addr_is_loopback(virt))
 		return virt; /* a real server the scenario points at */
-	if (from_onprem) {
-		if (ctx->vpn_in_path)
-			return real_of(ctx, HNS_ROLE_RELAY_TO_AWS, virt) ?: real_of(ctx, HNS_ROLE_ONPREM, virt);
-		if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
-			return real;
-		/* Without the VPN in the path, AWS listeners are reached directly. */
-		{
-			for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
-				if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
-					return real;
-			}
-		}
-		return NULL;
-	}
-	if (ctx->vpn_in_path && (real = real_of(ctx, HNS_ROLE_RELAY_TO_ONPREM, virt)) != NULL)
+	/* Through the relay toward the other side when the VPN is in the path. */
+	if (ctx->vpn_in_path &&
+	    (real = real_of(ctx, from_onprem ? HNS_ROLE_RELAY_TO_AWS : HNS_ROLE_RELAY_TO_ONPREM,
+			    virt)) != NULL)
 		return real;
 	if ((real = real_of(ctx, HNS_ROLE_ONPREM, virt)) != NULL)
 		return real;
+	/* From on-prem, AWS listeners are reached only without the VPN in the path. */
+	if (from_onprem && ctx->vpn_in_path)
+		return NULL;
 	for (size_t i = 0; i < sizeof(aws_roles) / sizeof(aws_roles[0]); i++) {
 		if ((real = real_of(ctx, aws_roles[i], virt)) != NULL)
 			return real;
@@ -231,37 +203,12 @@ struct side_desc {
 
 /* In start order: listeners first, then the relays that point at them, then their clients. */
 static const struct side_desc side_table[] = {
-#ifdef HAVE_SERVE_AWS
 	{ "internet", SERVE_INTERNET, serve_internet_start, serve_internet_stop },
 	{ "aws", SERVE_AWS, serve_aws_start, serve_aws_stop },
-#else
-	{ "internet", SERVE_INTERNET, NULL, NULL },
-	{ "aws", SERVE_AWS, NULL, NULL },
-#endif
-#ifdef HAVE_SERVE_VPN
 	{ "vpn", SERVE_VPN, serve_vpn_start, serve_vpn_stop },
-#else
-	{ "vpn", SERVE_VPN, NULL, NULL },
-#endif
-#ifdef HAVE_SERVE_ONPREM
 	{ "onprem", SERVE_ONPREM, serve_onprem_start, serve_onprem_stop },
-#else
-	{ "onprem", SERVE_ONPREM, NULL, NULL },
-#endif
 };
 #define N_SIDES (sizeof(side_table) / sizeof(side_table[0]))
-
-unsigned
-serve_sides_available(void)
-{
-	unsigned bits = 0;
-
-	for (size_t i = 0; i < N_SIDES; i++) {
-		if (side_table[i].start != NULL)
-			bits |= side_table[i].bit;
-	}
-	return bits;
-}
 
 const char *
 serve_side_name(enum serve_side side)
@@ -293,7 +240,7 @@ serve_world_start(struct serve_ctx *ctx)
 		const struct side_desc *s = &side_table[i];
 		int rc;
 
-		if (!(ctx->sides & s->bit) || s->start == NULL)
+		if (!(ctx->sides & s->bit))
 			continue;
 		rc = s->start(ctx);
 		if (rc != 0) {

@@ -33,6 +33,28 @@ enum serve_side {
 	SERVE_ALL = SERVE_ONPREM | SERVE_AWS | SERVE_VPN | SERVE_INTERNET,
 };
 
+/*
+ * How the emulated AWS resolvers treat senders (docs/aws-semantics.md R8,
+ * R9), set by --vpc-outside and --vpc-pps of serve and check.  All zero is
+ * AWS's behaviour.
+ */
+struct serve_aws_opts {
+	int vpc_outside;  /* enum rslv_outside_policy: drop (0), refused, answer */
+	uint32_t vpc_pps; /* per source at a +2 listener; 0: RSLV_VPC_PPS (1024), RSLV_PPS_OFF: none */
+};
+
+/* The option-table rows of those settings (harness/cli.h), the same in every command. */
+#define SERVE_OPT_VPC_OUTSIDE(S, field)                                                           \
+	{ "vpc-outside", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "drop|refused|answer",     \
+	  "what a VPC +2 resolver does with a query from outside its VPC (default drop)", 0, 0,  \
+	  0, NULL }
+#define SERVE_OPT_VPC_PPS(S, field)                                                               \
+	{ "vpc-pps", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "N|off",                        \
+	  "packets per second per source at a VPC +2 resolver (default 1024)", 0, 0, 0,          \
+	  serve_vpc_pps_parse }
+/* --vpc-pps: a positive number below RSLV_PPS_OFF, or "off"; into a uint32_t. */
+int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
+
 struct serve_ctx {
 	const struct model *model;
 	struct hns_addrmap map; /* every server's and relay's loopback address */
@@ -59,6 +81,9 @@ struct serve_ctx {
 	const char *query_log; /* --query-log FILE, or NULL */
 	const char *stats_json; /* --stats-json FILE, or NULL */
 	struct hns_addr listen; /* --listen IP:PORT for --only onprem; family 0 when absent */
+	struct serve_aws_opts aws_opts;
+	/* --vpn-control IP:PORT: the VPN's control socket; family 0: 127.53.0.7:<map port> */
+	struct hns_addr vpn_control;
 
 	/* Each side's private state, owned by its start/stop pair. */
 	void *onprem;
@@ -85,11 +110,9 @@ bool serve_tunnel_is_down(const struct serve_ctx *ctx, const char *tunnel);
 /* Whether ctx->given takes down an interface endpoint's ENI (answers leave it out). */
 bool serve_endpoint_eni_is_down(const struct serve_ctx *ctx, const struct model_eni *eni);
 
-/* Which sides this build has (enum serve_side bits). */
-unsigned serve_sides_available(void);
 const char *serve_side_name(enum serve_side side);
 /*
- * Start the sides in ctx->sides that this build has, in dependency order
+ * Start the sides in ctx->sides, in dependency order
  * (internet and AWS listeners, then VPN relays, then on-prem resolvers).
  * On failure, stops what it started and returns the error.
  */
@@ -110,16 +133,6 @@ void serve_world_stop(struct serve_ctx *ctx);
  * gives the same map.
  */
 int serve_map_build(struct serve_ctx *ctx, uint16_t port);
-
-/*
- * Put a real resolver under test in the place of on-prem resolver r: its
- * map entry (HNS_ROLE_ONPREM) gets `real`, so the AWS -> on-prem relays and
- * rule targets deliver to it.  HNS_ENOENT when r has no entry;
- * HNS_ENOTLOOPBACK when real is not loopback.
- */
-struct model_onprem_resolver;
-int serve_map_replace_onprem(struct serve_ctx *ctx, const struct model_onprem_resolver *r,
-			     const struct hns_addr *real);
 
 /*
  * Where a sender on one side must send to reach virtual address `virt`:

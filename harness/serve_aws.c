@@ -12,14 +12,15 @@
  * component: an on-prem resolver, a relay, an ENI, another +2 resolver)
  * as a source outside its VPC (R8), except the host's own 127.0.0.1 and
  * ::1, which stand for instances in the VPC (the `check` client).  Two
- * environment variables, read at start, change the AWS defaults:
- *   HNS_AWS_VPC_OUTSIDE=drop|refused|answer  R8: what a +2 listener does
- *                                            with such a query (drop)
- *   HNS_AWS_VPC_PPS=N|off                    R9: packets per second per
- *                                            source at a +2 listener (1024)
+ * options of serve and check (ctx->aws_opts) change the AWS defaults:
+ *   --vpc-outside drop|refused|answer  R8: what a +2 listener does with
+ *                                      such a query (drop)
+ *   --vpc-pps N|off                    R9: packets per second per source
+ *                                      at a +2 listener (1024)
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,43 +58,34 @@ static const char *const outside_names[] = {
 	[RSLV_OUTSIDE_ANSWER] = "answer",
 };
 
-/* R8 and R9 settings from the environment; HNS_EINVAL for a bad value. */
-static int
-aws_policy(struct serve_ctx *ctx, enum rslv_outside_policy *outside, uint32_t *pps)
+int
+serve_vpc_pps_parse(const char *cmd, const char *arg, void *field)
 {
-	const char *v = getenv("HNS_AWS_VPC_OUTSIDE");
+	uint32_t *pps = field;
+	char *end;
+	unsigned long n;
 
-	*outside = RSLV_OUTSIDE_DROP;
-	*pps = RSLV_VPC_PPS;
-	if (v && *v) {
-		size_t k;
-
-		for (k = 0; k < sizeof(outside_names) / sizeof(outside_names[0]); k++)
-			if (strcmp(v, outside_names[k]) == 0)
-				break;
-		if (k == sizeof(outside_names) / sizeof(outside_names[0])) {
-			return serve_side_fail(ctx, HNS_EINVAL,
-					       "HNS_AWS_VPC_OUTSIDE=%s: want drop, refused or answer", v);
-		}
-		*outside = (enum rslv_outside_policy)k;
+	if (strcmp(arg, "off") == 0) {
+		*pps = RSLV_PPS_OFF;
+		return 0;
 	}
-	v = getenv("HNS_AWS_VPC_PPS");
-	if (v && *v) {
-		char *end;
-		unsigned long n;
-
-		if (strcmp(v, "off") == 0) {
-			*pps = RSLV_PPS_OFF;
-			return 0;
-		}
-		n = strtoul(v, &end, 10);
-		if (*end || n == 0 || n >= RSLV_PPS_OFF) {
-			return serve_side_fail(ctx, HNS_EINVAL,
-					       "HNS_AWS_VPC_PPS=%s: want a positive number or off", v);
-		}
-		*pps = (uint32_t)n;
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n >= RSLV_PPS_OFF) {
+		fprintf(stderr, "hybridns %s: --vpc-pps: '%s' (expected a positive number or off)\n",
+			cmd, arg);
+		return HNS_EUSAGE;
 	}
+	*pps = (uint32_t)n;
 	return 0;
+}
+
+/* R8 and R9 settings of ctx, defaults filled in. */
+static void
+aws_policy(const struct serve_ctx *ctx, enum rslv_outside_policy *outside, uint32_t *pps)
+{
+	*outside = (enum rslv_outside_policy)ctx->aws_opts.vpc_outside;
+	*pps = ctx->aws_opts.vpc_pps ? ctx->aws_opts.vpc_pps : RSLV_VPC_PPS;
 }
 
 /*
@@ -199,7 +191,9 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 	enum rslv_outside_policy policy;
 	uint32_t pps;
 
-	if ((rc = aws_policy(ctx, &policy, &pps)) || (rc = outside_sources(ctx, &outside, &n_outside))) {
+	aws_policy(ctx, &policy, &pps);
+	rc = outside_sources(ctx, &outside, &n_outside);
+	if (rc != 0) {
 		free(specs);
 		return rc;
 	}
@@ -262,10 +256,7 @@ serve_aws_stats(struct serve_ctx *ctx, FILE *out)
 	enum rslv_outside_policy policy;
 	uint32_t pps;
 
-	if (aws_policy(ctx, &policy, &pps) != 0) {
-		policy = RSLV_OUTSIDE_DROP;
-		pps = RSLV_VPC_PPS;
-	}
+	aws_policy(ctx, &policy, &pps);
 	fprintf(out, "{\"vpc_outside\":\"%s\",\"vpc_pps\":", outside_names[policy]);
 	if (pps == RSLV_PPS_OFF)
 		fprintf(out, "null");

@@ -11,8 +11,8 @@
  * ctx->vpn holds the struct vpn * (vpn/relay.h) while running, so the
  * harness can call vpn_tunnel_set_state() for `given` and `events`, and
  * vpn_stats_write_json() for the stats.
- * Control: a UDP control socket (docs/vpn.md) on HNS_VPN_CONTROL
- * (IP:PORT) or 127.53.0.7:<map port>; SIGUSR2 takes the first tunnel
+ * Control: a UDP control socket (docs/vpn.md) on --vpn-control IP:PORT
+ * (ctx->vpn_control) or 127.53.0.7:<map port>; SIGUSR2 takes the first tunnel
  * down, and the next SIGUSR2 puts it back in its scenario state.
  */
 #include "config.h"
@@ -85,17 +85,13 @@ on_sigusr2(evutil_socket_t sig, short what, void *arg)
 static void
 control_open(struct serve_ctx *ctx, struct vpn *v)
 {
-	const char *env = getenv("HNS_VPN_CONTROL");
+	bool asked = ctx->vpn_control.family != 0;
 	char buf[HNS_ADDR_STRLEN];
 	struct hns_addr a;
 	int rc;
 
-	if (env && *env) {
-		rc = hns_addr_parse_port(env, &a);
-		if (rc < 0) {
-			hns_warn(HNS_SUB_VPN, "HNS_VPN_CONTROL=%s: not IP:PORT", env);
-			return;
-		}
+	if (asked) {
+		a = ctx->vpn_control;
 	} else {
 		hns_addr_parse(VPN_CONTROL_DEFAULT, &a);
 		a.port = ctx->map.port;
@@ -103,7 +99,7 @@ control_open(struct serve_ctx *ctx, struct vpn *v)
 	rc = vpn_control_open(v, &a);
 	if (rc < 0) {
 		/* Another world of this host may hold the default address: say so only when asked. */
-		if (env && *env)
+		if (asked)
 			hns_warn(HNS_SUB_VPN, "control socket %s: %s",
 				 hns_addr_port_str(&a, buf, sizeof(buf)), hns_strerror(rc));
 		else

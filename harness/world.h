@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "common/addr.h"
+#include "harness/serve.h"
 
 struct event_base;
 struct model;
@@ -67,6 +68,10 @@ const struct model_onprem_resolver *world_tap_resolver(const struct world_tap *t
  */
 bool world_tap_answered_from_cache(const struct world_tap *t, const char *qname,
 				   const struct hns_trace_event *hops, size_t n_hops);
+/* For world_up: listen on the resolver's mapped address in ctx's world (0 or an hns_err). */
+int world_tap_start(struct world_tap *t, const struct serve_ctx *ctx);
+/* For world_up: the faults the world holds with the tap in place (the emulated resolver down). */
+const struct model_given *world_tap_given(const struct world_tap *t);
 
 struct world_opts {
 	uint64_t seed;	 /* with seed_given; else the scenario's vpn.seed */
@@ -74,6 +79,7 @@ struct world_opts {
 	uint16_t port;	 /* 0: a random high port, retried on EADDRINUSE */
 	/* A real resolver under test in place of the first on-prem resolver, or NULL. */
 	struct world_tap *tap;
+	struct serve_aws_opts aws; /* --vpc-outside, --vpc-pps (all zero: AWS's defaults) */
 };
 
 /*

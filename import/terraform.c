@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "import/import.h"
 #include "import/terraform.h"
 
@@ -243,15 +244,8 @@ tf_collect(struct tf *t, json_t *mod, const char *mpath, const char *module)
 
 		if (ij_item(&t->j, list, ij_key(&t->j, mpath, "resources"), i, &rp) == NULL)
 			continue;
-		if (t->n_res == t->cap_res) {
-			size_t nc = t->cap_res ? t->cap_res * 2 : 64;
-			struct tf_res *nr = realloc(t->res, nc * sizeof(*nr));
-
-			if (nr == NULL)
-				return HNS_ENOMEM;
-			t->res = nr;
-			t->cap_res = nc;
-		}
+		if (hns_grow(&t->res, &t->cap_res, t->n_res, sizeof(*t->res), 64) != 0)
+			return HNS_ENOMEM;
 		res = &t->res[t->n_res];
 		memset(res, 0, sizeof(*res));
 		res->path = rp;

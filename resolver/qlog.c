@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common/json.h"
+#include "dns/names.h"
 #include "resolver/internal.h"
 
 /*
@@ -14,24 +15,6 @@
  * set of the documented format (docs/aws-semantics.md, R15).  Written only
  * when --query-log is given; off the fast path's way otherwise.
  */
-
-static const char *
-rcode_name(unsigned rcode)
-{
-	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					    "NOTIMP",  "REFUSED"};
-
-	return rcode < 6 ? names[rcode] : "SERVFAIL";
-}
-
-static void
-type_name(uint16_t t, char *buf, size_t cap)
-{
-	char *s = ldns_rr_type2str((ldns_rr_type)t);
-
-	snprintf(buf, cap, "%s", s ? s : "TYPE0");
-	free(s);
-}
 
 static void
 json_str(FILE *f, const char *s)
@@ -66,7 +49,7 @@ qlog_head(FILE *f, struct rslv_server *s, const struct rslv_listener *l,
 		snprintf(name, sizeof(name), "?");
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	type_name(qtype, tn, sizeof(tn));
+	dns_type_name(qtype, tn, sizeof(tn));
 	fprintf(f, "{\"version\":\"1.100000\",\"account_id\":");
 	json_str(f, m->account ? m->account : "111122223333");
 	fprintf(f, ",\"region\":");
@@ -82,7 +65,7 @@ qlog_head(FILE *f, struct rslv_server *s, const struct rslv_listener *l,
 	}
 	json_str(f, name);
 	fprintf(f, ",\"query_type\":\"%s\",\"query_class\":\"IN\",\"rcode\":\"%s\",", tn,
-		rcode_name(rcode));
+		DNS_RCODE_NAME(rcode));
 	fprintf(f, "\"srcaddr\":\"%s\",\"srcport\":\"%u\",\"transport\":\"%s\",\"srcids\":{",
 		hns_addr_str(client, addr, sizeof(addr)), client->port, tcp ? "TCP" : "UDP");
 	if (l->spec.from == RSLV_FROM_INBOUND && l->spec.inbound) {
@@ -156,7 +139,7 @@ rslv_qlog_packet(struct rslv_server *s, const struct rslv_listener *l,
 						      t);
 			free(t);
 		}
-		type_name((uint16_t)ldns_rr_get_type(rr), tn, sizeof(tn));
+		dns_type_name((uint16_t)ldns_rr_get_type(rr), tn, sizeof(tn));
 		fprintf(s->qlog, "%s{\"Rdata\":", i ? "," : "");
 		json_str(s->qlog, rdata);
 		fprintf(s->qlog, ",\"Type\":\"%s\",\"Class\":\"IN\"}", tn);

@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/trace.h"
+#include "dns/names.h"
 #include "resolver/internal.h"
 
 void
@@ -207,10 +208,6 @@ load(atomic_uint_fast64_t *v)
 void
 rslv_server_stats(struct rslv_server *s, FILE *out)
 {
-	static const char *const rcodes[RSLV_RCODES] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "other",
-	};
-
 	fprintf(out, "{\"listeners\":[");
 	for (size_t i = 0; s && i < s->n_ls; i++) {
 		struct rslv_listener *l = &s->ls[i];
@@ -231,7 +228,9 @@ rslv_server_stats(struct rslv_server *s, FILE *out)
 			load(&l->st.dropped_outside), load(&l->st.refused_outside),
 			load(&l->st.dropped_rate));
 		for (int r = 0; r < RSLV_RCODES; r++)
-			fprintf(out, "%s\"%s\":%lu", r ? "," : "", rcodes[r], load(&l->st.rcode[r]));
+			fprintf(out, "%s\"%s\":%lu", r ? "," : "",
+				r < RSLV_RCODES - 1 ? DNS_RCODE_NAME((unsigned)r) : "other",
+				load(&l->st.rcode[r]));
 		fprintf(out, "}}");
 	}
 	fprintf(out, "],\"rate_evictions\":%lu", s ? load(&s->rl.evictions) : 0UL);

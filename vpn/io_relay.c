@@ -21,6 +21,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "common/trace.h"
 #include "vpn/io.h"
@@ -274,25 +275,17 @@ struct tx_ref {
 static void
 lane_flush(struct vpn *v, int fd, struct tx_ref *refs, unsigned n)
 {
-	unsigned off = 0;
+	bool dropped[VPN_BATCH];
 	hns_time_t now;
 
-	while (off < n) {
-		int r = sendmmsg(fd, v->tx_msg + off, n - off, MSG_DONTWAIT);
-
-		if (r <= 0) {
-			/* This one failed (full buffer, refused): count it and go on. */
-			refs[off].relay->st.send_errors++;
-			refs[off].at = 0;
-			off++;
-			continue;
-		}
-		off += (unsigned)r;
-	}
+	/* The one send-failure rule of common/mmsg.h; each dropped packet counts on its relay. */
+	hns_mmsg_send(fd, v->tx_msg, n, dropped);
 	now = hns_now();
 	for (unsigned i = 0; i < n; i++) {
-		if (refs[i].at == 0)
+		if (dropped[i]) {
+			refs[i].relay->st.send_errors++;
 			continue;
+		}
 		if (refs[i].kind == VPN_KIND_UPSTREAM)
 			refs[i].relay->st.up_tx++;
 		else
@@ -334,19 +327,11 @@ on_lane_timer(evutil_socket_t unused, short what, void *arg)
 			r = &v->relays[f->relay];
 			fd = e->kind == VPN_KIND_UPSTREAM ? f->fd : r->fd;
 			if (n == 0 || (fd == bfd && n < VPN_BATCH)) {
-				struct msghdr *h = &v->tx_msg[n].msg_hdr;
+				bool up = e->kind == VPN_KIND_UPSTREAM;
 
-				v->tx_iov[n].iov_base = (void *)vpn_queue_data(&l->q, e);
-				v->tx_iov[n].iov_len = e->len;
-				h->msg_iov = &v->tx_iov[n];
-				h->msg_iovlen = 1;
-				if (e->kind == VPN_KIND_UPSTREAM) {
-					h->msg_name = &r->dest_ss;
-					h->msg_namelen = r->dest_len;
-				} else {
-					h->msg_name = &f->client;
-					h->msg_namelen = f->client_len;
-				}
+				hns_mmsg_set(&v->tx_msg[n], &v->tx_iov[n], (void *)vpn_queue_data(&l->q, e),
+					     e->len, up ? (void *)&r->dest_ss : (void *)&f->client,
+					     up ? r->dest_len : f->client_len);
 				refs[n].relay = r;
 				refs[n].kind = e->kind;
 				refs[n].at = e->at;
@@ -377,20 +362,7 @@ on_lane_timer(evutil_socket_t unused, short what, void *arg)
 static int
 rx_batch(struct vpn *v, int fd)
 {
-	for (unsigned i = 0; i < VPN_BATCH; i++) {
-		struct msghdr *h = &v->rx_msg[i].msg_hdr;
-
-		v->rx_iov[i].iov_base = v->rx_buf + i * v->buf_size;
-		v->rx_iov[i].iov_len = v->buf_size;
-		h->msg_iov = &v->rx_iov[i];
-		h->msg_iovlen = 1;
-		h->msg_name = &v->rx_addr[i];
-		h->msg_namelen = sizeof(v->rx_addr[i]);
-		h->msg_control = NULL;
-		h->msg_controllen = 0;
-		h->msg_flags = 0;
-	}
-	return recvmmsg(fd, v->rx_msg, VPN_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	return hns_mmsg_recv(fd, v->rx_msg, VPN_BATCH, MSG_TRUNC);
 }
 
 void
@@ -645,6 +617,7 @@ vpn_new(const struct model_tunnel *tunnels, size_t n, uint64_t seed, struct vpn 
 	v->flows = calloc(VPN_MAX_FLOWS, sizeof(*v->flows));
 	if (!v->rx_buf || !v->flows)
 		goto fail;
+	hns_mmsg_setup_recv(v->rx_msg, v->rx_iov, VPN_BATCH, v->rx_buf, v->buf_size, v->rx_addr);
 	for (uint32_t i = 0; i < VPN_FLOW_BUCKETS; i++)
 		v->buckets[i] = VPN_NO_FLOW;
 	for (uint32_t i = 0; i < VPN_MAX_FLOWS; i++) {
@@ -793,12 +766,6 @@ vpn_thread_cpu_ns(const struct vpn *v, uint64_t *out)
 		return -errno;
 	*out = (uint64_t)ts.tv_sec * HNS_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 	return 0;
-}
-
-struct event_base *
-vpn_base(struct vpn *v)
-{
-	return v->base;
 }
 
 void

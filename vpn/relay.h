@@ -72,8 +72,6 @@ int vpn_start(struct vpn *v);
 void vpn_stop(struct vpn *v);
 /* CPU time the vpn's thread has used so far (while running), for benchmarks. */
 int vpn_thread_cpu_ns(const struct vpn *v, uint64_t *out);
-/* The vpn's event_base, for callers that drive it themselves (tests). */
-struct event_base *vpn_base(struct vpn *v);
 
 /* Any thread: change a tunnel's state; HNS_ENOENT for an unknown name. */
 int vpn_tunnel_set_state(struct vpn *v, const char *name, enum model_tunnel_state st);

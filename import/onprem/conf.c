@@ -15,6 +15,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "import/onprem/onprem.h"
 
 const char onprem_products[] = "bind, unbound, dnsmasq, coredns, windows or dnsdist";
@@ -161,25 +162,13 @@ onprem_zone_get(struct onprem_conf *c, const char *zone)
 	return nz;
 }
 
-bool
-onprem_name_under(const char *name, const char *zone)
-{
-	size_t nl = strlen(name), zl = strlen(zone);
-
-	if (zl == 0)
-		return true;
-	if (nl < zl || strcmp(name + nl - zl, zone) != 0)
-		return false;
-	return nl == zl || name[nl - zl - 1] == '.';
-}
-
 struct onprem_zone *
 onprem_zone_holding(struct onprem_conf *c, const char *name)
 {
 	struct onprem_zone *best = NULL;
 
 	for (size_t i = 0; i < c->n_zones; i++) {
-		if (onprem_name_under(name, c->zones[i].name) &&
+		if (dns_str_is_subdomain(name, c->zones[i].name) &&
 		    (best == NULL || strlen(c->zones[i].name) > strlen(best->name)))
 			best = &c->zones[i];
 	}
@@ -387,7 +376,7 @@ rr_place(struct onprem_conf *c, const ldns_rr *rr, const char *zone_hint)
 		rc = HNS_ENAME;
 		goto out;
 	}
-	if (zone_hint != NULL && onprem_name_under(name, zone_hint))
+	if (zone_hint != NULL && dns_str_is_subdomain(name, zone_hint))
 		z = onprem_zone_get(c, zone_hint);
 	else if (zone_hint != NULL && onprem_zone_holding(c, zone_hint) != NULL &&
 		 strcmp(onprem_zone_holding(c, zone_hint)->name, zone_hint) == 0) {

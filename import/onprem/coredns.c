@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "import/onprem/onprem.h"
 #include "import/onprem/tree.h"
 
@@ -179,7 +180,7 @@ cd_hosts(struct cd_ctx *d, const struct stmt *s, char zones[][300], size_t nz)
 				 strchr(a, ':') ? "AAAA" : "A", a);
 			z = NULL;
 			for (size_t k = 0; k < nz && !fall; k++) {
-				if (onprem_name_under(name, zones[k]))
+				if (dns_str_is_subdomain(name, zones[k]))
 					z = onprem_zone_get(d->c, zones[k]);
 			}
 			rc = onprem_rr_add(d->c, text, "", ttl, z ? z->name : name, &why);

@@ -98,8 +98,6 @@ int onprem_fwd_add_to(struct onprem_fwd *f, const char *addr);
 /* Drop f (the last forward entry) when it got no target; whether it was dropped. */
 bool onprem_fwd_drop_empty(struct onprem_conf *c, struct onprem_fwd *f);
 struct onprem_zone *onprem_zone_get(struct onprem_conf *c, const char *zone);
-/* Whether name equals zone or lies under it (label boundaries; "" holds every name). */
-bool onprem_name_under(const char *name, const char *zone);
 /* The innermost zone that holds name, or NULL. */
 struct onprem_zone *onprem_zone_holding(struct onprem_conf *c, const char *name);
 int onprem_zone_add_rr(struct onprem_zone *z, const char *rr_text);

@@ -24,6 +24,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "import/onprem/onprem.h"
 #include "import/onprem/tok.h"
 
@@ -427,7 +428,7 @@ ub_lz_holding(const struct ub_ctx *u, const char *name)
 	const struct ub_lz *best = NULL;
 
 	for (size_t i = 0; i < u->n_lz; i++) {
-		if (onprem_name_under(name, u->lz[i].name) &&
+		if (dns_str_is_subdomain(name, u->lz[i].name) &&
 		    (best == NULL || strlen(u->lz[i].name) > strlen(best->name)))
 			best = &u->lz[i];
 	}
@@ -474,7 +475,7 @@ ub_place_zones(struct ub_ctx *u)
 			if (j != i && ub_type_is(&u->lz[j], ub_zone_types) &&
 			    strcmp(u->lz[j].type, "redirect") != 0 &&
 			    strlen(u->lz[j].name) < strlen(z->name) &&
-			    onprem_name_under(z->name, u->lz[j].name))
+			    dns_str_is_subdomain(z->name, u->lz[j].name))
 				outer = &u->lz[j];
 		}
 		if (strcmp(z->type, "redirect") == 0 && outer != NULL)

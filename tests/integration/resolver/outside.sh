@@ -2,7 +2,7 @@
 # R8 and R9 at a VPC's +2 resolver.  R8: a query from outside the VPC (an
 # on-prem resolver's address through the VPN relay, another VPC's outbound
 # endpoint) gets no answer by default, REFUSED or an answer with
-# HNS_AWS_VPC_OUTSIDE; the VPC's own instances (the host's 127.0.0.1) are
+# --vpc-outside; the VPC's own instances (the host's 127.0.0.1) are
 # answered.  R9: a burst of 3000 queries from one source is not all
 # answered (1024 per second per source).
 source "$SRCDIR/tests/integration/lib.sh"
@@ -15,23 +15,25 @@ NAME=app.hub.example
 grep -q "^3 passed, 0 failed" "$TMP/check.out" || fail "check summary: $(tail -1 "$TMP/check.out")"
 echo "ok: check (edge VPC -> hub +2 gets SERVFAIL, the hub's own instance an answer)"
 # With R8 off the edge's forward is answered: the SERVFAIL above came from R8.
-if HNS_AWS_VPC_OUTSIDE=answer "$HYBRIDNS" check "$SCEN" >"$TMP/check-off.out" 2>&1; then
+if "$HYBRIDNS" check "$SCEN" --vpc-outside answer >"$TMP/check-off.out" 2>&1; then
 	fail "check passed with R8 off"
 fi
 grep -q "expected SERVFAIL, got NOERROR (10.0.5.5)" "$TMP/check-off.out" ||
 	{ cat "$TMP/check-off.out"; fail "R8 off: not the edge expectation that failed"; }
-echo "ok: HNS_AWS_VPC_OUTSIDE=answer lets the edge VPC's forward through"
-if HNS_AWS_VPC_OUTSIDE=bogus "$HYBRIDNS" check "$SCEN" >"$TMP/bogus.out" 2>&1; then
-	fail "a bad HNS_AWS_VPC_OUTSIDE was accepted"
-fi
-grep -q "HNS_AWS_VPC_OUTSIDE=bogus" "$TMP/bogus.out" || fail "no message for a bad value"
-echo "ok: bad HNS_AWS_VPC_OUTSIDE refused"
+echo "ok: --vpc-outside answer lets the edge VPC's forward through"
+run_rc rc "$HYBRIDNS" check "$SCEN" --vpc-outside bogus
+[ "$rc" = 2 ] || fail "a bad --vpc-outside: exit $rc, want 2"
+grep -q -- "--vpc-outside: unknown value 'bogus'" "$TMP/err" || fail "no message for a bad value"
+run_rc rc "$HYBRIDNS" serve "$SCEN" --vpc-pps 0
+[ "$rc" = 2 ] || fail "a bad --vpc-pps: exit $rc, want 2"
+grep -q -- "--vpc-pps: '0'" "$TMP/err" || fail "no message for a bad --vpc-pps"
+echo "ok: bad --vpc-outside and --vpc-pps refused"
 
-# serve SCEN OUT [VAR=VALUE...]: serve in the background, map in OUT.
+# serve OUT [OPTION...]: serve SCEN in the background, map in OUT.
 serve() {
 	local out=$1
 	shift
-	env "$@" "$HYBRIDNS" serve "$SCEN" --port "$PORT" --stats-json "$out.stats.json" >"$out" 2>"$out.err" &
+	"$HYBRIDNS" serve "$SCEN" --port "$PORT" --stats-json "$out.stats.json" "$@" >"$out" 2>"$out.err" &
 	PIDS+=($!)
 }
 # real LABEL-REGEX OUT: the loopback address the map gives that label
@@ -54,6 +56,20 @@ st() {
 	else
 		echo timeout
 	fi
+}
+# stats_doc FILE: serve's stats document once SIGUSR1 has written it (at most ~10 s), on stdout.
+stats_doc() {
+	python3 - "$1" <<'PY'
+import json, sys, time
+for _ in range(100):
+    try:
+        with open(sys.argv[1]) as f:
+            print(json.dumps(json.load(f)))
+        sys.exit(0)
+    except (OSError, ValueError):
+        time.sleep(0.1)
+sys.exit("no stats document in %s" % sys.argv[1])
+PY
 }
 expect() { # expect WHAT GOT WANT
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
@@ -100,18 +116,10 @@ echo "ok: R9 burst answered $(cat "$TMP/burst.out") of 3000"
 # included, to --stats-json (harness/cmd_serve.c).  No document, or one
 # without the hub's +2 listener, is a failure.
 kill -USR1 "${PIDS[0]}"
-python3 - "$TMP/serve.out.stats.json" >"$TMP/stats.out" 2>&1 <<'PY' || fail "stats: $(cat "$TMP/stats.out")"
-import json, sys, time
-st = None
-for _ in range(100):  # at most ~10 s for serve to handle the signal and write the file
-    try:
-        with open(sys.argv[1]) as f:
-            st = json.load(f)
-        break
-    except (OSError, ValueError):
-        time.sleep(0.1)
-if st is None:
-    sys.exit("no stats document in %s after SIGUSR1" % sys.argv[1])
+stats_doc "$TMP/serve.out.stats.json" >"$TMP/stats.json" || fail "no stats document after SIGUSR1"
+python3 - "$TMP/stats.json" >"$TMP/stats.out" 2>&1 <<'PY' || fail "stats: $(cat "$TMP/stats.out")"
+import json, sys
+st = json.load(open(sys.argv[1]))
 res = (st.get("aws") or {}).get("resolver")
 if not res:
     sys.exit("the stats document has no AWS resolver counters: %s" % json.dumps(st)[:400])
@@ -126,14 +134,39 @@ print("ok: counters dropped_rate=%d dropped_outside=%d" % (hub["dropped_rate"], 
 PY
 cat "$TMP/stats.out"
 
-# REFUSED instead of silence.
+# REFUSED instead of silence; R9 off; the VPN's control socket where --vpn-control says.
 kill "${PIDS[0]}"
 wait "${PIDS[0]}" 2>/dev/null || true
 PIDS=()
 PORT=$(free_port)
-serve "$TMP/serve2.out" HNS_AWS_VPC_OUTSIDE=refused
+CTL=$(free_port)
+serve "$TMP/serve2.out" --vpc-outside refused --vpc-pps off --vpn-control "127.0.0.1:$CTL"
 PLUS2=$(real "vpc/hub \+2" "$TMP/serve2.out")
 wait_dns "$PLUS2" "$PORT" "$NAME"
 expect "REFUSED policy: on-prem's address" "$(st "$PLUS2" "$ONPREM")" REFUSED
 expect "REFUSED policy: an instance is answered" "$(st "$PLUS2" 127.0.0.1)" NOERROR
+kill -USR1 "${PIDS[0]}"
+stats_doc "$TMP/serve2.out.stats.json" >"$TMP/stats2.json" || fail "no stats document after SIGUSR1"
+python3 - "$TMP/stats2.json" "$CTL" >"$TMP/stats2.out" 2>&1 <<'PY' || fail "options: $(cat "$TMP/stats2.out")"
+import json, socket, sys
+st = json.load(open(sys.argv[1]))
+aws = st.get("aws") or {}
+if aws.get("vpc_outside") != "refused" or aws.get("vpc_pps", 0) is not None:
+    sys.exit("--vpc-outside refused --vpc-pps off not in effect: %s" % json.dumps(aws)[:300])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+for _ in range(5):  # the control socket answers once the VPN side is up
+    s.sendto(b"stats", ("127.0.0.1", int(sys.argv[2])))
+    try:
+        doc = json.loads(s.recv(65535).decode())
+        break
+    except socket.timeout:
+        continue
+else:
+    sys.exit("no answer from the control socket at --vpn-control 127.0.0.1:%s" % sys.argv[2])
+if "vpn" not in doc:
+    sys.exit("control stats without the vpn: %s" % str(doc)[:300])
+print("ok: --vpc-outside, --vpc-pps and --vpn-control in effect")
+PY
+cat "$TMP/stats2.out"
 echo "all R8/R9 checks passed"
