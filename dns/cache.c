@@ -375,6 +375,7 @@ dns_cache_insert(struct dns_cache *c, const struct dns_qkey *k, const uint8_t *p
 	struct cache_entry *ent = &c->entries[e];
 
 	ent->key.hash = k->hash;
+	ent->key.tag = k->tag;
 	ent->key.qtype = k->qtype;
 	ent->key.qclass = k->qclass;
 	ent->key.flags = k->flags;

@@ -486,8 +486,7 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 		snprintf(c->deflt.name, sizeof(c->deflt.name), "default upstreams");
 		break;
 	case MODEL_DEFAULT_REFUSE:
-		dns_nametab_init(&c->zones);
-	c->deflt.kind = FWD_RULE_REFUSE;
+		c->deflt.kind = FWD_RULE_REFUSE;
 		snprintf(c->deflt.name, sizeof(c->deflt.name), "default refuse");
 		break;
 	}

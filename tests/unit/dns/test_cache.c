@@ -97,6 +97,47 @@ test_uncacheable(void **state)
 	dns_cache_free(c);
 }
 
+/*
+ * The tag keeps entries apart (the resolver's answers per rule); wire_max
+ * bounds what is stored; keep_ttls stores a negative answer's TTLs as they came.
+ */
+static void
+test_tags_wire_max_and_keep_ttls(void **state)
+{
+	struct dns_cache_cfg cfg = { .enabled = true, .max_entries = 8, .max_ttl = 86400,
+				     .negative_max_ttl = 3600, .wire_max = 128, .keep_ttls = true };
+	struct dns_cache *c;
+	uint8_t q[512], reply[512], out[512];
+	size_t olen;
+	struct dns_query pq;
+	struct dns_qkey k, k2;
+	size_t qn = mkquery(1, "gone.example", DNS_TYPE_A, false, q, sizeof(q));
+	size_t rlen = mkreply(q, qn, 0, 300, reply, sizeof(reply)); /* NXDOMAIN, SOA 300, MINIMUM 60 */
+
+	assert_int_equal(dns_cache_new(&cfg, &c), 0);
+	dns_query_parse(q, qn, &pq);
+	dns_qkey_make(&k, &pq.q, false, false, 1);
+	dns_qkey_make(&k2, &pq.q, false, false, 2);
+	assert_false(dns_qkey_equal(&k, &k2));
+	assert_true(rlen <= 128);
+	assert_int_equal(dns_cache_insert(c, &k, reply, rlen, 0), 0);
+	assert_int_equal(dns_cache_lookup(c, &k2, 0, false, out, sizeof(out), &olen), DNS_CACHE_MISS);
+	assert_int_equal(dns_cache_lookup(c, &k, 10 * HNS_NSEC_PER_SEC, false, out, sizeof(out), &olen),
+			 DNS_CACHE_HIT);
+	assert_int_equal(first_ttl(out, olen), 290); /* not clamped to 60 */
+	assert_int_equal(dns_cache_lookup(c, &k, 60 * HNS_NSEC_PER_SEC, false, out, sizeof(out), &olen),
+			 DNS_CACHE_MISS); /* but it lived 60 s */
+	dns_cache_free(c);
+
+	cfg.wire_max = 32;
+	assert_int_equal(dns_cache_new(&cfg, &c), 0);
+	key_for(5, &k, reply, &rlen);
+	assert_true(rlen > 32);
+	assert_int_equal(dns_cache_insert(c, &k, reply, rlen, 0), HNS_EAGAIN); /* over wire_max */
+	assert_int_equal(dns_cache_stats(c)->too_big, 1);
+	dns_cache_free(c);
+}
+
 static void
 test_key_case_and_flags(void **state)
 {
@@ -215,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_index_integrity_under_eviction),
 		cmocka_unit_test(test_uncacheable),
 		cmocka_unit_test(test_key_case_and_flags),
+		cmocka_unit_test(test_tags_wire_max_and_keep_ttls),
 		cmocka_unit_test(test_ttl_aging_matches_msg),
 	};
 
