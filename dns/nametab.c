@@ -255,12 +255,67 @@ dns_nametab_walk_next(struct dns_nametab_walk *w, size_t *off)
 	return NULL;
 }
 
+/*
+ * One pass from the root over a lower-case name: each suffix's hash
+ * extends the shorter one's, and only depths some key has are probed; the
+ * last hit is the longest.
+ */
+void *
+dns_nametab_longest_lower(const struct dns_nametab *t, uint32_t tag, const uint8_t *name,
+			  size_t len, size_t *off)
+{
+	uint8_t offs[MAX_LABELS + 1];
+	void *best = NULL;
+
+	if (!t->n || !len || len > DNS_NAME_MAX)
+		return NULL;
+
+	int n = labels_split(name, len, offs);
+	uint64_t depths = t->depths;
+	uint32_t h = hash_seed(tag);
+	size_t mask = t->cap - 1;
+
+	for (int d = 0;; d++) {
+		int i = n - d; /* the suffix of d labels starts at label i */
+
+		if (depths & (1ull << depth_bit(d))) {
+			size_t o = offs[i], l = len - o;
+
+			for (size_t k = slot_index(h, mask);; k = (k + 1) & mask) {
+				const struct dns_nametab_slot *s = &t->slots[k];
+
+				if (!s->len)
+					break;
+				if (s->hash == h && s->tag == tag && s->len == l &&
+				    memcmp(t->names + s->off, name + o, l) == 0) {
+					best = s->val;
+					if (off)
+						*off = o;
+					break;
+				}
+			}
+		}
+		if (i == 0 || (d < 63 && !(depths >> (d + 1))))
+			break; /* the whole name, or no key deeper */
+
+		const uint8_t *p = name + offs[i - 1];
+
+		h = (h ^ p[0]) * FNV_PRIME;
+		for (unsigned b = 1; b <= p[0]; b++)
+			h = (h ^ p[b]) * FNV_PRIME;
+	}
+	return best;
+}
+
 void *
 dns_nametab_longest(const struct dns_nametab *t, uint32_t tag, const uint8_t *name, size_t len,
 		    size_t *off)
 {
-	struct dns_nametab_walk w;
+	uint8_t lower[DNS_NAME_MAX];
 
-	dns_nametab_walk_init(&w, t, tag, name, len);
-	return dns_nametab_walk_next(&w, off);
+	if (!len || len > DNS_NAME_MAX)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		lower[i] = lc(name[i]);
+	return dns_nametab_longest_lower(t, tag, lower, len, off);
 }

@@ -69,3 +69,6 @@ void *dns_nametab_walk_next(struct dns_nametab_walk *w, size_t *off);
 /* The value of the longest suffix of name present under tag (offset in *off), or NULL. */
 void *dns_nametab_longest(const struct dns_nametab *t, uint32_t tag, const uint8_t *name,
 			  size_t len, size_t *off);
+/* The same for a name already in lower case (the hot path: no copy). */
+void *dns_nametab_longest_lower(const struct dns_nametab *t, uint32_t tag, const uint8_t *name,
+				size_t len, size_t *off);

@@ -526,3 +526,11 @@ fwd_config_match(const struct fwd_config *c, const uint8_t *qname, size_t qlen)
 
 	return i ? &c->rules[i - 1] : &c->deflt;
 }
+
+const struct fwd_rule *
+fwd_config_match_lower(const struct fwd_config *c, const uint8_t *lname, size_t len)
+{
+	uintptr_t i = (uintptr_t)dns_nametab_longest_lower(&c->zones, 0, lname, len, NULL);
+
+	return i ? &c->rules[i - 1] : &c->deflt;
+}

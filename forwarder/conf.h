@@ -160,3 +160,6 @@ void fwd_config_profile_windows(struct fwd_config *c);
  */
 const struct fwd_rule *fwd_config_match(const struct fwd_config *c, const uint8_t *qname,
 					size_t qlen);
+/* The same for a lower-cased name (a question key's). */
+const struct fwd_rule *fwd_config_match_lower(const struct fwd_config *c, const uint8_t *lname,
+					      size_t len);

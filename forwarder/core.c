@@ -581,7 +581,11 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		return dns_build_error(pkt, &q, DNS_RCODE_NOTIMP, out, cap);
 	}
 
-	const struct fwd_rule *r = fwd_config_match(c->cfg, q.q.name, q.q.name_len);
+	struct dns_qkey key; /* its lower-cased name also picks the rule */
+
+	dns_qkey_make(&key, &q.q, q.has_edns, q.edns_do, 0);
+
+	const struct fwd_rule *r = fwd_config_match_lower(c->cfg, key.name, key.name_len);
 	unsigned ri = r == &c->cfg->deflt ? (unsigned)c->cfg->n_rules : (unsigned)(r - c->cfg->rules);
 	size_t maxlen = client_max(cl, &q);
 	size_t n;
@@ -602,9 +606,6 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 				  maxlen, out, cap);
 	}
 
-	struct dns_qkey key;
-
-	dns_qkey_make(&key, &q.q, q.has_edns, q.edns_do, 0);
 	if (c->cache && dns_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
 					 &n) == DNS_CACHE_HIT) {
 		hns_trace(c->cfg->hop, "%s: cache hit", r->name);
