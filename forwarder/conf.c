@@ -29,6 +29,7 @@ fwd_config_new(const char *name, struct fwd_config **out)
 		return HNS_ENOMEM;
 	snprintf(c->name, sizeof(c->name), "%s", name ? name : "onprem");
 	snprintf(c->hop, sizeof(c->hop), "onprem:%s", c->name);
+	dns_nametab_init(&c->zones);
 	c->deflt.kind = FWD_RULE_REFUSE;
 	c->deflt.zone[0] = 0;
 	c->deflt.zone_len = 1;
@@ -69,6 +70,7 @@ fwd_config_free(struct fwd_config *c)
 	for (size_t i = 0; i < c->n_rules; i++)
 		local_zone_deinit(&c->rules[i].local);
 	free(c->rules);
+	dns_nametab_deinit(&c->zones);
 	free(c);
 }
 
@@ -136,6 +138,19 @@ rule_append(struct fwd_config *c, const char *zone, int *idx)
 	return r;
 }
 
+/* Index rule idx by its zone; an earlier rule of the same zone keeps it. */
+static int
+rule_index(struct fwd_config *c, int idx)
+{
+	const struct fwd_rule *r = &c->rules[idx];
+
+	if (dns_nametab_get(&c->zones, 0, r->zone, r->zone_len))
+		return idx;
+	int rc = dns_nametab_put(&c->zones, 0, r->zone, r->zone_len, (void *)(uintptr_t)(idx + 1));
+
+	return rc < 0 ? rc : idx;
+}
+
 static int
 rule_set_upstreams(struct fwd_rule *r, const uint16_t *ups, size_t n, enum fwd_policy policy,
 		   uint32_t timeout_ms, uint32_t attempts)
@@ -164,7 +179,7 @@ fwd_config_add_forward(struct fwd_config *c, const char *zone, const uint16_t *u
 	snprintf(r->name, sizeof(r->name), "forward %s", zone);
 	int rc = rule_set_upstreams(r, ups, n, policy, timeout_ms, attempts);
 
-	if (rc < 0) {
+	if (rc < 0 || (rc = rule_index(c, idx)) < 0) {
 		c->n_rules--;
 		return rc;
 	}
@@ -322,6 +337,8 @@ fwd_config_add_local_zone_text(struct fwd_config *c, const char *zone, const cha
 		if (rc < 0)
 			goto fail;
 	}
+	if ((rc = rule_index(c, idx)) < 0)
+		goto fail;
 	return idx;
 fail:
 	local_zone_deinit(&r->local);
@@ -354,6 +371,8 @@ local_zone_from_model(struct fwd_config *c, const struct model_zone *mz)
 		if (rc < 0)
 			goto fail;
 	}
+	if ((rc = rule_index(c, idx)) < 0)
+		goto fail;
 	return 0;
 fail:
 	local_zone_deinit(&r->local);
@@ -503,14 +522,15 @@ fail:
 const struct fwd_rule *
 fwd_config_match(const struct fwd_config *c, const uint8_t *qname, size_t qlen)
 {
-	const struct fwd_rule *best = NULL;
+	uintptr_t i = (uintptr_t)dns_nametab_longest(&c->zones, 0, qname, qlen, NULL);
 
-	for (size_t i = 0; i < c->n_rules; i++) {
-		const struct fwd_rule *r = &c->rules[i];
+	return i ? &c->rules[i - 1] : &c->deflt;
+}
 
-		if ((!best || r->zone_len > best->zone_len) &&
-		    dns_name_is_subdomain(qname, qlen, r->zone, r->zone_len))
-			best = r;
-	}
-	return best ? best : &c->deflt;
+const struct fwd_rule *
+fwd_config_match_lower(const struct fwd_config *c, const uint8_t *lname, size_t len)
+{
+	uintptr_t i = (uintptr_t)dns_nametab_longest_lower(&c->zones, 0, lname, len, NULL);
+
+	return i ? &c->rules[i - 1] : &c->deflt;
 }

@@ -27,6 +27,8 @@
 
 #include "common/addr.h"
 #include "common/bounds.h"
+#include "dns/cache.h"
+#include "dns/nametab.h"
 #include "dns/wire.h"
 
 struct model;
@@ -43,7 +45,7 @@ struct model_onprem_resolver;
 #define FWD_DEFAULT_MAX_TTL 86400
 #define FWD_DEFAULT_NEG_MAX_TTL 3600
 #define FWD_DEFAULT_STALE_S 86400
-#define FWD_STALE_TTL 30
+#define FWD_STALE_TTL DNS_CACHE_STALE_TTL
 #define FWD_DEFAULT_EDNS_SIZE 1232
 #define FWD_DEFAULT_TABLE 8192
 
@@ -97,23 +99,16 @@ struct fwd_rule {
 	struct fwd_local_zone local; /* FWD_RULE_LOCAL */
 };
 
-struct fwd_cache_cfg {
-	bool enabled;
-	uint32_t max_entries;
-	uint32_t min_ttl, max_ttl, negative_max_ttl;
-	bool serve_stale;
-	uint32_t stale_s; /* how long past expiry an entry may still be served stale */
-};
-
 struct fwd_config {
 	char name[64];
 	char hop[80]; /* "onprem:<name>", for trace events */
 	struct fwd_rule *rules; /* forward and local rules, any order; default last */
 	size_t n_rules;
+	struct dns_nametab zones; /* rule zone -> rule index + 1 (the first rule of a zone) */
 	struct fwd_rule deflt; /* the `default` rule (FORWARD or REFUSE) */
 	struct fwd_upstream_cfg upstreams[FWD_MAX_UPSTREAMS];
 	size_t n_upstreams;
-	struct fwd_cache_cfg cache;
+	struct dns_cache_cfg cache; /* wire_max 0 (512), keep_ttls off */
 	uint32_t fail_threshold; /* consecutive timeouts before an upstream is down */
 	uint32_t rise;		 /* good answers before a down upstream is up again */
 	uint32_t probe_ms;	 /* while down, one query every probe_ms goes to it */
@@ -160,8 +155,12 @@ int fwd_config_add_local_zone_text(struct fwd_config *c, const char *zone, const
 void fwd_config_profile_windows(struct fwd_config *c);
 
 /*
- * The rule for a query name (wire form): the longest forward or local zone
- * that contains it, whatever the order of the rules, else `default`.
+ * The rule for a query name (wire form, any case): the longest forward or
+ * local zone that contains it, whatever the order of the rules, else
+ * `default`.  One name-table probe per label (dns/nametab.h), not a scan.
  */
 const struct fwd_rule *fwd_config_match(const struct fwd_config *c, const uint8_t *qname,
 					size_t qlen);
+/* The same for a lower-cased name (a question key's). */
+const struct fwd_rule *fwd_config_match_lower(const struct fwd_config *c, const uint8_t *lname,
+					      size_t len);

@@ -7,56 +7,42 @@
 #include "common/error.h"
 #include "common/rand.h"
 #include "common/trace.h"
+#include "dns/cache.h"
 #include "dns/msg.h"
 #include "dns/names.h"
+#include "dns/qkey.h"
+#include "dns/qtab.h"
 #include "dns/wire.h"
-#include "forwarder/cache.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
 
-#define NIL UINT32_MAX
-#define MAX_CLASSES 32
-#define ID_DRAWS 32
+#define NIL DNS_QTAB_NIL
 #define SCRATCH_LEN 65536
 
 const double fwd_latency_bounds_ms[FWD_LAT_BUCKETS - 1] = {
 	0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 3000,
 };
 
-/* A client waiting for a slot's answer. */
+/* A client waiting for a slot's answer (by waiter index of the query table). */
 struct waiter {
 	struct fwd_client cl;
 	uint16_t id;	  /* the client's ID */
 	uint16_t max_len; /* what fits back to it */
 	bool edns, do_bit;
 	uint8_t name[DNS_NAME_MAX]; /* the client's spelling of the qname */
-	uint32_t next;
 };
 
-/* One upstream query in flight. */
+/*
+ * What the forwarder adds to a query-table slot (by slot index): the ID,
+ * key, tries, start and deadline live in the table (dns/qtab.h).
+ */
 struct slot {
-	bool used;
 	bool tcp;
-	bool armed; /* on a timeout list */
 	uint8_t sock;
 	uint8_t pos;	    /* current position in the rule's upstream list */
 	uint16_t tried;	    /* positions sent to (bit mask) */
-	uint16_t id;	    /* upstream ID */
-	uint32_t tries;
 	uint16_t rule;	    /* index into rule arrays (n_rules = default) */
-	uint8_t tclass;	    /* timeout list */
-	hns_time_t start;
-	hns_time_t deadline;
-	uint32_t tprev, tnext; /* timeout list links */
-	uint32_t hnext;	       /* coalescing chain */
-	uint32_t waiters, last_waiter;
-	struct fwd_cache_key key;
 	struct dns_question q; /* lower-cased: what the reply must echo */
-};
-
-struct tclass {
-	uint32_t timeout_ms, overall_ms;
-	uint32_t head, tail;
 };
 
 struct upstate {
@@ -72,22 +58,14 @@ struct fwd_core {
 	void *io_arg;
 	struct hns_prng prng;
 
-	struct slot *slots;
-	uint32_t n_slots, n_used;
-	uint32_t free_slot; /* free list through hnext */
-	uint16_t *id_slot;  /* [65536]: slot + 1, 0 = free ID */
-	uint32_t *buckets;  /* coalescing index: [bmask+1] heads */
-	uint32_t bmask;
-	struct waiter *waiters;
-	uint32_t n_waiters, free_waiter;
-
-	struct tclass classes[MAX_CLASSES];
-	unsigned n_classes;
-	uint8_t *rule_class; /* [n_rules + 1] */
+	struct dns_qtab *tab; /* slots, IDs, coalescing, waiters, timeouts */
+	struct slot *slots;   /* [tab->n_slots] */
+	struct waiter *waiters; /* [tab->n_waiters] */
+	uint8_t *rule_class; /* [n_rules + 1]: timeout class of the table */
 	uint32_t *rr_next;   /* [n_rules + 1]: round-robin position */
 
 	struct upstate up[FWD_MAX_UPSTREAMS];
-	struct fwd_cache *cache;
+	struct dns_cache *cache;
 
 	struct fwd_core_stats stats;
 	struct fwd_rule_stats *rstats; /* [n_rules + 1] */
@@ -99,66 +77,37 @@ struct fwd_core {
 
 /* ------------------------------------------------------------ set-up */
 
-static unsigned
-class_for(struct fwd_core *c, const struct fwd_rule *r)
-{
-	for (unsigned i = 0; i < c->n_classes; i++)
-		if (c->classes[i].timeout_ms == r->timeout_ms &&
-		    c->classes[i].overall_ms == r->overall_ms)
-			return i;
-	if (c->n_classes == MAX_CLASSES)
-		return MAX_CLASSES - 1; /* shared: sorted insertion keeps it correct */
-	c->classes[c->n_classes].timeout_ms = r->timeout_ms;
-	c->classes[c->n_classes].overall_ms = r->overall_ms;
-	c->classes[c->n_classes].head = NIL;
-	c->classes[c->n_classes].tail = NIL;
-	return c->n_classes++;
-}
-
 int
 fwd_core_new(const struct fwd_config *cfg, const struct fwd_io_ops *ops, void *io_arg,
 	     uint64_t seed, struct fwd_core **out)
 {
 	struct fwd_core *c = calloc(1, sizeof(*c));
 	uint32_t n = cfg->table_size ? cfg->table_size : FWD_DEFAULT_TABLE;
-	uint32_t b = 4;
 
 	if (!c)
 		return HNS_ENOMEM;
-	if (n > 65535)
-		n = 65535;
+	if (n > DNS_QTAB_MAX)
+		n = DNS_QTAB_MAX;
 	c->cfg = cfg;
 	c->ops = *ops;
 	c->io_arg = io_arg;
 	hns_prng_seed(&c->prng, seed);
-	c->n_slots = n;
-	while (b < 2 * n)
-		b <<= 1;
-	c->bmask = b - 1;
-	c->n_waiters = 2 * n;
+	if (dns_qtab_new(n, 2 * n, &c->tab) < 0)
+		goto fail;
 	c->slots = calloc(n, sizeof(*c->slots));
-	c->id_slot = calloc(65536, sizeof(*c->id_slot));
-	c->buckets = malloc(b * sizeof(*c->buckets));
-	c->waiters = calloc(c->n_waiters, sizeof(*c->waiters));
+	c->waiters = calloc(2 * n, sizeof(*c->waiters));
 	c->rule_class = calloc(cfg->n_rules + 1, sizeof(*c->rule_class));
 	c->rr_next = calloc(cfg->n_rules + 1, sizeof(*c->rr_next));
 	c->rstats = calloc(cfg->n_rules + 1, sizeof(*c->rstats));
-	if (!c->slots || !c->id_slot || !c->buckets || !c->waiters || !c->rule_class ||
-	    !c->rr_next || !c->rstats)
+	if (!c->slots || !c->waiters || !c->rule_class || !c->rr_next || !c->rstats)
 		goto fail;
-	if (cfg->cache.enabled && fwd_cache_new(&cfg->cache, &c->cache) < 0)
+	if (cfg->cache.enabled && dns_cache_new(&cfg->cache, &c->cache) < 0)
 		goto fail;
-	for (uint32_t i = 0; i < b; i++)
-		c->buckets[i] = NIL;
-	for (uint32_t i = 0; i < n; i++)
-		c->slots[i].hnext = i + 1 < n ? i + 1 : NIL;
-	c->free_slot = 0;
-	for (uint32_t i = 0; i < c->n_waiters; i++)
-		c->waiters[i].next = i + 1 < c->n_waiters ? i + 1 : NIL;
-	c->free_waiter = 0;
-	for (size_t i = 0; i <= cfg->n_rules; i++)
-		c->rule_class[i] =
-			(uint8_t)class_for(c, i < cfg->n_rules ? &cfg->rules[i] : &cfg->deflt);
+	for (size_t i = 0; i <= cfg->n_rules; i++) {
+		const struct fwd_rule *r = i < cfg->n_rules ? &cfg->rules[i] : &cfg->deflt;
+
+		c->rule_class[i] = (uint8_t)dns_qtab_class(c->tab, r->timeout_ms, r->overall_ms);
+	}
 	*out = c;
 	return 0;
 fail:
@@ -171,10 +120,9 @@ fwd_core_free(struct fwd_core *c)
 {
 	if (!c)
 		return;
-	fwd_cache_free(c->cache);
+	dns_cache_free(c->cache);
+	dns_qtab_free(c->tab);
 	free(c->slots);
-	free(c->id_slot);
-	free(c->buckets);
 	free(c->waiters);
 	free(c->rule_class);
 	free(c->rr_next);
@@ -188,152 +136,13 @@ rule_at(const struct fwd_core *c, unsigned i)
 	return i < c->cfg->n_rules ? &c->cfg->rules[i] : &c->cfg->deflt;
 }
 
-/* ------------------------------------------------------------ timeouts */
-
-static void
-timer_unlink(struct fwd_core *c, uint32_t s)
-{
-	struct slot *sl = &c->slots[s];
-	struct tclass *t = &c->classes[sl->tclass];
-
-	if (!sl->armed)
-		return;
-	sl->armed = false;
-	if (sl->tprev != NIL)
-		c->slots[sl->tprev].tnext = sl->tnext;
-	else
-		t->head = sl->tnext;
-	if (sl->tnext != NIL)
-		c->slots[sl->tnext].tprev = sl->tprev;
-	else
-		t->tail = sl->tprev;
-	sl->tprev = sl->tnext = NIL;
-}
-
-/* Insert sorted by deadline, walking back from the tail (O(1) within one class). */
-static void
-timer_link(struct fwd_core *c, uint32_t s)
-{
-	struct slot *sl = &c->slots[s];
-	struct tclass *t = &c->classes[sl->tclass];
-	uint32_t after = t->tail;
-
-	sl->armed = true;
-	while (after != NIL && c->slots[after].deadline > sl->deadline)
-		after = c->slots[after].tprev;
-	sl->tprev = after;
-	if (after == NIL) {
-		sl->tnext = t->head;
-		t->head = s;
-	} else {
-		sl->tnext = c->slots[after].tnext;
-		c->slots[after].tnext = s;
-	}
-	if (sl->tnext != NIL)
-		c->slots[sl->tnext].tprev = s;
-	else
-		t->tail = s;
-}
-
-static void
-timer_arm(struct fwd_core *c, uint32_t s, hns_time_t now)
-{
-	struct slot *sl = &c->slots[s];
-	const struct tclass *t = &c->classes[sl->tclass];
-	hns_time_t d = now + (hns_time_t)t->timeout_ms * HNS_NSEC_PER_MSEC;
-
-	if (t->overall_ms) {
-		hns_time_t end = sl->start + (hns_time_t)t->overall_ms * HNS_NSEC_PER_MSEC;
-
-		if (end < d)
-			d = end;
-	}
-	sl->deadline = d;
-	timer_link(c, s);
-}
-
 hns_time_t
 fwd_core_next_deadline(const struct fwd_core *c)
 {
-	hns_time_t best = 0;
-
-	for (unsigned i = 0; i < c->n_classes; i++) {
-		uint32_t h = c->classes[i].head;
-
-		if (h != NIL && (best == 0 || c->slots[h].deadline < best))
-			best = c->slots[h].deadline;
-	}
-	return best;
+	return dns_qtab_next_deadline(c->tab);
 }
 
 /* ------------------------------------------------------------ slots */
-
-static uint32_t
-slot_find(const struct fwd_core *c, const struct fwd_cache_key *k)
-{
-	for (uint32_t s = c->buckets[k->hash & c->bmask]; s != NIL; s = c->slots[s].hnext)
-		if (fwd_cache_key_equal(&c->slots[s].key, k))
-			return s;
-	return NIL;
-}
-
-static uint32_t
-slot_take(struct fwd_core *c, const struct fwd_cache_key *k)
-{
-	uint32_t s = c->free_slot;
-	uint16_t id = 0;
-	int i;
-
-	if (s == NIL)
-		return NIL;
-	for (i = 0; i < ID_DRAWS; i++) {
-		id = hns_csprng_u16();
-		if (c->id_slot[id] == 0)
-			break;
-	}
-	if (i == ID_DRAWS)
-		return NIL;
-	c->free_slot = c->slots[s].hnext;
-
-	struct slot *sl = &c->slots[s];
-	uint32_t b = k->hash & c->bmask;
-
-	memset(sl, 0, offsetof(struct slot, key));
-	sl->used = true;
-	sl->id = id;
-	sl->key = *k;
-	sl->tprev = sl->tnext = NIL;
-	sl->waiters = sl->last_waiter = NIL;
-	sl->hnext = c->buckets[b];
-	c->buckets[b] = s;
-	c->id_slot[id] = (uint16_t)(s + 1);
-	c->n_used++;
-	return s;
-}
-
-static void
-slot_release(struct fwd_core *c, uint32_t s)
-{
-	struct slot *sl = &c->slots[s];
-	uint32_t *pp = &c->buckets[sl->key.hash & c->bmask];
-
-	timer_unlink(c, s);
-	while (*pp != s)
-		pp = &c->slots[*pp].hnext;
-	*pp = sl->hnext;
-	for (uint32_t w = sl->waiters; w != NIL;) {
-		uint32_t next = c->waiters[w].next;
-
-		c->waiters[w].next = c->free_waiter;
-		c->free_waiter = w;
-		w = next;
-	}
-	c->id_slot[sl->id] = 0;
-	sl->used = false;
-	sl->hnext = c->free_slot;
-	c->free_slot = s;
-	c->n_used--;
-}
 
 /* What fits back to a client: TCP 65535, UDP its EDNS buffer (512 to FWD_UDP_ANSWER_MAX). */
 static size_t
@@ -351,14 +160,12 @@ client_max(const struct fwd_client *cl, const struct dns_query *q)
 static bool
 waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
 {
-	uint32_t w = c->free_waiter;
+	uint32_t w = dns_qtab_waiter_add(c->tab, s);
 
 	if (w == NIL)
 		return false;
-	c->free_waiter = c->waiters[w].next;
 
 	struct waiter *wt = &c->waiters[w];
-	struct slot *sl = &c->slots[s];
 
 	wt->cl = *cl;
 	wt->id = q->hdr.id;
@@ -366,12 +173,6 @@ waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const st
 	wt->do_bit = q->edns_do;
 	wt->max_len = (uint16_t)client_max(cl, q);
 	memcpy(wt->name, q->q.name, q->q.name_len);
-	wt->next = NIL;
-	if (sl->last_waiter == NIL)
-		sl->waiters = w;
-	else
-		c->waiters[sl->last_waiter].next = w;
-	sl->last_waiter = w;
 	return true;
 }
 
@@ -385,15 +186,16 @@ up_available(struct fwd_core *c, unsigned u, hns_time_t now)
 
 /* Choose the position in the rule's list for the next try. */
 static unsigned
-pick(struct fwd_core *c, struct slot *sl, const struct fwd_rule *r, hns_time_t now)
+pick(struct fwd_core *c, uint32_t s, const struct fwd_rule *r, hns_time_t now)
 {
+	const struct slot *sl = &c->slots[s];
 	unsigned n = r->n_upstreams, start;
 
 	if (n == 1)
 		return 0;
 	if (r->policy == FWD_POLICY_RANDOM)
 		start = hns_prng_below(&c->prng, n);
-	else if (sl->tries == 0)
+	else if (c->tab->slots[s].tries == 0)
 		start = r->policy == FWD_POLICY_ROUND_ROBIN ? c->rr_next[sl->rule]++ % n : 0;
 	else
 		start = (sl->pos + 1u) % n;
@@ -453,8 +255,9 @@ static void
 send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
 {
 	struct slot *sl = &c->slots[s];
+	const struct dns_qtab_slot *ts = &c->tab->slots[s];
 	const struct fwd_rule *r = rule_at(c, sl->rule);
-	unsigned p = pick(c, sl, r, now);
+	unsigned p = pick(c, s, r, now);
 	unsigned u = r->upstreams[p];
 	struct upstate *st = &c->up[u];
 	size_t len;
@@ -463,14 +266,13 @@ send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
 		st->next_probe = now + (hns_time_t)c->cfg->probe_ms * HNS_NSEC_PER_MSEC;
 	sl->pos = (uint8_t)p;
 	sl->tried |= (uint16_t)(1u << p);
-	sl->tries++;
-	len = dns_msg_build_query(sl->id, sl->q.name, sl->q.name_len, sl->q.qtype, sl->q.qclass,
-				  sl->key.flags & FWD_KEY_EDNS, c->cfg->edns_size,
-				  sl->key.flags & FWD_KEY_DO, c->scratch2, sizeof(c->scratch2));
-	timer_arm(c, s, now);
+	dns_qtab_try(c->tab, s, now);
+	len = dns_msg_build_query(ts->id, sl->q.name, sl->q.name_len, sl->q.qtype, sl->q.qclass,
+				  ts->key.flags & DNS_QKEY_EDNS, c->cfg->edns_size,
+				  ts->key.flags & DNS_QKEY_DO, c->scratch2, sizeof(c->scratch2));
 	c->ustats[u].sent++;
 	hns_trace(c->cfg->hop, "%s, %s, try %u of %u -> %s%s", r->name, policy_name(r->policy),
-		  sl->tries, r->attempts, c->cfg->upstreams[u].label, st->down ? " (probe)" : "");
+		  ts->tries, r->attempts, c->cfg->upstreams[u].label, st->down ? " (probe)" : "");
 	if (len)
 		c->ops.send(c->io_arg, u, sl->sock, sl->tcp, c->scratch2, len);
 }
@@ -545,7 +347,9 @@ slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint
 {
 	struct slot *sl = &c->slots[s];
 
-	for (uint32_t w = sl->waiters; w != NIL; w = c->waiters[w].next) {
+	const struct dns_qtab_slot *ts = &c->tab->slots[s];
+
+	for (uint32_t w = ts->waiters; w != NIL; w = c->tab->wnext[w]) {
 		const struct waiter *wt = &c->waiters[w];
 		size_t n;
 
@@ -558,7 +362,7 @@ slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint
 					sizeof(c->scratch2));
 		if (n)
 			c->ops.answer(c->io_arg, &wt->cl, c->scratch2, n);
-		latency_note(c, sl->start, now);
+		latency_note(c, ts->start, now);
 	}
 }
 
@@ -570,8 +374,8 @@ slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
 	size_t len;
 
 	if (c->cache && c->cfg->cache.serve_stale &&
-	    fwd_cache_lookup(c->cache, &sl->key, now, true, c->scratch, sizeof(c->scratch), &len) !=
-		    FWD_CACHE_MISS) {
+	    dns_cache_lookup(c->cache, &c->tab->slots[s].key, now, true, c->scratch,
+			     sizeof(c->scratch), &len) != DNS_CACHE_MISS) {
 		c->rstats[sl->rule].stale_answers++;
 		hns_trace(c->cfg->hop, "every try failed: a stale answer from the cache (RFC 8767)");
 		slot_answer(c, s, c->scratch, len, 0, now);
@@ -580,45 +384,37 @@ slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
 		hns_trace(c->cfg->hop, "every try failed: SERVFAIL to the client");
 		slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
 	}
-	slot_release(c, s);
+	dns_qtab_release(c->tab, s);
 }
 
 static bool
-slot_can_retry(const struct fwd_core *c, const struct slot *sl, hns_time_t now)
+slot_can_retry(const struct fwd_core *c, uint32_t s, hns_time_t now)
 {
-	const struct fwd_rule *r = rule_at(c, sl->rule);
+	const struct fwd_rule *r = rule_at(c, c->slots[s].rule);
 
-	if (sl->tries >= r->attempts)
-		return false;
-	if (r->overall_ms && now >= sl->start + (hns_time_t)r->overall_ms * HNS_NSEC_PER_MSEC)
-		return false;
-	return true;
+	return dns_qtab_can_retry(c->tab, s, r->attempts, r->overall_ms, now);
 }
 
 void
 fwd_core_expire(struct fwd_core *c, hns_time_t now)
 {
-	for (unsigned i = 0; i < c->n_classes; i++) {
-		struct tclass *t = &c->classes[i];
-		/* Bounded: each slot is handled at most once per call (re-armed ones lie in the future). */
-		uint32_t budget = c->n_slots;
+	/* Bounded: each slot is handled at most once per call (re-armed ones lie in the future). */
+	uint32_t budget = c->tab->n_slots;
+	uint32_t s;
 
-		while (t->head != NIL && c->slots[t->head].deadline <= now && budget--) {
-			uint32_t s = t->head;
-			struct slot *sl = &c->slots[s];
-			const struct fwd_rule *r = rule_at(c, sl->rule);
+	while (budget-- && (s = dns_qtab_expired(c->tab, now)) != NIL) {
+		struct slot *sl = &c->slots[s];
+		const struct fwd_rule *r = rule_at(c, sl->rule);
 
-			timer_unlink(c, s);
-			up_timeout(c, r->upstreams[sl->pos], now);
-			hns_trace(c->cfg->hop, "no answer from %s within %u ms%s",
-				  c->cfg->upstreams[r->upstreams[sl->pos]].label, r->timeout_ms,
-				  c->up[r->upstreams[sl->pos]].down ? ": upstream marked down" : "");
-			if (slot_can_retry(c, sl, now)) {
-				sl->tcp = false;
-				send_try(c, s, now);
-			} else {
-				slot_fail(c, s, now);
-			}
+		up_timeout(c, r->upstreams[sl->pos], now);
+		hns_trace(c->cfg->hop, "no answer from %s within %u ms%s",
+			  c->cfg->upstreams[r->upstreams[sl->pos]].label, r->timeout_ms,
+			  c->up[r->upstreams[sl->pos]].down ? ": upstream marked down" : "");
+		if (slot_can_retry(c, s, now)) {
+			sl->tcp = false;
+			send_try(c, s, now);
+		} else {
+			slot_fail(c, s, now);
 		}
 	}
 }
@@ -786,7 +582,11 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		return dns_build_error(pkt, &q, DNS_RCODE_NOTIMP, out, cap);
 	}
 
-	const struct fwd_rule *r = fwd_config_match(c->cfg, q.q.name, q.q.name_len);
+	struct dns_qkey key; /* its lower-cased name also picks the rule */
+
+	dns_qkey_make(&key, &q.q, q.has_edns, q.edns_do, 0);
+
+	const struct fwd_rule *r = fwd_config_match_lower(c->cfg, key.name, key.name_len);
 	unsigned ri = r == &c->cfg->deflt ? (unsigned)c->cfg->n_rules : (unsigned)(r - c->cfg->rules);
 	size_t maxlen = client_max(cl, &q);
 	size_t n;
@@ -807,11 +607,8 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 				  maxlen, out, cap);
 	}
 
-	struct fwd_cache_key key;
-
-	fwd_cache_key_make(&key, &q.q, q.has_edns, q.edns_do);
-	if (c->cache && fwd_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
-					 &n) == FWD_CACHE_HIT) {
+	if (c->cache && dns_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
+					 &n) == DNS_CACHE_HIT) {
 		hns_trace(c->cfg->hop, "%s: cache hit", r->name);
 		c->rstats[ri].cache_hits++;
 		c->stats.latency[0]++;
@@ -819,7 +616,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 				  maxlen, out, cap);
 	}
 
-	uint32_t s = slot_find(c, &key);
+	uint32_t s = dns_qtab_find(c->tab, &key);
 
 	if (s != NIL) {
 		if (!waiter_add(c, s, cl, &q)) {
@@ -830,24 +627,23 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		c->rstats[ri].coalesced++;
 		return 0;
 	}
-	s = slot_take(c, &key);
+	s = dns_qtab_take(c->tab, &key, c->rule_class[ri], now);
 	if (s == NIL || !waiter_add(c, s, cl, &q)) {
 		if (s != NIL)
-			slot_release(c, s);
+			dns_qtab_release(c->tab, s);
 		c->stats.table_full++;
 		return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 	}
 
 	struct slot *sl = &c->slots[s];
 
+	memset(sl, 0, offsetof(struct slot, q));
 	sl->rule = (uint16_t)ri;
-	sl->tclass = c->rule_class[ri];
-	sl->start = now;
 	sl->sock = (uint8_t)(c->cfg->upstream_socks > 1
 				     ? hns_prng_below(&c->prng, c->cfg->upstream_socks)
 				     : 0);
 	sl->q = q.q;
-	dns_name_lower(sl->q.name, sl->q.name_len);
+	memcpy(sl->q.name, key.name, key.name_len); /* lower-cased */
 	c->rstats[ri].forwarded++;
 	send_try(c, s, now);
 	return 0;
@@ -870,15 +666,15 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 		return;
 	}
 
-	uint16_t idx = c->id_slot[dns_read_u16(pkt)];
+	uint32_t s = dns_qtab_by_id(c->tab, dns_read_u16(pkt));
 
-	if (!idx) {
+	if (s == NIL) {
 		c->stats.drop_unknown_id++;
 		return;
 	}
 
-	uint32_t s = idx - 1u;
 	struct slot *sl = &c->slots[s];
+	const struct dns_qtab_slot *ts = &c->tab->slots[s];
 	const struct fwd_rule *r = rule_at(c, sl->rule);
 
 	if (tcp != sl->tcp || (!tcp && sock != sl->sock)) {
@@ -911,14 +707,13 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 	c->ustats[u].answers++;
 	if ((flags & DNS_FLAG_TC) && !tcp) {
 		/* Same upstream, same ID, over TCP. */
-		timer_unlink(c, s);
 		sl->tcp = true;
 		sl->pos = (uint8_t)pos;
 		c->ustats[u].tcp_retries++;
-		len = dns_msg_build_query(sl->id, sl->q.name, sl->q.name_len, sl->q.qtype,
-					  sl->q.qclass, sl->key.flags & FWD_KEY_EDNS, c->cfg->edns_size,
-					  sl->key.flags & FWD_KEY_DO, c->scratch2, sizeof(c->scratch2));
-		timer_arm(c, s, now);
+		len = dns_msg_build_query(ts->id, sl->q.name, sl->q.name_len, sl->q.qtype,
+					  sl->q.qclass, ts->key.flags & DNS_QKEY_EDNS, c->cfg->edns_size,
+					  ts->key.flags & DNS_QKEY_DO, c->scratch2, sizeof(c->scratch2));
+		dns_qtab_rearm(c->tab, s, now);
 		if (len)
 			c->ops.send(c->io_arg, u, sl->sock, true, c->scratch2, len);
 		return;
@@ -926,8 +721,8 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 	if (rcode == DNS_RCODE_SERVFAIL || rcode == DNS_RCODE_REFUSED) {
 		c->ustats[u].servfails++;
 		c->up[u].fails = 0; /* it is alive */
-		timer_unlink(c, s);
-		if (slot_can_retry(c, sl, now)) {
+		dns_qtab_disarm(c->tab, s);
+		if (slot_can_retry(c, s, now)) {
 			sl->pos = (uint8_t)pos;
 			sl->tcp = false;
 			send_try(c, s, now);
@@ -947,14 +742,14 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 
 		if (dns_answer_info_get(pkt, len, &ai) == 0)
 			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s -> client",
-				  c->cfg->upstreams[u].label, hns_time_ms(now - sl->start), DNS_RCODE_NAME(ai.rcode),
+				  c->cfg->upstreams[u].label, hns_time_ms(now - ts->start), DNS_RCODE_NAME(ai.rcode),
 				  ai.ancount, ai.ancount == 1 ? "" : "s", cache ? ", cached for " : ", not cached, ttl ",
 				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
 	}
 	slot_answer(c, s, pkt, len, 0, now);
 	if (c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED)
-		fwd_cache_insert(c->cache, &sl->key, pkt, len, now);
-	slot_release(c, s);
+		dns_cache_insert(c->cache, &ts->key, pkt, len, now);
+	dns_qtab_release(c->tab, s);
 }
 
 /* ------------------------------------------------------------ stats */
@@ -962,7 +757,7 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 size_t
 fwd_core_inflight(const struct fwd_core *c)
 {
-	return c->n_used;
+	return c->tab->n_used;
 }
 
 bool
@@ -989,7 +784,7 @@ fwd_core_upstream_stats(const struct fwd_core *c)
 	return c->ustats;
 }
 
-struct fwd_cache *
+struct dns_cache *
 fwd_core_cache(struct fwd_core *c)
 {
 	return c->cache;

@@ -19,8 +19,8 @@
  * entry (serve_stale) or SERVFAIL goes to every waiting client.
  *
  * Everything is preallocated by fwd_core_new: the query table
- * (cfg->table_size slots, one waiter pool of twice that), the cache, the
- * scratch buffers.  A full table answers REFUSED (counted).  One core per
+ * (dns/qtab.h: cfg->table_size slots, one waiter pool of twice that), the
+ * cache (dns/cache.h), the scratch buffers.  A full table answers REFUSED (counted).  One core per
  * worker thread; the config is shared read-only.
  */
 #pragma once
@@ -33,7 +33,7 @@
 #include "common/clock.h"
 
 struct fwd_config;
-struct fwd_cache;
+struct dns_cache;
 
 /* Who asked: a UDP source address, or a TCP connection of the I/O layer. */
 struct fwd_client {
@@ -113,4 +113,4 @@ const struct fwd_core_stats *fwd_core_stats(const struct fwd_core *c);
 const struct fwd_rule_stats *fwd_core_rule_stats(const struct fwd_core *c);
 /* [cfg->n_upstreams] */
 const struct fwd_upstream_stats *fwd_core_upstream_stats(const struct fwd_core *c);
-struct fwd_cache *fwd_core_cache(struct fwd_core *c); /* NULL when caching is off */
+struct dns_cache *fwd_core_cache(struct fwd_core *c); /* NULL when caching is off */

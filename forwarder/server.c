@@ -189,10 +189,10 @@ fwd_server_stats(const struct fwd_server *s, struct fwd_server_stats *out)
 		for (unsigned b = 0; b < FWD_LAT_BUCKETS; b++)
 			out->core.latency[b] += src->latency[b];
 
-		struct fwd_cache *c = fwd_core_cache(w->core);
+		struct dns_cache *c = fwd_core_cache(w->core);
 
 		if (c) {
-			const struct fwd_cache_stats *cs = fwd_cache_stats(c);
+			const struct dns_cache_stats *cs = dns_cache_stats(c);
 
 			out->cache.hits += cs->hits;
 			out->cache.misses += cs->misses;
@@ -202,7 +202,7 @@ fwd_server_stats(const struct fwd_server *s, struct fwd_server_stats *out)
 			out->cache.expired += cs->expired;
 			out->cache.not_cached += cs->not_cached;
 			out->cache.too_big += cs->too_big;
-			out->cache_entries += fwd_cache_count(c);
+			out->cache_entries += dns_cache_count(c);
 		}
 		out->inflight += fwd_core_inflight(w->core);
 		out->udp_answers += w->io.udp_answers;

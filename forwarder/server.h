@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "common/addr.h"
-#include "forwarder/cache.h"
+#include "dns/cache.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
 
@@ -23,7 +23,7 @@ struct fwd_server;
 /* Sums over the workers. */
 struct fwd_server_stats {
 	struct fwd_core_stats core;
-	struct fwd_cache_stats cache;
+	struct dns_cache_stats cache;
 	uint64_t cache_entries;
 	uint64_t inflight;
 	uint64_t udp_answers, tcp_queries, tcp_conns, tcp_conn_refused, send_errors;

@@ -12,56 +12,23 @@
 #include "common/rand.h"
 #include "dns/msg.h"
 #include "resolver/internal.h"
+#include "resolver/outbound.h"
 
 /*
- * Forwarding through outbound endpoints (R3, R14), on the main thread.
- *
- * A query that matched a FORWARD rule goes from a random ENI of the rule's
- * outbound endpoint to a random target of the rule; on timeout another
- * random target is tried (a different one when the rule has several),
- * and when every try failed each waiting client gets SERVFAIL.  Identical
- * questions for the same rule are coalesced while in flight: the second
- * one waits for the first's answer.  AWS does no loop detection (R14): a
- * rule that leads back to its own inbound endpoint makes the looped query
- * join the waiters of the original one, so the loop ends in SERVFAIL when
- * the tries run out instead of multiplying queries.  Answers are cached
- * for their TTL (negative ones for the SOA's negative TTL).
+ * The I/O of forwarding through outbound endpoints (R3, R14), on the main
+ * thread: the queue workers hand forwarded queries over, one UDP socket
+ * per outbound ENI (and a fallback one), one timer for the engine's
+ * earliest deadline, and the sends to clients.  What is sent, retried,
+ * coalesced and cached is decided by the I/O-free engine of
+ * resolver/outbound.h.
  */
 
-#define FWD_SLOTS 1024
-#define FWD_WAITERS 16
 #define FWD_QUEUE 4096
-#define FWD_CACHE 4096
-
-struct fwd_q {
-	bool used;
-	uint16_t id;
-	const struct model_rule *rule;
-	uint8_t lname[DNS_NAME_MAX];
-	uint8_t lname_len;
-	uint16_t qtype;
-	struct rslv_client waiters[FWD_WAITERS];
-	size_t n_waiters;
-	uint32_t tries;
-	int last_target;
-	struct event *timer;
-	struct rslv_fwd *fwd;
-};
 
 struct fwd_sock {
 	const struct model_eni *eni; /* NULL: the fallback socket */
 	int fd;
 	struct event *ev;
-};
-
-struct fwd_cache {
-	const struct model_rule *rule;
-	uint8_t lname[DNS_NAME_MAX];
-	uint8_t lname_len;
-	uint16_t qtype;
-	hns_time_t stored, expires;
-	size_t len;
-	uint8_t *pkt; /* owned */
 };
 
 struct rslv_fwd {
@@ -71,23 +38,17 @@ struct rslv_fwd {
 	pthread_mutex_t mu;
 	struct rslv_fwd_job *queue; /* ring */
 	size_t qhead, qn;
-	struct fwd_q *slots;
+	struct rslv_ob *ob;
+	struct event *timer; /* the engine's earliest deadline */
+	hns_time_t timer_at; /* 0: not armed */
 	struct fwd_sock *socks;
 	size_t n_socks;
-	struct hns_prng prng;
-	struct fwd_cache *cache;
-	uint32_t timeout_ms, max_tries;
+	struct hns_prng prng; /* ENI choice */
 	uint8_t buf[RSLV_MSG_MAX];
 	uint8_t out[RSLV_MSG_MAX];
 	uint8_t tmp[RSLV_MSG_MAX];
 	struct rslv_fwd_job batch[64];
 };
-
-static uint32_t
-key_hash(const struct model_rule *r, const uint8_t *n, size_t len, uint16_t qtype)
-{
-	return rslv_fnv1a(2166136261u ^ (uint32_t)(uintptr_t)r ^ qtype, n, len);
-}
 
 void
 rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv_handled *h)
@@ -204,32 +165,7 @@ client_error(struct rslv_fwd *f, struct rslv_client *c, uint8_t rcode)
 	client_send(f, c, p, len);
 }
 
-static void
-slot_release(struct fwd_q *q)
-{
-	if (q->timer)
-		event_del(q->timer);
-	for (size_t i = 0; i < q->n_waiters; i++)
-		if (q->waiters[i].tcp && q->waiters[i].conn)
-			rslv_tcp_conn_unref(q->waiters[i].conn);
-	q->n_waiters = 0;
-	q->used = false;
-}
-
-static void
-slot_fail(struct rslv_fwd *f, struct fwd_q *q)
-{
-	for (size_t i = 0; i < q->n_waiters; i++) {
-		struct rslv_client *c = &q->waiters[i];
-
-		client_error(f, c, DNS_RCODE_SERVFAIL);
-		if (f->s->qlog)
-			rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname, c->qname_len,
-					 q->qtype, NULL, 0, q->rule);
-	}
-	slot_release(q);
-}
-
+/* The socket of a random ENI of the rule's outbound endpoint (else the fallback one). */
 static struct fwd_sock *
 sock_for(struct rslv_fwd *f, const struct model_rule *r)
 {
@@ -248,204 +184,110 @@ sock_for(struct rslv_fwd *f, const struct model_rule *r)
 	return pick[hns_prng_below(&f->prng, (uint32_t)n)];
 }
 
-static void fwd_on_timeout(evutil_socket_t fd, short what, void *arg);
-
-/* Send the next try, or fail the slot when no try is left. */
-static void
-slot_try(struct rslv_fwd *f, struct fwd_q *q)
+/* The engine's actions (resolver/outbound.h). */
+static bool
+ob_send(void *arg, const struct model_rule *r, unsigned target, const uint8_t *pkt, size_t len)
 {
-	const struct model_rule *r = q->rule;
+	struct rslv_fwd *f = arg;
+	const struct hns_addr *dst = f->s->o.route(f->s->o.arg, &r->targets[target]);
 
-	while (q->tries < f->max_tries && r->n_targets) {
-		int t = (int)hns_prng_below(&f->prng, (uint32_t)r->n_targets);
+	if (!dst || !hns_net_dest_allowed(dst))
+		return false; /* nothing listens there: like a target that never answers */
 
-		if (r->n_targets > 1 && t == q->last_target)
-			t = (t + 1 + (int)hns_prng_below(&f->prng, (uint32_t)r->n_targets - 1)) %
-			    (int)r->n_targets;
-		q->last_target = t;
-		q->tries++;
-		const struct hns_addr *dst = f->s->o.route(f->s->o.arg, &r->targets[t]);
+	struct fwd_sock *so = sock_for(f, r);
+	struct sockaddr_storage ss;
+	socklen_t sl = hns_addr_to_sockaddr(dst, &ss);
 
-		if (!dst || !hns_net_dest_allowed(dst))
-			continue; /* nothing listens there: like a target that never answers */
-		size_t len = dns_msg_build_query(q->id, q->lname, q->lname_len, q->qtype, DNS_CLASS_IN,
-						 true, 1232, false, f->buf, sizeof(f->buf));
-		struct fwd_sock *so = sock_for(f, r);
-		struct sockaddr_storage ss;
-		socklen_t sl = hns_addr_to_sockaddr(dst, &ss);
+	return sendto(so->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) >= 0;
+}
 
-		if (!len || sendto(so->fd, f->buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) < 0)
-			continue;
-		struct timeval tv = {f->timeout_ms / 1000, (f->timeout_ms % 1000) * 1000};
+static void
+ob_answer(void *arg, struct rslv_client *c, const struct model_rule *r, uint16_t qtype,
+	  const uint8_t *pkt, size_t len, bool cached)
+{
+	struct rslv_fwd *f = arg;
 
-		evtimer_add(q->timer, &tv);
+	if (cached)
+		atomic_fetch_add_explicit(&c->l->st.cache_hits, 1, memory_order_relaxed);
+	else if (f->s->qlog)
+		rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname, c->qname_len, qtype, pkt,
+				 len, r);
+	client_answer(f, c, pkt, len);
+}
+
+static void
+ob_fail(void *arg, struct rslv_client *c, const struct model_rule *r, uint16_t qtype)
+{
+	struct rslv_fwd *f = arg;
+
+	client_error(f, c, DNS_RCODE_SERVFAIL);
+	if (f->s->qlog)
+		rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname, c->qname_len, qtype, NULL,
+				 0, r);
+}
+
+static void
+ob_drop(void *arg, struct rslv_client *c)
+{
+	if (c->tcp && c->conn)
+		rslv_tcp_conn_unref(c->conn);
+	c->conn = NULL;
+}
+
+static const struct rslv_ob_ops ob_ops = { ob_send, ob_answer, ob_fail, ob_drop };
+
+/* After every callback: the one timer follows the engine's earliest deadline. */
+static void
+timer_sync(struct rslv_fwd *f, hns_time_t now)
+{
+	hns_time_t next = rslv_ob_next_deadline(f->ob);
+
+	if (next == f->timer_at)
+		return;
+	f->timer_at = next;
+	if (!next) {
+		event_del(f->timer);
 		return;
 	}
-	slot_fail(f, q);
+
+	hns_time_t d = next > now ? next - now : 0;
+	struct timeval tv = { (time_t)(d / HNS_NSEC_PER_SEC),
+			      (suseconds_t)(d % HNS_NSEC_PER_SEC / HNS_NSEC_PER_USEC) };
+
+	evtimer_add(f->timer, &tv);
 }
 
 static void
-fwd_on_timeout(evutil_socket_t fd, short what, void *arg)
+fwd_on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct fwd_q *q = arg;
-
-	slot_try(q->fwd, q);
-}
-
-static struct fwd_cache *
-cache_slot(struct rslv_fwd *f, const struct model_rule *r, const uint8_t *n, size_t len,
-	   uint16_t qtype)
-{
-	return &f->cache[key_hash(r, n, len, qtype) % FWD_CACHE];
-}
-
-static bool
-cache_answer(struct rslv_fwd *f, const struct rslv_fwd_job *j)
-{
-	struct fwd_cache *e = cache_slot(f, j->rule, j->lname, j->lname_len, j->qtype);
+	struct rslv_fwd *f = arg;
 	hns_time_t now = hns_now();
 
-	if (!e->pkt || e->rule != j->rule || e->qtype != j->qtype || e->lname_len != j->lname_len ||
-	    memcmp(e->lname, j->lname, j->lname_len) != 0)
-		return false;
-	if (now >= e->expires) {
-		free(e->pkt);
-		e->pkt = NULL;
-		return false;
-	}
-	memcpy(f->tmp, e->pkt, e->len);
-	dns_msg_ttl_decrement(f->tmp, e->len, (uint32_t)((now - e->stored) / HNS_NSEC_PER_SEC));
-	struct rslv_client c = j->c; /* client_send releases a TCP client's reference */
-
-	memcpy(f->buf, f->tmp, e->len);
-	atomic_fetch_add_explicit(&c.l->st.cache_hits, 1, memory_order_relaxed);
-	client_answer(f, &c, f->buf, e->len);
-	return true;
+	f->timer_at = 0;
+	rslv_ob_expire(f->ob, now);
+	timer_sync(f, now);
 }
 
 static void
-cache_store(struct rslv_fwd *f, const struct fwd_q *q, const uint8_t *pkt, size_t len)
+fwd_handle(struct rslv_fwd *f, const struct rslv_fwd_job *j, hns_time_t now)
 {
-	struct dns_answer_info ai;
-
-	if (dns_answer_info_get(pkt, len, &ai) != 0 || ai.tc)
-		return;
-	uint32_t ttl;
-
-	if ((ai.rcode & 0xf) == DNS_RCODE_NOERROR && ai.ancount)
-		ttl = ai.min_ttl;
-	else if (((ai.rcode & 0xf) == DNS_RCODE_NOERROR || (ai.rcode & 0xf) == DNS_RCODE_NXDOMAIN) &&
-		 ai.has_soa)
-		ttl = ai.negative_ttl;
-	else
-		return;
-	if (!ttl || ttl == UINT32_MAX)
-		return;
-	struct fwd_cache *e = cache_slot(f, q->rule, q->lname, q->lname_len, q->qtype);
-	uint8_t *copy = malloc(len);
-
-	if (!copy)
-		return;
-	free(e->pkt);
-	memcpy(copy, pkt, len);
-	e->pkt = copy;
-	e->len = len;
-	e->rule = q->rule;
-	memcpy(e->lname, q->lname, q->lname_len);
-	e->lname_len = q->lname_len;
-	e->qtype = q->qtype;
-	e->stored = hns_now();
-	e->expires = e->stored + (hns_time_t)ttl * HNS_NSEC_PER_SEC;
-}
-
-static void
-fwd_handle(struct rslv_fwd *f, const struct rslv_fwd_job *j)
-{
-	struct fwd_q *free_slot = NULL;
-
-	if (cache_answer(f, j))
-		return;
-	for (size_t i = 0; i < FWD_SLOTS; i++) {
-		struct fwd_q *q = &f->slots[i];
-
-		if (!q->used) {
-			if (!free_slot)
-				free_slot = q;
-			continue;
-		}
-		if (q->rule != j->rule || q->qtype != j->qtype || q->lname_len != j->lname_len ||
-		    memcmp(q->lname, j->lname, j->lname_len) != 0)
-			continue;
-		/* coalesce with the query in flight */
-		if (q->n_waiters < FWD_WAITERS)
-			q->waiters[q->n_waiters++] = j->c;
-		else if (j->c.tcp)
-			rslv_tcp_conn_unref(j->c.conn);
-		return;
-	}
-	if (!free_slot) { /* table full: dropped, counted as a timeout would be */
-		if (j->c.tcp)
-			rslv_tcp_conn_unref(j->c.conn);
-		return;
-	}
-	struct fwd_q *q = free_slot;
-
-	q->used = true;
-	q->rule = j->rule;
-	q->qtype = j->qtype;
-	memcpy(q->lname, j->lname, j->lname_len);
-	q->lname_len = j->lname_len;
-	q->waiters[0] = j->c;
-	q->n_waiters = 1;
-	q->tries = 0;
-	q->last_target = -1;
-	q->id = hns_csprng_u16();
-	slot_try(f, q);
+	rslv_ob_query(f->ob, &j->c, j->lname, j->lname_len, j->qtype, j->rule, now);
 }
 
 static void
 fwd_on_upstream(evutil_socket_t fd, short what, void *arg)
 {
 	struct rslv_fwd *f = arg;
+	hns_time_t now = hns_now();
 
 	for (int round = 0; round < 64; round++) {
 		ssize_t n = recv(fd, f->buf, sizeof(f->buf), MSG_DONTWAIT);
 
 		if (n < DNS_HEADER_LEN)
-			return;
-		uint16_t id = dns_read_u16(f->buf);
-
-		if (!(dns_read_u16(f->buf + 2) & DNS_FLAG_QR))
-			continue;
-		for (size_t i = 0; i < FWD_SLOTS; i++) {
-			struct fwd_q *q = &f->slots[i];
-			struct dns_question dq;
-
-			if (!q->used || q->id != id)
-				continue;
-			memcpy(dq.name, q->lname, q->lname_len);
-			dq.name_len = q->lname_len;
-			dq.qtype = q->qtype;
-			dq.qclass = DNS_CLASS_IN;
-			if (!dns_msg_question_matches(f->buf, (size_t)n, &dq))
-				continue;
-			if (dns_answer_info_get(f->buf, (size_t)n, &(struct dns_answer_info){0}) != 0)
-				break; /* malformed: keep waiting for a good one or the timeout */
-			cache_store(f, q, f->buf, (size_t)n);
-			memcpy(f->tmp, f->buf, (size_t)n);
-			for (size_t k = 0; k < q->n_waiters; k++) {
-				struct rslv_client *c = &q->waiters[k];
-
-				if (f->s->qlog)
-					rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname,
-							 c->qname_len, q->qtype, f->tmp, (size_t)n, q->rule);
-				memcpy(f->buf, f->tmp, (size_t)n);
-				client_answer(f, c, f->buf, (size_t)n);
-			}
-			slot_release(q);
 			break;
-		}
+		rslv_ob_reply(f->ob, f->buf, (size_t)n, now);
 	}
+	timer_sync(f, now);
 }
 
 static void
@@ -453,6 +295,8 @@ fwd_on_queue(evutil_socket_t fd, short what, void *arg)
 {
 	struct rslv_fwd *f = arg;
 	uint64_t v;
+
+	hns_time_t now = hns_now();
 
 	(void)!read(f->efd, &v, sizeof(v));
 	for (;;) {
@@ -466,10 +310,11 @@ fwd_on_queue(evutil_socket_t fd, short what, void *arg)
 		}
 		pthread_mutex_unlock(&f->mu);
 		if (!n)
-			return;
+			break;
 		for (size_t i = 0; i < n; i++)
-			fwd_handle(f, &f->batch[i]);
+			fwd_handle(f, &f->batch[i], now);
 	}
+	timer_sync(f, now);
 }
 
 bool
@@ -495,9 +340,12 @@ rslv_fwd_submit(struct rslv_server *s, const struct rslv_fwd_job *job)
 void
 rslv_fwd_submit_local(struct rslv_server *s, const struct rslv_fwd_job *job)
 {
+	hns_time_t now = hns_now();
+
 	if (job->c.tcp)
 		rslv_tcp_conn_ref(job->c.conn);
-	fwd_handle(s->fwd, job);
+	fwd_handle(s->fwd, job, now);
+	timer_sync(s->fwd, now);
 }
 
 static int
@@ -537,23 +385,20 @@ rslv_fwd_start(struct rslv_server *s)
 	f->s = s;
 	f->efd = -1;
 	pthread_mutex_init(&f->mu, NULL);
-	f->timeout_ms = s->o.fwd_timeout_ms ? s->o.fwd_timeout_ms : RSLV_FWD_TIMEOUT_MS;
-	f->max_tries = s->o.fwd_tries ? s->o.fwd_tries : RSLV_FWD_TRIES;
-	uint64_t seed;
+	struct rslv_ob_cfg oc = {
+		.timeout_ms = s->o.fwd_timeout_ms ? s->o.fwd_timeout_ms : RSLV_FWD_TIMEOUT_MS,
+		.tries = s->o.fwd_tries ? s->o.fwd_tries : RSLV_FWD_TRIES,
+	};
+	uint64_t seed[2];
 
-	hns_csprng_bytes(&seed, sizeof(seed));
-	hns_prng_seed(&f->prng, seed);
+	hns_csprng_bytes(seed, sizeof(seed));
+	hns_prng_seed(&f->prng, seed[0]);
 	f->queue = calloc(FWD_QUEUE, sizeof(*f->queue));
-	f->slots = calloc(FWD_SLOTS, sizeof(*f->slots));
-	f->cache = calloc(FWD_CACHE, sizeof(*f->cache));
-	if (!f->queue || !f->slots || !f->cache)
+	if (!f->queue || (rc = rslv_ob_new(m->rules, &oc, &ob_ops, f, seed[1], &f->ob)) < 0)
 		return HNS_ENOMEM;
-	for (size_t i = 0; i < FWD_SLOTS; i++) {
-		f->slots[i].fwd = f;
-		f->slots[i].timer = evtimer_new(s->o.base, fwd_on_timeout, &f->slots[i]);
-		if (!f->slots[i].timer)
-			return HNS_ENOMEM;
-	}
+	f->timer = evtimer_new(s->o.base, fwd_on_timer, f);
+	if (!f->timer)
+		return HNS_ENOMEM;
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++)
 		if (m->resolver_endpoints[i].direction == MODEL_OUTBOUND)
 			n_enis += m->resolver_endpoints[i].n_enis;
@@ -593,14 +438,9 @@ rslv_fwd_stop(struct rslv_server *s)
 
 	if (!f)
 		return;
-	if (f->slots) {
-		for (size_t i = 0; i < FWD_SLOTS; i++) {
-			if (f->slots[i].used)
-				slot_release(&f->slots[i]);
-			if (f->slots[i].timer)
-				event_free(f->slots[i].timer);
-		}
-	}
+	rslv_ob_free(f->ob); /* releases the clients still waiting */
+	if (f->timer)
+		event_free(f->timer);
 	/* jobs still queued hold TCP references */
 	while (f->queue && f->qn) {
 		struct rslv_fwd_job *j = &f->queue[f->qhead];
@@ -616,17 +456,12 @@ rslv_fwd_stop(struct rslv_server *s)
 		if (f->socks[i].fd >= 0)
 			close(f->socks[i].fd);
 	}
-	if (f->cache)
-		for (size_t i = 0; i < FWD_CACHE; i++)
-			free(f->cache[i].pkt);
 	if (f->efd_ev)
 		event_free(f->efd_ev);
 	if (f->efd >= 0)
 		close(f->efd);
 	pthread_mutex_destroy(&f->mu);
 	free(f->socks);
-	free(f->cache);
-	free(f->slots);
 	free(f->queue);
 	free(f);
 	s->fwd = NULL;

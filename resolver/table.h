@@ -1,28 +1,21 @@
 /*
- * resolver/table.h -- a hash table from (tag, lower-cased wire name) to a pointer.
+ * resolver/table.h -- a table from (tag, lower-cased wire name) to a pointer.
  *
  * Built once when a scenario is loaded, then only read, by any number of
  * threads.  The tag separates namespaces that share one table (the rule
- * table of each view, the nodes of each zone).  Keys are not copied: the
- * caller keeps them alive (they live in the world's arena).
+ * table of each view, the nodes of each zone).  Keys are copied
+ * (dns_nametab keeps them).
  */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct rslv_table_slot {
-	const uint8_t *name; /* NULL: empty */
-	uint32_t hash;
-	uint32_t tag;
-	uint8_t len;
-	void *val;
-};
+#include "dns/nametab.h"
 
+/* One of dns/nametab.h's name tables (the same lookup as the on-prem forwarder's rules). */
 struct rslv_table {
-	struct rslv_table_slot *slots; /* owned */
-	size_t cap;		       /* power of two */
-	size_t n;
+	struct dns_nametab nt;
 };
 
 /* FNV-1a (32-bit) of n bytes, continuing from h (2166136261 to start). */

@@ -1721,8 +1721,8 @@ chase_types(const struct rslv_world *w, uint16_t *types)
 
 	for (size_t i = 0; i < sizeof(synth) / sizeof(synth[0]); i++)
 		types[n++] = synth[i];
-	for (size_t i = 0; i < w->nodes.cap; i++) {
-		const struct rslv_node *node = w->nodes.slots[i].name ? w->nodes.slots[i].val : NULL;
+	for (size_t i = 0; i < w->nodes.nt.cap; i++) {
+		const struct rslv_node *node = w->nodes.nt.slots[i].len ? w->nodes.nt.slots[i].val : NULL;
 
 		for (size_t k = 0; node && k < node->n_sets; k++) {
 			uint16_t t = node->sets[k].type;
@@ -1756,8 +1756,8 @@ world_chase(struct rslv_world *w)
 		rc = HNS_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; rc == 0 && i < w->nodes.cap; i++) {
-		struct rslv_node *node = w->nodes.slots[i].name ? w->nodes.slots[i].val : NULL;
+	for (size_t i = 0; rc == 0 && i < w->nodes.nt.cap; i++) {
+		struct rslv_node *node = w->nodes.nt.slots[i].len ? w->nodes.nt.slots[i].val : NULL;
 
 		for (size_t k = 0; node && rc == 0 && k < node->n_sets; k++) {
 			struct rslv_rrset *s = &node->sets[k];

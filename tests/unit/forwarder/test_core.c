@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "dns/msg.h"
 #include "dns/wire.h"
-#include "forwarder/cache.h"
+#include "dns/cache.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
 #include "fake.h"
@@ -242,10 +242,10 @@ test_max_entries_eviction(void **state)
 		ask(e, (uint16_t)i, name, T0);
 		reply_last(e, 1, 300, T0);
 	}
-	struct fwd_cache *c = fwd_core_cache(e->core);
+	struct dns_cache *c = fwd_core_cache(e->core);
 
-	assert_int_equal(fwd_cache_count(c), 4);
-	assert_int_equal(fwd_cache_stats(c)->evictions, 6);
+	assert_int_equal(dns_cache_count(c), 4);
+	assert_int_equal(dns_cache_stats(c)->evictions, 6);
 	/* The newest is still there, the oldest is gone. */
 	assert_true(ask(e, 100, "n9.corp.example", T0) > 0);
 	assert_int_equal(ask(e, 101, "n0.corp.example", T0), 0);
@@ -393,7 +393,7 @@ test_spoofed_replies_dropped(void **state)
 	assert_int_equal(st->drop_wrong_socket, 1);
 	assert_int_equal(st->drop_wrong_question, 1);
 	assert_int_equal(st->drop_malformed, 1);
-	assert_int_equal(fwd_cache_count(fwd_core_cache(e->core)), 0);
+	assert_int_equal(dns_cache_count(fwd_core_cache(e->core)), 0);
 	assert_int_equal(fwd_core_inflight(e->core), 1);
 
 	/* The genuine reply still gets through, and only it is cached. */
@@ -640,7 +640,7 @@ test_truncated_to_client(void **state)
 	assert_true(dns_read_u16(e->io.answers[0].pkt + 2) & DNS_FLAG_TC);
 	/* A TCP client gets it whole. */
 	e->cl.conn = 7;
-	ask(e, 6, "many.corp.example", T0); /* over FWD_CACHE_WIRE_MAX: not cached */
+	ask(e, 6, "many.corp.example", T0); /* over DNS_CACHE_WIRE_MAX: not cached */
 	assert_int_equal(e->io.n_sent, 2);
 	s = &e->io.sent[1];
 	dns_msg_set_id(r, dns_read_u16(s->pkt));

@@ -5,8 +5,7 @@
 
 #include "common/error.h"
 #include "dns/msg.h"
-#include "forwarder/cache.h"
-#include "forwarder/conf.h"
+#include "dns/cache.h"
 
 #define TTL_OFFS_MAX 24 /* answers with more records age through dns_msg_ttl_decrement */
 #define TTL_OFFS_NONE 0xff
@@ -17,8 +16,7 @@ struct cache_entry {
 	uint16_t wire_len;
 	uint8_t n_ttl; /* TTL_OFFS_NONE: unknown, walk the message */
 	uint16_t ttl_off[TTL_OFFS_MAX]; /* where each record's TTL sits (OPT excluded) */
-	struct fwd_cache_key key; /* name valid up to key.name_len */
-	uint8_t wire[FWD_CACHE_WIRE_MAX];
+	struct dns_qkey key; /* name valid up to key.name_len */
 };
 
 /* The hash sits next to the entry number so probes do not touch entries. */
@@ -27,9 +25,10 @@ struct index_slot {
 	uint32_t e; /* entry index + 1, 0 = empty */
 };
 
-struct fwd_cache {
-	struct fwd_cache_cfg cfg;
+struct dns_cache {
+	struct dns_cache_cfg cfg;
 	struct cache_entry *entries; /* [cfg.max_entries] */
+	uint8_t *wires;		     /* [cfg.max_entries][cfg.wire_max]: the answers */
 	/*
 	 * Beside the entries, compact: eviction reads only these and the
 	 * index, so churn (a stream of unique names) touches few cache lines.
@@ -43,40 +42,13 @@ struct fwd_cache {
 	uint32_t hand; /* CLOCK hand */
 	struct index_slot *index; /* [mask+1] */
 	uint32_t mask;
-	struct fwd_cache_stats stats;
+	struct dns_cache_stats stats;
 };
 
-void
-fwd_cache_key_make(struct fwd_cache_key *k, const struct dns_question *q, bool edns, bool do_bit)
-{
-	uint32_t h = 2166136261u;
-
-	memcpy(k->name, q->name, q->name_len);
-	k->name_len = q->name_len;
-	dns_name_lower(k->name, k->name_len);
-	k->qtype = q->qtype;
-	k->qclass = q->qclass;
-	k->flags = (uint8_t)((do_bit ? FWD_KEY_DO : 0) | (edns ? FWD_KEY_EDNS : 0));
-	for (size_t i = 0; i < k->name_len; i++)
-		h = (h ^ k->name[i]) * 16777619u;
-	h = (h ^ k->qtype) * 16777619u;
-	h = (h ^ k->qclass) * 16777619u;
-	h = (h ^ k->flags) * 16777619u;
-	k->hash = h ^ (h >> 15);
-}
-
-bool
-fwd_cache_key_equal(const struct fwd_cache_key *a, const struct fwd_cache_key *b)
-{
-	return a->hash == b->hash && a->qtype == b->qtype && a->qclass == b->qclass &&
-	       a->flags == b->flags && a->name_len == b->name_len &&
-	       memcmp(a->name, b->name, a->name_len) == 0;
-}
-
 int
-fwd_cache_new(const struct fwd_cache_cfg *cfg, struct fwd_cache **out)
+dns_cache_new(const struct dns_cache_cfg *cfg, struct dns_cache **out)
 {
-	struct fwd_cache *c = calloc(1, sizeof(*c));
+	struct dns_cache *c = calloc(1, sizeof(*c));
 	uint32_t n = cfg->max_entries ? cfg->max_entries : 1;
 	uint32_t slots = 4;
 
@@ -84,16 +56,19 @@ fwd_cache_new(const struct fwd_cache_cfg *cfg, struct fwd_cache **out)
 		return HNS_ENOMEM;
 	c->cfg = *cfg;
 	c->cfg.max_entries = n;
+	if (!c->cfg.wire_max)
+		c->cfg.wire_max = DNS_CACHE_WIRE_MAX;
 	while (slots < 2 * n)
 		slots <<= 1;
 	c->mask = slots - 1;
 	c->entries = calloc(n, sizeof(*c->entries));
+	c->wires = calloc(n, c->cfg.wire_max);
 	c->free_list = calloc(n, sizeof(*c->free_list));
 	c->refs = calloc(n, sizeof(*c->refs));
 	c->hashes = calloc(n, sizeof(*c->hashes));
 	c->index = calloc(slots, sizeof(*c->index));
-	if (!c->entries || !c->free_list || !c->refs || !c->hashes || !c->index) {
-		fwd_cache_free(c);
+	if (!c->entries || !c->wires || !c->free_list || !c->refs || !c->hashes || !c->index) {
+		dns_cache_free(c);
 		return HNS_ENOMEM;
 	}
 	*out = c;
@@ -101,11 +76,12 @@ fwd_cache_new(const struct fwd_cache_cfg *cfg, struct fwd_cache **out)
 }
 
 void
-fwd_cache_free(struct fwd_cache *c)
+dns_cache_free(struct dns_cache *c)
 {
 	if (!c)
 		return;
 	free(c->entries);
+	free(c->wires);
 	free(c->free_list);
 	free(c->refs);
 	free(c->hashes);
@@ -115,7 +91,7 @@ fwd_cache_free(struct fwd_cache *c)
 
 /* Index slot holding k, or the empty slot where it would go. */
 static uint32_t
-index_find(const struct fwd_cache *c, const struct fwd_cache_key *k, bool *found)
+index_find(const struct dns_cache *c, const struct dns_qkey *k, bool *found)
 {
 	uint32_t i = k->hash & c->mask;
 
@@ -126,7 +102,7 @@ index_find(const struct fwd_cache *c, const struct fwd_cache_key *k, bool *found
 			*found = false;
 			return i;
 		}
-		if (c->index[i].hash == k->hash && fwd_cache_key_equal(&c->entries[v - 1].key, k)) {
+		if (c->index[i].hash == k->hash && dns_qkey_equal(&c->entries[v - 1].key, k)) {
 			*found = true;
 			return i;
 		}
@@ -136,7 +112,7 @@ index_find(const struct fwd_cache *c, const struct fwd_cache_key *k, bool *found
 
 /* Remove index slot i (backward-shift deletion keeps probe chains intact). */
 static void
-index_remove(struct fwd_cache *c, uint32_t i)
+index_remove(struct dns_cache *c, uint32_t i)
 {
 	uint32_t j = i;
 
@@ -161,7 +137,7 @@ index_remove(struct fwd_cache *c, uint32_t i)
 }
 
 static void
-entry_release(struct fwd_cache *c, uint32_t e)
+entry_release(struct dns_cache *c, uint32_t e)
 {
 	/* Its index slot lies on its hash's probe chain: find it by number, without the key. */
 	for (uint32_t i = c->hashes[e] & c->mask; c->index[i].e != 0; i = (i + 1) & c->mask)
@@ -174,7 +150,7 @@ entry_release(struct fwd_cache *c, uint32_t e)
 }
 
 static uint32_t
-entry_take(struct fwd_cache *c)
+entry_take(struct dns_cache *c)
 {
 	if (c->n_free)
 		return c->free_list[--c->n_free];
@@ -201,14 +177,20 @@ entry_take(struct fwd_cache *c)
  * answer by direct writes instead of walking it again.  The message has
  * already been checked whole by dns_answer_info_get.
  */
+static uint8_t *
+entry_wire(const struct dns_cache *c, uint32_t e)
+{
+	return c->wires + (size_t)e * c->cfg.wire_max;
+}
+
 static void
-ttl_offsets_note(struct cache_entry *ent)
+ttl_offsets_note(struct cache_entry *ent, const uint8_t *wire)
 {
 	struct dns_cursor cur;
 	unsigned n = 0;
 
 	ent->n_ttl = TTL_OFFS_NONE;
-	dns_cursor_init(&cur, ent->wire, ent->wire_len);
+	dns_cursor_init(&cur, wire, ent->wire_len);
 	dns_cursor_skip(&cur, 4);
 	uint16_t qd = dns_cursor_u16(&cur);
 	unsigned rrs = dns_cursor_u16(&cur) + dns_cursor_u16(&cur) + dns_cursor_u16(&cur);
@@ -231,13 +213,13 @@ ttl_offsets_note(struct cache_entry *ent)
 		ent->n_ttl = (uint8_t)n;
 }
 
-/* Count the copy's TTLs down by elapsed (or, stale, set them to FWD_STALE_TTL). */
+/* Count the copy's TTLs down by elapsed (or, stale, set them to DNS_CACHE_STALE_TTL). */
 static void
 ttl_age(const struct cache_entry *ent, uint8_t *out, size_t len, uint32_t elapsed, bool stale)
 {
 	if (ent->n_ttl == TTL_OFFS_NONE) {
 		if (stale)
-			dns_msg_ttl_clamp(out, len, FWD_STALE_TTL, FWD_STALE_TTL);
+			dns_msg_ttl_clamp(out, len, DNS_CACHE_STALE_TTL, DNS_CACHE_STALE_TTL);
 		else
 			dns_msg_ttl_decrement(out, len, elapsed);
 		return;
@@ -248,20 +230,20 @@ ttl_age(const struct cache_entry *ent, uint8_t *out, size_t len, uint32_t elapse
 
 		if (ttl & 0x80000000u)
 			ttl = 0; /* RFC 2181 8, as dns/msg.h reads it */
-		dns_write_u32(p, stale ? FWD_STALE_TTL : ttl > elapsed ? ttl - elapsed : 0);
+		dns_write_u32(p, stale ? DNS_CACHE_STALE_TTL : ttl > elapsed ? ttl - elapsed : 0);
 	}
 }
 
 /* Clamp the stored answer's TTLs into [lo, hi]. */
 static void
-ttl_clamp(struct cache_entry *ent, uint32_t lo, uint32_t hi)
+ttl_clamp(const struct cache_entry *ent, uint8_t *wire, uint32_t lo, uint32_t hi)
 {
 	if (ent->n_ttl == TTL_OFFS_NONE) {
-		dns_msg_ttl_clamp(ent->wire, ent->wire_len, lo, hi);
+		dns_msg_ttl_clamp(wire, ent->wire_len, lo, hi);
 		return;
 	}
 	for (unsigned i = 0; i < ent->n_ttl; i++) {
-		uint8_t *p = ent->wire + ent->ttl_off[i];
+		uint8_t *p = wire + ent->ttl_off[i];
 		uint32_t ttl = dns_read_u32(p);
 
 		if (ttl & 0x80000000u)
@@ -270,8 +252,8 @@ ttl_clamp(struct cache_entry *ent, uint32_t lo, uint32_t hi)
 	}
 }
 
-enum fwd_cache_result
-fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t now,
+enum dns_cache_result
+dns_cache_lookup(struct dns_cache *c, const struct dns_qkey *k, hns_time_t now,
 		 bool allow_stale, uint8_t *out, size_t cap, size_t *len)
 {
 	bool found;
@@ -279,12 +261,12 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 
 	if (!found) {
 		c->stats.misses++;
-		return FWD_CACHE_MISS;
+		return DNS_CACHE_MISS;
 	}
 
 	uint32_t e = c->index[slot].e - 1;
 	struct cache_entry *ent = &c->entries[e];
-	enum fwd_cache_result res = FWD_CACHE_HIT;
+	enum dns_cache_result res = DNS_CACHE_HIT;
 
 	if (now >= ent->expires) {
 		hns_time_t stale_end = ent->expires + (hns_time_t)c->cfg.stale_s * HNS_NSEC_PER_SEC;
@@ -293,22 +275,22 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 			entry_release(c, e);
 			c->stats.expired++;
 			c->stats.misses++;
-			return FWD_CACHE_MISS;
+			return DNS_CACHE_MISS;
 		}
 		if (!allow_stale) {
 			c->stats.misses++;
-			return FWD_CACHE_MISS;
+			return DNS_CACHE_MISS;
 		}
-		res = FWD_CACHE_STALE;
+		res = DNS_CACHE_STALE;
 	}
 	if (ent->wire_len > cap) {
 		c->stats.misses++;
-		return FWD_CACHE_MISS;
+		return DNS_CACHE_MISS;
 	}
-	memcpy(out, ent->wire, ent->wire_len);
+	memcpy(out, entry_wire(c, e), ent->wire_len);
 	*len = ent->wire_len;
 	c->refs[e] = 1;
-	if (res == FWD_CACHE_HIT) {
+	if (res == DNS_CACHE_HIT) {
 		uint32_t elapsed = (uint32_t)((now - ent->inserted) / HNS_NSEC_PER_SEC);
 
 		if (elapsed)
@@ -322,7 +304,7 @@ fwd_cache_lookup(struct fwd_cache *c, const struct fwd_cache_key *k, hns_time_t 
 }
 
 int
-fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8_t *pkt,
+dns_cache_insert(struct dns_cache *c, const struct dns_qkey *k, const uint8_t *pkt,
 		 size_t len, hns_time_t now)
 {
 	struct dns_answer_info info;
@@ -331,7 +313,7 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 
 	if (rc < 0)
 		return rc;
-	if (len > FWD_CACHE_WIRE_MAX) {
+	if (len > c->cfg.wire_max) {
 		c->stats.too_big++;
 		return HNS_EAGAIN;
 	}
@@ -393,6 +375,7 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 	struct cache_entry *ent = &c->entries[e];
 
 	ent->key.hash = k->hash;
+	ent->key.tag = k->tag;
 	ent->key.qtype = k->qtype;
 	ent->key.qclass = k->qclass;
 	ent->key.flags = k->flags;
@@ -400,10 +383,13 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 	memcpy(ent->key.name, k->name, k->name_len);
 	c->hashes[e] = k->hash;
 	c->refs[e] = 0;
+	uint8_t *wire = entry_wire(c, e);
+
 	ent->wire_len = (uint16_t)len;
-	memcpy(ent->wire, pkt, len);
-	ttl_offsets_note(ent);
-	ttl_clamp(ent, lo, hi);
+	memcpy(wire, pkt, len);
+	ttl_offsets_note(ent, wire);
+	if (!c->cfg.keep_ttls)
+		ttl_clamp(ent, wire, lo, hi);
 	ent->inserted = now;
 	ent->expires = now + (hns_time_t)ttl * HNS_NSEC_PER_SEC;
 	c->stats.inserts++;
@@ -411,13 +397,13 @@ fwd_cache_insert(struct fwd_cache *c, const struct fwd_cache_key *k, const uint8
 }
 
 size_t
-fwd_cache_count(const struct fwd_cache *c)
+dns_cache_count(const struct dns_cache *c)
 {
 	return c->n_entries;
 }
 
-const struct fwd_cache_stats *
-fwd_cache_stats(const struct fwd_cache *c)
+const struct dns_cache_stats *
+dns_cache_stats(const struct dns_cache *c)
 {
 	return &c->stats;
 }
