@@ -318,7 +318,7 @@ cache_answer(struct rslv_fwd *f, const struct rslv_fwd_job *j)
 	struct rslv_client c = j->c; /* client_send releases a TCP client's reference */
 
 	memcpy(f->buf, f->tmp, e->len);
-	atomic_fetch_add_explicit(&c.l->st.cache_hits, 1, memory_order_relaxed);
+	rslv_listener_count_cache_hit(c.l);
 	client_answer(f, &c, f->buf, e->len);
 	return true;
 }
