@@ -1,0 +1,63 @@
+/*
+ * common/mmsg.h -- batched UDP I/O: recvmmsg in, sendmmsg out.
+ *
+ * Every UDP hot path (the forwarder, the resolver, the VPN relays, the load
+ * generator) reads and writes datagrams in batches with these four calls,
+ * so a batch is set up one way and a failed send is handled one way.
+ *
+ * The rule for a failed send (hns_mmsg_send), the same for every user:
+ *   - a partial sendmmsg (the kernel took k of n) goes on with the rest;
+ *   - EINTR retries the same call (a bounded number of times);
+ *   - EAGAIN, EWOULDBLOCK or ENOBUFS -- the socket buffer is full -- drops
+ *     every datagram not yet sent: retrying at once would spin, and a busy
+ *     server drops too.  They are counted, never queued;
+ *   - any other error (ECONNREFUSED left by an ICMP error of an earlier
+ *     send, EMSGSIZE, EPERM, ...) is charged to the first unsent datagram:
+ *     that one is dropped and counted, and the rest go on.
+ * A datagram is never sent twice and never retried later; the caller
+ * decides what a drop means (a counter, a slot to free).
+ *
+ * Nothing here blocks: every call passes MSG_DONTWAIT.  No allocation.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* EINTR retries per hns_mmsg_send or hns_mmsg_recv call before the error counts as any other. */
+#define HNS_MMSG_EINTR_TRIES 8
+
+/*
+ * Set up one datagram: m points at iov = {buf, len} and, if name is not
+ * NULL, at name (namelen bytes: the destination to send to, or the room for
+ * the source of a received one).  Everything else in m is cleared.
+ */
+void hns_mmsg_set(struct mmsghdr *m, struct iovec *iov, void *buf, size_t len, void *name,
+		  socklen_t namelen);
+
+/*
+ * Set up n receive slots: slot i reads into buf + i * stride (stride bytes)
+ * and, if from is not NULL, records its source in from[i].
+ */
+void hns_mmsg_setup_recv(struct mmsghdr *msgs, struct iovec *iov, unsigned n, uint8_t *buf,
+			 size_t stride, struct sockaddr_storage *from);
+
+/*
+ * Receive up to n datagrams into slots set up by hns_mmsg_setup_recv (or
+ * hns_mmsg_set, a source name then being a struct sockaddr_storage).
+ * Source lengths and flags are reset first, so the same slots serve every
+ * call.  flags is OR-ed with MSG_DONTWAIT (MSG_TRUNC makes
+ * msg_len the real size of a datagram larger than its slot).  Returns the
+ * number received (msgs[i].msg_len each), 0 when nothing is waiting, or a
+ * negative hns_err (-errno).
+ */
+int hns_mmsg_recv(int fd, struct mmsghdr *msgs, unsigned n, int flags);
+
+/*
+ * Send msgs[0..n) on fd by the rule above, in as few sendmmsg calls as it
+ * allows.  If dropped is not NULL, dropped[i] says whether datagram i was
+ * dropped.  Returns how many were dropped (0: all sent).
+ */
+unsigned hns_mmsg_send(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped);
