@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "resolver/internal.h"
 
@@ -36,16 +37,7 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 	if (!l)
 		return;
 	for (int round = 0; round < RSLV_BATCHES_PER_WAKE; round++) {
-		for (int i = 0; i < RSLV_BATCH; i++) {
-			wk->riov[i].iov_base = wk->in[i];
-			wk->riov[i].iov_len = RSLV_UDP_MAX;
-			memset(&wk->rmsg[i].msg_hdr, 0, sizeof(wk->rmsg[i].msg_hdr));
-			wk->rmsg[i].msg_hdr.msg_iov = &wk->riov[i];
-			wk->rmsg[i].msg_hdr.msg_iovlen = 1;
-			wk->rmsg[i].msg_hdr.msg_name = &wk->addr[i];
-			wk->rmsg[i].msg_hdr.msg_namelen = sizeof(wk->addr[i]);
-		}
-		int n = recvmmsg(fd, wk->rmsg, RSLV_BATCH, MSG_DONTWAIT, NULL);
+		int n = hns_mmsg_recv(fd, wk->rmsg, RSLV_BATCH, 0);
 
 		if (n <= 0)
 			return;
@@ -59,22 +51,12 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 			if (rslv_handle(s, l, ct, &p, wk->in[i], wk->rmsg[i].msg_len, wk->out[ns],
 					RSLV_UDP_MAX, now, &wk->h) != RSLV_STEP_SEND)
 				continue;
-			wk->siov[ns].iov_base = wk->out[ns];
-			wk->siov[ns].iov_len = wk->h.len;
-			memset(&wk->smsg[ns].msg_hdr, 0, sizeof(wk->smsg[ns].msg_hdr));
-			wk->smsg[ns].msg_hdr.msg_iov = &wk->siov[ns];
-			wk->smsg[ns].msg_hdr.msg_iovlen = 1;
-			wk->smsg[ns].msg_hdr.msg_name = &wk->addr[i];
-			wk->smsg[ns].msg_hdr.msg_namelen = wk->rmsg[i].msg_hdr.msg_namelen;
+			hns_mmsg_set(&wk->smsg[ns], &wk->siov[ns], wk->out[ns], wk->h.len, &wk->addr[i],
+				     wk->rmsg[i].msg_hdr.msg_namelen);
 			ns++;
 		}
-		for (int done = 0; done < ns;) {
-			int k = sendmmsg(fd, wk->smsg + done, (unsigned)(ns - done), MSG_DONTWAIT);
-
-			if (k <= 0)
-				break; /* a full socket buffer drops the rest, as a busy server would */
-			done += k;
-		}
+		/* a full socket buffer drops the rest, as a busy server would (common/mmsg.h) */
+		(void)hns_mmsg_send(fd, wk->smsg, (unsigned)ns, NULL);
 		if (n < RSLV_BATCH)
 			return;
 	}
@@ -151,6 +133,8 @@ rslv_udp_start(struct rslv_server *s)
 			return HNS_ENOMEM;
 		for (size_t i = 0; i < s->n_ls; i++)
 			wk->fds[i] = -1;
+		hns_mmsg_setup_recv(wk->rmsg, wk->riov, RSLV_BATCH, &wk->in[0][0], RSLV_UDP_MAX,
+				    wk->addr);
 		for (size_t i = 0; i < s->n_ls; i++) {
 			int fd = hns_udp_socket(&s->ls[i].spec.real, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK);
 
