@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/trace.h"
+#include "model/names.h"
 #include "resolver/internal.h"
 
 /*
@@ -19,13 +20,6 @@ rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h)
 	if (!hns_trace_enabled)
 		return;
 	const struct rslv_trace *t = &h->res.trace;
-	static const char *const kinds[] = {
-		[MODEL_HOP_ONPREM] = "onprem",	 [MODEL_HOP_VPN] = "vpn",
-		[MODEL_HOP_INBOUND] = "inbound", [MODEL_HOP_OUTBOUND] = "outbound",
-		[MODEL_HOP_VPC] = "vpc",	 [MODEL_HOP_RULE] = "rule",
-		[MODEL_HOP_ZONE] = "zone",	 [MODEL_HOP_PRIVATE_DNS] = "private-dns",
-		[MODEL_HOP_INTERNET] = "internet",
-	};
 	char hop[96], name[DNS_NAME_STRLEN];
 
 	if (dns_name_to_str(h->q.q.name, h->q.q.name_len, name, sizeof(name)) != 0)
@@ -39,9 +33,9 @@ rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h)
 		const struct model_hop *hp = &t->hops[i];
 
 		if (hp->ref)
-			snprintf(hop, sizeof(hop), "%s:%s", kinds[hp->kind], hp->ref);
+			snprintf(hop, sizeof(hop), "%s:%s", model_hop_kind_str(hp->kind), hp->ref);
 		else
-			snprintf(hop, sizeof(hop), "%s", kinds[hp->kind]);
+			snprintf(hop, sizeof(hop), "%s", model_hop_kind_str(hp->kind));
 		if (i + 1 < t->n)
 			hns_trace(hop, "%s", name);
 		else
