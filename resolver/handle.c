@@ -79,7 +79,7 @@ rslv_handle(struct rslv_server *s, struct rslv_listener *l, struct rslv_counters
 		rslv_answer_refused(pkt, len, out, cap, h);
 	} else {
 		rslv_answer(s->w, l->spec.view, l->spec.from, pkt, len, p->tcp, out, cap, h);
-		if (h->parsed)
+		if (__builtin_expect(hns_trace_enabled, 0) && h->parsed)
 			rslv_trace_emit(l, h);
 	}
 	if (h->verdict == RSLV_FORWARDED) {

@@ -36,6 +36,8 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 		}
 	if (!l)
 		return;
+	struct rslv_peer p = {.fd = fd};
+
 	for (int round = 0; round < RSLV_BATCHES_PER_WAKE; round++) {
 		int n = hns_mmsg_recv(fd, wk->rmsg, RSLV_BATCH, 0);
 
@@ -45,8 +47,6 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 		int ns = 0;
 
 		for (int i = 0; i < n; i++) {
-			struct rslv_peer p = {.fd = fd};
-
 			hns_addr_from_sockaddr(&p.addr, (struct sockaddr *)&wk->addr[i]);
 			if (rslv_handle(s, l, ct, &p, wk->in[i], wk->rmsg[i].msg_len, wk->out[ns],
 					RSLV_UDP_MAX, now, &wk->h) != RSLV_STEP_SEND)

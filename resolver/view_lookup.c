@@ -157,8 +157,8 @@ internet_resolve(const struct rslv_world *w, const uint8_t *qname, size_t qlen, 
 }
 
 /* One question, CNAMEs not chased. */
-void
-rslv_resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const uint8_t *qname,
+static void
+resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const uint8_t *qname,
 	    size_t qlen, uint16_t qtype, struct rslv_result *out)
 {
 	memset(out, 0, offsetof(struct rslv_result, synth_name));
@@ -215,6 +215,13 @@ rslv_resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, c
 	internet_resolve(w, qname, qlen, qtype, out);
 }
 
+void
+rslv_resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from,
+		 const uint8_t *qname, size_t qlen, uint16_t qtype, struct rslv_result *out)
+{
+	resolve_one(w, view, from, qname, qlen, qtype, out);
+}
+
 /* Where a question comes from, as an index of rslv_rrset.chase. */
 static size_t
 chase_index(const struct rslv_world *w, size_t view, enum rslv_from from)
@@ -254,7 +261,7 @@ void
 rslv_resolve(const struct rslv_world *w, size_t view, enum rslv_from from, const uint8_t *qname,
 	     size_t qlen, uint16_t qtype, struct rslv_result *out)
 {
-	rslv_resolve_one(w, view, from, qname, qlen, qtype, out);
+	resolve_one(w, view, from, qname, qlen, qtype, out);
 	chase_apply(chase_index(w, view, from), qtype, out);
 }
 
