@@ -1,5 +1,10 @@
 /*
- * resolver/internal.h -- what the server's I/O files share (not a public face).
+ * resolver/internal.h -- what the server's files share (not a public face).
+ *
+ * Calls go one way: server.c (start, stop, stats) -> io_udp.c, io_tcp.c
+ * (the transports) -> handle.c (the per-query step) -> io_fwd.c (the
+ * outbound forwarder) -> tcp_conn.c (a TCP client's connection) and
+ * listener.c (admission, counters), qlog.c (the query log).
  */
 #pragma once
 
@@ -19,10 +24,28 @@ struct hns_tcp_gate;
 #define RSLV_BATCH 32
 #define RSLV_UDP_MAX 4096 /* largest UDP query read and answer written */
 
+/*
+ * A listener's counters as one thread keeps them: plain integers with one
+ * writer each (rslv_count), summed over the threads when stats are read.
+ */
+struct rslv_counters {
+	uint64_t queries, answered, forwarded, dropped_ceiling, formerr;
+	uint64_t dropped_outside, refused_outside, dropped_rate; /* R8, R9 */
+	uint64_t cache_hits;	     /* forwarded questions answered from the cache */
+	uint64_t rcode[RSLV_RCODES]; /* every answer sent, forwarded ones included */
+};
+
+/* Count one event in a counter of the calling thread (no read-modify-write bus lock). */
+static inline void
+rslv_count(uint64_t *v)
+{
+	__atomic_store_n(v, __atomic_load_n(v, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
 struct rslv_listener {
 	struct rslv_listener_spec spec;
 	uint32_t index; /* in rslv_server.ls (the rate limit's key) */
-	struct rslv_listener_stats st;
+	struct rslv_counters st; /* the main thread's: TCP, forwarded answers */
 	atomic_uint_fast64_t win_sec; /* ceiling: the current second, and queries in it */
 	atomic_uint_fast32_t win_count;
 	struct evconnlistener *tcp;
@@ -37,6 +60,7 @@ struct rslv_worker {
 	int *fds; /* one per listener */
 	struct event **evs;
 	struct event *stop_ev;
+	struct rslv_counters *ct; /* one per listener, this thread's */
 	struct mmsghdr rmsg[RSLV_BATCH], smsg[RSLV_BATCH];
 	struct iovec riov[RSLV_BATCH], siov[RSLV_BATCH];
 	struct sockaddr_storage addr[RSLV_BATCH];
@@ -70,6 +94,18 @@ struct rslv_fwd_job {
 };
 
 struct rslv_fwd;
+struct rslv_tcp_bufs;
+
+/* A TCP client's connection (tcp_conn.c), on the server's list while open. */
+struct rslv_tcp_conn {
+	struct rslv_server *s;
+	struct rslv_listener *l;
+	struct bufferevent *bev; /* NULL once closed */
+	struct hns_addr peer;
+	uint32_t slot; /* in s->tcp_gate */
+	int refs;
+	struct rslv_tcp_conn *next, **pprev;
+};
 
 struct rslv_server {
 	const struct model *m;
@@ -81,6 +117,7 @@ struct rslv_server {
 	unsigned n_workers;
 	struct rslv_fwd *fwd;
 	struct rslv_tcp_conn *conns; /* open TCP connections (list) */
+	struct rslv_tcp_bufs *tcp_bufs; /* the main thread's query and answer (io_tcp.c) */
 	struct hns_tcp_gate *tcp_gate; /* their ceilings and idle timeout (io_tcp.c) */
 	FILE *qlog;
 	pthread_mutex_t qlog_mu;
@@ -95,16 +132,55 @@ enum rslv_admit {
 	RSLV_ADMIT_REFUSE, /* R8 with RSLV_OUTSIDE_REFUSED: answer REFUSED (counted already) */
 };
 
+/* listener.c */
+/* Keep a copy of the R8 outside sources, sorted, ports 0. */
+int rslv_outside_init(struct rslv_server *s, const struct hns_addr *src, size_t n);
 /* Whether src lies outside every VPC (R8): one of opts.outside, port ignored. */
 bool rslv_source_outside(const struct rslv_server *s, const struct hns_addr *src);
-/* R8, R9 and the ceiling for one query from src at l, counting what it drops. */
+/* R8, R9 and the ceiling for one query from src at l, counting what it drops in ct. */
 enum rslv_admit rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l,
-				    const struct hns_addr *src, hns_time_t now);
-/* Count one answer packet sent at l by its rcode. */
-void rslv_listener_count_rcode(struct rslv_listener *l, const uint8_t *pkt, size_t len);
-
-/* Ceiling check for one query at a listener; true: drop it. */
+				    struct rslv_counters *ct, const struct hns_addr *src,
+				    hns_time_t now);
+/* Ceiling check for one query at a listener (shared by every thread); true: drop it. */
 bool rslv_listener_over(struct rslv_listener *l, uint64_t now_sec);
+/* Count one answer packet sent by its rcode in ct. */
+void rslv_counters_rcode(struct rslv_counters *ct, const uint8_t *pkt, size_t len);
+/* The same in the main thread's counters of l (forwarded answers). */
+void rslv_listener_count_rcode(struct rslv_listener *l, const uint8_t *pkt, size_t len);
+/* A forwarded question answered from the cache (main thread). */
+void rslv_listener_count_cache_hit(struct rslv_listener *l);
+/* l's counters summed over the main thread and every UDP worker. */
+void rslv_listener_sum(const struct rslv_server *s, const struct rslv_listener *l,
+		       struct rslv_counters *sum);
+
+/* handle.c: the per-query step, one for both transports. */
+
+/* Who asked: where the answer goes now, or later for a forwarded query. */
+struct rslv_peer {
+	struct hns_addr addr;
+	bool tcp;
+	int fd;			    /* UDP: the socket the query came in on */
+	struct rslv_tcp_conn *conn; /* TCP: the client's connection */
+};
+
+enum rslv_step {
+	RSLV_STEP_NONE,	  /* nothing to send (dropped, forwarded, ignored) */
+	RSLV_STEP_SEND,	  /* send out[0..h->len) */
+	RSLV_STEP_HANGUP, /* not DNS: a TCP connection is closed */
+};
+
+/*
+ * One query of pkt[0..len) arriving at l from p: counted, admitted (R8, R9,
+ * the ceiling), parsed and answered from the view into out (cap bytes), or
+ * handed to the outbound forwarder; the answer counted by rcode, traced and
+ * logged.  ct: the calling thread's counters of l; h: its scratch.
+ */
+enum rslv_step rslv_handle(struct rslv_server *s, struct rslv_listener *l,
+			   struct rslv_counters *ct, const struct rslv_peer *p, const uint8_t *pkt,
+			   size_t len, uint8_t *out, size_t cap, hns_time_t now,
+			   struct rslv_handled *h);
+/* Record the hops of a trace (common/trace.h) when tracing is on. */
+void rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h);
 
 /* io_udp.c */
 int rslv_udp_start(struct rslv_server *s);
@@ -112,12 +188,15 @@ void rslv_udp_stop(struct rslv_server *s);
 /* io_tcp.c */
 int rslv_tcp_start(struct rslv_server *s);
 void rslv_tcp_stop(struct rslv_server *s);
-/* Send one framed answer on a connection (main thread); a closed connection drops it. */
+/* The TCP clients' counters as a JSON object (see rslv_server_stats). */
+void rslv_tcp_stats(const struct rslv_server *s, FILE *out);
+/* tcp_conn.c: a TCP client's connection, shared by io_tcp.c and io_fwd.c (main thread). */
+/* Send one framed answer on a connection; a closed connection drops it. */
 void rslv_tcp_send(struct rslv_tcp_conn *c, const uint8_t *pkt, size_t len);
 void rslv_tcp_conn_unref(struct rslv_tcp_conn *c);
 void rslv_tcp_conn_ref(struct rslv_tcp_conn *c);
-/* The TCP clients' counters as a JSON object (see rslv_server_stats). */
-void rslv_tcp_stats(const struct rslv_server *s, FILE *out);
+/* Close it (idempotent): the gate's slot released, off the server's list, one reference dropped. */
+void rslv_tcp_conn_close(struct rslv_tcp_conn *c);
 /* io_fwd.c */
 int rslv_fwd_start(struct rslv_server *s);
 void rslv_fwd_stop(struct rslv_server *s);
@@ -125,13 +204,11 @@ void rslv_fwd_stop(struct rslv_server *s);
 bool rslv_fwd_submit(struct rslv_server *s, const struct rslv_fwd_job *job);
 /* Main thread only (TCP): submit without the queue. */
 void rslv_fwd_submit_local(struct rslv_server *s, const struct rslv_fwd_job *job);
+/* Fill a job from a handled query. */
+void rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv_handled *h);
 /* qlog.c: one line for an answer we built, or for a forwarded/packet answer. */
 void rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
 		      const struct hns_addr *client, bool tcp, const struct rslv_handled *h);
 void rslv_qlog_packet(struct rslv_server *s, const struct rslv_listener *l,
 		      const struct hns_addr *client, bool tcp, const uint8_t *qname, size_t qlen,
 		      uint16_t qtype, const uint8_t *pkt, size_t len, const struct model_rule *rule);
-/* Record the hops of a trace (common/trace.h) when tracing is on. */
-void rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h);
-/* Fill a job from a handled query. */
-void rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv_handled *h);

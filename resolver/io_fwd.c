@@ -208,7 +208,7 @@ ob_answer(void *arg, struct rslv_client *c, const struct model_rule *r, uint16_t
 	struct rslv_fwd *f = arg;
 
 	if (cached)
-		atomic_fetch_add_explicit(&c->l->st.cache_hits, 1, memory_order_relaxed);
+		rslv_listener_count_cache_hit(c->l);
 	else if (f->s->qlog)
 		rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname, c->qname_len, qtype, pkt,
 				 len, r);

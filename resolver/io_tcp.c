@@ -34,65 +34,18 @@
 #define RSLV_TCP_IDLE_MS 10000
 #define RSLV_TCP_IDLE_FLOOR_MS 200
 
-struct rslv_tcp_conn {
-	struct rslv_server *s;
-	struct rslv_listener *l;
-	struct bufferevent *bev; /* NULL once closed */
-	struct hns_addr peer;
-	uint32_t slot; /* in s->tcp_gate */
-	int refs;
-	struct rslv_tcp_conn *next, **pprev;
+/* The main thread's query and answer (TCP answers are built here, then framed). */
+struct rslv_tcp_bufs {
+	uint8_t in[RSLV_MSG_MAX];
+	uint8_t out[RSLV_MSG_MAX];
+	struct rslv_handled h;
 };
-
-static uint8_t tcp_in[RSLV_MSG_MAX];
-static uint8_t tcp_out[2 + RSLV_MSG_MAX];
-static struct rslv_handled tcp_h;
-
-void
-rslv_tcp_conn_ref(struct rslv_tcp_conn *c)
-{
-	c->refs++;
-}
-
-void
-rslv_tcp_conn_unref(struct rslv_tcp_conn *c)
-{
-	if (--c->refs == 0)
-		free(c);
-}
-
-static void
-conn_close(struct rslv_tcp_conn *c)
-{
-	if (!c->bev)
-		return;
-	bufferevent_free(c->bev);
-	c->bev = NULL;
-	hns_tcp_gate_release(c->s->tcp_gate, c->slot);
-	*c->pprev = c->next;
-	if (c->next)
-		c->next->pprev = c->pprev;
-	rslv_tcp_conn_unref(c);
-}
 
 /* The gate closes it: idle past the timeout, or evicted for a new connection. */
 static void
 conn_close_cb(void *conn, enum hns_tcp_close why)
 {
-	conn_close(conn);
-}
-
-void
-rslv_tcp_send(struct rslv_tcp_conn *c, const uint8_t *pkt, size_t len)
-{
-	uint8_t hdr[2];
-
-	if (!c->bev || len > RSLV_MSG_MAX)
-		return;
-	hns_tcp_gate_touch(c->s->tcp_gate, c->slot, hns_now());
-	dns_write_u16(hdr, (uint16_t)len);
-	bufferevent_write(c->bev, hdr, 2);
-	bufferevent_write(c->bev, pkt, len);
+	rslv_tcp_conn_close(conn);
 }
 
 static void
@@ -100,8 +53,9 @@ conn_on_read(struct bufferevent *bev, void *arg)
 {
 	struct rslv_tcp_conn *c = arg;
 	struct rslv_server *s = c->s;
-	struct rslv_listener *l = c->l;
+	struct rslv_tcp_bufs *tb = s->tcp_bufs;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	const struct rslv_peer p = {.addr = c->peer, .tcp = true, .fd = -1, .conn = c};
 
 	hns_tcp_gate_touch(s->tcp_gate, c->slot, hns_now());
 	while (c->bev && evbuffer_get_length(in) >= 2) {
@@ -113,43 +67,18 @@ conn_on_read(struct bufferevent *bev, void *arg)
 		if (evbuffer_get_length(in) < 2 + need)
 			break;
 		evbuffer_drain(in, 2);
-		evbuffer_remove(in, tcp_in, need);
-		atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
-		enum rslv_admit adm = rslv_listener_admit(s, l, &c->peer, hns_now());
-
-		if (adm == RSLV_ADMIT_DROP)
-			continue;
-		if (adm == RSLV_ADMIT_REFUSE) {
-			rslv_answer_refused(tcp_in, need, tcp_out + 2, RSLV_MSG_MAX, &tcp_h);
-		} else {
-			rslv_answer(s->w, l->spec.view, l->spec.from, tcp_in, need, true,
-				    tcp_out + 2, RSLV_MSG_MAX, &tcp_h);
-			if (tcp_h.parsed)
-				rslv_trace_emit(l, &tcp_h);
+		evbuffer_remove(in, tb->in, need);
+		switch (rslv_handle(s, c->l, &c->l->st, &p, tb->in, need, tb->out, RSLV_MSG_MAX,
+				    hns_now(), &tb->h)) {
+		case RSLV_STEP_SEND:
+			rslv_tcp_send(c, tb->out, tb->h.len);
+			break;
+		case RSLV_STEP_HANGUP:
+			rslv_tcp_conn_close(c);
+			return;
+		case RSLV_STEP_NONE:
+			break;
 		}
-		if (tcp_h.verdict == RSLV_FORWARDED) {
-			struct rslv_fwd_job job;
-
-			rslv_job_fill(&job, l, &tcp_h);
-			job.c.tcp = true;
-			job.c.conn = c;
-			job.c.addr = c->peer;
-			rslv_fwd_submit_local(s, &job);
-			atomic_fetch_add_explicit(&l->st.forwarded, 1, memory_order_relaxed);
-			continue;
-		}
-		if (tcp_h.verdict != RSLV_REPLY) {
-			if (!tcp_h.parsed) { /* not DNS: hang up */
-				conn_close(c);
-				return;
-			}
-			continue;
-		}
-		atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
-		rslv_listener_count_rcode(l, tcp_out + 2, tcp_h.len);
-		if (s->qlog && tcp_h.parsed)
-			rslv_qlog_answer(s, l, &c->peer, true, &tcp_h);
-		rslv_tcp_send(c, tcp_out + 2, tcp_h.len);
 	}
 }
 
@@ -157,7 +86,7 @@ static void
 conn_on_event(struct bufferevent *bev, short what, void *arg)
 {
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		conn_close(arg);
+		rslv_tcp_conn_close(arg);
 }
 
 static void tcp_on_accept_srv(struct evconnlistener *lev, evutil_socket_t fd,
@@ -174,8 +103,9 @@ rslv_tcp_start(struct rslv_server *s)
 	};
 	int rc;
 
+	s->tcp_bufs = malloc(sizeof(*s->tcp_bufs));
 	s->tcp_gate = calloc(1, sizeof(*s->tcp_gate));
-	if (!s->tcp_gate)
+	if (!s->tcp_bufs || !s->tcp_gate)
 		return HNS_ENOMEM;
 	rc = hns_tcp_gate_init(s->tcp_gate, s->o.base, &gc, 1, conn_close_cb);
 	if (rc < 0)
@@ -247,7 +177,7 @@ void
 rslv_tcp_stop(struct rslv_server *s)
 {
 	while (s->conns)
-		conn_close(s->conns);
+		rslv_tcp_conn_close(s->conns);
 	for (size_t i = 0; i < s->n_ls; i++) {
 		if (s->ls[i].tcp)
 			evconnlistener_free(s->ls[i].tcp);
@@ -257,6 +187,8 @@ rslv_tcp_stop(struct rslv_server *s)
 		hns_tcp_gate_deinit(s->tcp_gate);
 	free(s->tcp_gate);
 	s->tcp_gate = NULL;
+	free(s->tcp_bufs);
+	s->tcp_bufs = NULL;
 }
 
 void

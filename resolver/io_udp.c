@@ -8,34 +8,18 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "resolver/internal.h"
 
 /*
- * UDP workers: each thread owns an event_base and one SO_REUSEPORT socket
- * per listener, reads a batch with recvmmsg, answers what it can at once
- * (prepared answers), hands forwarded queries to the main thread, and
- * writes the batch's answers with one sendmmsg.
+ * UDP workers: each thread owns an event_base, one SO_REUSEPORT socket
+ * per listener and its own counters of each listener, reads a batch with
+ * recvmmsg, passes each query to rslv_handle (handle.c), and writes the
+ * batch's answers with one sendmmsg.
  */
 
 #define RSLV_BATCHES_PER_WAKE 8
-
-bool
-rslv_listener_over(struct rslv_listener *l, uint64_t now_sec)
-{
-	uint32_t limit = l->spec.qps_limit;
-
-	if (!limit)
-		return false;
-	uint_fast64_t sec = atomic_load_explicit(&l->win_sec, memory_order_relaxed);
-
-	if (sec != now_sec) {
-		/* first query of a new second resets the window (one thread wins) */
-		if (atomic_compare_exchange_strong(&l->win_sec, &sec, now_sec))
-			atomic_store_explicit(&l->win_count, 0, memory_order_relaxed);
-	}
-	return atomic_fetch_add_explicit(&l->win_count, 1, memory_order_relaxed) >= limit;
-}
 
 static void
 udp_on_read(evutil_socket_t fd, short what, void *arg)
@@ -43,23 +27,19 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 	struct rslv_worker *wk = arg;
 	struct rslv_server *s = wk->srv;
 	struct rslv_listener *l = NULL;
+	struct rslv_counters *ct = NULL;
 
 	for (size_t i = 0; i < s->n_ls; i++)
-		if (wk->fds[i] == fd)
+		if (wk->fds[i] == fd) {
 			l = &s->ls[i];
+			ct = &wk->ct[i];
+		}
 	if (!l)
 		return;
+	struct rslv_peer p = {.fd = fd};
+
 	for (int round = 0; round < RSLV_BATCHES_PER_WAKE; round++) {
-		for (int i = 0; i < RSLV_BATCH; i++) {
-			wk->riov[i].iov_base = wk->in[i];
-			wk->riov[i].iov_len = RSLV_UDP_MAX;
-			memset(&wk->rmsg[i].msg_hdr, 0, sizeof(wk->rmsg[i].msg_hdr));
-			wk->rmsg[i].msg_hdr.msg_iov = &wk->riov[i];
-			wk->rmsg[i].msg_hdr.msg_iovlen = 1;
-			wk->rmsg[i].msg_hdr.msg_name = &wk->addr[i];
-			wk->rmsg[i].msg_hdr.msg_namelen = sizeof(wk->addr[i]);
-		}
-		int n = recvmmsg(fd, wk->rmsg, RSLV_BATCH, MSG_DONTWAIT, NULL);
+		int n = hns_mmsg_recv(fd, wk->rmsg, RSLV_BATCH, 0);
 
 		if (n <= 0)
 			return;
@@ -67,58 +47,16 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 		int ns = 0;
 
 		for (int i = 0; i < n; i++) {
-			struct rslv_handled *h = &wk->h;
-			struct hns_addr client;
-			enum rslv_admit adm;
-
-			atomic_fetch_add_explicit(&l->st.queries, 1, memory_order_relaxed);
-			hns_addr_from_sockaddr(&client, (struct sockaddr *)&wk->addr[i]);
-			adm = rslv_listener_admit(s, l, &client, now);
-			if (adm == RSLV_ADMIT_DROP)
+			hns_addr_from_sockaddr(&p.addr, (struct sockaddr *)&wk->addr[i]);
+			if (rslv_handle(s, l, ct, &p, wk->in[i], wk->rmsg[i].msg_len, wk->out[ns],
+					RSLV_UDP_MAX, now, &wk->h) != RSLV_STEP_SEND)
 				continue;
-			if (adm == RSLV_ADMIT_REFUSE) {
-				rslv_answer_refused(wk->in[i], wk->rmsg[i].msg_len, wk->out[ns],
-						    RSLV_UDP_MAX, h);
-			} else {
-				rslv_answer(s->w, l->spec.view, l->spec.from, wk->in[i],
-					    wk->rmsg[i].msg_len, false, wk->out[ns], RSLV_UDP_MAX, h);
-				if (h->parsed)
-					rslv_trace_emit(l, h);
-			}
-			if (h->verdict == RSLV_FORWARDED) {
-				struct rslv_fwd_job job;
-
-				rslv_job_fill(&job, l, h);
-				job.c.fd = fd;
-				job.c.addr = client;
-				rslv_fwd_submit(s, &job);
-				atomic_fetch_add_explicit(&l->st.forwarded, 1, memory_order_relaxed);
-				continue;
-			}
-			if (h->verdict != RSLV_REPLY)
-				continue;
-			if (!h->parsed && adm == RSLV_ADMIT_OK)
-				atomic_fetch_add_explicit(&l->st.formerr, 1, memory_order_relaxed);
-			atomic_fetch_add_explicit(&l->st.answered, 1, memory_order_relaxed);
-			rslv_listener_count_rcode(l, wk->out[ns], h->len);
-			if (s->qlog && h->parsed)
-				rslv_qlog_answer(s, l, &client, false, h);
-			wk->siov[ns].iov_base = wk->out[ns];
-			wk->siov[ns].iov_len = h->len;
-			memset(&wk->smsg[ns].msg_hdr, 0, sizeof(wk->smsg[ns].msg_hdr));
-			wk->smsg[ns].msg_hdr.msg_iov = &wk->siov[ns];
-			wk->smsg[ns].msg_hdr.msg_iovlen = 1;
-			wk->smsg[ns].msg_hdr.msg_name = &wk->addr[i];
-			wk->smsg[ns].msg_hdr.msg_namelen = wk->rmsg[i].msg_hdr.msg_namelen;
+			hns_mmsg_set(&wk->smsg[ns], &wk->siov[ns], wk->out[ns], wk->h.len, &wk->addr[i],
+				     wk->rmsg[i].msg_hdr.msg_namelen);
 			ns++;
 		}
-		for (int done = 0; done < ns;) {
-			int k = sendmmsg(fd, wk->smsg + done, (unsigned)(ns - done), MSG_DONTWAIT);
-
-			if (k <= 0)
-				break; /* a full socket buffer drops the rest, as a busy server would */
-			done += k;
-		}
+		/* a full socket buffer drops the rest, as a busy server would (common/mmsg.h) */
+		(void)hns_mmsg_send(fd, wk->smsg, (unsigned)ns, NULL);
 		if (n < RSLV_BATCH)
 			return;
 	}
@@ -160,6 +98,7 @@ worker_free(struct rslv_worker *wk, size_t n_ls)
 	}
 	free(wk->evs);
 	free(wk->fds);
+	free(wk->ct);
 	if (wk->stop_ev)
 		event_free(wk->stop_ev);
 	if (wk->base)
@@ -185,7 +124,8 @@ rslv_udp_start(struct rslv_server *s)
 		wk->base = event_base_new();
 		wk->fds = malloc((s->n_ls ? s->n_ls : 1) * sizeof(int));
 		wk->evs = calloc(s->n_ls ? s->n_ls : 1, sizeof(struct event *));
-		if (!wk->base || !wk->fds || !wk->evs)
+		wk->ct = calloc(s->n_ls ? s->n_ls : 1, sizeof(*wk->ct));
+		if (!wk->base || !wk->fds || !wk->evs || !wk->ct)
 			return HNS_ENOMEM;
 		/* activated from the main thread: stays pending until the loop runs it */
 		wk->stop_ev = event_new(wk->base, -1, 0, worker_on_stop, wk);
@@ -193,6 +133,8 @@ rslv_udp_start(struct rslv_server *s)
 			return HNS_ENOMEM;
 		for (size_t i = 0; i < s->n_ls; i++)
 			wk->fds[i] = -1;
+		hns_mmsg_setup_recv(wk->rmsg, wk->riov, RSLV_BATCH, &wk->in[0][0], RSLV_UDP_MAX,
+				    wk->addr);
 		for (size_t i = 0; i < s->n_ls; i++) {
 			int fd = hns_udp_socket(&s->ls[i].spec.real, HNS_SOCK_REUSEPORT | HNS_SOCK_NONBLOCK);
 

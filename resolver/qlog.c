@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "dns/names.h"
 #include "resolver/internal.h"
+#include "resolver/qlog_json.h"
 
 /*
  * Route 53 Resolver query logs (R15): one JSON object per line, the field
@@ -19,18 +20,7 @@
 static void
 json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	hns_json_str_write(f, s, strlen(s));
 }
 
 /* Everything but the answers; the caller writes `"answers":[...]}` and the newline. */
@@ -89,20 +79,11 @@ rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
 	if (!s->qlog || l->spec.from == RSLV_FROM_INTERNET)
 		return;
 	const struct rslv_result *r = &h->res;
-	char synth[DNS_NAME_STRLEN + 64] = "";
+	char synth[DNS_NAME_STRLEN + 128] = "";
 
-	if (!r->answer && r->synth_type == DNS_TYPE_A) {
-		snprintf(synth, sizeof(synth),
-			 "{\"Rdata\":\"%u.%u.%u.%u\",\"Type\":\"A\",\"Class\":\"IN\"}",
-			 r->synth_v4 >> 24, (r->synth_v4 >> 16) & 0xff, (r->synth_v4 >> 8) & 0xff,
-			 r->synth_v4 & 0xff);
-	} else if (!r->answer && r->synth_type == DNS_TYPE_PTR) {
-		char n[DNS_NAME_STRLEN];
-
-		if (dns_name_to_str(r->synth_name, r->synth_name_len, n, sizeof(n)) == 0)
-			snprintf(synth, sizeof(synth),
-				 "{\"Rdata\":\"%s.\",\"Type\":\"PTR\",\"Class\":\"IN\"}", n);
-	}
+	if (!r->answer && (r->synth_type == DNS_TYPE_A || r->synth_type == DNS_TYPE_PTR) &&
+	    rslv_qlog_item_synth(r, true, synth, sizeof(synth)) != 0)
+		synth[0] = '\0';
 	pthread_mutex_lock(&s->qlog_mu);
 	qlog_head(s->qlog, s, l, client, tcp, h->q.q.name, h->q.q.name_len, h->q.q.qtype,
 		  r->rcode, NULL);
@@ -127,22 +108,11 @@ rslv_qlog_packet(struct rslv_server *s, const struct rslv_listener *l,
 	qlog_head(s->qlog, s, l, client, tcp, qname, qlen, qtype, rcode, rule);
 	fprintf(s->qlog, "\"answers\":[");
 	for (size_t i = 0; p && i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(p), i);
-		char tn[24], rdata[1024] = "";
-		size_t o = 0;
+		char *item = rslv_qlog_item_rr(ldns_rr_list_rr(ldns_pkt_answer(p), i));
 
-		for (size_t k = 0; k < ldns_rr_rd_count(rr) && o < sizeof(rdata); k++) {
-			char *t = ldns_rdf2str(ldns_rr_rdf(rr, k));
-
-			if (t)
-				o += (size_t)snprintf(rdata + o, sizeof(rdata) - o, "%s%s", k ? " " : "",
-						      t);
-			free(t);
-		}
-		dns_type_name((uint16_t)ldns_rr_get_type(rr), tn, sizeof(tn));
-		fprintf(s->qlog, "%s{\"Rdata\":", i ? "," : "");
-		json_str(s->qlog, rdata);
-		fprintf(s->qlog, ",\"Type\":\"%s\",\"Class\":\"IN\"}", tn);
+		if (item)
+			fprintf(s->qlog, "%s%s", i ? "," : "", item);
+		free(item);
 	}
 	fprintf(s->qlog, "]}\n");
 	fflush(s->qlog);

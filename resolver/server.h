@@ -25,7 +25,6 @@
  */
 #pragma once
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,13 +85,6 @@ struct rslv_server_opts {
 
 /* Answers counted by rcode: NOERROR..REFUSED (0..5), then every other rcode. */
 #define RSLV_RCODES 7
-
-struct rslv_listener_stats {
-	atomic_uint_fast64_t queries, answered, forwarded, dropped_ceiling, formerr;
-	atomic_uint_fast64_t dropped_outside, refused_outside, dropped_rate; /* R8, R9 */
-	atomic_uint_fast64_t cache_hits;     /* forwarded questions answered from the cache */
-	atomic_uint_fast64_t rcode[RSLV_RCODES]; /* every answer sent, forwarded ones included */
-};
 
 struct rslv_server;
 

@@ -1,6 +1,6 @@
 /*
  * R8 and R9 at a VPC's +2 listener, without I/O: the admission of one
- * query (resolver/internal.h) over a hand-built server, and the token
+ * query (resolver/listener.c) over a hand-built server, and the token
  * buckets (resolver/ratelimit.h) on a fake clock.
  */
 #include "config.h"
@@ -83,7 +83,7 @@ admit(size_t listener, const char *src, uint64_t now)
 {
 	struct hns_addr a = addr(src);
 
-	return rslv_listener_admit(&fx.s, &fx.ls[listener], &a, now);
+	return rslv_listener_admit(&fx.s, &fx.ls[listener], &fx.ls[listener].st, &a, now);
 }
 
 static void
@@ -96,15 +96,15 @@ test_r8_outside_sources_dropped(void **state)
 	/* an outbound ENI of another VPC, a relay */
 	assert_int_equal(admit(0, "127.53.3.2:1234", T0), RSLV_ADMIT_DROP);
 	assert_int_equal(admit(0, "127.53.6.1:1234", T0), RSLV_ADMIT_DROP);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_outside), 4);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 4);
 	/* an instance of the VPC (the host's own loopback source), a neighbour address */
 	assert_int_equal(admit(0, "127.0.0.1:40000", T0), RSLV_ADMIT_OK);
 	assert_int_equal(admit(0, "127.53.1.2:40000", T0), RSLV_ADMIT_OK);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_outside), 4);
-	assert_int_equal(atomic_load(&fx.ls[0].st.refused_outside), 0);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 4);
+	assert_int_equal(fx.ls[0].st.refused_outside, 0);
 	/* inbound ENIs answer on-prem: that is what they are for */
 	assert_int_equal(admit(1, "127.53.1.1:40000", T0), RSLV_ADMIT_OK);
-	assert_int_equal(atomic_load(&fx.ls[1].st.dropped_outside), 0);
+	assert_int_equal(fx.ls[1].st.dropped_outside, 0);
 	assert_true(rslv_source_outside(&fx.s, &(struct hns_addr){0}) == false);
 	fixture_deinit();
 }
@@ -115,14 +115,14 @@ test_r8_policy_refused_and_answer(void **state)
 	fixture_init(RSLV_OUTSIDE_REFUSED, RSLV_VPC_PPS);
 	assert_int_equal(admit(0, "127.53.1.1:40000", T0), RSLV_ADMIT_REFUSE);
 	assert_int_equal(admit(0, "127.0.0.1:40000", T0), RSLV_ADMIT_OK);
-	assert_int_equal(atomic_load(&fx.ls[0].st.refused_outside), 1);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_outside), 0);
+	assert_int_equal(fx.ls[0].st.refused_outside, 1);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 0);
 	fixture_deinit();
 
 	fixture_init(RSLV_OUTSIDE_ANSWER, RSLV_VPC_PPS);
 	assert_int_equal(admit(0, "127.53.1.1:40000", T0), RSLV_ADMIT_OK);
-	assert_int_equal(atomic_load(&fx.ls[0].st.refused_outside), 0);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_outside), 0);
+	assert_int_equal(fx.ls[0].st.refused_outside, 0);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 0);
 	fixture_deinit();
 }
 
@@ -242,15 +242,15 @@ test_r9_admit(void **state)
 	for (int i = 0; i < 120; i++)
 		ok += admit(0, "127.0.0.1:999", T0) == RSLV_ADMIT_OK;
 	assert_int_equal(ok, 50);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_rate), 70);
+	assert_int_equal(fx.ls[0].st.dropped_rate, 70);
 	/* outside sources are dropped before they take tokens */
 	assert_int_equal(admit(0, "127.53.1.1:1", T0 + 10 * SEC), RSLV_ADMIT_DROP);
-	assert_int_equal(atomic_load(&fx.ls[0].st.dropped_rate), 70);
+	assert_int_equal(fx.ls[0].st.dropped_rate, 70);
 	ok = 0;
 	for (int i = 0; i < 120; i++)
 		ok += admit(1, "127.0.0.1:999", T0) == RSLV_ADMIT_OK;
 	assert_int_equal(ok, 120);
-	assert_int_equal(atomic_load(&fx.ls[1].st.dropped_rate), 0);
+	assert_int_equal(fx.ls[1].st.dropped_rate, 0);
 	fixture_deinit();
 }
 
