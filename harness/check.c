@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "dns/wire.h"
 #include "harness/check.h"
 #include "harness/client.h"
 #include "harness/serve.h"
@@ -239,4 +241,87 @@ fail:
 	if (base != NULL)
 		event_base_free(base);
 	return rc;
+}
+
+/* ------------------------------------------------- what a command asks */
+
+int
+check_from_parse(const struct model *m, const char *s, struct model_from *f, const char *cmd)
+{
+	char name[256];
+	const char *colon = strchr(s, ':');
+
+	memset(f, 0, sizeof(*f));
+	if (strcmp(s, "internet") == 0) {
+		f->kind = MODEL_FROM_INTERNET;
+		return 0;
+	}
+	if (strcmp(s, "onprem") == 0) {
+		if (m->onprem.n_resolvers == 0)
+			goto none;
+		f->kind = MODEL_FROM_ONPREM;
+		f->resolver = &m->onprem.resolvers[0];
+		return 0;
+	}
+	if (colon == NULL || strlen(colon + 1) >= sizeof(name))
+		goto bad;
+	snprintf(name, sizeof(name), "%s", colon + 1);
+	if (strncmp(s, "onprem:", 7) == 0) {
+		f->kind = MODEL_FROM_ONPREM;
+		f->resolver = model_onprem_resolver_find(m, name);
+		if (f->resolver == NULL)
+			goto none;
+		return 0;
+	}
+	if (strncmp(s, "vpc:", 4) == 0) {
+		f->kind = MODEL_FROM_VPC;
+		f->vpc = model_vpc_find(m, name);
+		if (f->vpc == NULL)
+			goto none;
+		return 0;
+	}
+	if (strncmp(s, "inbound:", 8) == 0) {
+		char *at = strchr(name, '@');
+
+		if (at != NULL)
+			*at++ = '\0';
+		f->kind = MODEL_FROM_INBOUND;
+		f->inbound = model_resolver_endpoint_find(m, name);
+		if (f->inbound == NULL || f->inbound->direction != MODEL_INBOUND)
+			goto none;
+		if (at != NULL) {
+			for (size_t i = 0; i < f->inbound->n_enis; i++) {
+				if (strcmp(f->inbound->enis[i].subnet->name, at) == 0)
+					f->inbound_eni = &f->inbound->enis[i];
+			}
+			if (f->inbound_eni == NULL)
+				goto none;
+		}
+		return 0;
+	}
+bad:
+	fprintf(stderr, "hybridns %s: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
+		cmd, s);
+	return HNS_EINVAL;
+none:
+	fprintf(stderr, "hybridns %s: --from: %s: no such %s in %s\n", cmd, s,
+		f->kind == MODEL_FROM_VPC ? "VPC" : f->kind == MODEL_FROM_INBOUND ? "inbound endpoint or subnet"
+										  : "on-prem resolver",
+		m->file);
+	return HNS_EINVAL;
+}
+
+int
+check_qname_parse(const char *in, char *out, size_t cap)
+{
+	uint8_t wire[256];
+	size_t len = strlen(in);
+
+	if (len == 0 || len >= cap || dns_name_from_str(in, wire) < 0)
+		return HNS_ENAME;
+	for (size_t i = 0; i <= len; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	if (len > 1 && out[len - 1] == '.')
+		out[len - 1] = '\0';
+	return 0;
 }

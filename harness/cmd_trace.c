@@ -4,86 +4,17 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "dns/wire.h"
 #include "harness/check.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/scenario_src.h"
 #include "model/model.h"
-
-/* Parse a `from` text as docs/scenario.md defines it; 0 or HNS_EINVAL with a message. */
-static int
-parse_from(const struct model *m, const char *s, struct model_from *f)
-{
-	char name[256];
-	const char *colon = strchr(s, ':');
-
-	memset(f, 0, sizeof(*f));
-	if (strcmp(s, "internet") == 0) {
-		f->kind = MODEL_FROM_INTERNET;
-		return 0;
-	}
-	if (strcmp(s, "onprem") == 0) {
-		if (m->onprem.n_resolvers == 0)
-			goto none;
-		f->kind = MODEL_FROM_ONPREM;
-		f->resolver = &m->onprem.resolvers[0];
-		return 0;
-	}
-	if (colon == NULL || strlen(colon + 1) >= sizeof(name))
-		goto bad;
-	snprintf(name, sizeof(name), "%s", colon + 1);
-	if (strncmp(s, "onprem:", 7) == 0) {
-		f->kind = MODEL_FROM_ONPREM;
-		f->resolver = model_onprem_resolver_find(m, name);
-		if (f->resolver == NULL)
-			goto none;
-		return 0;
-	}
-	if (strncmp(s, "vpc:", 4) == 0) {
-		f->kind = MODEL_FROM_VPC;
-		f->vpc = model_vpc_find(m, name);
-		if (f->vpc == NULL)
-			goto none;
-		return 0;
-	}
-	if (strncmp(s, "inbound:", 8) == 0) {
-		char *at = strchr(name, '@');
-
-		if (at != NULL)
-			*at++ = '\0';
-		f->kind = MODEL_FROM_INBOUND;
-		f->inbound = model_resolver_endpoint_find(m, name);
-		if (f->inbound == NULL || f->inbound->direction != MODEL_INBOUND)
-			goto none;
-		if (at != NULL) {
-			for (size_t i = 0; i < f->inbound->n_enis; i++) {
-				if (strcmp(f->inbound->enis[i].subnet->name, at) == 0)
-					f->inbound_eni = &f->inbound->enis[i];
-			}
-			if (f->inbound_eni == NULL)
-				goto none;
-		}
-		return 0;
-	}
-bad:
-	fprintf(stderr, "hybridns trace: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
-		s);
-	return HNS_EINVAL;
-none:
-	fprintf(stderr, "hybridns trace: --from: %s: no such %s in %s\n", s,
-		f->kind == MODEL_FROM_VPC ? "VPC" : f->kind == MODEL_FROM_INBOUND ? "inbound endpoint or subnet"
-										  : "on-prem resolver",
-		m->file);
-	return HNS_EINVAL;
-}
 
 static void
 print_trace(const struct check_result *r)
@@ -154,23 +85,13 @@ cmd_trace(int argc, char **argv)
 			return HNS_EXIT_USAGE;
 		}
 	}
-	{
-		uint8_t wire[256];
-		const char *n = args[1];
-		size_t len = strlen(n);
-
-		if (len == 0 || len >= sizeof(qname) || dns_name_from_str(n, wire) < 0) {
-			fprintf(stderr, "hybridns trace: '%s' is not a domain name\n", n);
-			return HNS_EXIT_USAGE;
-		}
-		for (size_t i = 0; i <= len; i++)
-			qname[i] = (char)tolower((unsigned char)n[i]);
-		if (len > 1 && qname[len - 1] == '.')
-			qname[len - 1] = '\0';
+	if (check_qname_parse(args[1], qname, sizeof(qname)) != 0) {
+		fprintf(stderr, "hybridns trace: '%s' is not a domain name\n", args[1]);
+		return HNS_EXIT_USAGE;
 	}
 	if ((rc = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
 		return rc;
-	if (parse_from(m, from, &e.from) != 0)
+	if (check_from_parse(m, from, &e.from, "trace") != 0)
 		goto out;
 	e.name = "trace";
 	e.qname = qname;
