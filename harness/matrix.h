@@ -64,8 +64,10 @@ struct matrix_name {
 struct matrix_cell {
 	enum matrix_class cls;
 	int rcode;	   /* -1 when no answer (timeout) */
-	size_t n_answers;  /* values of the asked type, in answer order */
+	/* The answer section as check reports it (CNAMEs on the way included), in order. */
+	size_t n_answers;
 	char answers[MATRIX_MAX_ANSWERS][256]; /* presentation form, lower case, no trailing dot */
+	uint16_t answer_types[MATRIX_MAX_ANSWERS];
 	/* Private: the interface endpoint whose ENIs hold every address, or NULL. */
 	const struct model_endpoint *endpoint;
 	size_t endpoint_ips; /* how many of its ENI addresses were in the answer */
@@ -106,6 +108,12 @@ int matrix_new(const struct model *m, struct matrix **out);
  * returns HNS_EINVAL with "FILE:LINE: what is wrong" in err (exit 2).
  */
 int matrix_names_file(struct matrix *mx, const char *path, char *err, size_t errlen);
+/*
+ * Add one row (name as given, made lower case without trailing dot) unless
+ * (name, qtype) is there already; `why` replaces the old reason when
+ * non-NULL.  0, HNS_ENAME for a name that is no DNS name, or HNS_ENOMEM.
+ */
+int matrix_name_add(struct matrix *mx, const char *name, uint16_t qtype, const char *why);
 /*
  * Ask every cell in one live world.  Returns 0, or a negative hns_err when
  * the world could not come up (exit 3).
@@ -152,3 +160,7 @@ void matrix_json_members(struct json_writer *w, const struct matrix *mx);
 int matrix_write_html_fragment(const struct matrix *mx, FILE *out);
 const char *matrix_html_css(void);
 int matrix_write_html_page(const struct matrix *mx, FILE *out);
+/* s escaped for HTML text and attribute values (control characters dropped). */
+void matrix_html_text(FILE *out, const char *s);
+/* s escaped for a cell of a GitHub-flavoured Markdown table (| \ ` * _ < escaped, no line break). */
+void matrix_md_text(FILE *out, const char *s);
