@@ -726,8 +726,8 @@ graph_dot_find(char *buf, size_t len)
 }
 
 /* Run `dot -Tsvg` with `dot_text` on its stdin and `out` as its stdout. */
-int
-graph_svg_render(const char *dot, const char *dot_text, size_t len, FILE *out)
+static int
+graph_svg_spawn(const char *dot, const char *dot_text, size_t len, FILE *out)
 {
 	int fds[2];
 	if (pipe(fds) != 0)
@@ -768,4 +768,29 @@ graph_svg_render(const char *dot, const char *dot_text, size_t len, FILE *out)
 	if (write_failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return HNS_EPARSE;
 	return 0;
+}
+
+/* dot writes to a file descriptor: a memory stream gets the SVG through a temporary file. */
+int
+graph_svg_render(const char *dot, const char *dot_text, size_t len, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+	int rc;
+
+	if (fileno(out) >= 0)
+		return graph_svg_spawn(dot, dot_text, len, out);
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		return -errno;
+	rc = graph_svg_spawn(dot, dot_text, len, tmp);
+	rewind(tmp);
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), tmp)) > 0) {
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -EIO;
+	}
+	if (rc == 0 && ferror(tmp))
+		rc = -EIO;
+	fclose(tmp);
+	return rc;
 }

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, NULL, cmd_import_usage },
 	{ "matrix", cmd_matrix, &cmd_matrix_cli, NULL },
 	{ "diff", cmd_diff, &cmd_diff_cli, NULL },
+	{ "report", cmd_report, &cmd_report_cli, NULL },
 };
 
 static void
