@@ -142,6 +142,30 @@ diff_cells(struct diff *d, const struct model *new_m)
 
 /* ------------------------------------------------------------- findings */
 
+/* Two messages equal but for the numbers after "line " (an edit above shifts them). */
+static bool
+diff_msg_equal(const char *a, const char *b)
+{
+	static const char word[] = "line ";
+
+	while (*a != '\0' && *a == *b) {
+		bool after_word = strncmp(a, word, sizeof(word) - 1) == 0;
+
+		if (after_word) {
+			a += sizeof(word) - 1;
+			b += sizeof(word) - 1;
+			while (*a >= '0' && *a <= '9')
+				a++;
+			while (*b >= '0' && *b <= '9')
+				b++;
+			continue;
+		}
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 static bool
 diff_finding_in(const struct lint_finding *x, const struct lint_findings *f)
 {
@@ -149,13 +173,13 @@ diff_finding_in(const struct lint_finding *x, const struct lint_findings *f)
 		const struct lint_finding *y = &f->v[i];
 
 		if (!y->suppressed && strcmp(x->id, y->id) == 0 && strcmp(x->path, y->path) == 0 &&
-		    strcmp(x->message, y->message) == 0)
+		    diff_msg_equal(x->message, y->message))
 			return true;
 	}
 	return false;
 }
 
-/* The unsuppressed findings of a that b lacks (matched by ID, key path and message, not line). */
+/* The unsuppressed findings of a that b lacks (matched by ID, key path and message, not by line). */
 static int
 diff_findings(const struct lint_findings *a, const struct lint_findings *b,
 	      const struct lint_finding ***out, size_t *n)

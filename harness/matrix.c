@@ -31,6 +31,7 @@
 #define MATRIX_WINDOW 32
 #define MATRIX_MAX_ROWS 4096
 #define MATRIX_LINE_MAX 1024
+#define MATRIX_NAMES_MAX_BYTES (4u << 20) /* a names file */
 
 static const char *const class_names[MATRIX_N_CLASSES] = {
 	[MATRIX_PRIVATE] = "private", [MATRIX_PUBLIC] = "public",     [MATRIX_NXDOMAIN] = "nxdomain",
@@ -432,41 +433,60 @@ matrix_names_line(struct matrix *mx, char *line, const char *why, char *msg, siz
 }
 
 int
-matrix_names_file(struct matrix *mx, const char *path, char *err, size_t errlen)
+matrix_names_parse(struct matrix *mx, const char *file, const char *buf, size_t len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[MATRIX_LINE_MAX + 2], why[160], msg[400];
+	char line[MATRIX_LINE_MAX + 1], why[160], msg[400];
 	unsigned lineno = 0;
 	int rc = 0;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return HNS_EINVAL;
-	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line), col = 1;
+	for (size_t at = 0; at < len && rc == 0;) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t n = (nl != NULL ? (size_t)(nl - buf) : len) - at, col = 1;
 		char *hash;
 
 		lineno++;
-		if (len > MATRIX_LINE_MAX && line[len - 1] != '\n') {
-			snprintf(err, errlen, "%s:%u:1: the line is longer than %d characters", path, lineno,
-				 MATRIX_LINE_MAX);
-			rc = HNS_EINVAL;
-			break;
+		if (n > MATRIX_LINE_MAX || memchr(buf + at, '\0', n) != NULL) {
+			snprintf(err, errlen, "%s:%u:1: %s", file, lineno,
+				 n > MATRIX_LINE_MAX ? "the line is too long (more than 1024 characters)"
+						     : "a NUL byte: this is no text file");
+			return HNS_EINVAL;
 		}
-		line[strcspn(line, "\r\n")] = '\0';
+		memcpy(line, buf + at, n);
+		line[n] = '\0';
+		at += n + 1;
+		line[strcspn(line, "\r")] = '\0';
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
-		snprintf(why, sizeof(why), "--names %s:%u", path, lineno);
+		snprintf(why, sizeof(why), "--names %.120s:%u", file, lineno);
 		rc = matrix_names_line(mx, line, why, msg, sizeof(msg), &col);
 		if (rc != 0)
-			snprintf(err, errlen, "%s:%u:%zu: %s", path, lineno, col, msg);
+			snprintf(err, errlen, "%s:%u:%zu: %s", file, lineno, col, msg);
 	}
-	if (rc == 0 && ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = HNS_EINVAL;
+	return rc;
+}
+
+int
+matrix_names_file(struct matrix *mx, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = HNS_EINVAL;
+
+	if (f != NULL && (buf = malloc(MATRIX_NAMES_MAX_BYTES + 1)) != NULL) {
+		len = fread(buf, 1, MATRIX_NAMES_MAX_BYTES + 1, f);
+		if (ferror(f))
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		else if (len > MATRIX_NAMES_MAX_BYTES)
+			snprintf(err, errlen, "%s: larger than %u bytes", path, MATRIX_NAMES_MAX_BYTES);
+		else
+			rc = matrix_names_parse(mx, path, buf, len, err, errlen);
+	} else {
+		snprintf(err, errlen, "%s: %s", path, f == NULL ? strerror(errno) : "out of memory");
 	}
-	fclose(f);
+	free(buf);
+	if (f != NULL)
+		fclose(f);
 	return rc;
 }
 

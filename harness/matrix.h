@@ -108,6 +108,9 @@ int matrix_new(const struct model *m, struct matrix **out);
  * returns HNS_EINVAL with "FILE:LINE: what is wrong" in err (exit 2).
  */
 int matrix_names_file(struct matrix *mx, const char *path, char *err, size_t errlen);
+/* The same from memory; `file` stands for the file in messages (the fuzz target's entry). */
+int matrix_names_parse(struct matrix *mx, const char *file, const char *buf, size_t len, char *err,
+		       size_t errlen);
 /*
  * Add one row (name as given, made lower case without trailing dot) unless
  * (name, qtype) is there already; `why` replaces the old reason when
