@@ -33,7 +33,7 @@ run_rc rc "$HYBRIDNS" report "$TMP/broken.yaml" -o "$TMP/report.html" --load onp
 [ "$rc" -eq 1 ] || fail "report of a failing scenario exited $rc, not 1: $(cat "$TMP/err")"
 [ -s "$TMP/report.html" ] || fail "no report.html"
 # self-contained: nothing the browser could fetch
-! grep -qiE '<(script|link|iframe|img)\b|src=|@import|url\(' "$TMP/report.html" ||
+! grep -qiE '<(script|link|iframe|img|object|embed)\b|src=|@import|url\(\s*["'"'"']?(https?:)?//|href=["'"'"'](https?:)?//' "$TMP/report.html" ||
 	fail "report.html refers to something outside it"
 "$HYBRIDNS" matrix "$TMP/broken.yaml" --format json >"$TMP/matrix.json"
 
