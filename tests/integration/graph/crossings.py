@@ -38,12 +38,17 @@ def main():
         style = f[4 + 2 * n:]
         if "invis" in style:
             continue
-        edges.append((tail.strip('"'), head.strip('"'), bezier(pts)))
+        poly = bezier(pts)
+        xs, ys = [q[0] for q in poly], [q[1] for q in poly]
+        edges.append((tail.strip('"'), head.strip('"'), poly, (min(xs), min(ys), max(xs), max(ys))))
     count = 0
     for i in range(len(edges)):
         for j in range(i + 1, len(edges)):
             a, b = edges[i], edges[j]
             if {a[0], a[1]} & {b[0], b[1]}:
+                continue
+            ba, bb = a[3], b[3]
+            if ba[2] < bb[0] or bb[2] < ba[0] or ba[3] < bb[1] or bb[3] < ba[1]:
                 continue
             hit = False
             for k in range(len(a[2]) - 1):
