@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 
 #include "common/error.h"
 #include "dns/names.h"
+#include "dns/wire.h"
 #include "harness/check.h"
 #include "harness/client.h"
 #include "harness/serve.h"
@@ -229,4 +231,43 @@ fail:
 	if (base != NULL)
 		event_base_free(base);
 	return rc;
+}
+
+/* ------------------------------------------------- what a command asks */
+
+int
+check_from_parse(const struct model *m, const char *s, struct model_from *f, const char *cmd)
+{
+	struct model_from_why why;
+	int rc = model_from_parse(m, s, f, &why);
+
+	if (rc == 0)
+		return 0;
+	if (rc == HNS_EPARSE)
+		fprintf(stderr, "hybridns %s: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
+			cmd, s);
+	else
+		fprintf(stderr, "hybridns %s: --from: %s: no such %s in %s\n", cmd, s,
+			why.problem == MODEL_FROM_NO_VPC ? "VPC"
+			: why.problem == MODEL_FROM_NO_ENDPOINT || why.problem == MODEL_FROM_NOT_INBOUND ||
+					why.problem == MODEL_FROM_NO_SUBNET
+				? "inbound endpoint or subnet"
+				: "on-prem resolver",
+			m->file);
+	return HNS_EINVAL;
+}
+
+int
+check_qname_parse(const char *in, char *out, size_t cap)
+{
+	uint8_t wire[256];
+	size_t len = strlen(in);
+
+	if (len == 0 || len >= cap || dns_name_from_str(in, wire) < 0)
+		return HNS_ENAME;
+	for (size_t i = 0; i <= len; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	if (len > 1 && out[len - 1] == '.')
+		out[len - 1] = '\0';
+	return 0;
 }

@@ -25,6 +25,7 @@
 
 struct model;
 struct model_expect;
+struct model_from;
 
 struct check_opts {
 	uint16_t port;	 /* 0: a free one, chosen per world */
@@ -63,3 +64,11 @@ void check_opts_init(struct check_opts *o);
  */
 int check_run(const struct model *m, const struct model_expect *e, const struct check_opts *o,
 	      struct check_result *out);
+/*
+ * A place written as `from:` is in expectations (onprem, onprem:<resolver>,
+ * vpc:<vpc>, inbound:<endpoint>[@<subnet>], internet) into f.  0, or
+ * HNS_EINVAL after a message "hybridns CMD: --from: ..." on stderr.
+ */
+int check_from_parse(const struct model *m, const char *s, struct model_from *f, const char *cmd);
+/* A query name as typed into out: lower-cased, no trailing dot.  0 or HNS_ENAME. */
+int check_qname_parse(const char *in, char *out, size_t cap);

@@ -23,6 +23,8 @@ extern const char cmd_lab_usage[];
 extern const char cmd_import_usage[]; /* import: one form per source */
 extern const struct cli_command cmd_check_cli, cmd_export_cli, cmd_lint_cli, cmd_graph_cli, cmd_load_cli, cmd_serve_cli,
 	cmd_trace_cli;
+extern const struct cli_command cmd_matrix_cli, cmd_diff_cli;
+extern const struct cli_command cmd_report_cli;
 
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
@@ -35,3 +37,6 @@ int cmd_lint(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);

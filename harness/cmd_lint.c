@@ -35,37 +35,6 @@ enum lint_format {
 
 /* ============================================================= command */
 
-/* The scenario's text, for ignore comments; NULL (no suppression) when unreadable. */
-static char *
-lint_read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (n + 4096 > cap) {
-			char *b = realloc(buf, cap = cap ? 2 * cap : 65536);
-			if (b == NULL)
-				break;
-			buf = b;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	bool bad = ferror(f) != 0;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
 
 struct lint_opts {
 	int format;	 /* enum lint_format */
@@ -133,7 +102,7 @@ cmd_lint(int argc, char **argv)
 		return status;
 
 	size_t len = 0;
-	char *src = lint_read_text(args[0], &len);
+	char *src = lint_report_source(args[0], &len);
 	struct lint_findings f;
 	rc = lint_run(m, src, len, &f);
 	free(src);

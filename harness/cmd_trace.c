@@ -4,43 +4,17 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "dns/names.h"
-#include "dns/wire.h"
 #include "harness/check.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/scenario_src.h"
 #include "model/model.h"
-
-/* Parse a `from` text as docs/scenario.md defines it; 0 or HNS_EINVAL with a message. */
-static int
-parse_from(const struct model *m, const char *s, struct model_from *f)
-{
-	struct model_from_why why;
-	int rc = model_from_parse(m, s, f, &why);
-
-	if (rc == 0)
-		return 0;
-	if (rc == HNS_EPARSE)
-		fprintf(stderr, "hybridns trace: --from: '%s' (expected onprem, onprem:<resolver>, vpc:<vpc>, inbound:<endpoint>[@<subnet>] or internet)\n",
-			s);
-	else
-		fprintf(stderr, "hybridns trace: --from: %s: no such %s in %s\n", s,
-			why.problem == MODEL_FROM_NO_VPC ? "VPC"
-			: why.problem == MODEL_FROM_NO_ENDPOINT || why.problem == MODEL_FROM_NOT_INBOUND ||
-					why.problem == MODEL_FROM_NO_SUBNET
-				? "inbound endpoint or subnet"
-				: "on-prem resolver",
-			m->file);
-	return HNS_EINVAL;
-}
 
 static void
 print_trace(const struct check_result *r)
@@ -111,23 +85,13 @@ cmd_trace(int argc, char **argv)
 			return HNS_EXIT_USAGE;
 		}
 	}
-	{
-		uint8_t wire[256];
-		const char *n = args[1];
-		size_t len = strlen(n);
-
-		if (len == 0 || len >= sizeof(qname) || dns_name_from_str(n, wire) < 0) {
-			fprintf(stderr, "hybridns trace: '%s' is not a domain name\n", n);
-			return HNS_EXIT_USAGE;
-		}
-		for (size_t i = 0; i <= len; i++)
-			qname[i] = (char)tolower((unsigned char)n[i]);
-		if (len > 1 && qname[len - 1] == '.')
-			qname[len - 1] = '\0';
+	if (check_qname_parse(args[1], qname, sizeof(qname)) != 0) {
+		fprintf(stderr, "hybridns trace: '%s' is not a domain name\n", args[1]);
+		return HNS_EXIT_USAGE;
 	}
 	if ((rc = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
 		return rc;
-	if (parse_from(m, from, &e.from) != 0)
+	if (check_from_parse(m, from, &e.from, "trace") != 0)
 		goto out;
 	e.name = "trace";
 	e.qname = qname;

@@ -275,3 +275,37 @@ lint_report_sarif(const struct model *m, const struct lint_findings *f, FILE *ou
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
+
+/* The scenario's text, for ignore comments; NULL (no suppression) when unreadable. */
+char *
+lint_report_source(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (n + 4096 > cap) {
+			char *b = realloc(buf, cap = cap ? 2 * cap : 65536);
+			if (b == NULL)
+				break;
+			buf = b;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	bool bad = ferror(f) != 0;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	if (buf)
+		buf[n] = '\0'; /* the loop leaves at least 4096 bytes free */
+	*len = n;
+	return buf;
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "lint/lint.h"
@@ -25,3 +26,10 @@ void lint_report_json(struct json_writer *w, const struct model *m, const struct
 
 /* A whole SARIF 2.1.0 log.  Returns 0, or a negative hns_err when writing failed. */
 int lint_report_sarif(const struct model *m, const struct lint_findings *f, FILE *out);
+
+/*
+ * The scenario's text at path, for lint's ignore comments (malloc'd and
+ * NUL-terminated, *len its length); NULL (no suppression) when it cannot
+ * be read.  Any other whole text file can be read with it too.
+ */
+char *lint_report_source(const char *path, size_t *len);

@@ -26,6 +26,9 @@ static const struct command commands[] = {
 	{ "load", cmd_load, &cmd_load_cli, NULL },
 	{ "export", cmd_export, &cmd_export_cli, NULL },
 	{ "import", cmd_import, NULL, cmd_import_usage },
+	{ "matrix", cmd_matrix, &cmd_matrix_cli, NULL },
+	{ "diff", cmd_diff, &cmd_diff_cli, NULL },
+	{ "report", cmd_report, &cmd_report_cli, NULL },
 };
 
 static void

@@ -5,6 +5,12 @@
 # quotes and backslashes still parses); Graphviz's `dot` accepts every
 # graph and --format svg gives SVG; with no dot on PATH --format svg exits 3;
 # usage errors exit 2.  A missing dot is a failure (package graphviz).
+# The layout: forwarding runs through the tunnel (forward zone -> customer
+# gateway -> tunnel -> VPN gateway -> inbound ENI, outbound ENI -> VPN
+# gateway -> tunnel -> customer gateway -> on-prem target), a legend, and
+# at most the counted edge crossings on the shipped scenarios (crossings.py
+# on dot's own layout).  --highlight draws one query's path; the DOT text is
+# the same run after run.
 . "$SRCDIR/tests/integration/lib.sh"
 
 command -v dot >/dev/null || fail "dot is not installed (package graphviz, scripts/packages.txt)"
@@ -58,18 +64,67 @@ if missing:
 n = len(re.findall(r'subgraph "cluster_vpc\d+"', dot))
 if n != len(d["vpcs"]):
     sys.exit("%d VPC clusters for %d VPCs" % (n, len(d["vpcs"])))
-if vpn.get("tunnels") and dot.count('label="routed"') != len(vpn["vpcs"]):
-    sys.exit("routed edges != VPN VPCs")
+if vpn.get("tunnels"):
+    for v in vpn["vpcs"]:
+        if not re.search(r'"vgw" \[[^\]]*attached to[^\]]*\b' + re.escape(v) + r'\b', dot):
+            sys.exit("VPN gateway does not name its VPC " + v)
+if '"legend" [shape=plaintext' not in dot:
+    sys.exit("no legend")
 PY
-	dot -Tsvg "$TMP/$b.dot" >"$TMP/$b.svg" 2>"$TMP/dot.err" ||
+	dot -Tsvg -o "$TMP/$b.svg" -Tplain -o "$TMP/$b.plain" "$TMP/$b.dot" 2>"$TMP/dot.err" ||
 		fail "dot rejects graph $b: $(cat "$TMP/dot.err")"
 	[ ! -s "$TMP/dot.err" ] || fail "dot warns on graph $b: $(cat "$TMP/dot.err")"
 done
 
-# The on-prem forward zones point at the inbound ENIs (shared-services).
+# Forwarding runs through the tunnel, both ways (shared-services).
 ss="$TMP/shared-services.dot"
-grep -q '"op0_f0" -> "re0_eni0"' "$ss" || fail "forward zone not wired to inbound ENI"
-grep -q '"rule0" -> "op0"' "$ss" || fail "rule target not wired to on-prem resolver"
+for e in '"op0_f0" -> "cgw"' '"cgw" -> "tun0"' '"tun0" -> "vgw"' '"vgw" -> "re0_eni0"' \
+	'"vgw" -> "re1_eni0" [color="#d9822b", dir=back' '"op0" -> "cgw" [label="rule corp"'; do
+	grep -qF "$e" "$ss" || fail "shared-services: no edge $e"
+done
+! grep -qE '"op[0-9]+(_f[0-9]+)?" -> "re[0-9]+_eni' "$ss" || fail "a forward bypasses the tunnel"
+! grep -qE '"rule[0-9]+" -> "op[0-9]+"' "$ss" || fail "a rule target bypasses the tunnel"
+
+# Edge crossings on dot's layout of each shipped scenario: at most these
+# (the ones left are two fans into the same consumer VPCs: peering and the
+# zones' junction; no ordering removes them all).
+declare -A max_cross=([az-failover]=0 [cross-region]=1 [private-dns]=0
+	[s3-gateway-vs-interface]=0 [shared-services]=2 [forward-rule-shadows-phz]=1)
+for f in "$SRCDIR"/scenarios/labs/*.yaml; do
+	b=$(basename "$f" .yaml)
+	[ -n "${max_cross[$b]:-}" ] || max_cross[$b]=0
+done
+for b in "${!max_cross[@]}"; do
+	n=$(python3 "$SRCDIR/tests/integration/graph/crossings.py" <"$TMP/$b.plain")
+	[ "$n" -le "${max_cross[$b]}" ] || fail "$b: $n edge crossings, at most ${max_cross[$b]} expected"
+done
+# the counter itself counts: two edges drawn across each other are one crossing
+printf 'digraph { rankdir=LR; a -> d; b -> c; {rank=same; a; b} {rank=same; c; d} a -> b [style=invis]; c -> d [style=invis]; }' |
+	dot -Tplain | python3 "$SRCDIR/tests/integration/graph/crossings.py" >"$TMP/x"
+[ "$(cat "$TMP/x")" = 1 ] || fail "crossings.py counts $(cat "$TMP/x") crossings on an X, not 1"
+
+# The same DOT run after run.
+"$HYBRIDNS" graph "$SRCDIR/scenarios/shared-services.yaml" | cmp -s - "$ss" || fail "graph is not deterministic"
+
+# --highlight: the query's path is drawn bold red, the rest faded.
+hl='color="#d62728", fontcolor="#d62728", penwidth=3.5'
+run_rc rc "$HYBRIDNS" graph "$SRCDIR/scenarios/shared-services.yaml" \
+	--highlight abcd.execute-api.eu-west-1.amazonaws.com --from onprem --seed 1
+[ "$rc" -eq 0 ] || fail "--highlight exited $rc: $(cat "$TMP/err")"
+for e in '"op0" -> "op0_f0"' '"op0_f0" -> "cgw"' '"cgw" -> "tun0"' '"tun0" -> "vgw"' \
+	'"vgw" -> "re0_eni0"' '"re0_eni0" -> "re0"' '"re0" -> "vpc0_dns"' '"vpc0_dns" -> "hz0"'; do
+	grep -F "$e" "$TMP/out" | grep -qF "$hl" || fail "--highlight: $e not on the path"
+done
+[ "$(grep -cF "$hl" "$TMP/out")" -eq 8 ] || fail "--highlight: $(grep -cF "$hl" "$TMP/out") edges on the path, not 8"
+grep -F '"cgw" -> "tun1"' "$TMP/out" | grep -qF 'color="#d0d0d0"' || fail "--highlight: the standby tunnel is not faded"
+grep -q 'highlighted: abcd.execute-api.eu-west-1.amazonaws.com A from onprem' "$TMP/out" || fail "--highlight: no title"
+dot -Tsvg "$TMP/out" >/dev/null 2>"$TMP/dot.err" && [ ! -s "$TMP/dot.err" ] || fail "dot rejects the highlight: $(cat "$TMP/dot.err")"
+# an on-prem name asked from a consumer VPC goes rule -> outbound -> tunnel -> on-prem
+run_rc rc "$HYBRIDNS" graph "$SRCDIR/scenarios/shared-services.yaml" --highlight app.corp.example.com --from vpc:consumer-2
+[ "$rc" -eq 0 ] || fail "--highlight from a VPC exited $rc: $(cat "$TMP/err")"
+for e in '"rule0" -> "junction0"' '"re1" -> "rule0"' '"vgw" -> "re1_eni0"' '"op0" -> "cgw"'; do
+	grep -F "$e" "$TMP/out" | grep -qF "$hl" || fail "--highlight from consumer-2: $e not on the path"
+done
 
 # ------------------------------------------------- escaping of labels
 sed -e 's/^scenario: .*/scenario: esc "quoted" \\back/' \
@@ -100,7 +155,11 @@ grep -qi 'install graphviz' "$TMP/err" || fail "no hint to install graphviz: $(c
 # ------------------------------------------------- usage errors exit 2
 for args in "" "--format" "--format png $SRCDIR/scenarios/shared-services.yaml" \
 	"--bogus $SRCDIR/scenarios/shared-services.yaml" "$TMP/does-not-exist.yaml" \
-	"$SRCDIR/scenarios/shared-services.yaml $SRCDIR/scenarios/az-failover.yaml" "-o"; do
+	"$SRCDIR/scenarios/shared-services.yaml $SRCDIR/scenarios/az-failover.yaml" "-o" \
+	"--from onprem $SRCDIR/scenarios/shared-services.yaml" \
+	"--highlight a..b $SRCDIR/scenarios/shared-services.yaml" \
+	"--highlight x.example.com --from vpc:nope $SRCDIR/scenarios/shared-services.yaml" \
+	"--highlight x.example.com --type BOGUS $SRCDIR/scenarios/shared-services.yaml"; do
 	# shellcheck disable=SC2086
 	run_rc rc "$HYBRIDNS" graph $args
 	[ "$rc" -eq 2 ] || fail "graph $args exited $rc, not 2"
