@@ -28,6 +28,10 @@
 #include "harness/cmd.h"
 #include "harness/expect.h"
 #include "harness/json.h"
+#include "harness/load_findmax.h"
+#include "harness/load_merge.h"
+#include "harness/load_plot.h"
+#include "harness/load_shard.h"
 #include "harness/loadgen.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
@@ -55,6 +59,11 @@ struct load_opts {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	/* load_findmax.c, load_plot.c, load_shard.c */
+	struct load_findmax_opts fm;
+	struct load_shard shard;
+	const char *plot_dir;
+	bool want_stats; /* keep the world's stats document (find-max steps) */
 };
 
 struct load_event_run {
@@ -87,6 +96,8 @@ struct load_report {
 	size_t n_slos;
 	bool pass;
 	char note[256];
+	char *stats_json; /* o->want_stats: the world's counters at the end */
+	struct load_shard shard;
 };
 
 /* --------------------------------------------------------------- judging */
@@ -271,6 +282,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	struct lg_judge *judge = NULL;
 	struct lg_config cfg;
 	struct lg_run *run = NULL;
+	struct load_shard_names *shard_names = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -278,6 +290,8 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	r->p = p;
 	model_from_str(&p->from, r->from, sizeof(r->from));
 	r->qps = o->qps > 0 ? o->qps : (double)p->qps;
+	r->qps = load_shard_qps(&o->shard, r->qps);
+	r->shard = o->shard;
 	r->duration_ns = o->duration_ns ? o->duration_ns : p->duration_ms * HNS_NSEC_PER_MSEC;
 	r->workers = o->workers;
 	r->sockets = LOAD_SOCKETS;
@@ -290,6 +304,13 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 		mix[i].pattern = p->mix[i].query;
 		mix[i].qtype = p->mix[i].qtype;
 		mix[i].weight = p->mix[i].weight;
+	}
+	if (o->shard.count > 1 && ((shard_names = malloc(sizeof(*shard_names))) == NULL ||
+				   load_shard_patterns(&o->shard, mix, p->n_mix, shard_names) != 0)) {
+		fprintf(stderr, "hybridns load: %s:%u:%u: load.%s: --shard: a mix pattern is too long\n",
+			m->file, p->loc.line, p->loc.col, p->name);
+		free(shard_names);
+		return HNS_ESCENARIO;
 	}
 	for (size_t i = 0; i < p->n_events && r->n_events < LOAD_MAX_EVENTS; i++)
 		r->events[r->n_events++].ev = &p->events[i];
@@ -338,7 +359,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	cfg.timeout_ns = LOAD_TIMEOUT_NS;
 	cfg.workers = r->workers;
 	cfg.sockets = r->sockets;
-	cfg.seed = o->seed_given ? o->seed : 1;
+	cfg.seed = load_shard_seed(&o->shard, o->seed_given ? o->seed : 1);
 	cfg.judge = judge;
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
@@ -371,11 +392,14 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 		rc = HNS_ENOMEM;
 	slo_judge(r);
 out:
+	if (world && o->want_stats)
+		r->stats_json = load_findmax_stats(&ctx);
 	if (world)
 		world_down(&ctx);
 	if (base != NULL)
 		event_base_free(base);
 	free(judge);
+	free(shard_names);
 	return rc;
 }
 
@@ -499,6 +523,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "max", (double)res->hist.max_us / 1000.0);
 	json_kv_double(w, "mean", res->hist.count ? (double)res->hist.sum_us / 1000.0 / (double)res->hist.count : 0);
 	json_object_end(w);
+	load_hist_json_write(w, "histogram", &res->hist);
 	json_key(w, "timeline");
 	json_array_begin(w);
 	for (size_t i = 0; i < res->n_seconds; i++) {
@@ -511,6 +536,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_kv_uint(w, "lost", s->lost);
 		json_kv_uint(w, "bad_answers", s->bad);
 		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
+		load_hist_json_write(w, "histogram", &s->hist);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -543,7 +569,137 @@ report_json(struct json_writer *w, const struct load_report *r)
 	}
 	json_array_end(w);
 	json_kv_string(w, "note", r->note);
+	if (r->shard.count > 1) {
+		json_key(w, "shard");
+		json_object_begin(w);
+		json_kv_uint(w, "index", r->shard.index);
+		json_kv_uint(w, "count", r->shard.count);
+		json_object_end(w);
+	}
 	json_object_end(w);
+}
+
+/* --------------------------------------------- find-max and plots (glue) */
+
+struct findmax_arg {
+	const struct model *m;
+	struct model_load p; /* the profile, with the search's SLOs */
+	const struct load_opts *o;
+};
+
+/* One step of the search (load_findmax.c): a whole `load` run at qps. */
+static int
+findmax_step(void *arg, double qps, uint64_t step_ns, struct load_findmax_step *st)
+{
+	const struct findmax_arg *a = arg;
+	struct load_opts o = *a->o;
+	struct load_report *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return HNS_ENOMEM;
+	o.qps = qps;
+	o.duration_ns = step_ns;
+	o.want_stats = true;
+	rc = load_profile(a->m, &a->p, &o, r);
+	if (rc == 0) {
+		load_findmax_step_fill(st, &r->res, r->pass);
+		for (size_t i = 0; i < r->n_slos; i++)
+			if (!r->slos[i].pass)
+				load_findmax_step_failed(st, r->slos[i].name);
+		load_findmax_step_blame(st, r->stats_json);
+	}
+	lg_result_deinit(&r->res);
+	free(r->stats_json);
+	free(r);
+	return rc;
+}
+
+static int
+load_find_max(const struct model *m, const struct model_load *p, const struct load_opts *o, FILE *out)
+{
+	struct findmax_arg a = { .m = m, .p = *p, .o = o };
+	struct load_findmax_result *res = calloc(1, sizeof(*res));
+	double from = o->fm.from_qps ? (double)o->fm.from_qps : p->qps > LOAD_FINDMAX_FROM ? p->qps : LOAD_FINDMAX_FROM;
+	char title[512];
+	int rc;
+
+	if (res == NULL)
+		return HNS_EXIT_RUNTIME;
+	load_findmax_slo_apply(&o->fm.slo, &a.p.slo);
+	rc = load_findmax_search(&o->fm, from, findmax_step, &a, res);
+	if (rc == 0 && o->json) {
+		struct json_writer w;
+
+		json_writer_init(&w, out, true);
+		load_findmax_json(&w, p->name, res);
+		rc = json_writer_finish(&w) != 0 ? HNS_EINVAL : 0;
+	} else if (rc == 0) {
+		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps, SLOs p99_ms %g, max_loss %g%%",
+			 m->scenario, p->name, from, (double)(o->fm.step_ns ? o->fm.step_ns : LOAD_FINDMAX_STEP_NS) / 1e9,
+			 a.p.slo.p99_ms, a.p.slo.max_loss * 100);
+		load_findmax_text(out, title, res);
+	}
+	rc = rc != 0 ? (rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME) :
+		       res->held > 0 ? HNS_EXIT_OK : HNS_EXIT_FAILED;
+	free(res);
+	return rc;
+}
+
+static int
+report_plots(const struct model *m, const struct load_report *r, const char *dir)
+{
+	struct load_plot_event ev[LOAD_MAX_EVENTS];
+	char title[256];
+
+	for (size_t i = 0; i < r->n_events; i++)
+		ev[i] = (struct load_plot_event){ (double)r->events[i].ev->at_ms / 1000.0,
+						  r->events[i].ev->fault.text, r->events[i].applied };
+	snprintf(title, sizeof(title), "%s / %s", m->scenario, r->p->name);
+	return load_plot_write_dir(dir, r->p->name, &r->res,
+				   &(struct load_plot_info){ title, ev, r->n_events });
+}
+
+/* The options of find-max, plots and shards that do not go together. */
+static int
+load_extra_check(const struct load_opts *o)
+{
+	const char *bad = NULL;
+
+	if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns))
+		bad = "--slo, --from-qps, --max-qps and --step-duration go with --find-max";
+	else if (o->fm.on && o->shard.count > 1)
+		bad = "--find-max searches from one process: it does not take --shard";
+	else if (o->fm.on && o->fm.from_qps && o->fm.max_qps && o->fm.from_qps > o->fm.max_qps)
+		bad = "--from-qps is above --max-qps";
+	else if (o->fm.on && o->plot_dir != NULL)
+		bad = "--plot draws a run; --find-max makes many (plot a run at the rate it found)";
+	if (bad == NULL)
+		return HNS_EXIT_OK;
+	fprintf(stderr, "hybridns load: %s\n", bad);
+	return HNS_EXIT_USAGE;
+}
+
+/* --find-max: the --profile, or the first profile. */
+static int
+load_find_max_main(const struct model *m, const struct load_opts *o, const char *output)
+{
+	const struct model_load *p = &m->loads[0];
+	FILE *out = stdout;
+	int status;
+
+	for (size_t i = 0; o->profile != NULL && i < m->n_loads; i++)
+		if (strcmp(o->profile, m->loads[i].name) == 0)
+			p = &m->loads[i];
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		fprintf(stderr, "hybridns load: -o %s: %s\n", output, strerror(errno));
+		return HNS_EXIT_RUNTIME;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	status = load_find_max(m, p, o, out);
+	if (out != stdout && fclose(out) != 0 && status == HNS_EXIT_OK)
+		status = HNS_EXIT_RUNTIME;
+	return status;
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -563,9 +719,29 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	/* load_findmax.c, load_plot.c, load_shard.c */
+	{ "find-max", 0, CLI_FLAG, offsetof(struct load_opts, fm.on), CLI_NONE, NULL,
+	  "search the highest rate the profile holds within its SLOs (step by step)", 0, 0, 0, NULL },
+	{ "slo", 0, CLI_CUSTOM, offsetof(struct load_opts, fm.slo), CLI_NONE, "K=V,...",
+	  "--find-max: judge by these SLOs (p50_ms, p99_ms, p999_ms, max_loss, min_qps)", 0, 0, 0,
+	  load_findmax_slo_parse },
+	{ "from-qps", 0, CLI_U64, offsetof(struct load_opts, fm.from_qps), CLI_NONE, "N",
+	  "--find-max: the first step's rate (default the profile's, at least 1000)", 1, 10000000, 0, NULL },
+	{ "max-qps", 0, CLI_U64, offsetof(struct load_opts, fm.max_qps), CLI_NONE, "N",
+	  "--find-max: never try more than this (default 1000000)", 1, 10000000, 0, NULL },
+	{ "step-duration", 0, CLI_DURATION, offsetof(struct load_opts, fm.step_ns), CLI_NONE, "S",
+	  "--find-max: how long each step sends (default 3 s)", 0, 0, 0, NULL },
+	{ "plot", 0, CLI_STRING, offsetof(struct load_opts, plot_dir), CLI_NONE, "DIR",
+	  "write SVG plots (timeline, latency percentiles) of each profile into DIR", 0, 0, 0, NULL },
+	{ "shard", 0, CLI_CUSTOM, offsetof(struct load_opts, shard), CLI_NONE, "I/N",
+	  "be shard I of N: 1/N of the rate, a disjoint part of the {seq}/{rand} names", 0, 0, 0,
+	  load_shard_parse },
 };
 
-const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO", NULL, load_cli_opts, 1, 1);
+const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO",
+	"       hybridns load merge REPORT.json REPORT.json... [--format text|json] [-o FILE]\n"
+	"         adds the JSON reports of several runs (shards) exactly; see `load merge --help`\n",
+	load_cli_opts, 1, 1);
 
 int
 cmd_load(int argc, char **argv)
@@ -579,6 +755,8 @@ cmd_load(int argc, char **argv)
 	char **args;
 	int rc, n_args, status;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cmd_load_merge(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
@@ -586,6 +764,8 @@ cmd_load(int argc, char **argv)
 	o.qps = (double)o.qps_arg;
 	o.json = o.format == 1;
 	output = o.output;
+	if ((status = load_extra_check(&o)) != HNS_EXIT_OK)
+		return status;
 	if ((status = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
 		return status;
 	if (m->n_loads == 0) {
@@ -608,6 +788,10 @@ cmd_load(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.fm.on) {
+		status = load_find_max_main(m, &o, output);
+		goto out;
+	}
 	reports = calloc(m->n_loads, sizeof(*reports));
 	if (reports == NULL) {
 		status = HNS_EXIT_RUNTIME;
@@ -625,6 +809,12 @@ cmd_load(int argc, char **argv)
 		}
 		passed += reports[n].pass;
 		n++;
+	}
+	for (size_t i = 0; o.plot_dir != NULL && i < n; i++) {
+		if (report_plots(m, &reports[i], o.plot_dir) != 0) {
+			status = HNS_EXIT_RUNTIME;
+			goto out;
+		}
 	}
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		fprintf(stderr, "hybridns load: -o %s: %s\n", output, strerror(errno));

@@ -1,0 +1,39 @@
+/*
+ * harness/load_merge.h -- `hybridns load merge A.json B.json ...`: the
+ * JSON reports of several `load` runs (the shards of one test, or runs on
+ * several machines) added into one: counters summed, latency histograms
+ * added bucket by bucket and the percentiles read from the sum (never an
+ * average of percentiles), the SLOs judged again on the sum.  Also the
+ * reader of the world's stats document that names the component where
+ * queries died (used by --find-max).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/loadgen.h"
+
+struct cli_command;
+
+extern const struct cli_command cmd_load_merge_cli;
+
+/* `hybridns load merge ...`; argv[0] is "merge".  0, 1 (an SLO failed on the sum), 2, 3. */
+int cmd_load_merge(int argc, char **argv);
+
+/*
+ * Read a histogram in the form load_hist_json_write writes from the JSON
+ * text `json` (the object itself).  0, or -1 with a message in err.
+ */
+int load_hist_json_read(const char *json, struct lg_hist *h, char *err, size_t err_len);
+
+/*
+ * The place of loss in a stats document ({"onprem": ..., "aws": ...,
+ * "vpn": ...}, as `serve` writes them): the counter of dropped, refused or
+ * failed queries with the largest value, as its path ("aws.resolver.
+ * inbound-ie-1") and its key ("dropped_ceiling").  0 with *n > 0 when one
+ * was found; *n == 0 when every such counter is 0; -1 when json does not
+ * parse.
+ */
+int load_stats_blame(const char *json, char *where, size_t where_len, char *counter,
+		     size_t counter_len, uint64_t *n);
