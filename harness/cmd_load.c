@@ -607,7 +607,8 @@ findmax_step(void *arg, double qps, uint64_t step_ns, struct load_findmax_step *
 		for (size_t i = 0; i < r->n_slos; i++)
 			if (!r->slos[i].pass)
 				load_findmax_step_failed(st, r->slos[i].name);
-		load_findmax_step_blame(st, r->stats_json);
+		st->stats = r->stats_json; /* the search frees it */
+		r->stats_json = NULL;
 	}
 	lg_result_deinit(&r->res);
 	free(r->stats_json);

@@ -109,8 +109,11 @@ step_run(const struct load_findmax_opts *o, double qps, load_findmax_run_fn run,
 	memset(st, 0, sizeof(*st));
 	st->qps = qps;
 	rc = run(arg, qps, o->step_ns ? o->step_ns : LOAD_FINDMAX_STEP_NS, st);
-	if (rc != 0)
+	if (rc != 0) {
+		free(st->stats);
+		st->stats = NULL;
 		return rc;
+	}
 	st->qps = qps;
 	if (st->pass && qps > r->held)
 		r->held = qps;
@@ -120,9 +123,9 @@ step_run(const struct load_findmax_opts *o, double qps, load_findmax_run_fn run,
 	return 0;
 }
 
-int
-load_findmax_search(const struct load_findmax_opts *o, double from, load_findmax_run_fn run,
-		    void *arg, struct load_findmax_result *r)
+static int
+findmax_steps(const struct load_findmax_opts *o, double from, load_findmax_run_fn run, void *arg,
+	      struct load_findmax_result *r)
 {
 	double max = o->max_qps ? (double)o->max_qps : LOAD_FINDMAX_MAX;
 	double rate = fmin(fmax(round(from), 1), max), hi;
@@ -151,6 +154,41 @@ load_findmax_search(const struct load_findmax_opts *o, double from, load_findmax
 			return rc;
 	}
 	return 0;
+}
+
+/* Blame the first step that broke on what grew since the highest that held. */
+static void
+findmax_blame(struct load_findmax_result *r)
+{
+	struct load_findmax_step *b, *h = NULL;
+	double scale = 0;
+
+	if (r->broke < 0 || r->steps[r->broke].stats == NULL)
+		return;
+	b = &r->steps[r->broke];
+	for (size_t i = 0; i < r->n; i++)
+		if (r->steps[i].pass && r->steps[i].qps == r->held)
+			h = &r->steps[i];
+	if (h != NULL && h->sent > 0)
+		scale = (double)b->sent / (double)h->sent;
+	if (load_stats_blame(b->stats, h ? h->stats : NULL, scale, b->where, sizeof(b->where), b->counter,
+			     sizeof(b->counter), &b->dropped) != 0)
+		b->where[0] = b->counter[0] = '\0';
+}
+
+int
+load_findmax_search(const struct load_findmax_opts *o, double from, load_findmax_run_fn run,
+		    void *arg, struct load_findmax_result *r)
+{
+	int rc = findmax_steps(o, from, run, arg, r);
+
+	if (rc == 0)
+		findmax_blame(r);
+	for (size_t i = 0; i < LOAD_FINDMAX_STEPS; i++) {
+		free(r->steps[i].stats);
+		r->steps[i].stats = NULL;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------------ steps */
@@ -194,24 +232,16 @@ load_findmax_stats(struct serve_ctx *ctx)
 	return buf;
 }
 
-void
-load_findmax_step_blame(struct load_findmax_step *st, const char *stats)
-{
-	if (stats == NULL || load_stats_blame(stats, st->where, sizeof(st->where), st->counter,
-					      sizeof(st->counter), &st->dropped) != 0)
-		st->where[0] = st->counter[0] = '\0';
-}
-
 /* ---------------------------------------------------------------- reports */
 
 static void
 blame_text(FILE *out, const struct load_findmax_step *b)
 {
 	if (b->where[0] != '\0')
-		fprintf(out, "  broke first at: %s (%s %llu in the %.0f qps step)\n", b->where, b->counter,
-			(unsigned long long)b->dropped, b->qps);
+		fprintf(out, "  broke first at: %s (%s: %llu more at %.0f qps than the rate that held would give)\n",
+			b->where, b->counter, (unsigned long long)b->dropped, b->qps);
 	else
-		fprintf(out, "  broke first at: no component counted drops in the %.0f qps step (an external target, or queueing delay on the path)\n",
+		fprintf(out, "  broke first at: no component dropped more at %.0f qps than at the rate that held (an external target, or delay: queueing on the path)\n",
 			b->qps);
 	if (b->refused || b->servfail)
 		fprintf(out, "  answers at that step: %llu REFUSED, %llu SERVFAIL\n", (unsigned long long)b->refused,

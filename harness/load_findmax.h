@@ -25,7 +25,7 @@ struct json_writer;
 struct model_slo;
 struct serve_ctx;
 
-#define LOAD_FINDMAX_STEPS 12
+#define LOAD_FINDMAX_STEPS 16
 #define LOAD_FINDMAX_PRECISION 0.05 /* stop when the interval is within 5 % of its top */
 #define LOAD_FINDMAX_FROM 1000	    /* qps, when the profile's rate is lower */
 #define LOAD_FINDMAX_MAX 1000000    /* qps */
@@ -56,7 +56,8 @@ struct load_findmax_step {
 	uint64_t sent, answered, lost, bad, refused, servfail;
 	double p99_ms, loss;
 	char failed[96];      /* the SLOs that failed: "p99_ms max_loss" */
-	char where[256];      /* the component with the most drops ("" when none counted) */
+	char *stats;	      /* the world's stats document (malloc'd; the search frees it) */
+	char where[256];      /* the component whose drops grew most ("" when none did) */
 	char counter[96];     /* its counter */
 	uint64_t dropped;     /* its value */
 };
@@ -73,7 +74,11 @@ struct load_findmax_result {
 	bool at_max;	   /* held at --max-qps: the design holds more than was tried */
 };
 
-/* The search; 0 or the run function's error.  from: the first rate (> 0). */
+/*
+ * The search; 0 or the run function's error.  from: the first rate (> 0).
+ * The step that broke first is blamed on the counter of drops whose share
+ * of the queries sent grew most from the highest step that held.
+ */
 int load_findmax_search(const struct load_findmax_opts *o, double from, load_findmax_run_fn run,
 			void *arg, struct load_findmax_result *out);
 
@@ -86,8 +91,6 @@ void load_findmax_step_failed(struct load_findmax_step *st, const char *slo);
  * taken before the world goes down; NULL when memory ran out.
  */
 char *load_findmax_stats(struct serve_ctx *ctx);
-/* The place of loss from that document into st (nothing when stats is NULL). */
-void load_findmax_step_blame(struct load_findmax_step *st, const char *stats);
 
 void load_findmax_text(FILE *out, const char *title, const struct load_findmax_result *r);
 void load_findmax_json(struct json_writer *w, const char *profile, const struct load_findmax_result *r);

@@ -572,16 +572,60 @@ blame_key(const char *k)
 }
 
 struct blame {
+	const json_t *base; /* the document of the run that held, or NULL */
+	double scale;
 	char where[256], counter[96];
 	uint64_t n;
 };
 
+/* The same counter in the base document: its path is that of v in the walked one. */
+static double
+blame_base(const json_t *base, const char *where, const char *key, const char *sub)
+{
+	const json_t *v = base;
+	char path[256], *save = NULL;
+
+	if (base == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s", where);
+	for (char *t = strtok_r(path, ".", &save); t != NULL && v != NULL; t = strtok_r(NULL, ".", &save)) {
+		char *br = strchr(t, '[');
+		const json_t *found = NULL;
+		size_t i;
+		json_t *e;
+
+		if (br != NULL)
+			*br = '\0';
+		v = json_object_get(v, t);
+		if (br == NULL)
+			continue;
+		br[strlen(br + 1)] = '\0'; /* "[label]" -> "label" */
+		json_array_foreach((json_t *)v, i, e) {
+			const char *l = json_string_value(json_object_get(e, "label")) ?: json_string_value(json_object_get(e, "name"));
+			char idx[24];
+
+			snprintf(idx, sizeof(idx), "%zu", i);
+			if (strcmp(l ? l : idx, br + 1) == 0) {
+				found = e;
+				break;
+			}
+		}
+		v = found;
+	}
+	v = json_object_get(v, key);
+	if (sub != NULL)
+		v = json_object_get(v, sub);
+	return json_is_integer(v) ? (double)json_integer_value(v) : 0;
+}
+
 static void
 blame_take(struct blame *b, const char *where, const char *key, const char *sub, json_int_t v)
 {
-	if (v <= 0 || (uint64_t)v <= b->n)
+	double excess = (double)v - b->scale * blame_base(b->base, where, key, sub);
+
+	if (v <= 0 || excess < 1 || (uint64_t)excess <= b->n)
 		return;
-	b->n = (uint64_t)v;
+	b->n = (uint64_t)excess;
 	snprintf(b->where, sizeof(b->where), "%s", where);
 	snprintf(b->counter, sizeof(b->counter), "%s%s%s", key, sub ? "." : "", sub ? sub : "");
 }
@@ -636,17 +680,21 @@ blame_walk(struct blame *b, const json_t *v, const char *where, unsigned depth)
 }
 
 int
-load_stats_blame(const char *json, char *where, size_t where_len, char *counter, size_t counter_len,
-		 uint64_t *n)
+load_stats_blame(const char *json, const char *base, double scale, char *where, size_t where_len,
+		 char *counter, size_t counter_len, uint64_t *n)
 {
 	json_t *v = json_loads(json, 0, NULL);
-	struct blame b = { .n = 0 };
+	json_t *bv = base ? json_loads(base, 0, NULL) : NULL;
+	struct blame b = { .base = bv, .scale = scale, .n = 0 };
 
 	*n = 0;
-	if (v == NULL)
+	if (v == NULL) {
+		json_decref(bv);
 		return -1;
+	}
 	blame_walk(&b, v, "", 0);
 	json_decref(v);
+	json_decref(bv);
 	*n = b.n;
 	snprintf(where, where_len, "%s", b.n ? b.where : "");
 	snprintf(counter, counter_len, "%s", b.n ? b.counter : "");

@@ -29,11 +29,12 @@ int load_hist_json_read(const char *json, struct lg_hist *h, char *err, size_t e
 
 /*
  * The place of loss in a stats document ({"onprem": ..., "aws": ...,
- * "vpn": ...}, as `serve` writes them): the counter of dropped, refused or
- * failed queries with the largest value, as its path ("aws.resolver.
- * inbound-ie-1") and its key ("dropped_ceiling").  0 with *n > 0 when one
- * was found; *n == 0 when every such counter is 0; -1 when json does not
- * parse.
+ * "vpn": ..., as `serve` writes them): the counter of dropped, refused or
+ * failed queries that grew most beyond `base` (the document of a run that
+ * held, its counters scaled by `scale`, the ratio of queries sent; NULL:
+ * all zero), as its path ("aws.resolver.listeners[inbound ie-1]") and key
+ * ("dropped_ceiling"), *n its excess.  0 with *n > 0 when one was found,
+ * *n == 0 when none grew; -1 when json does not parse.
  */
-int load_stats_blame(const char *json, char *where, size_t where_len, char *counter,
-		     size_t counter_len, uint64_t *n);
+int load_stats_blame(const char *json, const char *base, double scale, char *where,
+		     size_t where_len, char *counter, size_t counter_len, uint64_t *n);
