@@ -156,24 +156,50 @@ findmax_steps(const struct load_findmax_opts *o, double from, load_findmax_run_f
 	return 0;
 }
 
-/* Blame the first step that broke on what grew since the highest that held. */
+/* Blame step b on what grew beyond the highest step that held (h, or NULL); true when found. */
+static bool
+findmax_blame_step(struct load_findmax_step *b, const struct load_findmax_step *h)
+{
+	double scale = h != NULL && h->sent > 0 ? (double)b->sent / (double)h->sent : 0;
+
+	if (b->stats == NULL ||
+	    load_stats_blame(b->stats, h ? h->stats : NULL, scale, b->where, sizeof(b->where), b->counter,
+			     sizeof(b->counter), &b->dropped) != 0 ||
+	    (double)b->dropped < fmax(LOAD_FINDMAX_BLAME_MIN, (double)b->sent * LOAD_FINDMAX_BLAME_SHARE)) {
+		b->where[0] = b->counter[0] = '\0'; /* a few more drops is noise, not a place */
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The component that broke first: the drops that grew beyond the highest
+ * rate that held, at the lowest rate that broke where they stand out of
+ * the noise (the lowest broken step may hold only a handful).
+ */
 static void
 findmax_blame(struct load_findmax_result *r)
 {
-	struct load_findmax_step *b, *h = NULL;
-	double scale = 0;
+	const struct load_findmax_step *h = NULL;
+	double last = 0;
 
-	if (r->broke < 0 || r->steps[r->broke].stats == NULL)
-		return;
-	b = &r->steps[r->broke];
+	r->blamed = -1;
 	for (size_t i = 0; i < r->n; i++)
 		if (r->steps[i].pass && r->steps[i].qps == r->held)
 			h = &r->steps[i];
-	if (h != NULL && h->sent > 0)
-		scale = (double)b->sent / (double)h->sent;
-	if (load_stats_blame(b->stats, h ? h->stats : NULL, scale, b->where, sizeof(b->where), b->counter,
-			     sizeof(b->counter), &b->dropped) != 0)
-		b->where[0] = b->counter[0] = '\0';
+	for (size_t k = 0; k < r->n && r->blamed < 0; k++) {
+		int next = -1; /* the failing steps in rising rate */
+
+		for (size_t i = 0; i < r->n; i++)
+			if (!r->steps[i].pass && r->steps[i].qps > last &&
+			    (next < 0 || r->steps[i].qps < r->steps[next].qps))
+				next = (int)i;
+		if (next < 0)
+			break;
+		last = r->steps[next].qps;
+		if (findmax_blame_step(&r->steps[next], h))
+			r->blamed = next;
+	}
 }
 
 int
@@ -237,13 +263,12 @@ load_findmax_stats(struct serve_ctx *ctx)
 static void
 blame_text(FILE *out, const struct load_findmax_step *b)
 {
-	if (b->where[0] != '\0')
+	if (b != NULL)
 		fprintf(out, "  broke first at: %s (%s: %llu more at %.0f qps than the rate that held would give)\n",
 			b->where, b->counter, (unsigned long long)b->dropped, b->qps);
 	else
-		fprintf(out, "  broke first at: no component dropped more at %.0f qps than at the rate that held (an external target, or delay: queueing on the path)\n",
-			b->qps);
-	if (b->refused || b->servfail)
+		fprintf(out, "  broke first at: no component dropped more than at the rate that held (an external target, or delay: queueing on the path)\n");
+	if (b != NULL && (b->refused || b->servfail))
 		fprintf(out, "  answers at that step: %llu REFUSED, %llu SERVFAIL\n", (unsigned long long)b->refused,
 			(unsigned long long)b->servfail);
 }
@@ -270,7 +295,7 @@ load_findmax_text(FILE *out, const char *title, const struct load_findmax_result
 	else
 		fprintf(out, " (the step budget ran out before a step broke)\n");
 	if (r->broke >= 0)
-		blame_text(out, &r->steps[r->broke]);
+		blame_text(out, r->blamed >= 0 ? &r->steps[r->blamed] : NULL);
 }
 
 static void
@@ -293,7 +318,7 @@ step_json(struct json_writer *w, const struct load_findmax_step *s)
 		json_object_begin(w);
 		json_kv_string(w, "component", s->where);
 		json_kv_string(w, "counter", s->counter);
-		json_kv_uint(w, "value", s->dropped);
+		json_kv_uint(w, "excess", s->dropped);
 		json_object_end(w);
 	} else {
 		json_kv_null(w, "dropped_at");
@@ -313,12 +338,15 @@ load_findmax_json(struct json_writer *w, const char *profile, const struct load_
 		json_kv_null(w, "broke_qps");
 	json_kv_bool(w, "held_at_max", r->at_max);
 	json_key(w, "broke_first");
-	if (r->broke >= 0 && r->steps[r->broke].where[0] != '\0') {
+	if (r->blamed >= 0) {
+		const struct load_findmax_step *b = &r->steps[r->blamed];
+
 		json_object_begin(w);
-		json_kv_string(w, "component", r->steps[r->broke].where);
-		json_kv_string(w, "counter", r->steps[r->broke].counter);
-		json_kv_uint(w, "value", r->steps[r->broke].dropped);
-		json_kv_string(w, "failed_slos", r->steps[r->broke].failed);
+		json_kv_string(w, "component", b->where);
+		json_kv_string(w, "counter", b->counter);
+		json_kv_uint(w, "excess", b->dropped);
+		json_kv_double(w, "at_qps", b->qps);
+		json_kv_string(w, "failed_slos", b->failed);
 		json_object_end(w);
 	} else {
 		json_null(w);

@@ -29,6 +29,8 @@ struct serve_ctx;
 #define LOAD_FINDMAX_PRECISION 0.05 /* stop when the interval is within 5 % of its top */
 #define LOAD_FINDMAX_FROM 1000	    /* qps, when the profile's rate is lower */
 #define LOAD_FINDMAX_MAX 1000000    /* qps */
+#define LOAD_FINDMAX_BLAME_MIN 10	    /* drops beyond the held rate's, to blame a place... */
+#define LOAD_FINDMAX_BLAME_SHARE 0.001	    /* ...and 0.1 % of the step's queries */
 #define LOAD_FINDMAX_STEP_NS (3 * 1000000000ull)
 
 /* --slo p99_ms=50,max_loss=1%: replaces the profile's numeric SLOs (< 0: not given). */
@@ -57,7 +59,7 @@ struct load_findmax_step {
 	double p99_ms, loss;
 	char failed[96];      /* the SLOs that failed: "p99_ms max_loss" */
 	char *stats;	      /* the world's stats document (malloc'd; the search frees it) */
-	char where[256];      /* the component whose drops grew most ("" when none did) */
+	char where[256];      /* the component whose drops grew most ("" when not blamed) */
 	char counter[96];     /* its counter */
 	uint64_t dropped;     /* its value */
 };
@@ -71,6 +73,7 @@ struct load_findmax_result {
 	size_t n;
 	double held;	   /* highest rate that held, 0 when none did */
 	int broke;	   /* index of the lowest rate that broke, -1 when none did */
+	int blamed;	   /* the lowest broken step with a place of loss, -1 when none */
 	bool at_max;	   /* held at --max-qps: the design holds more than was tried */
 };
 

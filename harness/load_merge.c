@@ -555,20 +555,29 @@ out:
 
 /* ------------------------------------------------------- place of loss */
 
-/* Counters that count queries or packets a component dropped, refused or failed. */
-static const char *const blame_keys[] = {
-	"dropped", "drops", "refused", "table_full", "send_errors", "flow_evictions", "timeouts",
-	"servfail",
+/*
+ * Counters that count queries or packets a component dropped, refused or
+ * failed.  A cause (a ceiling, a full table, a tunnel's drops) is blamed
+ * before a symptom (an upstream's timeouts, which count the drops of the
+ * next hop once more).
+ */
+static const struct {
+	const char *prefix;
+	int rank; /* 1 cause, 0 symptom */
+} blame_keys[] = {
+	{ "dropped", 1 },     { "drops", 1 },	 { "refused", 1 },  { "table_full", 1 },
+	{ "send_errors", 1 }, { "flow_evictions", 1 }, { "timeouts", 0 }, { "servfail", 0 },
 };
 
-static bool
+/* The rank of a counter key, -1 when it does not count losses. */
+static int
 blame_key(const char *k)
 {
 	for (size_t i = 0; i < sizeof(blame_keys) / sizeof(*blame_keys); i++) {
-		if (strncmp(k, blame_keys[i], strlen(blame_keys[i])) == 0)
-			return true;
+		if (strncmp(k, blame_keys[i].prefix, strlen(blame_keys[i].prefix)) == 0)
+			return blame_keys[i].rank;
 	}
-	return false;
+	return -1;
 }
 
 struct blame {
@@ -576,6 +585,7 @@ struct blame {
 	double scale;
 	char where[256], counter[96];
 	uint64_t n;
+	int rank;
 };
 
 /* The same counter in the base document: its path is that of v in the walked one. */
@@ -622,10 +632,12 @@ static void
 blame_take(struct blame *b, const char *where, const char *key, const char *sub, json_int_t v)
 {
 	double excess = (double)v - b->scale * blame_base(b->base, where, key, sub);
+	int rank = blame_key(key);
 
-	if (v <= 0 || excess < 1 || (uint64_t)excess <= b->n)
+	if (v <= 0 || excess < 1 || (b->n > 0 && (rank < b->rank || (rank == b->rank && (uint64_t)excess <= b->n))))
 		return;
 	b->n = (uint64_t)excess;
+	b->rank = rank;
 	snprintf(b->where, sizeof(b->where), "%s", where);
 	snprintf(b->counter, sizeof(b->counter), "%s%s%s", key, sub ? "." : "", sub ? sub : "");
 }
@@ -640,9 +652,9 @@ blame_object(struct blame *b, const json_t *o, const char *where, unsigned depth
 	char path[256];
 
 	json_object_foreach((json_t *)o, k, v) {
-		if (json_is_integer(v) && blame_key(k)) {
+		if (json_is_integer(v) && blame_key(k) >= 0) {
 			blame_take(b, where, k, NULL, json_integer_value(v));
-		} else if (json_is_object(v) && blame_key(k)) { /* "drops": {"loss": n, "mtu": n} */
+		} else if (json_is_object(v) && blame_key(k) >= 0) { /* "drops": {"loss": n, "mtu": n} */
 			json_object_foreach(v, sk, sv)
 				if (json_is_integer(sv))
 					blame_take(b, where, k, sk, json_integer_value(sv));
