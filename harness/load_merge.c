@@ -152,7 +152,8 @@ merge_load(const char *path, json_t **out)
 	if (v == NULL) {
 		if (je.line <= 0)
 			return merge_fail(path, "%s", je.text);
-		return merge_fail(path, "%d:%d: %s", je.line, je.column, je.text);
+		fprintf(stderr, "hybridns load merge: %s:%d:%d: %s\n", path, je.line, je.column, je.text);
+		return HNS_EXIT_USAGE;
 	}
 	ps = json_object_get(v, "profiles");
 	if (!json_is_object(v) || !json_is_string(json_object_get(v, "scenario")) || !json_is_array(ps) ||
