@@ -622,7 +622,7 @@ load_find_max(const struct model *m, const struct model_load *p, const struct lo
 	struct findmax_arg a = { .m = m, .p = *p, .o = o };
 	struct load_findmax_result *res = calloc(1, sizeof(*res));
 	double from = o->fm.from_qps ? (double)o->fm.from_qps : p->qps > LOAD_FINDMAX_FROM ? p->qps : LOAD_FINDMAX_FROM;
-	char title[512];
+	char title[512], slos[256];
 	int rc;
 
 	if (res == NULL)
@@ -636,9 +636,9 @@ load_find_max(const struct model *m, const struct model_load *p, const struct lo
 		load_findmax_json(&w, p->name, res);
 		rc = json_writer_finish(&w) != 0 ? HNS_EINVAL : 0;
 	} else if (rc == 0) {
-		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps, SLOs p99_ms %g, max_loss %g%%",
+		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps, SLOs%s",
 			 m->scenario, p->name, from, (double)(o->fm.step_ns ? o->fm.step_ns : LOAD_FINDMAX_STEP_NS) / 1e9,
-			 a.p.slo.p99_ms, a.p.slo.max_loss * 100);
+			 load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
 		load_findmax_text(out, title, res);
 	}
 	rc = rc != 0 ? (rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME) :
@@ -651,11 +651,14 @@ static int
 report_plots(const struct model *m, const struct load_report *r, const char *dir)
 {
 	struct load_plot_event ev[LOAD_MAX_EVENTS];
-	char title[256];
+	char title[256], text[LOAD_MAX_EVENTS][160];
 
-	for (size_t i = 0; i < r->n_events; i++)
-		ev[i] = (struct load_plot_event){ (double)r->events[i].ev->at_ms / 1000.0,
-						  r->events[i].ev->fault.text, r->events[i].applied };
+	for (size_t i = 0; i < r->n_events; i++) {
+		snprintf(text[i], sizeof(text[i]), "%s %s", r->events[i].ev->up ? "up" : "down",
+			 r->events[i].ev->fault.text);
+		ev[i] = (struct load_plot_event){ (double)r->events[i].ev->at_ms / 1000.0, text[i],
+						  r->events[i].applied };
+	}
 	snprintf(title, sizeof(title), "%s / %s", m->scenario, r->p->name);
 	return load_plot_write_dir(dir, r->p->name, &r->res,
 				   &(struct load_plot_info){ title, ev, r->n_events });

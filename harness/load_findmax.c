@@ -97,6 +97,24 @@ load_findmax_slo_apply(const struct load_findmax_slo *s, struct model_slo *slo)
 	}
 }
 
+const char *
+load_findmax_slo_text(const struct model_slo *slo, char *buf, size_t len)
+{
+	const double v[] = { slo->p50_ms, slo->p99_ms, slo->p999_ms, slo->max_loss * 100, slo->min_qps };
+	const char *const unit[] = { " ms", " ms", " ms", "%", " qps" };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(slo_keys) / sizeof(*slo_keys) && o < len; i++) {
+		if (v[i] >= 0)
+			o += (size_t)snprintf(buf + o, len - o, "%s %s %g%s", o ? "," : "", slo_keys[i].name, v[i],
+					      unit[i]);
+	}
+	if (slo->answers.kind != MODEL_ANSWER_ANY && o < len)
+		snprintf(buf + o, len - o, "%s answers", o ? "," : "");
+	return buf;
+}
+
 /* ---------------------------------------------------------------- search */
 
 static int

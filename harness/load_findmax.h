@@ -51,6 +51,9 @@ int load_findmax_slo_parse(const char *cmd, const char *arg, void *field);
 /* The SLOs a search judges by: --slo when given, else the profile's (p99 50 ms, loss 1 % when it has none). */
 void load_findmax_slo_apply(const struct load_findmax_slo *s, struct model_slo *slo);
 
+/* " p99_ms 50, max_loss 1%, answers" into buf: the SLOs a search judges by. */
+const char *load_findmax_slo_text(const struct model_slo *slo, char *buf, size_t len);
+
 /* One step: what the run gave, filled by the caller's run function. */
 struct load_findmax_step {
 	double qps;
