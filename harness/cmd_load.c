@@ -163,9 +163,9 @@ slo_add(struct load_report *r, const char *name, bool pass, double limit, double
 }
 
 static double
-quantile_ms(const struct lg_hist *h, double q)
+quantile_ms(const struct hns_hist *h, double q)
 {
-	return (double)lg_hist_quantile(h, q) / 1000.0;
+	return hns_time_ms(hns_hist_quantile(h, q));
 }
 
 static double
@@ -425,7 +425,7 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 	}
 	fprintf(out, "\n  latency: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n",
 		quantile_ms(&res->hist, 0.5), quantile_ms(&res->hist, 0.9), quantile_ms(&res->hist, 0.99),
-		quantile_ms(&res->hist, 0.999), (double)res->hist.max_us / 1000.0);
+		quantile_ms(&res->hist, 0.999), hns_time_ms(res->hist.max_ns));
 	fprintf(out, "  timeline (by second sent):\n     t    sent  answered    lost     p99 ms\n");
 	for (size_t i = 0; i < res->n_seconds; i++) {
 		const struct lg_second *s = &res->seconds[i];
@@ -496,8 +496,8 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "p90", quantile_ms(&res->hist, 0.9));
 	json_kv_double(w, "p99", quantile_ms(&res->hist, 0.99));
 	json_kv_double(w, "p999", quantile_ms(&res->hist, 0.999));
-	json_kv_double(w, "max", (double)res->hist.max_us / 1000.0);
-	json_kv_double(w, "mean", res->hist.count ? (double)res->hist.sum_us / 1000.0 / (double)res->hist.count : 0);
+	json_kv_double(w, "max", hns_time_ms(res->hist.max_ns));
+	json_kv_double(w, "mean", hns_hist_mean_ms(&res->hist));
 	json_object_end(w);
 	json_key(w, "timeline");
 	json_array_begin(w);

@@ -35,81 +35,6 @@
 #define LG_POLL_MAX_NS (10 * HNS_NSEC_PER_MSEC)
 #define LG_IDS 65536
 
-/* ------------------------------------------------------------ histogram */
-
-size_t
-lg_hist_bucket(uint64_t us)
-{
-	unsigned e;
-	size_t idx;
-
-	if (us < LG_HIST_SUB)
-		return (size_t)us;
-	e = 63u - (unsigned)__builtin_clzll(us); /* >= 4 */
-	idx = (size_t)(e - 3) * LG_HIST_SUB + (size_t)((us >> (e - 4)) & (LG_HIST_SUB - 1));
-	return idx < LG_HIST_BUCKETS ? idx : LG_HIST_BUCKETS - 1;
-}
-
-uint64_t
-lg_hist_bucket_max(size_t bucket)
-{
-	unsigned e;
-	uint64_t sub;
-
-	if (bucket < LG_HIST_SUB)
-		return bucket;
-	e = (unsigned)(bucket / LG_HIST_SUB) + 3;
-	sub = bucket % LG_HIST_SUB;
-	if (e >= 63)
-		return UINT64_MAX;
-	/* values (16 + sub) << (e - 4) .. ((17 + sub) << (e - 4)) - 1 */
-	return ((LG_HIST_SUB + sub + 1) << (e - 4)) - 1;
-}
-
-void
-lg_hist_add(struct lg_hist *h, uint64_t us)
-{
-	h->b[lg_hist_bucket(us)]++;
-	h->count++;
-	h->sum_us += us;
-	if (us > h->max_us)
-		h->max_us = us;
-}
-
-void
-lg_hist_merge(struct lg_hist *into, const struct lg_hist *from)
-{
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++)
-		into->b[i] += from->b[i];
-	into->count += from->count;
-	into->sum_us += from->sum_us;
-	if (from->max_us > into->max_us)
-		into->max_us = from->max_us;
-}
-
-uint64_t
-lg_hist_quantile(const struct lg_hist *h, double q)
-{
-	uint64_t rank, seen = 0;
-
-	if (h->count == 0)
-		return 0;
-	rank = (uint64_t)ceil(q * (double)h->count);
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++) {
-		seen += h->b[i];
-		if (seen >= rank) {
-			uint64_t v = lg_hist_bucket_max(i);
-
-			return v < h->max_us ? v : h->max_us;
-		}
-	}
-	return h->max_us;
-}
-
 /* ------------------------------------------------------------------ mix */
 
 int
@@ -511,8 +436,8 @@ worker_answer(struct lg_worker *w, unsigned si, const uint8_t *pkt, size_t len, 
 	w->res.answered++;
 	w->res.rcodes[pkt[3] & 0xf]++;
 	sec->answered++;
-	lg_hist_add(&w->res.hist, lat / HNS_NSEC_PER_USEC);
-	lg_hist_add(&sec->hist, lat / HNS_NSEC_PER_USEC);
+	hns_hist_add(&w->res.hist, lat);
+	hns_hist_add(&sec->hist, lat);
 	if (!lg_judge_reply(w->run->cfg.judge, pkt, len)) {
 		w->res.bad++;
 		sec->bad++;
@@ -781,7 +706,7 @@ lg_finish(struct lg_run *run, struct lg_result *out)
 		out->behind += r->behind;
 		for (int k = 0; k < 16; k++)
 			out->rcodes[k] += r->rcodes[k];
-		lg_hist_merge(&out->hist, &r->hist);
+		hns_hist_merge(&out->hist, &r->hist);
 		if (r->send_ns > out->send_ns)
 			out->send_ns = r->send_ns;
 		for (size_t s = 0; out->seconds != NULL && s < run->n_seconds; s++) {
@@ -791,7 +716,7 @@ lg_finish(struct lg_run *run, struct lg_result *out)
 			d->answered += f->answered;
 			d->lost += f->lost;
 			d->bad += f->bad;
-			lg_hist_merge(&d->hist, &f->hist);
+			hns_hist_merge(&d->hist, &f->hist);
 		}
 	}
 	run_free(run);

@@ -11,7 +11,7 @@
  * answer is matched and timed without allocation.  A run is bounded: no
  * sends after `duration`, nothing waited for after `duration + timeout`.
  *
- * The I/O-free parts (latency histogram, query mix, name patterns, pacing
+ * The I/O-free parts (query mix, name patterns, pacing
  * arithmetic, answer judging) are exposed for the unit tests.
  */
 #pragma once
@@ -22,37 +22,9 @@
 #include <stdint.h>
 
 #include "common/addr.h"
+#include "common/hist.h"
 
 struct hns_prng;
-
-/* ------------------------------------------------------------ histogram */
-
-/*
- * Log-bucket latency histogram in microseconds: values below 16 µs have a
- * bucket each, above that each power of two is split into 16 buckets
- * (relative error below 1/16).  Fixed size, no allocation.
- */
-#define LG_HIST_SUB 16
-#define LG_HIST_BUCKETS 512
-
-struct lg_hist {
-	uint64_t count;
-	uint64_t sum_us;
-	uint64_t max_us;
-	uint64_t b[LG_HIST_BUCKETS];
-};
-
-void lg_hist_add(struct lg_hist *h, uint64_t us);
-void lg_hist_merge(struct lg_hist *into, const struct lg_hist *from);
-/*
- * The q-quantile (0 < q <= 1) in microseconds: the upper bound of the
- * bucket holding the ceil(q * count)-th value, never above the maximum;
- * 0 for an empty histogram.
- */
-uint64_t lg_hist_quantile(const struct lg_hist *h, double q);
-/* The bucket of a value, and the largest value that bucket holds (for tests). */
-size_t lg_hist_bucket(uint64_t us);
-uint64_t lg_hist_bucket_max(size_t bucket);
 
 /* ------------------------------------------------------------------ mix */
 
@@ -149,13 +121,13 @@ struct lg_config {
 /* One second of the run, by the second in which the query was sent. */
 struct lg_second {
 	uint64_t sent, answered, lost, bad;
-	struct lg_hist hist;
+	struct hns_hist hist;
 };
 
 struct lg_result {
 	uint64_t sent, answered, lost, late, bad, unmatched, send_errors, behind;
 	uint64_t rcodes[16];
-	struct lg_hist hist;
+	struct hns_hist hist;
 	uint64_t send_ns; /* from the first send slot to the end of sending */
 	struct lg_second *seconds; /* n_seconds entries, owned: lg_result_deinit */
 	size_t n_seconds;

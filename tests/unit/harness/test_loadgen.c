@@ -1,6 +1,6 @@
 /*
  * tests/unit/harness/test_loadgen.c -- the I/O-free parts of the load
- * generator: histogram percentiles, mix weights, {rand}/{seq} expansion,
+ * generator: mix weights, {rand}/{seq} expansion,
  * pacing arithmetic and answer judging.
  */
 #include "config.h"
@@ -20,71 +20,6 @@
 #include "dns/msg.h"
 #include "dns/wire.h"
 #include "harness/loadgen.h"
-
-/* ------------------------------------------------------------ histogram */
-
-static void
-test_hist_buckets(void **state)
-{
-	(void)state;
-	/* exact below 16 µs */
-	for (uint64_t v = 0; v < 16; v++) {
-		assert_int_equal(lg_hist_bucket(v), v);
-		assert_int_equal(lg_hist_bucket_max(v), v);
-	}
-	/* every value lies in a bucket whose top is >= it and within 1/16 of it */
-	for (uint64_t v = 16; v < 5000000; v += v / 7 + 1) {
-		size_t b = lg_hist_bucket(v);
-		uint64_t top = lg_hist_bucket_max(b);
-
-		assert_true(top >= v);
-		assert_true(top - v <= v / 16 + 1);
-		assert_true(b == 0 || lg_hist_bucket_max(b - 1) < v);
-	}
-	/* monotonic */
-	assert_true(lg_hist_bucket(1000) <= lg_hist_bucket(1001));
-	assert_true(lg_hist_bucket(UINT64_MAX) == LG_HIST_BUCKETS - 1);
-}
-
-static void
-test_hist_quantiles(void **state)
-{
-	struct lg_hist *h = calloc(1, sizeof(*h));
-	struct lg_hist *g = calloc(1, sizeof(*g));
-	uint64_t p50, p99, p999;
-
-	(void)state;
-	assert_int_equal(lg_hist_quantile(h, 0.5), 0);
-	/* 1..10000 µs, once each */
-	for (uint64_t v = 1; v <= 10000; v++)
-		lg_hist_add(h, v);
-	assert_int_equal(h->count, 10000);
-	assert_int_equal(h->max_us, 10000);
-	p50 = lg_hist_quantile(h, 0.5);
-	p99 = lg_hist_quantile(h, 0.99);
-	p999 = lg_hist_quantile(h, 0.999);
-	assert_true(p50 >= 5000 && p50 <= 5000 + 5000 / 16);
-	assert_true(p99 >= 9900 && p99 <= 10000);
-	assert_true(p999 >= 9990 && p999 <= 10000);
-	assert_int_equal(lg_hist_quantile(h, 1.0), 10000);
-	assert_int_equal(lg_hist_quantile(h, 0.0001), 1);
-
-	/* 990 fast (100 µs) and 10 slow (50 ms): p99 fast, p99.9 slow */
-	for (int i = 0; i < 990; i++)
-		lg_hist_add(g, 100);
-	for (int i = 0; i < 10; i++)
-		lg_hist_add(g, 50000);
-	assert_true(lg_hist_quantile(g, 0.99) >= 100 && lg_hist_quantile(g, 0.99) < 110);
-	assert_int_equal(lg_hist_quantile(g, 0.999), 50000);
-	assert_int_equal(g->sum_us, 990 * 100 + 10 * 50000);
-
-	/* merging adds counts */
-	lg_hist_merge(h, g);
-	assert_int_equal(h->count, 11000);
-	assert_int_equal(h->max_us, 50000);
-	free(h);
-	free(g);
-}
 
 /* ------------------------------------------------------------------ mix */
 
@@ -323,7 +258,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hist_buckets), cmocka_unit_test(test_hist_quantiles),
 		cmocka_unit_test(test_mix_weights),  cmocka_unit_test(test_mix_invalid),
 		cmocka_unit_test(test_expand),	     cmocka_unit_test(test_pace_steady),
 		cmocka_unit_test(test_pace_ramp),    cmocka_unit_test(test_judge),
