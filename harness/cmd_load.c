@@ -28,6 +28,7 @@
 #include "harness/cmd.h"
 #include "harness/expect.h"
 #include "harness/json.h"
+#include "harness/load_report.h"
 #include "harness/loadgen.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
@@ -179,7 +180,7 @@ achieved_qps(const struct load_report *r)
 static double
 loss_of(const struct lg_result *res)
 {
-	return res->sent ? (double)res->lost / (double)res->sent : 0;
+	return res->intended ? (double)res->lost / (double)res->intended : 0;
 }
 
 static void
@@ -187,22 +188,23 @@ slo_judge(struct load_report *r)
 {
 	const struct model_slo *slo = &r->p->slo;
 	const struct lg_result *res = &r->res;
-	bool has = res->hist.count > 0;
+	const struct hns_hist *h = &res->response;
+	bool has = h->count > 0;
 	char form[256];
 
 	r->pass = true;
 	r->n_slos = 0;
 	if (slo->p50_ms >= 0)
-		slo_add(r, "p50_ms", has && quantile_ms(&res->hist, 0.5) <= slo->p50_ms, slo->p50_ms,
-			quantile_ms(&res->hist, 0.5), " ms");
+		slo_add(r, "p50_ms", has && quantile_ms(h, 0.5) <= slo->p50_ms, slo->p50_ms,
+			quantile_ms(h, 0.5), " ms");
 	if (slo->p99_ms >= 0)
-		slo_add(r, "p99_ms", has && quantile_ms(&res->hist, 0.99) <= slo->p99_ms, slo->p99_ms,
-			quantile_ms(&res->hist, 0.99), " ms");
+		slo_add(r, "p99_ms", has && quantile_ms(h, 0.99) <= slo->p99_ms, slo->p99_ms,
+			quantile_ms(h, 0.99), " ms");
 	if (slo->p999_ms >= 0)
-		slo_add(r, "p999_ms", has && quantile_ms(&res->hist, 0.999) <= slo->p999_ms, slo->p999_ms,
-			quantile_ms(&res->hist, 0.999), " ms");
+		slo_add(r, "p999_ms", has && quantile_ms(h, 0.999) <= slo->p999_ms, slo->p999_ms,
+			quantile_ms(h, 0.999), " ms");
 	if (slo->max_loss >= 0)
-		slo_add(r, "max_loss", res->sent > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
+		slo_add(r, "max_loss", res->intended > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
 			loss_of(res) * 100, "%");
 	if (slo->min_qps >= 0)
 		slo_add(r, "min_qps", achieved_qps(r) >= slo->min_qps, slo->min_qps, achieved_qps(r), " qps");
@@ -393,6 +395,28 @@ rcode_text(int rc, char *buf, size_t len)
 }
 
 static void
+latency_text(FILE *out, const char *what, const struct hns_hist *h)
+{
+	fprintf(out, "  %s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n", what,
+		quantile_ms(h, 0.5), quantile_ms(h, 0.9), quantile_ms(h, 0.99), quantile_ms(h, 0.999),
+		hns_time_ms(h->max_ns));
+}
+
+static void
+latency_json(struct json_writer *w, const char *key, const struct hns_hist *h)
+{
+	json_key(w, key);
+	json_object_begin(w);
+	json_kv_double(w, "p50", quantile_ms(h, 0.5));
+	json_kv_double(w, "p90", quantile_ms(h, 0.9));
+	json_kv_double(w, "p99", quantile_ms(h, 0.99));
+	json_kv_double(w, "p999", quantile_ms(h, 0.999));
+	json_kv_double(w, "max", hns_time_ms(h->max_ns));
+	json_kv_double(w, "mean", hns_hist_mean_ms(h));
+	json_object_end(w);
+}
+
+static void
 report_text(FILE *out, const struct model *m, const struct load_report *r)
 {
 	const struct lg_result *res = &r->res;
@@ -413,20 +437,20 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		(unsigned long long)res->sent, (unsigned long long)res->answered,
 		(unsigned long long)res->lost, loss_of(res) * 100, (unsigned long long)res->late,
 		achieved_qps(r));
-	if (res->behind || res->send_errors || res->unmatched)
-		fprintf(out, "  (behind schedule %llu, send errors %llu, unmatched %llu)",
-			(unsigned long long)res->behind, (unsigned long long)res->send_errors,
-			(unsigned long long)res->unmatched);
+	if (res->sent_late || res->behind || res->send_errors || res->unmatched)
+		fprintf(out, "  (sent late %llu, behind schedule %llu, send errors %llu, unmatched %llu)",
+			(unsigned long long)res->sent_late, (unsigned long long)res->behind,
+			(unsigned long long)res->send_errors, (unsigned long long)res->unmatched);
 	fprintf(out, "\n  rcodes:");
 	for (int i = 0; i < 16; i++) {
 		if (res->rcodes[i])
 			fprintf(out, " %s %llu", rcode_text(i, buf, sizeof(buf)),
 				(unsigned long long)res->rcodes[i]);
 	}
-	fprintf(out, "\n  latency: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n",
-		quantile_ms(&res->hist, 0.5), quantile_ms(&res->hist, 0.9), quantile_ms(&res->hist, 0.99),
-		quantile_ms(&res->hist, 0.999), hns_time_ms(res->hist.max_ns));
-	fprintf(out, "  timeline (by second sent):\n     t    sent  answered    lost     p99 ms\n");
+	fputc('\n', out);
+	latency_text(out, "response", &res->response);
+	latency_text(out, "service ", &res->service);
+	fprintf(out, "  timeline (by second due; p99 of response time):\n     t    sent  answered    lost     p99 ms\n");
 	for (size_t i = 0; i < res->n_seconds; i++) {
 		const struct lg_second *s = &res->seconds[i];
 
@@ -473,7 +497,9 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
 	json_kv_uint(w, "workers", r->workers);
 	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	json_kv_uint(w, "intended", res->intended);
 	json_kv_uint(w, "sent", res->sent);
+	json_kv_uint(w, "sent_late", res->sent_late);
 	json_kv_uint(w, "answered", res->answered);
 	json_kv_uint(w, "lost", res->lost);
 	json_kv_uint(w, "late", res->late);
@@ -490,14 +516,15 @@ report_json(struct json_writer *w, const struct load_report *r)
 			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
 	}
 	json_object_end(w);
-	json_key(w, "latency_ms");
+	latency_json(w, "latency_ms", &res->response);
+	latency_json(w, "service_ms", &res->service);
+	json_key(w, "histograms");
 	json_object_begin(w);
-	json_kv_double(w, "p50", quantile_ms(&res->hist, 0.5));
-	json_kv_double(w, "p90", quantile_ms(&res->hist, 0.9));
-	json_kv_double(w, "p99", quantile_ms(&res->hist, 0.99));
-	json_kv_double(w, "p999", quantile_ms(&res->hist, 0.999));
-	json_kv_double(w, "max", hns_time_ms(res->hist.max_ns));
-	json_kv_double(w, "mean", hns_hist_mean_ms(&res->hist));
+	json_kv_string(w, "layout", LOAD_HIST_LAYOUT);
+	json_key(w, "response");
+	load_hist_write_json(w, &res->response);
+	json_key(w, "service");
+	load_hist_write_json(w, &res->service);
 	json_object_end(w);
 	json_key(w, "timeline");
 	json_array_begin(w);
@@ -511,6 +538,8 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_kv_uint(w, "lost", s->lost);
 		json_kv_uint(w, "bad_answers", s->bad);
 		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
+		json_key(w, "response");
+		load_hist_write_json(w, &s->hist);
 		json_object_end(w);
 	}
 	json_array_end(w);
