@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -29,6 +30,7 @@
 #include "harness/expect.h"
 #include "harness/json.h"
 #include "harness/load_report.h"
+#include "harness/load_where.h"
 #include "harness/loadgen.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
@@ -56,6 +58,7 @@ struct load_opts {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	bool quiet; /* no progress line */
 };
 
 struct load_event_run {
@@ -88,7 +91,16 @@ struct load_report {
 	size_t n_slos;
 	bool pass;
 	char note[256];
+	struct load_where *where; /* in-process runs: the components' counters; owned */
 };
+
+static void
+report_deinit(struct load_report *r)
+{
+	lg_result_deinit(&r->res);
+	free(r->where);
+	r->where = NULL;
+}
 
 /* --------------------------------------------------------------- judging */
 
@@ -225,8 +237,10 @@ slo_judge(struct load_report *r)
 struct load_loop {
 	struct lg_run *run;
 	struct load_report *r;
-	struct serve_ctx *ctx;
+	struct serve_ctx *ctx; /* NULL: external target */
 	struct event_base *base;
+	bool progress;	  /* the live line on stderr */
+	uint64_t next_ns; /* the next second's progress line and sample */
 };
 
 static void
@@ -250,6 +264,25 @@ events_apply(struct load_report *r, struct serve_ctx *ctx, uint64_t t0)
 	}
 }
 
+/* Every tick: events; every second: the components' counters and the progress line. */
+static void
+loop_tick(struct load_loop *l)
+{
+	uint64_t now = hns_now(), t0 = lg_start_time(l->run);
+	struct lg_progress pg;
+
+	events_apply(l->r, l->ctx, t0);
+	if (now < l->next_ns)
+		return;
+	l->next_ns = now + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL && l->r->where != NULL)
+		load_where_sample(l->r->where, l->ctx, now);
+	if (l->progress) {
+		lg_progress_read(l->run, &pg);
+		load_progress_write(stderr, l->r->p->name, &pg, now - t0, l->r->duration_ns);
+	}
+}
+
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -257,7 +290,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	events_apply(l->r, l->ctx, lg_start_time(l->run));
+	loop_tick(l);
 	if (lg_done(l->run))
 		event_base_loopbreak(l->base);
 }
@@ -321,6 +354,9 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			goto out;
 		}
 		world = true;
+		r->where = calloc(1, sizeof(*r->where));
+		if (r->where != NULL)
+			r->where->last_ns = hns_now();
 		cfg.n_targets = world_client_targets(&ctx, &p->from, cfg.targets, LG_MAX_TARGETS);
 		if (cfg.n_targets == 0) {
 			fprintf(stderr, "hybridns load: %s: nothing serves %s in this world\n", p->name, r->from);
@@ -348,8 +384,11 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			hns_strerror(rc));
 		goto out;
 	}
+	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
+			       .progress = !o->quiet && isatty(STDERR_FILENO) };
+
+	l.next_ns = lg_start_time(run) + HNS_NSEC_PER_SEC;
 	if (world) {
-		struct load_loop l = { .run = run, .r = r, .ctx = &ctx, .base = base };
 		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
 		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
 
@@ -365,12 +404,16 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			event_free(tick);
 	} else {
 		while (!lg_done(run)) {
-			events_apply(r, NULL, lg_start_time(run));
+			loop_tick(&l);
 			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
 		}
 	}
+	if (l.progress)
+		load_progress_write(stderr, NULL, NULL, 0, 0);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
+	if (world && r->where != NULL)
+		load_where_sample(r->where, &ctx, hns_now());
 	slo_judge(r);
 out:
 	if (world)
@@ -414,6 +457,36 @@ latency_json(struct json_writer *w, const char *key, const struct hns_hist *h)
 	json_kv_double(w, "max", hns_time_ms(h->max_ns));
 	json_kv_double(w, "mean", hns_hist_mean_ms(h));
 	json_object_end(w);
+}
+
+/* Whether an event fell inside the sending window (its schedule time). */
+static bool
+event_in_window(const struct load_report *r, const struct load_event_run *e)
+{
+	return (uint64_t)e->ev->at_ms * HNS_NSEC_PER_MSEC < r->duration_ns;
+}
+
+static void
+events_text(FILE *out, const struct load_report *r)
+{
+	if (r->n_events > 0)
+		fprintf(out, "  events:\n");
+	for (size_t k = 0; k < r->n_events; k++) {
+		const struct load_event_run *e = &r->events[k];
+
+		fprintf(out, "    %6.1f s  %s %s", (double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down",
+			e->ev->fault.text);
+		if (e->applied)
+			fprintf(out, "  applied at %.3f s", e->at_ms / 1000.0);
+		else if (e->unsupported)
+			fprintf(out, "  not applied (only tunnel events of an in-process world are)");
+		else
+			fprintf(out, "  not applied (the run ended first)");
+		if (!event_in_window(r, e))
+			fprintf(out, "  OUTSIDE the sending window (sending stopped at %.1f s)",
+				(double)r->duration_ns / 1e9);
+		fputc('\n', out);
+	}
 }
 
 static void
@@ -466,13 +539,10 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		}
 		fputc('\n', out);
 	}
-	for (size_t k = 0; k < r->n_events; k++) {
-		const struct load_event_run *e = &r->events[k];
-
-		if (e->unsupported)
-			fprintf(out, "  event at %.1f s: %s %s not applied (only tunnel events of an in-process world are)\n",
-				(double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down", e->ev->fault.text);
-	}
+	events_text(out, r);
+	if (r->where != NULL)
+		load_where_write_text(out, r->where);
+	load_mix_write_text(out, r->p->mix, res);
 	for (size_t i = 0; i < r->n_slos; i++)
 		fprintf(out, " %s %-8s %-24s %s\n", r->slos[i].pass ? "\u2713" : "\u2717", r->slos[i].name,
 			r->slos[i].limit, r->slos[i].value);
@@ -553,6 +623,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_kv_string(w, "action", e->ev->up ? "up" : "down");
 		json_kv_string(w, "what", e->ev->fault.text);
 		json_kv_bool(w, "applied", e->applied);
+		json_kv_bool(w, "in_window", event_in_window(r, e));
 		if (e->applied)
 			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
 		else
@@ -571,6 +642,13 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	json_key(w, "mix");
+	load_mix_write_json(w, r->p->mix, res);
+	json_key(w, "components");
+	if (r->where != NULL)
+		load_where_write_json(w, r->where);
+	else
+		json_null(w);
 	json_kv_string(w, "note", r->note);
 	json_object_end(w);
 }
@@ -592,6 +670,8 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
+	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
 };
 
 const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO", NULL, load_cli_opts, 1, 1);
@@ -648,7 +728,7 @@ cmd_load(int argc, char **argv)
 			continue;
 		rc = load_profile(m, &m->loads[i], &o, &reports[n]);
 		if (rc != 0) {
-			lg_result_deinit(&reports[n].res);
+			report_deinit(&reports[n]);
 			status = rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
 			goto out;
 		}
@@ -689,7 +769,7 @@ cmd_load(int argc, char **argv)
 		status = HNS_EXIT_FAILED;
 out:
 	for (size_t i = 0; reports != NULL && i < n; i++)
-		lg_result_deinit(&reports[i].res);
+		report_deinit(&reports[i]);
 	free(reports);
 	model_free(m);
 	return status;
