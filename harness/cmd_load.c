@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -28,6 +29,8 @@
 #include "harness/cmd.h"
 #include "harness/expect.h"
 #include "harness/json.h"
+#include "harness/load_report.h"
+#include "harness/load_where.h"
 #include "harness/load_findmax.h"
 #include "harness/load_merge.h"
 #include "harness/load_plot.h"
@@ -59,11 +62,11 @@ struct load_opts {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	bool quiet; /* no progress line */
 	/* load_findmax.c, load_plot.c, load_shard.c */
 	struct load_findmax_opts fm;
 	struct load_shard shard;
 	const char *plot_dir;
-	bool want_stats; /* keep the world's stats document (find-max steps) */
 };
 
 struct load_event_run {
@@ -96,9 +99,17 @@ struct load_report {
 	size_t n_slos;
 	bool pass;
 	char note[256];
-	char *stats_json; /* o->want_stats: the world's counters at the end */
+	struct load_where *where; /* in-process runs: the components' counters; owned */
 	struct load_shard shard;
 };
+
+static void
+report_deinit(struct load_report *r)
+{
+	lg_result_deinit(&r->res);
+	free(r->where);
+	r->where = NULL;
+}
 
 /* --------------------------------------------------------------- judging */
 
@@ -174,9 +185,9 @@ slo_add(struct load_report *r, const char *name, bool pass, double limit, double
 }
 
 static double
-quantile_ms(const struct lg_hist *h, double q)
+quantile_ms(const struct hns_hist *h, double q)
 {
-	return (double)lg_hist_quantile(h, q) / 1000.0;
+	return hns_time_ms(hns_hist_quantile(h, q));
 }
 
 static double
@@ -190,7 +201,7 @@ achieved_qps(const struct load_report *r)
 static double
 loss_of(const struct lg_result *res)
 {
-	return res->sent ? (double)res->lost / (double)res->sent : 0;
+	return res->intended ? (double)res->lost / (double)res->intended : 0;
 }
 
 static void
@@ -198,22 +209,23 @@ slo_judge(struct load_report *r)
 {
 	const struct model_slo *slo = &r->p->slo;
 	const struct lg_result *res = &r->res;
-	bool has = res->hist.count > 0;
+	const struct hns_hist *h = &res->response;
+	bool has = h->count > 0;
 	char form[256];
 
 	r->pass = true;
 	r->n_slos = 0;
 	if (slo->p50_ms >= 0)
-		slo_add(r, "p50_ms", has && quantile_ms(&res->hist, 0.5) <= slo->p50_ms, slo->p50_ms,
-			quantile_ms(&res->hist, 0.5), " ms");
+		slo_add(r, "p50_ms", has && quantile_ms(h, 0.5) <= slo->p50_ms, slo->p50_ms,
+			quantile_ms(h, 0.5), " ms");
 	if (slo->p99_ms >= 0)
-		slo_add(r, "p99_ms", has && quantile_ms(&res->hist, 0.99) <= slo->p99_ms, slo->p99_ms,
-			quantile_ms(&res->hist, 0.99), " ms");
+		slo_add(r, "p99_ms", has && quantile_ms(h, 0.99) <= slo->p99_ms, slo->p99_ms,
+			quantile_ms(h, 0.99), " ms");
 	if (slo->p999_ms >= 0)
-		slo_add(r, "p999_ms", has && quantile_ms(&res->hist, 0.999) <= slo->p999_ms, slo->p999_ms,
-			quantile_ms(&res->hist, 0.999), " ms");
+		slo_add(r, "p999_ms", has && quantile_ms(h, 0.999) <= slo->p999_ms, slo->p999_ms,
+			quantile_ms(h, 0.999), " ms");
 	if (slo->max_loss >= 0)
-		slo_add(r, "max_loss", res->sent > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
+		slo_add(r, "max_loss", res->intended > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
 			loss_of(res) * 100, "%");
 	if (slo->min_qps >= 0)
 		slo_add(r, "min_qps", achieved_qps(r) >= slo->min_qps, slo->min_qps, achieved_qps(r), " qps");
@@ -234,8 +246,10 @@ slo_judge(struct load_report *r)
 struct load_loop {
 	struct lg_run *run;
 	struct load_report *r;
-	struct serve_ctx *ctx;
+	struct serve_ctx *ctx; /* NULL: external target */
 	struct event_base *base;
+	bool progress;	  /* the live line on stderr */
+	uint64_t next_ns; /* the next second's progress line and sample */
 };
 
 static void
@@ -259,6 +273,25 @@ events_apply(struct load_report *r, struct serve_ctx *ctx, uint64_t t0)
 	}
 }
 
+/* Every tick: events; every second: the components' counters and the progress line. */
+static void
+loop_tick(struct load_loop *l)
+{
+	uint64_t now = hns_now(), t0 = lg_start_time(l->run);
+	struct lg_progress pg;
+
+	events_apply(l->r, l->ctx, t0);
+	if (now < l->next_ns)
+		return;
+	l->next_ns = now + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL && l->r->where != NULL)
+		load_where_sample(l->r->where, l->ctx, now);
+	if (l->progress) {
+		lg_progress_read(l->run, &pg);
+		load_progress_write(stderr, l->r->p->name, &pg, now - t0, l->r->duration_ns);
+	}
+}
+
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -266,7 +299,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	events_apply(l->r, l->ctx, lg_start_time(l->run));
+	loop_tick(l);
 	if (lg_done(l->run))
 		event_base_loopbreak(l->base);
 }
@@ -340,6 +373,9 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			goto out;
 		}
 		world = true;
+		r->where = calloc(1, sizeof(*r->where));
+		if (r->where != NULL)
+			r->where->last_ns = hns_now();
 		cfg.n_targets = world_client_targets(&ctx, &p->from, cfg.targets, LG_MAX_TARGETS);
 		if (cfg.n_targets == 0) {
 			fprintf(stderr, "hybridns load: %s: nothing serves %s in this world\n", p->name, r->from);
@@ -367,8 +403,11 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			hns_strerror(rc));
 		goto out;
 	}
+	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
+			       .progress = !o->quiet && isatty(STDERR_FILENO) };
+
+	l.next_ns = lg_start_time(run) + HNS_NSEC_PER_SEC;
 	if (world) {
-		struct load_loop l = { .run = run, .r = r, .ctx = &ctx, .base = base };
 		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
 		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
 
@@ -384,16 +423,18 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			event_free(tick);
 	} else {
 		while (!lg_done(run)) {
-			events_apply(r, NULL, lg_start_time(run));
+			loop_tick(&l);
 			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
 		}
 	}
+	if (l.progress)
+		load_progress_write(stderr, NULL, NULL, 0, 0);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
+	if (world && r->where != NULL)
+		load_where_sample(r->where, &ctx, hns_now());
 	slo_judge(r);
 out:
-	if (world && o->want_stats)
-		r->stats_json = load_findmax_stats(&ctx);
 	if (world)
 		world_down(&ctx);
 	if (base != NULL)
@@ -417,6 +458,58 @@ rcode_text(int rc, char *buf, size_t len)
 }
 
 static void
+latency_text(FILE *out, const char *what, const struct hns_hist *h)
+{
+	fprintf(out, "  %s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n", what,
+		quantile_ms(h, 0.5), quantile_ms(h, 0.9), quantile_ms(h, 0.99), quantile_ms(h, 0.999),
+		hns_time_ms(h->max_ns));
+}
+
+static void
+latency_json(struct json_writer *w, const char *key, const struct hns_hist *h)
+{
+	json_key(w, key);
+	json_object_begin(w);
+	json_kv_double(w, "p50", quantile_ms(h, 0.5));
+	json_kv_double(w, "p90", quantile_ms(h, 0.9));
+	json_kv_double(w, "p99", quantile_ms(h, 0.99));
+	json_kv_double(w, "p999", quantile_ms(h, 0.999));
+	json_kv_double(w, "max", hns_time_ms(h->max_ns));
+	json_kv_double(w, "mean", hns_hist_mean_ms(h));
+	json_object_end(w);
+}
+
+/* Whether an event fell inside the sending window (its schedule time). */
+static bool
+event_in_window(const struct load_report *r, const struct load_event_run *e)
+{
+	return (uint64_t)e->ev->at_ms * HNS_NSEC_PER_MSEC < r->duration_ns;
+}
+
+static void
+events_text(FILE *out, const struct load_report *r)
+{
+	if (r->n_events > 0)
+		fprintf(out, "  events:\n");
+	for (size_t k = 0; k < r->n_events; k++) {
+		const struct load_event_run *e = &r->events[k];
+
+		fprintf(out, "    %6.1f s  %s %s", (double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down",
+			e->ev->fault.text);
+		if (e->applied)
+			fprintf(out, "  applied at %.3f s", e->at_ms / 1000.0);
+		else if (e->unsupported)
+			fprintf(out, "  not applied (only tunnel events of an in-process world are)");
+		else
+			fprintf(out, "  not applied (the run ended first)");
+		if (!event_in_window(r, e))
+			fprintf(out, "  OUTSIDE the sending window (sending stopped at %.1f s)",
+				(double)r->duration_ns / 1e9);
+		fputc('\n', out);
+	}
+}
+
+static void
 report_text(FILE *out, const struct model *m, const struct load_report *r)
 {
 	const struct lg_result *res = &r->res;
@@ -437,20 +530,20 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		(unsigned long long)res->sent, (unsigned long long)res->answered,
 		(unsigned long long)res->lost, loss_of(res) * 100, (unsigned long long)res->late,
 		achieved_qps(r));
-	if (res->behind || res->send_errors || res->unmatched)
-		fprintf(out, "  (behind schedule %llu, send errors %llu, unmatched %llu)",
-			(unsigned long long)res->behind, (unsigned long long)res->send_errors,
-			(unsigned long long)res->unmatched);
+	if (res->sent_late || res->behind || res->send_errors || res->unmatched)
+		fprintf(out, "  (sent late %llu, behind schedule %llu, send errors %llu, unmatched %llu)",
+			(unsigned long long)res->sent_late, (unsigned long long)res->behind,
+			(unsigned long long)res->send_errors, (unsigned long long)res->unmatched);
 	fprintf(out, "\n  rcodes:");
 	for (int i = 0; i < 16; i++) {
 		if (res->rcodes[i])
 			fprintf(out, " %s %llu", rcode_text(i, buf, sizeof(buf)),
 				(unsigned long long)res->rcodes[i]);
 	}
-	fprintf(out, "\n  latency: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n",
-		quantile_ms(&res->hist, 0.5), quantile_ms(&res->hist, 0.9), quantile_ms(&res->hist, 0.99),
-		quantile_ms(&res->hist, 0.999), (double)res->hist.max_us / 1000.0);
-	fprintf(out, "  timeline (by second sent):\n     t    sent  answered    lost     p99 ms\n");
+	fputc('\n', out);
+	latency_text(out, "response", &res->response);
+	latency_text(out, "service ", &res->service);
+	fprintf(out, "  timeline (by second due; p99 of response time):\n     t    sent  answered    lost     p99 ms\n");
 	for (size_t i = 0; i < res->n_seconds; i++) {
 		const struct lg_second *s = &res->seconds[i];
 
@@ -466,13 +559,10 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		}
 		fputc('\n', out);
 	}
-	for (size_t k = 0; k < r->n_events; k++) {
-		const struct load_event_run *e = &r->events[k];
-
-		if (e->unsupported)
-			fprintf(out, "  event at %.1f s: %s %s not applied (only tunnel events of an in-process world are)\n",
-				(double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down", e->ev->fault.text);
-	}
+	events_text(out, r);
+	if (r->where != NULL)
+		load_where_write_text(out, r->where);
+	load_mix_write_text(out, r->p->mix, res);
 	for (size_t i = 0; i < r->n_slos; i++)
 		fprintf(out, " %s %-8s %-24s %s\n", r->slos[i].pass ? "\u2713" : "\u2717", r->slos[i].name,
 			r->slos[i].limit, r->slos[i].value);
@@ -497,7 +587,9 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
 	json_kv_uint(w, "workers", r->workers);
 	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	json_kv_uint(w, "intended", res->intended);
 	json_kv_uint(w, "sent", res->sent);
+	json_kv_uint(w, "sent_late", res->sent_late);
 	json_kv_uint(w, "answered", res->answered);
 	json_kv_uint(w, "lost", res->lost);
 	json_kv_uint(w, "late", res->late);
@@ -514,16 +606,16 @@ report_json(struct json_writer *w, const struct load_report *r)
 			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
 	}
 	json_object_end(w);
-	json_key(w, "latency_ms");
+	latency_json(w, "latency_ms", &res->response);
+	latency_json(w, "service_ms", &res->service);
+	json_key(w, "histograms");
 	json_object_begin(w);
-	json_kv_double(w, "p50", quantile_ms(&res->hist, 0.5));
-	json_kv_double(w, "p90", quantile_ms(&res->hist, 0.9));
-	json_kv_double(w, "p99", quantile_ms(&res->hist, 0.99));
-	json_kv_double(w, "p999", quantile_ms(&res->hist, 0.999));
-	json_kv_double(w, "max", (double)res->hist.max_us / 1000.0);
-	json_kv_double(w, "mean", res->hist.count ? (double)res->hist.sum_us / 1000.0 / (double)res->hist.count : 0);
+	json_kv_string(w, "layout", LOAD_HIST_LAYOUT);
+	json_key(w, "response");
+	load_hist_write_json(w, &res->response);
+	json_key(w, "service");
+	load_hist_write_json(w, &res->service);
 	json_object_end(w);
-	load_hist_json_write(w, "histogram", &res->hist);
 	json_key(w, "timeline");
 	json_array_begin(w);
 	for (size_t i = 0; i < res->n_seconds; i++) {
@@ -536,7 +628,8 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_kv_uint(w, "lost", s->lost);
 		json_kv_uint(w, "bad_answers", s->bad);
 		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
-		load_hist_json_write(w, "histogram", &s->hist);
+		json_key(w, "response");
+		load_hist_write_json(w, &s->hist);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -550,6 +643,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_kv_string(w, "action", e->ev->up ? "up" : "down");
 		json_kv_string(w, "what", e->ev->fault.text);
 		json_kv_bool(w, "applied", e->applied);
+		json_kv_bool(w, "in_window", event_in_window(r, e));
 		if (e->applied)
 			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
 		else
@@ -568,6 +662,13 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	json_key(w, "mix");
+	load_mix_write_json(w, r->p->mix, res);
+	json_key(w, "components");
+	if (r->where != NULL)
+		load_where_write_json(w, r->where);
+	else
+		json_null(w);
 	json_kv_string(w, "note", r->note);
 	if (r->shard.count > 1) {
 		json_key(w, "shard");
@@ -600,18 +701,15 @@ findmax_step(void *arg, double qps, uint64_t step_ns, struct load_findmax_step *
 		return HNS_ENOMEM;
 	o.qps = qps;
 	o.duration_ns = step_ns;
-	o.want_stats = true;
 	rc = load_profile(a->m, &a->p, &o, r);
 	if (rc == 0) {
 		load_findmax_step_fill(st, &r->res, r->pass);
 		for (size_t i = 0; i < r->n_slos; i++)
 			if (!r->slos[i].pass)
 				load_findmax_step_failed(st, r->slos[i].name);
-		st->stats = r->stats_json; /* the search frees it */
-		r->stats_json = NULL;
+		st->stats = load_findmax_where_json(r->where); /* the search frees it */
 	}
-	lg_result_deinit(&r->res);
-	free(r->stats_json);
+	report_deinit(r);
 	free(r);
 	return rc;
 }
@@ -723,6 +821,8 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
+	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
 	/* load_findmax.c, load_plot.c, load_shard.c */
 	{ "find-max", 0, CLI_FLAG, offsetof(struct load_opts, fm.on), CLI_NONE, NULL,
 	  "search the highest rate the profile holds within its SLOs (step by step)", 0, 0, 0, NULL },
@@ -807,7 +907,7 @@ cmd_load(int argc, char **argv)
 			continue;
 		rc = load_profile(m, &m->loads[i], &o, &reports[n]);
 		if (rc != 0) {
-			lg_result_deinit(&reports[n].res);
+			report_deinit(&reports[n]);
 			status = rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
 			goto out;
 		}
@@ -854,7 +954,7 @@ cmd_load(int argc, char **argv)
 		status = HNS_EXIT_FAILED;
 out:
 	for (size_t i = 0; reports != NULL && i < n; i++)
-		lg_result_deinit(&reports[i].res);
+		report_deinit(&reports[i]);
 	free(reports);
 	model_free(m);
 	return status;

@@ -114,7 +114,7 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * {"onprem": [...], "aws": {...}, "vpn": {...}}: each side's counters, null
- * for a side that does not run in this process.
+ * for a side that does not run in this process (`load` reads it too).
  */
 void
 serve_stats_write(struct serve_ctx *ctx, FILE *f)

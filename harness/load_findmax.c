@@ -13,7 +13,7 @@
 #include "harness/json.h"
 #include "harness/load_findmax.h"
 #include "harness/load_merge.h"
-#include "harness/serve.h"
+#include "harness/load_report.h"
 #include "model/model.h"
 
 /* ------------------------------------------------------------------ --slo */
@@ -247,8 +247,8 @@ load_findmax_step_fill(struct load_findmax_step *st, const struct lg_result *res
 	st->bad = res->bad;
 	st->refused = res->rcodes[5];
 	st->servfail = res->rcodes[2];
-	st->p99_ms = (double)lg_hist_quantile(&res->hist, 0.99) / 1000.0;
-	st->loss = res->sent ? (double)res->lost / (double)res->sent : 0;
+	st->p99_ms = (double)hns_hist_quantile(&res->response, 0.99) / 1e6;
+	st->loss = res->intended ? (double)res->lost / (double)res->intended : 0;
 }
 
 void
@@ -260,16 +260,18 @@ load_findmax_step_failed(struct load_findmax_step *st, const char *slo)
 }
 
 char *
-load_findmax_stats(struct serve_ctx *ctx)
+load_findmax_where_json(const struct load_where *where)
 {
+	struct json_writer w;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f;
 
-	if (f == NULL)
+	if (where == NULL || (f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
-	serve_stats_write(ctx, f);
-	if (fclose(f) != 0) {
+	json_writer_init(&w, f, false);
+	load_where_write_json(&w, where);
+	if (json_writer_finish(&w) != 0 || fclose(f) != 0) {
 		free(buf);
 		return NULL;
 	}

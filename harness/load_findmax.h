@@ -23,7 +23,7 @@
 
 struct json_writer;
 struct model_slo;
-struct serve_ctx;
+struct load_where;
 
 #define LOAD_FINDMAX_STEPS 16
 #define LOAD_FINDMAX_PRECISION 0.05 /* stop when the interval is within 5 % of its top */
@@ -61,7 +61,7 @@ struct load_findmax_step {
 	uint64_t sent, answered, lost, bad, refused, servfail;
 	double p99_ms, loss;
 	char failed[96];      /* the SLOs that failed: "p99_ms max_loss" */
-	char *stats;	      /* the world's stats document (malloc'd; the search frees it) */
+	char *stats;	      /* the components' account as JSON (malloc'd; the search frees it) */
 	char where[256];      /* the component whose drops grew most ("" when not blamed) */
 	char counter[96];     /* its counter */
 	uint64_t dropped;     /* its value */
@@ -93,10 +93,10 @@ void load_findmax_step_fill(struct load_findmax_step *st, const struct lg_result
 /* Add a failed SLO's name to the step. */
 void load_findmax_step_failed(struct load_findmax_step *st, const char *slo);
 /*
- * The world's stats document (serve_stats_write) in a malloc'd string,
- * taken before the world goes down; NULL when memory ran out.
+ * An in-process run's account of its components (load_where.h) as a JSON
+ * document in a malloc'd string, for the blame; NULL for none.
  */
-char *load_findmax_stats(struct serve_ctx *ctx);
+char *load_findmax_where_json(const struct load_where *where);
 
 void load_findmax_text(FILE *out, const char *title, const struct load_findmax_result *r);
 void load_findmax_json(struct json_writer *w, const char *profile, const struct load_findmax_result *r);

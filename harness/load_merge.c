@@ -20,6 +20,12 @@
 #include "harness/cmd.h"
 #include "harness/load_merge.h"
 
+/*
+ * LOAD_HIST_LAYOUT of harness/load_report.h (that header brings
+ * harness/json.h, whose names clash with jansson's).
+ */
+#define MERGE_LAYOUT "log16-us-512"
+
 struct merge_opts {
 	int format; /* 0 text, 1 json */
 	const char *output;
@@ -27,11 +33,12 @@ struct merge_opts {
 
 /* The counters of a profile that add up across runs. */
 static const char *const merge_sum_uint[] = {
-	"sent", "answered", "lost", "late", "behind", "send_errors", "unmatched", "bad_answers",
-	"workers", "sockets",
+	"intended", "sent", "sent_late", "answered", "lost", "late", "behind", "send_errors",
+	"unmatched", "bad_answers", "workers", "sockets",
 };
 static const char *const merge_sum_real[] = { "qps", "achieved_qps" };
 static const char *const merge_timeline_uint[] = { "sent", "answered", "lost", "bad_answers" };
+static const char *const merge_mix_uint[] = { "sent", "answered", "lost" };
 
 /*
  * A jansson string.  Not json_string(): harness/json.c defines a
@@ -47,9 +54,11 @@ jstr(const char *s)
 /* ----------------------------------------------------------- histograms */
 
 static int
-hist_read(const json_t *v, struct lg_hist *h, char *err, size_t err_len)
+hist_read(const json_t *v, struct hns_hist *h, char *err, size_t err_len)
 {
+	static const char *const keys[] = { "count", "sum_ns", "min_ns", "max_ns" };
 	const json_t *b = json_object_get(v, "buckets");
+	uint64_t *field[] = { &h->count, &h->sum_ns, &h->min_ns, &h->max_ns };
 	size_t i;
 	json_t *pair;
 	uint64_t total = 0;
@@ -59,23 +68,23 @@ hist_read(const json_t *v, struct lg_hist *h, char *err, size_t err_len)
 		snprintf(err, err_len, "histogram: want an object with \"buckets\"");
 		return -1;
 	}
-	if (json_integer_value(json_object_get(v, "sub_buckets")) != LG_HIST_SUB ||
-	    json_integer_value(json_object_get(v, "n_buckets")) != LG_HIST_BUCKETS) {
-		snprintf(err, err_len, "histogram: sub_buckets/n_buckets are not %d/%d (another layout)",
-			 LG_HIST_SUB, LG_HIST_BUCKETS);
-		return -1;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		const json_t *n = json_object_get(v, keys[k]);
+
+		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+			snprintf(err, err_len, "histogram: \"%s\" is missing or not a count", keys[k]);
+			return -1;
+		}
+		*field[k] = (uint64_t)json_integer_value(n);
 	}
-	h->count = (uint64_t)json_integer_value(json_object_get(v, "count"));
-	h->sum_us = (uint64_t)json_integer_value(json_object_get(v, "sum_us"));
-	h->max_us = (uint64_t)json_integer_value(json_object_get(v, "max_us"));
 	json_array_foreach(b, i, pair) {
 		json_int_t k = json_integer_value(json_array_get(pair, 0));
 		json_int_t n = json_integer_value(json_array_get(pair, 1));
 
 		if (json_array_size(pair) != 2 || !json_is_integer(json_array_get(pair, 0)) ||
-		    !json_is_integer(json_array_get(pair, 1)) || k < 0 || k >= LG_HIST_BUCKETS || n < 0) {
+		    !json_is_integer(json_array_get(pair, 1)) || k < 0 || k >= HNS_HIST_BUCKETS || n < 0) {
 			snprintf(err, err_len, "histogram: buckets[%zu]: want [index 0-%d, count >= 0]", i,
-				 LG_HIST_BUCKETS - 1);
+				 HNS_HIST_BUCKETS - 1);
 			return -1;
 		}
 		h->b[k] += (uint64_t)n;
@@ -90,7 +99,7 @@ hist_read(const json_t *v, struct lg_hist *h, char *err, size_t err_len)
 }
 
 int
-load_hist_json_read(const char *json, struct lg_hist *h, char *err, size_t err_len)
+load_hist_json_read(const char *json, struct hns_hist *h, char *err, size_t err_len)
 {
 	json_error_t je;
 	json_t *v = json_loads(json, 0, &je);
@@ -106,22 +115,16 @@ load_hist_json_read(const char *json, struct lg_hist *h, char *err, size_t err_l
 }
 
 static json_t *
-hist_json(const struct lg_hist *h)
+hist_json(const struct hns_hist *h)
 {
-	json_t *o = json_object(), *b = json_array();
+	json_t *b = json_array();
 
-	json_object_set_new(o, "unit", jstr("us"));
-	json_object_set_new(o, "sub_buckets", json_integer(LG_HIST_SUB));
-	json_object_set_new(o, "n_buckets", json_integer(LG_HIST_BUCKETS));
-	json_object_set_new(o, "count", json_integer((json_int_t)h->count));
-	json_object_set_new(o, "sum_us", json_integer((json_int_t)h->sum_us));
-	json_object_set_new(o, "max_us", json_integer((json_int_t)h->max_us));
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++) {
+	for (size_t i = 0; i < HNS_HIST_BUCKETS; i++) {
 		if (h->b[i] != 0)
 			json_array_append_new(b, json_pack("[II]", (json_int_t)i, (json_int_t)h->b[i]));
 	}
-	json_object_set_new(o, "buckets", b);
-	return o;
+	return json_pack("{s:I,s:I,s:I,s:I,s:o}", "count", (json_int_t)h->count, "sum_ns", (json_int_t)h->sum_ns,
+			 "min_ns", (json_int_t)h->min_ns, "max_ns", (json_int_t)h->max_ns, "buckets", b);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -248,19 +251,39 @@ sum_rcodes(json_t *into, const json_t *from, const char *path, const char *where
 	return 0;
 }
 
-/* Read the histogram under `key` of o and add it to acc. */
+/* Read the histogram o[key] and add it to acc. */
 static int
-hist_add(struct lg_hist *acc, const json_t *o, const char *path, const char *where)
+hist_add(struct hns_hist *acc, const json_t *o, const char *key, const char *path, const char *where)
 {
-	struct lg_hist h;
+	struct hns_hist h;
 	char err[160];
 
-	if (json_object_get(o, "histogram") == NULL)
-		return merge_fail(path, "%s: no \"histogram\" (a report of a hybridns without bucket counts cannot be merged exactly)",
-				  where);
-	if (hist_read(json_object_get(o, "histogram"), &h, err, sizeof(err)) != 0)
-		return merge_fail(path, "%s: %s", where, err);
-	lg_hist_merge(acc, &h);
+	if (json_object_get(o, key) == NULL)
+		return merge_fail(path, "%s: no \"%s\" histogram (a report without bucket counts cannot be merged exactly)",
+				  where, key);
+	if (hist_read(json_object_get(o, key), &h, err, sizeof(err)) != 0)
+		return merge_fail(path, "%s: %s: %s", where, key, err);
+	hns_hist_merge(acc, &h);
+	return 0;
+}
+
+/* Sum the entries of array `key` index by index (the same length in both). */
+static int
+sum_array(json_t *into, const json_t *from, const char *key, const char *const *keys, size_t n,
+	  const char *path, const char *prof)
+{
+	const json_t *a = json_object_get(into, key), *b = json_object_get(from, key);
+	char where[160];
+	int rc;
+
+	if (!json_is_array(a) || !json_is_array(b) || json_array_size(a) != json_array_size(b))
+		return merge_fail(path, "profile '%s': \"%s\" has %zu entries, the others %zu", prof, key,
+				  json_array_size(b), json_array_size(a));
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		snprintf(where, sizeof(where), "profile '%s': %s[%zu]", prof, key, i);
+		if ((rc = sum_uints(json_array_get(a, i), json_array_get(b, i), keys, n, path, where)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -268,7 +291,6 @@ hist_add(struct lg_hist *acc, const json_t *o, const char *path, const char *whe
 static int
 merge_profile(json_t *into, const json_t *from, const char *path)
 {
-	const json_t *ta = json_object_get(into, "timeline"), *tb = json_object_get(from, "timeline");
 	char where[160];
 	int rc;
 
@@ -277,25 +299,18 @@ merge_profile(json_t *into, const json_t *from, const char *path)
 			    path, where)) != 0 ||
 	    (rc = sum_reals(into, from, merge_sum_real, sizeof(merge_sum_real) / sizeof(*merge_sum_real),
 			    path, where)) != 0 ||
-	    (rc = sum_rcodes(into, from, path, where)) != 0)
+	    (rc = sum_rcodes(into, from, path, where)) != 0 ||
+	    (rc = sum_array(into, from, "timeline", merge_timeline_uint,
+			    sizeof(merge_timeline_uint) / sizeof(*merge_timeline_uint), path, prof_name(from))) != 0)
 		return rc;
-	if (!json_is_array(ta) || !json_is_array(tb) || json_array_size(ta) != json_array_size(tb))
-		return merge_fail(path, "%s: the timeline has %zu seconds, the others %zu", where,
-				  json_array_size(tb), json_array_size(ta));
-	for (size_t i = 0; i < json_array_size(ta); i++) {
-		snprintf(where, sizeof(where), "profile '%s': timeline[%zu]", prof_name(from), i);
-		rc = sum_uints(json_array_get(ta, i), json_array_get(tb, i), merge_timeline_uint,
-			       sizeof(merge_timeline_uint) / sizeof(*merge_timeline_uint), path, where);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	return sum_array(into, from, "mix", merge_mix_uint, sizeof(merge_mix_uint) / sizeof(*merge_mix_uint),
+			 path, prof_name(from));
 }
 
 static double
-hist_ms(const struct lg_hist *h, double q)
+hist_ms(const struct hns_hist *h, double q)
 {
-	return (double)lg_hist_quantile(h, q) / 1000.0;
+	return (double)hns_hist_quantile(h, q) / 1e6;
 }
 
 static double
@@ -306,10 +321,10 @@ num(const json_t *o, const char *k)
 
 /* Judge the profile's SLOs again on the sums (the limits are in the report). */
 static bool
-merge_rejudge(json_t *p, const struct lg_hist *h)
+merge_rejudge(json_t *p, const struct hns_hist *h)
 {
 	json_t *slos = json_object_get(p, "slo"), *s;
-	double sent = num(p, "sent"), answered = num(p, "answered"), bad = num(p, "bad_answers");
+	double sent = num(p, "intended"), answered = num(p, "answered"), bad = num(p, "bad_answers");
 	bool all = true;
 	size_t i;
 
@@ -354,31 +369,52 @@ merge_rejudge(json_t *p, const struct lg_hist *h)
 }
 
 static json_t *
-latency_json(const struct lg_hist *h)
+latency_json(const struct hns_hist *h)
 {
 	return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "p50", hist_ms(h, 0.5), "p90", hist_ms(h, 0.9), "p99",
-			 hist_ms(h, 0.99), "p999", hist_ms(h, 0.999), "max", (double)h->max_us / 1000.0, "mean",
-			 h->count ? (double)h->sum_us / 1000.0 / (double)h->count : 0.0);
+			 hist_ms(h, 0.99), "p999", hist_ms(h, 0.999), "max", (double)h->max_ns / 1e6, "mean",
+			 hns_hist_mean_ms(h));
 }
+
+/*
+ * The histograms of a profile, in one array: response, service, then one
+ * per second of the timeline, then one per mix entry.
+ */
+struct merge_hists {
+	struct hns_hist *h;
+	size_t nt, nm;
+};
 
 /* The sums' derived fields: loss, percentiles, histograms, verdicts. */
 static bool
-merge_finish_profile(json_t *p, const struct lg_hist *acc)
+merge_finish_profile(json_t *p, const struct merge_hists *mh)
 {
-	json_t *tl = json_object_get(p, "timeline");
-	double sent = num(p, "sent");
+	json_t *tl = json_object_get(p, "timeline"), *mix = json_object_get(p, "mix");
+	double intended = num(p, "intended");
 
-	json_object_set_new(p, "loss", json_real(sent > 0 ? num(p, "lost") / sent : 0));
-	json_object_set_new(p, "latency_ms", latency_json(&acc[0]));
-	json_object_set_new(p, "histogram", hist_json(&acc[0]));
-	for (size_t t = 0; t < json_array_size(tl); t++) {
+	json_object_set_new(p, "loss", json_real(intended > 0 ? num(p, "lost") / intended : 0));
+	json_object_set_new(p, "latency_ms", latency_json(&mh->h[0]));
+	json_object_set_new(p, "service_ms", latency_json(&mh->h[1]));
+	json_object_set_new(p, "histograms", json_pack("{s:s,s:o,s:o}", "layout", MERGE_LAYOUT, "response",
+						       hist_json(&mh->h[0]), "service", hist_json(&mh->h[1])));
+	for (size_t t = 0; t < mh->nt; t++) {
 		json_t *s = json_array_get(tl, t);
 
-		json_object_set_new(s, "p99_ms", json_real(hist_ms(&acc[1 + t], 0.99)));
-		json_object_set_new(s, "histogram", hist_json(&acc[1 + t]));
+		json_object_set_new(s, "p99_ms", json_real(hist_ms(&mh->h[2 + t], 0.99)));
+		json_object_set_new(s, "response", hist_json(&mh->h[2 + t]));
 	}
+	for (size_t k = 0; k < mh->nm; k++) {
+		json_t *e = json_array_get(mix, k);
+		const struct hns_hist *h = &mh->h[2 + mh->nt + k];
+
+		json_object_set_new(e, "p50_ms", json_real(hist_ms(h, 0.5)));
+		json_object_set_new(e, "p99_ms", json_real(hist_ms(h, 0.99)));
+		json_object_set_new(e, "response", hist_json(h));
+	}
+	/* the components' counters of in-process runs do not add (peaks, headroom): not merged */
+	json_object_set_new(p, "components", json_pack("n")); /* not json_null(): see jstr() */
 	json_object_del(p, "shard");
-	return merge_rejudge(p, &acc[0]);
+	return merge_rejudge(p, &mh->h[0]);
 }
 
 /* A shard given twice is a mistake (the same output file copied, a pod run twice). */
@@ -400,6 +436,37 @@ merge_shards(json_t *const *roots, char *const *paths, size_t n)
 	return 0;
 }
 
+/* Add every histogram of profile pf (of file path) into mh. */
+static int
+merge_hists_add(struct merge_hists *mh, const json_t *pf, const char *path)
+{
+	const json_t *hs = json_object_get(pf, "histograms");
+	const char *layout = json_string_value(json_object_get(hs, "layout"));
+	char where[160];
+	int rc;
+
+	snprintf(where, sizeof(where), "profile '%s'", prof_name(pf));
+	if (layout == NULL || strcmp(layout, MERGE_LAYOUT) != 0)
+		return merge_fail(path, "%s: histograms.layout is %s%s%s, not \"%s\" (another bucket layout does not add up)",
+				  where, layout ? "\"" : "", layout ? layout : "missing", layout ? "\"" : "", MERGE_LAYOUT);
+	if ((rc = hist_add(&mh->h[0], hs, "response", path, where)) != 0 ||
+	    (rc = hist_add(&mh->h[1], hs, "service", path, where)) != 0)
+		return rc;
+	for (size_t t = 0; t < mh->nt; t++) {
+		snprintf(where, sizeof(where), "profile '%s': timeline[%zu]", prof_name(pf), t);
+		if ((rc = hist_add(&mh->h[2 + t], json_array_get(json_object_get(pf, "timeline"), t), "response",
+				   path, where)) != 0)
+			return rc;
+	}
+	for (size_t k = 0; k < mh->nm; k++) {
+		snprintf(where, sizeof(where), "profile '%s': mix[%zu]", prof_name(pf), k);
+		if ((rc = hist_add(&mh->h[2 + mh->nt + k], json_array_get(json_object_get(pf, "mix"), k),
+				   "response", path, where)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 merge_all(json_t *const *roots, char *const *paths, size_t n, json_t *out, size_t *passed)
 {
@@ -409,29 +476,22 @@ merge_all(json_t *const *roots, char *const *paths, size_t n, json_t *out, size_
 	*passed = 0;
 	for (size_t i = 0; i < json_array_size(ps) && rc == 0; i++) {
 		json_t *into = json_array_get(ps, i);
-		size_t nt = json_array_size(json_object_get(into, "timeline"));
-		struct lg_hist *acc = calloc(nt + 1, sizeof(*acc));
-		char where[160];
+		struct merge_hists mh = { NULL, json_array_size(json_object_get(into, "timeline")),
+					  json_array_size(json_object_get(into, "mix")) };
 
-		if (acc == NULL)
+		if ((mh.h = calloc(2 + mh.nt + mh.nm, sizeof(*mh.h))) == NULL)
 			return HNS_EXIT_RUNTIME;
 		for (size_t f = 0; f < n && rc == 0; f++) {
 			const json_t *pf = json_array_get(json_object_get(roots[f], "profiles"), i);
-			const json_t *tl = json_object_get(pf, "timeline");
 
 			if (f > 0)
 				rc = merge_profile(into, pf, paths[f]);
-			snprintf(where, sizeof(where), "profile '%s'", prof_name(pf));
 			if (rc == 0)
-				rc = hist_add(&acc[0], pf, paths[f], where);
-			for (size_t t = 0; t < nt && rc == 0; t++) {
-				snprintf(where, sizeof(where), "profile '%s': timeline[%zu]", prof_name(pf), t);
-				rc = hist_add(&acc[1 + t], json_array_get(tl, t), paths[f], where);
-			}
+				rc = merge_hists_add(&mh, pf, paths[f]);
 		}
 		if (rc == 0)
-			*passed += merge_finish_profile(into, acc);
-		free(acc);
+			*passed += merge_finish_profile(into, &mh);
+		free(mh.h);
 	}
 	return rc;
 }
@@ -566,8 +626,9 @@ static const struct {
 	const char *prefix;
 	int rank; /* 1 cause, 0 symptom */
 } blame_keys[] = {
-	{ "dropped", 1 },     { "drops", 1 },	 { "refused", 1 },  { "table_full", 1 },
-	{ "send_errors", 1 }, { "flow_evictions", 1 }, { "timeouts", 0 }, { "servfail", 0 },
+	{ "dropped", 1 },	  { "drops", 1 },	    { "refused", 1 },  { "table_full", 1 },
+	{ "send_errors", 1 },	  { "flow_evictions", 1 }, { "timeouts", 0 }, { "upstream_timeouts", 0 },
+	{ "servfail", 0 },
 };
 
 /* The rank of a counter key, -1 when it does not count losses. */

@@ -141,8 +141,8 @@ svg_series(FILE *out, const struct frame *f, const struct lg_result *res,
 
 static double get_sent(const struct lg_second *s) { return (double)s->sent; }
 static double get_answered(const struct lg_second *s) { return (double)s->answered; }
-static double get_p50(const struct lg_second *s) { return (double)lg_hist_quantile(&s->hist, 0.5) / 1000.0; }
-static double get_p99(const struct lg_second *s) { return (double)lg_hist_quantile(&s->hist, 0.99) / 1000.0; }
+static double get_p50(const struct lg_second *s) { return (double)hns_hist_quantile(&s->hist, 0.5) / 1e6; }
+static double get_p99(const struct lg_second *s) { return (double)hns_hist_quantile(&s->hist, 0.99) / 1e6; }
 
 static void
 timeline_events(FILE *out, const struct frame *f, const struct load_plot_info *info)
@@ -186,13 +186,31 @@ plot_timeline(FILE *out, const struct lg_result *res, const struct load_plot_inf
 	svg_legend(out, 3, "#ff7f0e", "p99 ms (right)", true);
 }
 
+/* One percentile curve: 201 points from 0 to f->x1 nines. */
+static void
+percentile_curve(FILE *out, const struct frame *f, const struct hns_hist *h, const char *color, bool dashed)
+{
+	if (h->count == 0)
+		return;
+	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", color,
+		dashed ? " stroke-dasharray=\"5 3\"" : "");
+	for (int i = 0; i <= 200; i++) {
+		double x = f->x1 * i / 200, q = fmax(1 - pow(10, -x), 1e-9);
+
+		fprintf(out, "%s%.1f,%.1f", i ? " " : "", px(f, x),
+			py(f, fmin((double)hns_hist_quantile(h, fmin(q, 1.0)) / 1e6, f->y1)));
+	}
+	fprintf(out, "\"/>\n");
+}
+
 /* HDR-style: x = log10(1 / (1 - q)), so 90%, 99%, 99.9% ... are evenly spaced. */
 static void
 plot_percentiles(FILE *out, const struct lg_result *res, const struct load_plot_info *info)
 {
-	const struct lg_hist *h = &res->hist;
+	const struct hns_hist *h = &res->response;
 	double nines = h->count > 1 ? fmin(floor(log10((double)h->count)), PLOT_MAX_NINES) : 1;
-	struct frame f = { 0, fmax(nines, 1), 0, axis_top((double)h->max_us / 1000.0 * 1.05) };
+	double top = fmax((double)h->max_ns, (double)res->service.max_ns) / 1e6;
+	struct frame f = { 0, fmax(nines, 1), 0, axis_top(top * 1.05) };
 	static const char *const ticks[] = { "0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%" };
 
 	svg_begin(out, info->title, "latency by percentile");
@@ -202,18 +220,12 @@ plot_percentiles(FILE *out, const struct lg_result *res, const struct load_plot_
 			PLOT_H - PLOT_B + 16, ticks[i]);
 	fprintf(out, "<text x=\"%g\" y=\"%d\" text-anchor=\"middle\">percentile (log scale of 1/(1-q))</text>\n",
 		(PLOT_L + PLOT_W - PLOT_R) / 2.0, PLOT_H - PLOT_B + 32);
-	fprintf(out, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"");
-	for (int i = 0; h->count > 0 && i <= 200; i++) {
-		double x = f.x1 * i / 200, q = 1 - pow(10, -x);
-
-		if (q <= 0)
-			q = 1e-9;
-		fprintf(out, "%s%.1f,%.1f", i ? " " : "", px(&f, x),
-			py(&f, (double)lg_hist_quantile(h, fmin(q, 1.0)) / 1000.0));
-	}
-	fprintf(out, "\"/>\n");
+	percentile_curve(out, &f, h, "#1f77b4", false);
+	percentile_curve(out, &f, &res->service, "#2ca02c", true);
 	fprintf(out, "<text x=\"%d\" y=\"%d\">%llu answers, max %.3f ms</text>\n", PLOT_L + 10, PLOT_T + 16,
-		(unsigned long long)h->count, (double)h->max_us / 1000.0);
+		(unsigned long long)h->count, (double)h->max_ns / 1e6);
+	svg_legend(out, 0, "#1f77b4", "response time", false);
+	svg_legend(out, 1, "#2ca02c", "service time", true);
 }
 
 int

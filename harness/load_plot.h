@@ -1,8 +1,10 @@
 /*
  * harness/load_plot.h -- SVG plots of a load run (`hybridns load --plot
- * DIR`): the timeline (sent and answered per second, p50 and p99 per
+ * DIR`): the timeline (sent and answered per second, p50 and p99 of the
+ * response time per
  * second, events marked) and the latency percentile distribution in the
- * HDR style (x = percentile on a log scale of 1/(1-q), y = latency).
+ * HDR style (x = percentile on a log scale of 1/(1-q), y = latency;
+ * response time from the intended send and service time from the send).
  * Written by hand as plain SVG 1.1, no plotting tool: the files are
  * self-contained (the review report can embed them inline) and nothing is
  * needed at run time.
@@ -17,7 +19,7 @@
 
 enum load_plot_kind {
 	LOAD_PLOT_TIMELINE,    /* rate and p50/p99 per second */
-	LOAD_PLOT_PERCENTILES, /* latency by percentile, HDR-style */
+	LOAD_PLOT_PERCENTILES, /* response and service time by percentile, HDR-style */
 };
 
 struct load_plot_event {

@@ -1,6 +1,6 @@
 /*
- * harness/load_shard.c -- sharded runs (`load --shard I/N`) and the
- * histogram's JSON form for `load merge`.  See load_shard.h.
+ * harness/load_shard.c -- sharded runs (`load --shard I/N`).  See
+ * load_shard.h.
  */
 #include "config.h"
 
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "harness/json.h"
 #include "harness/load_shard.h"
 
 int
@@ -104,27 +103,3 @@ load_shard_seed(const struct load_shard *s, uint64_t seed)
 	return s->count > 1 ? seed + s->index : seed;
 }
 
-void
-load_hist_json_write(struct json_writer *w, const char *key, const struct lg_hist *h)
-{
-	json_key(w, key);
-	json_object_begin(w);
-	json_kv_string(w, "unit", "us");
-	json_kv_uint(w, "sub_buckets", LG_HIST_SUB);
-	json_kv_uint(w, "n_buckets", LG_HIST_BUCKETS);
-	json_kv_uint(w, "count", h->count);
-	json_kv_uint(w, "sum_us", h->sum_us);
-	json_kv_uint(w, "max_us", h->max_us);
-	json_key(w, "buckets");
-	json_array_begin(w);
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++) {
-		if (h->b[i] == 0)
-			continue;
-		json_array_begin(w);
-		json_uint(w, i);
-		json_uint(w, h->b[i]);
-		json_array_end(w);
-	}
-	json_array_end(w);
-	json_object_end(w);
-}

@@ -1,8 +1,7 @@
 /*
- * harness/load_shard.h -- `hybridns load --shard I/N` and the histogram's
- * JSON form: what a sharded run changes (its share of the rate, a disjoint
- * part of the {seq}/{rand} name space, its own seed) and how its latency
- * histograms travel to `hybridns load merge` (exact bucket counts).
+ * harness/load_shard.h -- `hybridns load --shard I/N`: what a sharded run changes (its share of the rate, a disjoint
+ * part of the {seq}/{rand} name space, its own seed); `hybridns load
+ * merge` adds the shards' reports (load_merge.h).
  */
 #pragma once
 
@@ -11,8 +10,6 @@
 #include <stdint.h>
 
 #include "harness/loadgen.h"
-
-struct json_writer;
 
 #define LOAD_SHARD_MAX 1000
 #define LOAD_SHARD_PATTERN_MAX 512
@@ -46,10 +43,3 @@ double load_shard_qps(const struct load_shard *s, double total);
 /* The shard's seed: seed + index, so shards draw different IDs and labels. */
 uint64_t load_shard_seed(const struct load_shard *s, uint64_t seed);
 
-/*
- * The histogram as JSON, the form `load merge` reads back exactly:
- * {"unit": "us", "sub_buckets": 16, "n_buckets": 512, "count", "sum_us",
- *  "max_us", "buckets": [[index, count], ...]} (non-empty buckets only,
- * in index order).
- */
-void load_hist_json_write(struct json_writer *w, const char *key, const struct lg_hist *h);

@@ -34,7 +34,7 @@ held = [s["qps"] for s in steps if s["status"] == "held"]
 assert max(held) == r["held_qps"]
 b = r["broke_first"]
 assert b is not None, "no component named"
-assert b["component"].startswith("aws.resolver.listeners[inbound/"), b
+assert b["component"].startswith("listeners[inbound/"), b
 assert b["counter"] == "dropped_ceiling", b
 assert b["excess"] > 0 and "max_loss" in b["failed_slos"]
 PY

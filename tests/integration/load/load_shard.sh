@@ -107,16 +107,25 @@ assert mp["rcodes"] == one["rcodes"] == {"NOERROR": 1600}, (mp["rcodes"], one["r
 assert mp["qps"] == 800 and mp["status"] == "pass" and m["passed"] == 1
 assert sum(s["sent"] for s in mp["timeline"]) == 1600
 # the merged histogram is the bucket-wise sum of the shards' histograms
-h = mp["histogram"]
+assert mp["histograms"]["layout"] == "log16-us-512"
+h = mp["histograms"]["response"]
 want = {}
 for p in parts:
-    for b, n in p["histogram"]["buckets"]:
+    for b, n in p["histograms"]["response"]["buckets"]:
         want[b] = want.get(b, 0) + n
 assert {b: n for b, n in h["buckets"]} == want, "buckets are not the sum"
-assert h["count"] == 1600 == one["histogram"]["count"]
-assert h["max_us"] == max(p["histogram"]["max_us"] for p in parts)
+assert h["count"] == 1600 == one["histograms"]["response"]["count"]
+assert h["max_ns"] == max(p["histograms"]["response"]["max_ns"] for p in parts)
+assert h["min_ns"] == min(p["histograms"]["response"]["min_ns"] for p in parts)
+assert h["sum_ns"] == sum(p["histograms"]["response"]["sum_ns"] for p in parts)
+assert mp["histograms"]["service"]["count"] == 1600
 for t in range(len(mp["timeline"])):
-    assert mp["timeline"][t]["histogram"]["count"] == sum(p["timeline"][t]["histogram"]["count"] for p in parts)
+    assert mp["timeline"][t]["response"]["count"] == sum(p["timeline"][t]["response"]["count"] for p in parts)
+for k in range(2):
+    e = mp["mix"][k]
+    assert e["sent"] == sum(p["mix"][k]["sent"] for p in parts)
+    assert e["response"]["count"] == e["answered"] == sum(p["mix"][k]["answered"] for p in parts)
+assert mp["intended"] == 1600 and mp["components"] is None
 # percentiles are read from the merged histogram: the p50 is the top of the bucket
 # holding the 800th value, and both runs' percentiles are sane (not compared in time)
 cum, p50b = 0, None
@@ -126,7 +135,7 @@ for b, n in sorted(h["buckets"]):
         p50b = b
         break
 lat = mp["latency_ms"]
-assert 0 < lat["p50"] <= lat["p99"] <= lat["max"] == h["max_us"] / 1000, lat
+assert 0 < lat["p50"] <= lat["p99"] <= lat["max"] == h["max_ns"] / 1e6, lat
 assert 0 < one["latency_ms"]["p50"] < 1500
 # the 800th value's bucket: the single-run bucket index of p50 is within the same family
 assert p50b is not None
@@ -167,10 +176,10 @@ p = json.load(open(d + "/s1.json"))
 p["scenario"] = "other"
 json.dump(p, open(d + "/other.json", "w"))
 p = json.load(open(d + "/s1.json"))
-del p["profiles"][0]["histogram"]
+del p["profiles"][0]["histograms"]
 json.dump(p, open(d + "/nohist.json", "w"))
 p = json.load(open(d + "/s1.json"))
-p["profiles"][0]["histogram"]["count"] += 1
+p["profiles"][0]["histograms"]["response"]["count"] += 1
 json.dump(p, open(d + "/badcount.json", "w"))
 PY
 expect2 "$TMP/trunc.json:1:" "$TMP/s0.json" "$TMP/trunc.json"
@@ -178,8 +187,8 @@ expect2 "$TMP/array.json: not a" "$TMP/s0.json" "$TMP/array.json"
 expect2 "$TMP/missing.json" "$TMP/s0.json" "$TMP/missing.json"
 expect2 "$TMP/longer.json: profile 'external' ran 3 s" "$TMP/s0.json" "$TMP/longer.json"
 expect2 "$TMP/other.json: scenario 'other'" "$TMP/s0.json" "$TMP/other.json"
-expect2 "$TMP/nohist.json: profile 'external': no \"histogram\"" "$TMP/s0.json" "$TMP/nohist.json"
-expect2 "$TMP/badcount.json: profile 'external': histogram: the buckets hold" "$TMP/s0.json" "$TMP/badcount.json"
+expect2 "$TMP/nohist.json: profile 'external': histograms.layout is missing" "$TMP/s0.json" "$TMP/nohist.json"
+expect2 "$TMP/badcount.json: profile 'external': response: histogram: the buckets hold" "$TMP/s0.json" "$TMP/badcount.json"
 expect2 "shard 1/4 again" "$TMP/s1.json" "$TMP/s0.json" "$TMP/s1.json"
 expect2 "usage: hybridns load merge"
 expect2 "format" "$TMP/s0.json" --format xml

@@ -19,6 +19,7 @@
 #include "common/rand.h"
 #include "harness/json.h"
 #include "harness/load_findmax.h"
+#include "harness/load_report.h"
 #include "harness/load_merge.h"
 #include "harness/load_plot.h"
 #include "harness/load_shard.h"
@@ -29,7 +30,7 @@
 
 /* The histogram's JSON text, as the report writes it (malloc'd). */
 static char *
-hist_text(const struct lg_hist *h)
+hist_text(const struct hns_hist *h)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -38,21 +39,16 @@ hist_text(const struct lg_hist *h)
 
 	assert_non_null(f);
 	json_writer_init(&w, f, false);
-	json_object_begin(&w);
-	load_hist_json_write(&w, "histogram", h);
-	json_object_end(&w);
+	load_hist_write_json(&w, h);
 	assert_int_equal(json_writer_finish(&w), 0);
 	assert_int_equal(fclose(f), 0);
-	/* the value of "histogram": from the first '{' after the key */
-	memmove(buf, strchr(buf + 1, '{'), strlen(strchr(buf + 1, '{')) + 1);
-	buf[strlen(buf) - 1] = '\0'; /* the outer object's '}' */
 	return buf;
 }
 
 static void
 test_hist_merge_exact(void **state)
 {
-	struct lg_hist *all = calloc(1, sizeof(*all)), *part[3], *sum = calloc(1, sizeof(*sum));
+	struct hns_hist *all = calloc(1, sizeof(*all)), *part[3], *sum = calloc(1, sizeof(*sum));
 	struct hns_prng r;
 	char err[160];
 
@@ -63,34 +59,36 @@ test_hist_merge_exact(void **state)
 	/* three shards with different latency shapes: fast, slow, a long tail */
 	for (int i = 0; i < 30000; i++) {
 		int k = i % 3;
-		uint64_t us = k == 0 ? 50 + hns_prng_below(&r, 200) :
+		uint64_t ns = 1000 * (k == 0 ? 50 + hns_prng_below(&r, 200) :
 			      k == 1 ? 20000 + hns_prng_below(&r, 30000) :
-				       (i % 300 == 2 ? 1500000 + hns_prng_below(&r, 400000) : 300 + hns_prng_below(&r, 700));
+				       (i % 300 == 2 ? 1500000 + hns_prng_below(&r, 400000) : 300 + hns_prng_below(&r, 700))) +
+			      hns_prng_below(&r, 1000);
 
-		lg_hist_add(all, us);
-		lg_hist_add(part[k], us);
+		hns_hist_add(all, ns);
+		hns_hist_add(part[k], ns);
 	}
 	for (int k = 0; k < 3; k++) {
-		struct lg_hist *back = calloc(1, sizeof(*back));
+		struct hns_hist *back = calloc(1, sizeof(*back));
 		char *text = hist_text(part[k]);
 
 		assert_int_equal(load_hist_json_read(text, back, err, sizeof(err)), 0);
 		assert_memory_equal(back, part[k], sizeof(*back)); /* the JSON form loses nothing */
-		lg_hist_merge(sum, back);
+		hns_hist_merge(sum, back);
 		free(text);
 		free(back);
 	}
 	/* the sum is the histogram of all the values, bucket by bucket */
 	assert_int_equal(sum->count, 30000);
 	assert_memory_equal(sum->b, all->b, sizeof(all->b));
-	assert_int_equal(sum->sum_us, all->sum_us);
-	assert_int_equal(sum->max_us, all->max_us);
+	assert_int_equal(sum->sum_ns, all->sum_ns);
+	assert_int_equal(sum->max_ns, all->max_ns);
+	assert_int_equal(sum->min_ns, all->min_ns);
 	for (double q = 0.01; q < 1; q += 0.01)
-		assert_int_equal(lg_hist_quantile(sum, q), lg_hist_quantile(all, q));
-	assert_int_equal(lg_hist_quantile(sum, 0.999), lg_hist_quantile(all, 0.999));
+		assert_int_equal(hns_hist_quantile(sum, q), hns_hist_quantile(all, q));
+	assert_int_equal(hns_hist_quantile(sum, 0.999), hns_hist_quantile(all, 0.999));
 	/* and an average of the parts' p99s is not it */
-	assert_true(lg_hist_quantile(sum, 0.99) != (lg_hist_quantile(part[0], 0.99) + lg_hist_quantile(part[1], 0.99) +
-						    lg_hist_quantile(part[2], 0.99)) / 3);
+	assert_true(hns_hist_quantile(sum, 0.99) != (hns_hist_quantile(part[0], 0.99) + hns_hist_quantile(part[1], 0.99) +
+						    hns_hist_quantile(part[2], 0.99)) / 3);
 	for (int k = 0; k < 3; k++)
 		free(part[k]);
 	free(all);
@@ -102,15 +100,16 @@ test_hist_json_bad(void **state)
 {
 	static const char *const bad[] = {
 		"[]",
-		"{\"sub_buckets\":16,\"n_buckets\":512}",
-		"{\"sub_buckets\":8,\"n_buckets\":512,\"count\":0,\"buckets\":[]}",
-		"{\"sub_buckets\":16,\"n_buckets\":512,\"count\":1,\"buckets\":[[512,1]]}",
-		"{\"sub_buckets\":16,\"n_buckets\":512,\"count\":1,\"buckets\":[[3,-1]]}",
-		"{\"sub_buckets\":16,\"n_buckets\":512,\"count\":2,\"buckets\":[[3,1]]}",
-		"{\"sub_buckets\":16,\"n_buckets\":512,\"count\":1,\"buckets\":[[3]]}",
-		"{\"sub_buckets\":16,",
+		"{\"count\":0}",
+		"{\"count\":0,\"buckets\":[]}", /* no sum_ns, min_ns, max_ns */
+		"{\"count\":1,\"sum_ns\":-1,\"min_ns\":1,\"max_ns\":1,\"buckets\":[[3,1]]}",
+		"{\"count\":1,\"sum_ns\":30,\"min_ns\":1,\"max_ns\":1,\"buckets\":[[512,1]]}",
+		"{\"count\":1,\"sum_ns\":30,\"min_ns\":1,\"max_ns\":1,\"buckets\":[[3,-1]]}",
+		"{\"count\":2,\"sum_ns\":30,\"min_ns\":1,\"max_ns\":1,\"buckets\":[[3,1]]}",
+		"{\"count\":1,\"sum_ns\":30,\"min_ns\":1,\"max_ns\":1,\"buckets\":[[3]]}",
+		"{\"count\":1,",
 	};
-	struct lg_hist *h = calloc(1, sizeof(*h));
+	struct hns_hist *h = calloc(1, sizeof(*h));
 	char err[160];
 
 	(void)state;
@@ -119,8 +118,8 @@ test_hist_json_bad(void **state)
 		assert_int_equal(load_hist_json_read(bad[i], h, err, sizeof(err)), -1);
 		assert_true(err[0] != '\0');
 	}
-	assert_int_equal(load_hist_json_read("{\"sub_buckets\":16,\"n_buckets\":512,\"count\":3,"
-					     "\"sum_us\":30,\"max_us\":10,\"buckets\":[[10,3]]}",
+	assert_int_equal(load_hist_json_read("{\"count\":3,\"sum_ns\":30000,\"min_ns\":10000,\"max_ns\":10999,"
+					     "\"buckets\":[[10,3]]}",
 					     h, err, sizeof(err)),
 			 0);
 	assert_int_equal(h->b[10], 3);
@@ -363,8 +362,9 @@ test_plot_svg(void **state)
 		res.seconds[t].sent = 1000;
 		res.seconds[t].answered = 990 - 100 * t;
 		for (uint64_t i = 0; i < res.seconds[t].answered; i++) {
-			lg_hist_add(&res.seconds[t].hist, 100 + i * (t + 1));
-			lg_hist_add(&res.hist, 100 + i * (t + 1));
+			hns_hist_add(&res.seconds[t].hist, 1000 * (100 + i * (t + 1)));
+			hns_hist_add(&res.response, 1000 * (100 + i * (t + 1)));
+			hns_hist_add(&res.service, 1000 * (90 + i * (t + 1)));
 		}
 	}
 	for (int kind = 0; kind < 2; kind++) {
