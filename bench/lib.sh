@@ -1,8 +1,8 @@
 # bench/lib.sh -- what the dnsperf benchmarks share (sourced).
 #
 #   bench_args HELP_LINES "$@"     --rounds N, --duration S, --build DIR, --client
-#                                  dnsperf|hybridns|both, --load-qps N (the rate the
-#                                  hybridns client offers); -h prints the script's
+#                                  dnsperf|hybridns|both, --load-qps N (the ceiling of
+#                                  the hybridns client's search); -h prints the script's
 #                                  header comment (lines 2..HELP_LINES)
 #   bench_enter tool:package ...   outside the namespace: install the missing Debian
 #                                  packages, build the hybridns binary (release, in
@@ -44,22 +44,33 @@ bench_clients() {
 	if [ "$CLIENT" = both ]; then echo "dnsperf hybridns"; else echo "$CLIENT"; fi
 }
 
-# bench_load_run SCENARIO PROFILE ADDR PORT: `hybridns load` as the client,
-# pinned to $CLIENT_CPU, offering $LOAD_QPS for $DURATION s.  Open loop:
-# above the server's capacity the surplus is lost, and answered/s is what
-# the server held.  Prints "answered lost intended qps avg_latency_ms".
+# bench_load_run SCENARIO PROFILE ADDR PORT: `hybridns load --find-max` as
+# the client, pinned to $CLIENT_CPU: open-loop steps of $DURATION / 4 s (at
+# least 1 s) from 10,000 qps, doubling up to $LOAD_QPS and then narrowing
+# to within 5 %, each judged by max_loss 1 %.  A fixed open-loop rate far
+# above a server's capacity measures its overload collapse, not its
+# capacity; the highest rate that held is the capacity.  Prints "answered
+# lost intended held_qps p99_ms": answered over every step (what the
+# server's CPU over the search is divided by), then the held step's lost,
+# intended and p99.
 bench_load_run() {
-	local rc=0
-	taskset -c "$CLIENT_CPU" "$HYBRIDNS" load "$1" --profile "$2" --target "$3:$4" --qps "$LOAD_QPS" \
-		--duration "$DURATION" --quiet --format json -o "$TMP/load.json" >"$TMP/load.out" 2>&1 || rc=$?
+	local rc=0 step
+	step=$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')
+	taskset -c "$CLIENT_CPU" "$HYBRIDNS" load "$1" --profile "$2" --target "$3:$4" --find-max \
+		--from-qps 10000 --max-qps "$LOAD_QPS" --step-duration "$step" --slo max_loss=1% --quiet \
+		--format json -o "$TMP/load.json" >"$TMP/load.out" 2>&1 || rc=$?
 	if [ "$rc" -gt 1 ]; then
 		cat "$TMP/load.out" >&2
 		return 1
 	fi
 	python3 -c '
 import json, sys
-p = json.load(open(sys.argv[1]))["profiles"][0]
-print(p["answered"], p["lost"], p["intended"], "%.0f" % p["achieved_qps"], "%.3f" % p["latency_ms"]["mean"])
+r = json.load(open(sys.argv[1]))
+st = r["steps"]
+held = [s for s in st if s["status"] == "held" and s["qps"] == r["held_qps"]]
+h = held[0] if held else {"lost": 0, "answered": 0, "p99_ms": 0}
+print(sum(s["answered"] for s in st), h["lost"], h["lost"] + h["answered"], "%.0f" % r["held_qps"],
+      "%.3f" % h["p99_ms"])
 ' "$TMP/load.json"
 }
 
