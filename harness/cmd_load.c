@@ -59,7 +59,26 @@ struct load_opts {
 	bool seed_given;
 	unsigned workers;
 	bool quiet; /* no progress line */
+	double tcp; /* --tcp, or < 0: the profile's */
 };
+
+/* --tcp FRACTION: 0.1 or 10%, from 0 to 1. */
+static int
+tcp_parse(const char *cmd, const char *arg, void *field)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+
+	if (end != arg && *end == '%')
+		v /= 100, end++;
+	if (end == arg || *end != '\0' || !(v >= 0 && v <= 1)) {
+		fprintf(stderr, "hybridns %s: --tcp: '%s' is not a fraction from 0 to 1 (e.g. 0.1 or 10%%)\n",
+			cmd, arg);
+		return -1;
+	}
+	*(double *)field = v;
+	return 0;
+}
 
 struct load_event_run {
 	const struct model_event *ev;
@@ -84,6 +103,7 @@ struct load_report {
 	double qps;
 	uint64_t duration_ns;
 	unsigned workers, sockets;
+	double tcp; /* fraction of queries over TCP */
 	struct lg_result res;
 	struct load_event_run events[LOAD_MAX_EVENTS];
 	size_t n_events;
@@ -378,6 +398,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	cfg.sockets = r->sockets;
 	cfg.seed = o->seed_given ? o->seed : 1;
 	cfg.judge = judge;
+	cfg.tcp = r->tcp = o->tcp >= 0 ? o->tcp : p->tcp;
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
 		fprintf(stderr, "hybridns load: %s: cannot start the generator: %s\n", p->name,
@@ -514,6 +535,10 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		fprintf(out, "  (sent late %llu, behind schedule %llu, send errors %llu, unmatched %llu)",
 			(unsigned long long)res->sent_late, (unsigned long long)res->behind,
 			(unsigned long long)res->send_errors, (unsigned long long)res->unmatched);
+	if (r->tcp > 0)
+		fprintf(out, "\n  over TCP (%g of the queries, %u connections per worker): sent %llu  answered %llu  reconnects %llu",
+			r->tcp, LG_TCP_CONNS, (unsigned long long)res->tcp_sent,
+			(unsigned long long)res->tcp_answered, (unsigned long long)res->tcp_reconnects);
 	fprintf(out, "\n  rcodes:");
 	for (int i = 0; i < 16; i++) {
 		if (res->rcodes[i])
@@ -577,6 +602,14 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_uint(w, "behind", res->behind);
 	json_kv_uint(w, "send_errors", res->send_errors);
 	json_kv_uint(w, "unmatched", res->unmatched);
+	json_key(w, "tcp");
+	json_object_begin(w);
+	json_kv_double(w, "fraction", r->tcp);
+	json_kv_uint(w, "connections_per_worker", r->tcp > 0 ? LG_TCP_CONNS : 0);
+	json_kv_uint(w, "sent", res->tcp_sent);
+	json_kv_uint(w, "answered", res->tcp_answered);
+	json_kv_uint(w, "reconnects", res->tcp_reconnects);
+	json_object_end(w);
 	json_kv_uint(w, "bad_answers", res->bad);
 	json_kv_double(w, "achieved_qps", achieved_qps(r));
 	json_key(w, "rcodes");
@@ -670,6 +703,9 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
+	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
+	  0, tcp_parse },
 	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
 	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
 };
@@ -690,6 +726,7 @@ cmd_load(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
+	o.tcp = -1;
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
 		return status;
 	o.qps = (double)o.qps_arg;
