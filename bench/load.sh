@@ -40,8 +40,8 @@ done
 python3 -c '
 for i in range(1000000):
     print(f"q{i}.bench.test A")' >"$TMP/queries.txt"
-cat >"$TMP/load.yaml" <<YAML
-scenario: load-bench
+sed '/^load:/,$d' "$HERE/scenarios/shared-services.yaml" >"$TMP/load.yaml"
+cat >>"$TMP/load.yaml" <<YAML
 load:
   echo:
     target: 127.0.0.1:$PORT

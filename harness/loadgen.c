@@ -581,10 +581,12 @@ worker_wait(struct lg_worker *w, uint64_t ns)
 static void
 worker_skip(struct lg_worker *w, uint64_t n)
 {
-	uint64_t from = w->issued, to = w->issued + n;
+	uint64_t from = w->issued, to = w->issued + n, t = lg_pace_time_of(&w->pace, from + 1);
+	uint32_t last = (uint32_t)w->res.n_seconds - 1;
+	uint32_t sec0 = t / HNS_NSEC_PER_SEC < last ? (uint32_t)(t / HNS_NSEC_PER_SEC) : last;
 
 	/* per second of intended time, by the schedule's count at each second */
-	for (uint32_t sec = 0; sec < w->res.n_seconds && from < to; sec++) {
+	for (uint32_t sec = sec0; sec < w->res.n_seconds && from < to; sec++) {
 		uint64_t upto = lg_pace_due(&w->pace, (uint64_t)(sec + 1) * HNS_NSEC_PER_SEC);
 
 		if (sec + 1 == w->res.n_seconds || upto > to)
