@@ -382,6 +382,15 @@ worker_sent(struct lg_worker *w, const struct lg_slot *s, size_t i)
 	w->res.sent++;
 }
 
+/* Query i of a batch could not be sent (built or handed to the kernel): it is lost. */
+static void
+worker_unsent(struct lg_worker *w, size_t i)
+{
+	w->res.send_errors++;
+	w->res.lost++;
+	worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->lost++;
+}
+
 /* Build query i of a batch and queue it on the next TCP connection. */
 static void
 worker_send_tcp(struct lg_worker *w, size_t i, uint64_t now)
@@ -390,14 +399,14 @@ worker_send_tcp(struct lg_worker *w, size_t i, uint64_t now)
 	struct lg_slot *s;
 
 	if (!worker_build(w, si, i, now)) {
-		w->res.send_errors++;
+		worker_unsent(w, i);
 		return;
 	}
 	s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
 	if (!lg_tcp_queue(&w->tcp[c], w->sbuf[i], w->siov[i].iov_len, now)) {
 		s->sent_ns = 0;
 		w->outstanding--;
-		w->res.send_errors++;
+		worker_unsent(w, i);
 		return;
 	}
 	worker_sent(w, s, i);
@@ -428,7 +437,7 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 				w->smsg[k].msg_hdr.msg_iovlen = 1;
 				k++;
 			} else {
-				w->res.send_errors++;
+				worker_unsent(w, k);
 			}
 		}
 		rc = k ? sendmmsg(w->fds[si], w->smsg, (unsigned)k, MSG_DONTWAIT) : 0;
@@ -438,7 +447,7 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 			/* not sent: free its slot again */
 			w->slots[(size_t)si * LG_IDS + w->sids[i]].sent_ns = 0;
 			w->outstanding--;
-			w->res.send_errors++;
+			worker_unsent(w, i);
 		}
 		for (int i = 0; i < rc; i++)
 			worker_sent(w, &w->slots[(size_t)si * LG_IDS + w->sids[i]], (size_t)i);

@@ -57,7 +57,7 @@ python3 - "$TMP/r.json" <<'PY' || fail "stall report: $(head -c 3000 "$TMP/r.jso
 import json, sys
 p = json.load(open(sys.argv[1]))["profiles"][0]
 assert p["intended"] == 3000, p["intended"]
-assert p["sent"] + p["behind"] == p["intended"], p
+assert p["sent"] + p["behind"] + p["send_errors"] == p["intended"], p
 assert p["answered"] + p["lost"] == p["intended"], p
 # 3.5 s stopped at 500 qps: 1750 queries due; those more than 2 s late (~750) are behind
 assert 300 <= p["behind"] <= 1500, p["behind"]
