@@ -315,6 +315,38 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(l->base);
 }
 
+/* Until the generator is done: the world's loop (or a plain wait) with the tick. */
+static int
+load_drive(struct load_loop *l)
+{
+	int rc = 0;
+
+	l->next_ns = lg_start_time(l->run) + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL) {
+		struct event *tick = event_new(l->base, -1, EV_PERSIST, on_tick, l);
+		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
+
+		if (tick == NULL || event_add(tick, &tv) != 0) {
+			rc = HNS_ENOMEM;
+			/* the generator is bounded: wait for it without the world's loop */
+			while (!lg_done(l->run))
+				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		} else {
+			event_base_dispatch(l->base);
+		}
+		if (tick != NULL)
+			event_free(tick);
+	} else {
+		while (!lg_done(l->run)) {
+			loop_tick(l);
+			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		}
+	}
+	if (l->progress)
+		load_progress_write(stderr, NULL, NULL, 0, 0);
+	return rc;
+}
+
 static int
 load_profile(const struct model *m, const struct model_load *p, const struct load_opts *o,
 	     struct load_report *r)
@@ -408,29 +440,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
 			       .progress = !o->quiet && isatty(STDERR_FILENO) };
 
-	l.next_ns = lg_start_time(run) + HNS_NSEC_PER_SEC;
-	if (world) {
-		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
-		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
-
-		if (tick == NULL || event_add(tick, &tv) != 0) {
-			rc = HNS_ENOMEM;
-			/* the generator is bounded: wait for it without the world's loop */
-			while (!lg_done(run))
-				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		} else {
-			event_base_dispatch(base);
-		}
-		if (tick != NULL)
-			event_free(tick);
-	} else {
-		while (!lg_done(run)) {
-			loop_tick(&l);
-			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		}
-	}
-	if (l.progress)
-		load_progress_write(stderr, NULL, NULL, 0, 0);
+	rc = load_drive(&l);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
 	if (world && r->where != NULL)
@@ -574,6 +584,49 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 	fprintf(out, "  %s\n", r->n_slos == 0 ? "no SLOs given" : r->pass ? "all SLOs held" : "SLO failed");
 }
 
+/* The per-second timeline and the events of one profile. */
+static void
+timeline_json(struct json_writer *w, const struct load_report *r)
+{
+	const struct lg_result *res = &r->res;
+
+	json_key(w, "timeline");
+	json_array_begin(w);
+	for (size_t i = 0; i < res->n_seconds; i++) {
+		const struct lg_second *s = &res->seconds[i];
+
+		json_object_begin(w);
+		json_kv_uint(w, "t", i);
+		json_kv_uint(w, "sent", s->sent);
+		json_kv_uint(w, "answered", s->answered);
+		json_kv_uint(w, "lost", s->lost);
+		json_kv_uint(w, "bad_answers", s->bad);
+		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
+		json_key(w, "response");
+		load_hist_write_json(w, &s->hist);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "events");
+	json_array_begin(w);
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct load_event_run *e = &r->events[i];
+
+		json_object_begin(w);
+		json_kv_double(w, "at_s", (double)e->ev->at_ms / 1000.0);
+		json_kv_string(w, "action", e->ev->up ? "up" : "down");
+		json_kv_string(w, "what", e->ev->fault.text);
+		json_kv_bool(w, "applied", e->applied);
+		json_kv_bool(w, "in_window", event_in_window(r, e));
+		if (e->applied)
+			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
+		else
+			json_kv_null(w, "applied_at_s");
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 static void
 report_json(struct json_writer *w, const struct load_report *r)
 {
@@ -629,41 +682,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_key(w, "service");
 	load_hist_write_json(w, &res->service);
 	json_object_end(w);
-	json_key(w, "timeline");
-	json_array_begin(w);
-	for (size_t i = 0; i < res->n_seconds; i++) {
-		const struct lg_second *s = &res->seconds[i];
-
-		json_object_begin(w);
-		json_kv_uint(w, "t", i);
-		json_kv_uint(w, "sent", s->sent);
-		json_kv_uint(w, "answered", s->answered);
-		json_kv_uint(w, "lost", s->lost);
-		json_kv_uint(w, "bad_answers", s->bad);
-		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
-		json_key(w, "response");
-		load_hist_write_json(w, &s->hist);
-		json_object_end(w);
-	}
-	json_array_end(w);
-	json_key(w, "events");
-	json_array_begin(w);
-	for (size_t i = 0; i < r->n_events; i++) {
-		const struct load_event_run *e = &r->events[i];
-
-		json_object_begin(w);
-		json_kv_double(w, "at_s", (double)e->ev->at_ms / 1000.0);
-		json_kv_string(w, "action", e->ev->up ? "up" : "down");
-		json_kv_string(w, "what", e->ev->fault.text);
-		json_kv_bool(w, "applied", e->applied);
-		json_kv_bool(w, "in_window", event_in_window(r, e));
-		if (e->applied)
-			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
-		else
-			json_kv_null(w, "applied_at_s");
-		json_object_end(w);
-	}
-	json_array_end(w);
+	timeline_json(w, r);
 	json_key(w, "slo");
 	json_array_begin(w);
 	for (size_t i = 0; i < r->n_slos; i++) {
