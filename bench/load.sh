@@ -13,14 +13,15 @@
 #                   late: beyond the echo's rate the schedule runs ahead, so
 #                   many replies come more than 2 s after their intended time)
 #   dnsperf         -c 1 -T 1 -q 1000 -l DURATION (as fast as it can)
-#   resperf         ramping to 600,000 qps over DURATION; its maximum throughput
+#   resperf         ramping to 600,000 qps over DURATION (-F 0: it does not stop
+#                   when it falls behind); its maximum throughput
 # Prints the median answered qps of each and the hybridns/dnsperf ratio.
 # With --build DIR the hybridns of that build tree is measured (to compare
 # two commits).  Missing Debian packages are installed with apt-get.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 19 "$@"
+bench_args 20 "$@"
 bench_enter dnsperf:dnsperf cc:gcc dig:bind9-dnsutils
 bench_inner hns-loadbench
 
@@ -75,7 +76,7 @@ print((p["answered"] + p["late"]) / p["duration_s"])')
 		;;
 	resperf)
 		out=$(taskset -c $CLIENT_CPU resperf -s 127.0.0.1 -p $PORT -d "$TMP/queries.txt" \
-			-m $QPS -r "$DURATION" -c 0 -q 65536 -t 2 -R -P "$TMP/resperf.plot" 2>&1)
+			-m $QPS -r "$DURATION" -c 0 -q 65536 -t 2 -F 0 -R -P "$TMP/resperf.plot" 2>&1)
 		qps=$(echo "$out" | awk '/Maximum throughput:/ { print $3 }')
 		;;
 	esac
