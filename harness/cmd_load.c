@@ -63,11 +63,30 @@ struct load_opts {
 	bool seed_given;
 	unsigned workers;
 	bool quiet; /* no progress line */
+	double tcp; /* --tcp, or < 0: the profile's */
 	/* load_findmax.c, load_plot.c, load_shard.c */
 	struct load_findmax_opts fm;
 	struct load_shard shard;
 	const char *plot_dir;
 };
+
+/* --tcp FRACTION: 0.1 or 10%, from 0 to 1. */
+static int
+tcp_parse(const char *cmd, const char *arg, void *field)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+
+	if (end != arg && *end == '%')
+		v /= 100, end++;
+	if (end == arg || *end != '\0' || !(v >= 0 && v <= 1)) {
+		fprintf(stderr, "hybridns %s: --tcp: '%s' is not a fraction from 0 to 1 (e.g. 0.1 or 10%%)\n",
+			cmd, arg);
+		return -1;
+	}
+	*(double *)field = v;
+	return 0;
+}
 
 struct load_event_run {
 	const struct model_event *ev;
@@ -92,6 +111,7 @@ struct load_report {
 	double qps;
 	uint64_t duration_ns;
 	unsigned workers, sockets;
+	double tcp; /* fraction of queries over TCP */
 	struct lg_result res;
 	struct load_event_run events[LOAD_MAX_EVENTS];
 	size_t n_events;
@@ -304,6 +324,38 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(l->base);
 }
 
+/* Until the generator is done: the world's loop (or a plain wait) with the tick. */
+static int
+load_drive(struct load_loop *l)
+{
+	int rc = 0;
+
+	l->next_ns = lg_start_time(l->run) + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL) {
+		struct event *tick = event_new(l->base, -1, EV_PERSIST, on_tick, l);
+		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
+
+		if (tick == NULL || event_add(tick, &tv) != 0) {
+			rc = HNS_ENOMEM;
+			/* the generator is bounded: wait for it without the world's loop */
+			while (!lg_done(l->run))
+				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		} else {
+			event_base_dispatch(l->base);
+		}
+		if (tick != NULL)
+			event_free(tick);
+	} else {
+		while (!lg_done(l->run)) {
+			loop_tick(l);
+			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		}
+	}
+	if (l->progress)
+		load_progress_write(stderr, NULL, NULL, 0, 0);
+	return rc;
+}
+
 static int
 load_profile(const struct model *m, const struct model_load *p, const struct load_opts *o,
 	     struct load_report *r)
@@ -397,6 +449,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	cfg.sockets = r->sockets;
 	cfg.seed = load_shard_seed(&o->shard, o->seed_given ? o->seed : 1);
 	cfg.judge = judge;
+	cfg.tcp = r->tcp = o->tcp >= 0 ? o->tcp : p->tcp;
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
 		fprintf(stderr, "hybridns load: %s: cannot start the generator: %s\n", p->name,
@@ -406,29 +459,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
 			       .progress = !o->quiet && isatty(STDERR_FILENO) };
 
-	l.next_ns = lg_start_time(run) + HNS_NSEC_PER_SEC;
-	if (world) {
-		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
-		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
-
-		if (tick == NULL || event_add(tick, &tv) != 0) {
-			rc = HNS_ENOMEM;
-			/* the generator is bounded: wait for it without the world's loop */
-			while (!lg_done(run))
-				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		} else {
-			event_base_dispatch(base);
-		}
-		if (tick != NULL)
-			event_free(tick);
-	} else {
-		while (!lg_done(run)) {
-			loop_tick(&l);
-			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		}
-	}
-	if (l.progress)
-		load_progress_write(stderr, NULL, NULL, 0, 0);
+	rc = load_drive(&l);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
 	if (world && r->where != NULL)
@@ -534,6 +565,10 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		fprintf(out, "  (sent late %llu, behind schedule %llu, send errors %llu, unmatched %llu)",
 			(unsigned long long)res->sent_late, (unsigned long long)res->behind,
 			(unsigned long long)res->send_errors, (unsigned long long)res->unmatched);
+	if (r->tcp > 0)
+		fprintf(out, "\n  over TCP (%g of the queries, %u connections per worker): sent %llu  answered %llu  reconnects %llu",
+			r->tcp, LG_TCP_CONNS, (unsigned long long)res->tcp_sent,
+			(unsigned long long)res->tcp_answered, (unsigned long long)res->tcp_reconnects);
 	fprintf(out, "\n  rcodes:");
 	for (int i = 0; i < 16; i++) {
 		if (res->rcodes[i])
@@ -569,53 +604,12 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 	fprintf(out, "  %s\n", r->n_slos == 0 ? "no SLOs given" : r->pass ? "all SLOs held" : "SLO failed");
 }
 
+/* The per-second timeline and the events of one profile. */
 static void
-report_json(struct json_writer *w, const struct load_report *r)
+timeline_json(struct json_writer *w, const struct load_report *r)
 {
 	const struct lg_result *res = &r->res;
-	char buf[32];
 
-	json_object_begin(w);
-	json_kv_string(w, "profile", r->p->name);
-	json_kv_string(w, "status", r->pass ? "pass" : "fail");
-	json_kv_string(w, "from", r->from);
-	json_kv_string(w, "target", r->target);
-	json_kv_bool(w, "external", r->external);
-	json_kv_bool(w, "target_is_vpc_resolver", r->vpc_resolver);
-	json_kv_double(w, "qps", r->qps);
-	json_kv_double(w, "duration_s", (double)r->duration_ns / 1e9);
-	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
-	json_kv_uint(w, "workers", r->workers);
-	json_kv_uint(w, "sockets", r->workers * r->sockets);
-	json_kv_uint(w, "intended", res->intended);
-	json_kv_uint(w, "sent", res->sent);
-	json_kv_uint(w, "sent_late", res->sent_late);
-	json_kv_uint(w, "answered", res->answered);
-	json_kv_uint(w, "lost", res->lost);
-	json_kv_uint(w, "late", res->late);
-	json_kv_double(w, "loss", loss_of(res));
-	json_kv_uint(w, "behind", res->behind);
-	json_kv_uint(w, "send_errors", res->send_errors);
-	json_kv_uint(w, "unmatched", res->unmatched);
-	json_kv_uint(w, "bad_answers", res->bad);
-	json_kv_double(w, "achieved_qps", achieved_qps(r));
-	json_key(w, "rcodes");
-	json_object_begin(w);
-	for (int i = 0; i < 16; i++) {
-		if (res->rcodes[i])
-			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
-	}
-	json_object_end(w);
-	latency_json(w, "latency_ms", &res->response);
-	latency_json(w, "service_ms", &res->service);
-	json_key(w, "histograms");
-	json_object_begin(w);
-	json_kv_string(w, "layout", LOAD_HIST_LAYOUT);
-	json_key(w, "response");
-	load_hist_write_json(w, &res->response);
-	json_key(w, "service");
-	load_hist_write_json(w, &res->service);
-	json_object_end(w);
 	json_key(w, "timeline");
 	json_array_begin(w);
 	for (size_t i = 0; i < res->n_seconds; i++) {
@@ -651,6 +645,64 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_object_end(w);
 	}
 	json_array_end(w);
+}
+
+static void
+report_json(struct json_writer *w, const struct load_report *r)
+{
+	const struct lg_result *res = &r->res;
+	char buf[32];
+
+	json_object_begin(w);
+	json_kv_string(w, "profile", r->p->name);
+	json_kv_string(w, "status", r->pass ? "pass" : "fail");
+	json_kv_string(w, "from", r->from);
+	json_kv_string(w, "target", r->target);
+	json_kv_bool(w, "external", r->external);
+	json_kv_bool(w, "target_is_vpc_resolver", r->vpc_resolver);
+	json_kv_double(w, "qps", r->qps);
+	json_kv_double(w, "duration_s", (double)r->duration_ns / 1e9);
+	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
+	json_kv_uint(w, "workers", r->workers);
+	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	json_kv_uint(w, "intended", res->intended);
+	json_kv_uint(w, "sent", res->sent);
+	json_kv_uint(w, "sent_late", res->sent_late);
+	json_kv_uint(w, "answered", res->answered);
+	json_kv_uint(w, "lost", res->lost);
+	json_kv_uint(w, "late", res->late);
+	json_kv_double(w, "loss", loss_of(res));
+	json_kv_uint(w, "behind", res->behind);
+	json_kv_uint(w, "send_errors", res->send_errors);
+	json_kv_uint(w, "unmatched", res->unmatched);
+	json_key(w, "tcp");
+	json_object_begin(w);
+	json_kv_double(w, "fraction", r->tcp);
+	json_kv_uint(w, "connections_per_worker", r->tcp > 0 ? LG_TCP_CONNS : 0);
+	json_kv_uint(w, "sent", res->tcp_sent);
+	json_kv_uint(w, "answered", res->tcp_answered);
+	json_kv_uint(w, "reconnects", res->tcp_reconnects);
+	json_object_end(w);
+	json_kv_uint(w, "bad_answers", res->bad);
+	json_kv_double(w, "achieved_qps", achieved_qps(r));
+	json_key(w, "rcodes");
+	json_object_begin(w);
+	for (int i = 0; i < 16; i++) {
+		if (res->rcodes[i])
+			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
+	}
+	json_object_end(w);
+	latency_json(w, "latency_ms", &res->response);
+	latency_json(w, "service_ms", &res->service);
+	json_key(w, "histograms");
+	json_object_begin(w);
+	json_kv_string(w, "layout", LOAD_HIST_LAYOUT);
+	json_key(w, "response");
+	load_hist_write_json(w, &res->response);
+	json_key(w, "service");
+	load_hist_write_json(w, &res->service);
+	json_object_end(w);
+	timeline_json(w, r);
 	json_key(w, "slo");
 	json_array_begin(w);
 	for (size_t i = 0; i < r->n_slos; i++) {
@@ -821,6 +873,9 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
+	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
+	  0, tcp_parse },
 	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
 	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
 	/* load_findmax.c, load_plot.c, load_shard.c */
@@ -863,6 +918,7 @@ cmd_load(int argc, char **argv)
 		return cmd_load_merge(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
+	o.tcp = -1;
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
 		return status;
 	o.qps = (double)o.qps_arg;

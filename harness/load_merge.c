@@ -39,6 +39,7 @@ static const char *const merge_sum_uint[] = {
 static const char *const merge_sum_real[] = { "qps", "achieved_qps" };
 static const char *const merge_timeline_uint[] = { "sent", "answered", "lost", "bad_answers" };
 static const char *const merge_mix_uint[] = { "sent", "answered", "lost" };
+static const char *const merge_tcp_uint[] = { "sent", "answered", "reconnects" };
 
 /*
  * A jansson string.  Not json_string(): harness/json.c defines a
@@ -303,6 +304,13 @@ merge_profile(json_t *into, const json_t *from, const char *path)
 	    (rc = sum_array(into, from, "timeline", merge_timeline_uint,
 			    sizeof(merge_timeline_uint) / sizeof(*merge_timeline_uint), path, prof_name(from))) != 0)
 		return rc;
+	if (json_object_get(into, "tcp") != NULL || json_object_get(from, "tcp") != NULL) {
+		snprintf(where, sizeof(where), "profile '%s': tcp", prof_name(from));
+		rc = sum_uints(json_object_get(into, "tcp"), json_object_get(from, "tcp"), merge_tcp_uint,
+			       sizeof(merge_tcp_uint) / sizeof(*merge_tcp_uint), path, where);
+		if (rc != 0)
+			return rc;
+	}
 	return sum_array(into, from, "mix", merge_mix_uint, sizeof(merge_mix_uint) / sizeof(*merge_mix_uint),
 			 path, prof_name(from));
 }

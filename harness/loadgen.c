@@ -27,6 +27,7 @@
 #include "dns/msg.h"
 #include "dns/wire.h"
 #include "harness/loadgen.h"
+#include "harness/loadgen_tcp.h"
 
 #define LG_BATCH 64
 #define LG_PKT_MAX 512
@@ -166,44 +167,6 @@ lg_pace_time_of(const struct lg_pace *p, uint64_t k)
 	return (uint64_t)ceil(t);
 }
 
-void
-lg_pace_fill(const struct lg_pace *p, uint64_t first, size_t n, uint64_t *out)
-{
-	uint64_t a, b, step;
-
-	if (n == 0)
-		return;
-	a = lg_pace_time_of(p, first);
-	if (a < p->ramp_ns) { /* on the ramp the spacing changes: each exactly */
-		for (size_t i = 0; i < n; i++) {
-			out[i] = lg_pace_time_of(p, first + i);
-			if (out[i] == UINT64_MAX)
-				out[i] = p->duration_ns;
-		}
-		return;
-	}
-	b = n > 1 ? lg_pace_time_of(p, first + n - 1) : a;
-	if (a == UINT64_MAX)
-		a = p->duration_ns;
-	if (b == UINT64_MAX || b < a)
-		b = a;
-	step = n > 1 ? (b - a) / (n - 1) : 0;
-	for (size_t i = 0; i < n; i++, a += step)
-		out[i] = a;
-	out[n - 1] = b;
-}
-
-uint64_t
-lg_pace_overdue(const struct lg_pace *p, uint64_t issued, uint64_t t_ns, uint64_t timeout_ns)
-{
-	uint64_t due;
-
-	if (t_ns <= timeout_ns)
-		return 0;
-	due = lg_pace_due(p, t_ns - timeout_ns);
-	return due > issued ? due - issued : 0;
-}
-
 /* --------------------------------------------------------------- judging */
 
 #define LG_REPLY_MAX_ADDRS 64
@@ -310,8 +273,11 @@ struct lg_worker {
 	bool joinable;
 	int fds[LG_MAX_SOCKETS];
 	unsigned n_fds;
-	uint16_t next_id[LG_MAX_SOCKETS];
-	struct lg_slot *slots; /* n_fds * LG_IDS */
+	struct lg_tcp_conn tcp[LG_MAX_TCP]; /* slot table index n_fds + i */
+	unsigned n_tcp, tcp_next;
+	uint32_t tcp_thresh; /* a query goes over TCP when a 24-bit draw is below */
+	uint16_t next_id[LG_MAX_SOCKETS + LG_MAX_TCP];
+	struct lg_slot *slots; /* (n_fds + n_tcp) * LG_IDS */
 	struct hns_prng prng;
 	struct lg_pace pace;
 	uint64_t issued, seq, outstanding;
@@ -339,48 +305,6 @@ struct lg_run {
 	unsigned n_workers;
 	atomic_uint running;
 };
-
-void
-lg_result_deinit(struct lg_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->seconds);
-	free(r->mix);
-	r->seconds = NULL;
-	r->n_seconds = 0;
-	r->mix = NULL;
-	r->n_mix = 0;
-}
-
-bool
-lg_account_answer(struct lg_result *r, struct lg_second *sec, struct lg_mix_stats *mix,
-		  uint64_t intended, uint64_t sent, uint64_t now, uint64_t timeout_ns)
-{
-	uint64_t response = now > intended ? now - intended : 0;
-
-	if (response > timeout_ns) {
-		r->late++;
-		r->lost++;
-		if (sec != NULL)
-			sec->lost++;
-		if (mix != NULL)
-			mix->lost++;
-		return false;
-	}
-	r->answered++;
-	hns_hist_add(&r->response, response);
-	hns_hist_add(&r->service, now > sent ? now - sent : 0);
-	if (sec != NULL) {
-		sec->answered++;
-		hns_hist_add(&sec->hist, response);
-	}
-	if (mix != NULL) {
-		mix->answered++;
-		hns_hist_add(&mix->hist, response);
-	}
-	return true;
-}
 
 /* The elapsed time a slot's query was intended for. */
 static uint64_t
@@ -448,6 +372,47 @@ worker_build(struct lg_worker *w, unsigned si, size_t i, uint64_t now)
 	return true;
 }
 
+/* A query of send slot i has left (UDP) or is queued on its connection (TCP). */
+static void
+worker_sent(struct lg_worker *w, const struct lg_slot *s, size_t i)
+{
+	worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->sent++;
+	w->res.mix[s->mix].sent++;
+	w->res.sent_late += s->lag_us * HNS_NSEC_PER_USEC > LG_LATE_SLACK_NS;
+	w->res.sent++;
+}
+
+/* Query i of a batch could not be sent (built or handed to the kernel): it is lost. */
+static void
+worker_unsent(struct lg_worker *w, size_t i)
+{
+	w->res.send_errors++;
+	w->res.lost++;
+	worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->lost++;
+}
+
+/* Build query i of a batch and queue it on the next TCP connection. */
+static void
+worker_send_tcp(struct lg_worker *w, size_t i, uint64_t now)
+{
+	unsigned c = w->tcp_next++ % w->n_tcp, si = w->n_fds + c;
+	struct lg_slot *s;
+
+	if (!worker_build(w, si, i, now)) {
+		worker_unsent(w, i);
+		return;
+	}
+	s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
+	if (!lg_tcp_queue(&w->tcp[c], w->sbuf[i], w->siov[i].iov_len, now)) {
+		s->sent_ns = 0;
+		w->outstanding--;
+		worker_unsent(w, i);
+		return;
+	}
+	worker_sent(w, s, i);
+	w->res.tcp_sent++;
+}
+
 /* Send up to `want` queries; returns how many were issued (sent or failed to send). */
 static uint64_t
 worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
@@ -462,13 +427,17 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 		lg_pace_fill(&w->pace, w->issued + issued + 1, batch, w->intended);
 		for (size_t i = 0; i < batch; i++) {
 			w->intended[k] = w->intended[i];
+			if (w->tcp_thresh != 0 && hns_prng_below(&w->prng, 1u << 24) < w->tcp_thresh) {
+				worker_send_tcp(w, k, now);
+				continue;
+			}
 			if (worker_build(w, si, k, now)) {
 				memset(&w->smsg[k].msg_hdr, 0, sizeof(w->smsg[k].msg_hdr));
 				w->smsg[k].msg_hdr.msg_iov = &w->siov[k];
 				w->smsg[k].msg_hdr.msg_iovlen = 1;
 				k++;
 			} else {
-				w->res.send_errors++;
+				worker_unsent(w, k);
 			}
 		}
 		rc = k ? sendmmsg(w->fds[si], w->smsg, (unsigned)k, MSG_DONTWAIT) : 0;
@@ -478,16 +447,10 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 			/* not sent: free its slot again */
 			w->slots[(size_t)si * LG_IDS + w->sids[i]].sent_ns = 0;
 			w->outstanding--;
-			w->res.send_errors++;
+			worker_unsent(w, i);
 		}
-		for (int i = 0; i < rc; i++) {
-			const struct lg_slot *s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
-
-			worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->sent++;
-			w->res.mix[s->mix].sent++;
-			w->res.sent_late += s->lag_us * HNS_NSEC_PER_USEC > LG_LATE_SLACK_NS;
-		}
-		w->res.sent += (uint64_t)rc;
+		for (int i = 0; i < rc; i++)
+			worker_sent(w, &w->slots[(size_t)si * LG_IDS + w->sids[i]], (size_t)i);
 		issued += batch;
 	}
 	return issued;
@@ -530,11 +493,51 @@ worker_answer(struct lg_worker *w, unsigned si, const uint8_t *pkt, size_t len, 
 	}
 }
 
-/* Drain every socket; returns how many datagrams came. */
+struct lg_tcp_ctx {
+	struct lg_worker *w;
+	unsigned si;
+	unsigned got;
+};
+
+static void
+tcp_answer(void *arg, const uint8_t *msg, size_t len)
+{
+	struct lg_tcp_ctx *t = arg;
+	uint64_t answered = t->w->res.answered;
+
+	worker_answer(t->w, t->si, msg, len, hns_now());
+	t->w->res.tcp_answered += t->w->res.answered - answered;
+	t->got++;
+}
+
+/* Write the TCP connections' queued queries, read their answers. */
+static unsigned
+worker_tcp(struct lg_worker *w)
+{
+	struct lg_tcp_ctx t = { .w = w };
+
+	for (unsigned c = 0; c < w->n_tcp; c++) {
+		t.si = w->n_fds + c;
+		if (lg_tcp_pump(&w->tcp[c], tcp_answer, &t))
+			continue;
+		/* closed: what was in flight on it is lost; the next query reconnects */
+		for (size_t i = 0; i < LG_IDS; i++) {
+			struct lg_slot *s = &w->slots[(size_t)t.si * LG_IDS + i];
+
+			if (s->sent_ns != 0) {
+				slot_lost(w, s);
+				w->outstanding--;
+			}
+		}
+	}
+	return t.got;
+}
+
+/* Drain every socket; returns how many datagrams and messages came. */
 static unsigned
 worker_recv(struct lg_worker *w)
 {
-	unsigned got = 0;
+	unsigned got = w->n_tcp ? worker_tcp(w) : 0;
 
 	for (unsigned si = 0; si < w->n_fds; si++) {
 		for (int pass = 0; pass < 64; pass++) {
@@ -565,29 +568,34 @@ worker_recv(struct lg_worker *w)
 static void
 worker_wait(struct lg_worker *w, uint64_t ns)
 {
-	struct pollfd pfd[LG_MAX_SOCKETS];
+	struct pollfd pfd[LG_MAX_SOCKETS + LG_MAX_TCP];
 	struct timespec ts;
+	unsigned n = 0;
 
 	if (ns > LG_POLL_MAX_NS)
 		ns = LG_POLL_MAX_NS;
-	for (unsigned i = 0; i < w->n_fds; i++) {
-		pfd[i].fd = w->fds[i];
-		pfd[i].events = POLLIN;
-		pfd[i].revents = 0;
+	for (unsigned i = 0; i < w->n_fds; i++)
+		pfd[n++] = (struct pollfd){ .fd = w->fds[i], .events = POLLIN };
+	for (unsigned i = 0; i < w->n_tcp; i++) {
+		if (w->tcp[i].fd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = w->tcp[i].fd,
+						    .events = POLLIN | (w->tcp[i].out_len ? POLLOUT : 0) };
 	}
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)ns;
-	ppoll(pfd, w->n_fds, &ts, NULL);
+	ppoll(pfd, n, &ts, NULL);
 }
 
 /* Count n due queries as behind: never sent, lost. */
 static void
 worker_skip(struct lg_worker *w, uint64_t n)
 {
-	uint64_t from = w->issued, to = w->issued + n;
+	uint64_t from = w->issued, to = w->issued + n, t = lg_pace_time_of(&w->pace, from + 1);
+	uint32_t last = (uint32_t)w->res.n_seconds - 1;
+	uint32_t sec0 = t / HNS_NSEC_PER_SEC < last ? (uint32_t)(t / HNS_NSEC_PER_SEC) : last;
 
 	/* per second of intended time, by the schedule's count at each second */
-	for (uint32_t sec = 0; sec < w->res.n_seconds && from < to; sec++) {
+	for (uint32_t sec = sec0; sec < w->res.n_seconds && from < to; sec++) {
 		uint64_t upto = lg_pace_due(&w->pace, (uint64_t)(sec + 1) * HNS_NSEC_PER_SEC);
 
 		if (sec + 1 == w->res.n_seconds || upto > to)
@@ -662,11 +670,13 @@ worker_main(void *arg)
 	if (w->issued < total) /* hard stop while behind */
 		worker_skip(w, total - w->issued);
 	/* Whatever is still out is lost. */
-	for (size_t i = 0; i < (size_t)w->n_fds * LG_IDS; i++) {
+	for (size_t i = 0; i < (size_t)(w->n_fds + w->n_tcp) * LG_IDS; i++) {
 		if (w->slots[i].sent_ns != 0)
 			slot_lost(w, &w->slots[i]);
 	}
 	w->outstanding = 0;
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		w->res.tcp_reconnects += w->tcp[i].opened > 1 ? w->tcp[i].opened - 1 : 0;
 	atomic_fetch_sub(&run->running, 1);
 	return NULL;
 }
@@ -678,6 +688,8 @@ worker_free(struct lg_worker *w)
 		return;
 	for (unsigned i = 0; i < w->n_fds; i++)
 		close(w->fds[i]);
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		lg_tcp_deinit(&w->tcp[i]);
 	free(w->slots);
 	lg_result_deinit(&w->res);
 	free(w);
@@ -699,7 +711,13 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 	w->pace.qps = cfg->qps / run->n_workers;
 	w->pace.ramp_ns = cfg->ramp_ns;
 	w->pace.duration_ns = cfg->duration_ns;
-	w->slots = calloc((size_t)cfg->sockets * LG_IDS, sizeof(*w->slots));
+	if (cfg->tcp > 0) {
+		w->n_tcp = cfg->tcp_conns ? cfg->tcp_conns : LG_TCP_CONNS;
+		w->tcp_thresh = cfg->tcp >= 1 ? 1u << 24 : (uint32_t)(cfg->tcp * (double)(1u << 24));
+		if (w->tcp_thresh == 0)
+			w->tcp_thresh = 1;
+	}
+	w->slots = calloc((size_t)(cfg->sockets + w->n_tcp) * LG_IDS, sizeof(*w->slots));
 	w->res.n_seconds = run->n_seconds;
 	w->res.seconds = calloc(run->n_seconds, sizeof(*w->res.seconds));
 	w->res.n_mix = run->mix.n;
@@ -739,6 +757,14 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 			goto fail;
 		}
 		w->next_id[i] = hns_csprng_u16();
+	}
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		w->tcp[i].fd = -1;
+	for (unsigned i = 0; i < w->n_tcp; i++) {
+		rc = lg_tcp_init(&w->tcp[i], &cfg->targets[(index * w->n_tcp + i) % cfg->n_targets]);
+		if (rc != 0)
+			goto fail;
+		w->next_id[w->n_fds + i] = hns_csprng_u16();
 	}
 	*out = w;
 	return 0;
@@ -812,43 +838,6 @@ bool
 lg_done(const struct lg_run *run)
 {
 	return atomic_load(&run->running) == 0;
-}
-
-void
-lg_result_add(struct lg_result *into, const struct lg_result *from)
-{
-	into->intended += from->intended;
-	into->sent += from->sent;
-	into->answered += from->answered;
-	into->lost += from->lost;
-	into->late += from->late;
-	into->bad += from->bad;
-	into->unmatched += from->unmatched;
-	into->send_errors += from->send_errors;
-	into->behind += from->behind;
-	into->sent_late += from->sent_late;
-	for (int k = 0; k < 16; k++)
-		into->rcodes[k] += from->rcodes[k];
-	hns_hist_merge(&into->response, &from->response);
-	hns_hist_merge(&into->service, &from->service);
-	if (from->send_ns > into->send_ns)
-		into->send_ns = from->send_ns;
-	for (size_t s = 0; into->seconds != NULL && s < into->n_seconds && s < from->n_seconds; s++) {
-		struct lg_second *d = &into->seconds[s];
-		const struct lg_second *f = &from->seconds[s];
-
-		d->sent += f->sent;
-		d->answered += f->answered;
-		d->lost += f->lost;
-		d->bad += f->bad;
-		hns_hist_merge(&d->hist, &f->hist);
-	}
-	for (size_t m = 0; into->mix != NULL && m < into->n_mix && m < from->n_mix; m++) {
-		into->mix[m].sent += from->mix[m].sent;
-		into->mix[m].answered += from->mix[m].answered;
-		into->mix[m].lost += from->mix[m].lost;
-		hns_hist_merge(&into->mix[m].hist, &from->mix[m].hist);
-	}
 }
 
 void

@@ -118,6 +118,8 @@ bool lg_judge_reply(const struct lg_judge *j, const uint8_t *pkt, size_t len);
 #define LG_MAX_TARGETS 8
 #define LG_MAX_WORKERS 16
 #define LG_MAX_SOCKETS 16
+#define LG_MAX_TCP 8	/* TCP connections per worker */
+#define LG_TCP_CONNS 2 /* the default */
 
 struct lg_config {
 	struct hns_addr targets[LG_MAX_TARGETS]; /* loopback; sockets spread over them */
@@ -130,6 +132,8 @@ struct lg_config {
 	unsigned sockets; /* per worker, 1..LG_MAX_SOCKETS */
 	uint64_t seed;
 	const struct lg_judge *judge; /* NULL: no answer checks */
+	double tcp;	     /* fraction of queries sent over TCP, 0..1 */
+	unsigned tcp_conns;  /* persistent connections per worker, 1..LG_MAX_TCP; 0: LG_TCP_CONNS */
 };
 
 /* One second of the run, by the second in which the query was due. */
@@ -158,6 +162,7 @@ struct lg_mix_stats {
 struct lg_result {
 	uint64_t intended; /* queries due by the schedule: sent + behind */
 	uint64_t sent, answered, lost, late, bad, unmatched, send_errors, behind, sent_late;
+	uint64_t tcp_sent, tcp_answered, tcp_reconnects; /* included in the counts above */
 	uint64_t rcodes[16];
 	struct hns_hist response, service;
 	uint64_t send_ns; /* from the first send slot to the end of sending */
