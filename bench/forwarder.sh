@@ -2,6 +2,7 @@
 # bench/forwarder.sh -- the hybridns forwarder against dnsdist and Unbound.
 #
 # Usage: bench/forwarder.sh [--rounds N] [--duration S] [--build DIR]
+#                           [--client dnsperf|hybridns|both] [--load-qps N]
 #
 # Everything runs inside a private network namespace (unshare --net, only
 # loopback, so fixed ports are safe and nothing else interferes).  One NSD
@@ -9,17 +10,25 @@
 # (uncached: a million unique names; cached: ten names) and each system
 # (hybridns forwarder, dnsdist 1.7, Unbound forward-zone) in turn -- A B C
 # A B C, so the machine's slow and fast phases hit all alike -- the server
-# is started pinned to core 0 next to NSD, dnsperf runs pinned to core 1
-# (-l DURATION -c 2 -T 2 -q 100), and the server's utime+stime is read from
-# /proc/<pid>/stat around the run.  Prints the median qps, loss and server
-# CPU microseconds per answered query of every system and case, and the
-# hybridns/dnsdist ratios.  dnsdist has its packet cache off in the
-# uncached case and on in the cached one.  Missing Debian packages are
-# installed with apt-get.  Every process started here is stopped on exit.
+# is started pinned to core 0 next to NSD, the client runs pinned to core 1
+# and the server's utime+stime is read from /proc/<pid>/stat around the
+# run.  The client: dnsperf (-l DURATION -c 2 -T 2 -q 100, closed loop),
+# `hybridns load` (open loop at --load-qps, default 300000: what the server
+# does not answer is lost, so answered/s is its capacity, not the client's),
+# or both, each on a fresh start of the server in the same interleaving.
+# `hybridns load` runs the cached case only: a fixed open-loop rate far
+# above an uncached forwarder's capacity drives it into overload collapse
+# (its upstream answers are dropped with the flood, so it measures the
+# collapse), and there dnsperf is not the limit.
+# Prints the median qps, loss and server CPU microseconds per answered query
+# of every client, system and case, and the hybridns/dnsdist ratios.
+# dnsdist has its packet cache off in the uncached case and on in the
+# cached one.  Missing Debian packages are installed with apt-get.  Every
+# process started here is stopped on exit.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 20 "$@"
+bench_args 29 "$@"
 bench_enter nsd:nsd dnsdist:dnsdist unbound:unbound dnsperf:dnsperf dig:bind9-dnsutils
 bench_inner hns-bench
 
@@ -95,6 +104,24 @@ onprem:
 EOF
 
 sed 's/enabled: true, max_entries: 100000/enabled: false/' "$TMP/scenario.yaml" >"$TMP/scenario-nocache.yaml"
+
+# What `hybridns load` sends as the client: the same names as the files.
+cat >"$TMP/load.yaml" <<EOF
+$(cat "$TMP/scenario.yaml")
+load:
+  uncached:
+    from: onprem
+    qps: 1000
+    duration: 1s
+    mix:
+      - {query: "u{seq}.bench.test A", weight: 1}
+  cached:
+    from: onprem
+    qps: 1000
+    duration: 1s
+    mix:
+$(for i in 0 1 2 3 4 5 6 7 8 9; do echo "      - {query: \"c$i.bench.test A\", weight: 1}"; done)
+EOF
 
 dnsdist_conf() { # cache on|off
 	{
@@ -173,27 +200,30 @@ TICK=$(getconf CLK_TCK)
 RESULTS="$TMP/results.txt"
 : >"$RESULTS"
 
-measure() { # system case round
+measure() { # system case round client
 	start_server "$1" "$2"
-	local t0 t1 out
+	local t0 t1 out done lost qps lat sent
 	t0=$(cpu_ticks "$SERVER_PID")
-	out=$(taskset -c $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/$2.txt" \
-		-l "$DURATION" -c 2 -T 2 -q 100 -t 2 2>&1)
-	t1=$(cpu_ticks "$SERVER_PID")
+	if [ "$4" = hybridns ]; then
+		read -r done lost sent qps lat < <(bench_load_run "$TMP/load.yaml" "$2" 127.0.0.1 $PORT)
+		t1=$(cpu_ticks "$SERVER_PID")
+	else
+		out=$(taskset -c $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/$2.txt" \
+			-l "$DURATION" -c 2 -T 2 -q 100 -t 2 2>&1)
+		t1=$(cpu_ticks "$SERVER_PID")
+		done=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
+		lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
+		qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
+		lat=$(echo "$out" | awk '/Average Latency/ { printf "%.3f", $4 * 1000 }')
+		sent=$((done + lost))
+	fi
 	stop_server
-	local done lost qps
-	done=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
-	lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
-	qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
-	local lat
-	lat=$(echo "$out" | awk '/Average Latency/ { printf "%.3f", $4 * 1000 }')
-	local sent=$((done + lost))
 	local us
 	us=$(awk -v d="$((t1 - t0))" -v t="$TICK" -v n="$done" 'BEGIN { printf "%.2f", n ? d / t * 1e6 / n : 0 }')
 	local loss
 	loss=$(awk -v l="$lost" -v s="$sent" 'BEGIN { printf "%.3f", s ? 100 * l / s : 0 }')
-	echo "$2 $1 $3 $qps $loss $us $lat" >>"$RESULTS"
-	printf '  round %s %-8s %-8s %10.0f qps  loss %6s%%  %6s us/query  %6s ms\n' "$3" "$2" "$1" "$qps" "$loss" "$us" "$lat" >&2
+	echo "$2 $1 $3 $qps $loss $us $lat $4" >>"$RESULTS"
+	printf '  round %s %-8s %-16s %-8s %10.0f qps  loss %6s%%  %6s us/query  %6s ms\n' "$3" "$2" "$1" "$4" "$qps" "$loss" "$us" "$lat" >&2
 }
 
 for r in $(seq 1 "$ROUNDS"); do
@@ -202,53 +232,59 @@ for r in $(seq 1 "$ROUNDS"); do
 		# Like for like with dnsdist's cache off: hybridns without its cache too.
 		[ "$c" = uncached ] && systems="hybridns hybridns-nocache dnsdist unbound"
 		for s in $systems; do
-			measure "$s" "$c" "$r"
+			for cl in $(bench_clients); do
+				[ "$cl" = hybridns ] && [ "$c" = uncached ] && continue
+				measure "$s" "$c" "$r" "$cl"
+			done
 		done
 	done
 done
 
 # ------------------------------------------------------------ report
-python3 - "$RESULTS" "$ROUNDS" "$DURATION" <<'PY'
+python3 - "$RESULTS" "$ROUNDS" "$DURATION" "$LOAD_QPS" <<'PY'
 import statistics, sys
-rows = [l.split() for l in open(sys.argv[1])]
-med = {}
-for case in ("uncached", "cached"):
+allrows = [l.split() for l in open(sys.argv[1])]
+for client in sorted({r[7] for r in allrows}):
+  rows = [r for r in allrows if r[7] == client]
+  med = {}
+  for case in ("uncached", "cached"):
     for system in ("hybridns", "hybridns-nocache", "dnsdist", "unbound"):
         rs = [r for r in rows if r[0] == case and r[1] == system]
         if not rs:
             continue
         med[case, system] = tuple(statistics.median(float(r[i]) for r in rs) for i in (3, 4, 5, 6))
-print(f"forwarder benchmark: {sys.argv[2]} rounds of {sys.argv[3]} s, medians; server on core 0 with NSD, dnsperf on core 1")
-print()
-print("| case | system | qps (min-max) | loss % | avg latency ms | server CPU us/query (min-max) |")
-print("|---|---|---|---|---|---|")
-for (case, system), (q, l, u, lat) in med.items():
-    label = {"hybridns": "hybridns (cache on)", "hybridns-nocache": "hybridns (cache off)",
-             "dnsdist": "dnsdist (cache on)" if case == "cached" else "dnsdist (cache off)",
-             "unbound": "unbound"}[system]
-    rs = [r for r in rows if r[0] == case and r[1] == system]
-    qs = [float(r[3]) for r in rs]
-    us = [float(r[5]) for r in rs]
-    print(f"| {case} | {label} | {q:,.0f} ({min(qs):,.0f}-{max(qs):,.0f}) | {l:.3f} | {lat:.2f} | {u:.2f} ({min(us):.2f}-{max(us):.2f}) |")
-print()
-def ratio(case, system):
-    if (case, system) not in med or (case, "dnsdist") not in med:
-        return
-    h, d = med[case, system], med[case, "dnsdist"]
-    qr, cr = [], []
-    for r in sorted({row[2] for row in rows}, key=int):
-        hs = [x for x in rows if x[0] == case and x[1] == system and x[2] == r]
-        ds = [x for x in rows if x[0] == case and x[1] == "dnsdist" and x[2] == r]
-        if hs and ds and float(ds[0][3]) and float(ds[0][5]):
-            qr.append(float(hs[0][3]) / float(ds[0][3]))
-            cr.append(float(hs[0][5]) / float(ds[0][5]))
-    if not qr:
-        return
-    print(f"{case}, {system} / dnsdist: qps {statistics.median(qr):.2f}x, CPU per query "
-          f"{statistics.median(cr):.2f}x (medians of per-round ratios; qps "
-          + ", ".join(f"{x:.2f}" for x in qr) + "; CPU " + ", ".join(f"{x:.2f}" for x in cr) + ")")
+  how = "dnsperf -c 2 -T 2 -q 100, closed loop" if client == "dnsperf" else f"hybridns load, open loop at {int(sys.argv[4]):,} qps offered"
+  print(f"forwarder benchmark, client {how}: {sys.argv[2]} rounds of {sys.argv[3]} s, medians; server on core 0 with NSD, client on core 1")
+  print()
+  print("| case | system | qps (min-max) | loss % | avg latency ms | server CPU us/query (min-max) |")
+  print("|---|---|---|---|---|---|")
+  for (case, system), (q, l, u, lat) in med.items():
+      label = {"hybridns": "hybridns (cache on)", "hybridns-nocache": "hybridns (cache off)",
+               "dnsdist": "dnsdist (cache on)" if case == "cached" else "dnsdist (cache off)",
+               "unbound": "unbound"}[system]
+      rs = [r for r in rows if r[0] == case and r[1] == system]
+      qs = [float(r[3]) for r in rs]
+      us = [float(r[5]) for r in rs]
+      print(f"| {case} | {label} | {q:,.0f} ({min(qs):,.0f}-{max(qs):,.0f}) | {l:.3f} | {lat:.2f} | {u:.2f} ({min(us):.2f}-{max(us):.2f}) |")
+  print()
+  def ratio(case, system):
+      if (case, system) not in med or (case, "dnsdist") not in med:
+          return
+      h, d = med[case, system], med[case, "dnsdist"]
+      qr, cr = [], []
+      for r in sorted({row[2] for row in rows}, key=int):
+          hs = [x for x in rows if x[0] == case and x[1] == system and x[2] == r]
+          ds = [x for x in rows if x[0] == case and x[1] == "dnsdist" and x[2] == r]
+          if hs and ds and float(ds[0][3]) and float(ds[0][5]):
+              qr.append(float(hs[0][3]) / float(ds[0][3]))
+              cr.append(float(hs[0][5]) / float(ds[0][5]))
+      if not qr:
+          return
+      print(f"{case}, {system} / dnsdist: qps {statistics.median(qr):.2f}x, CPU per query "
+            f"{statistics.median(cr):.2f}x (medians of per-round ratios; qps "
+            + ", ".join(f"{x:.2f}" for x in qr) + "; CPU " + ", ".join(f"{x:.2f}" for x in cr) + ")")
 
-ratio("uncached", "hybridns-nocache")
-ratio("uncached", "hybridns")
-ratio("cached", "hybridns")
+  ratio("uncached", "hybridns-nocache")
+  ratio("uncached", "hybridns")
+  ratio("cached", "hybridns")
 PY

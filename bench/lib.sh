@@ -1,18 +1,24 @@
 # bench/lib.sh -- what the dnsperf benchmarks share (sourced).
 #
-#   bench_args HELP_LINES "$@"     --rounds N, --duration S, --build DIR; -h prints the
-#                                  script's header comment (lines 2..HELP_LINES)
+#   bench_args HELP_LINES "$@"     --rounds N, --duration S, --build DIR, --client
+#                                  dnsperf|hybridns|both, --load-qps N (the ceiling of
+#                                  the hybridns client's search); -h prints the script's
+#                                  header comment (lines 2..HELP_LINES)
 #   bench_enter tool:package ...   outside the namespace: install the missing Debian
 #                                  packages, build the hybridns binary (release, in
 #                                  build-bench) unless --build gave one, and re-run the
 #                                  script inside `unshare --net`; returns only inside
 #   bench_inner PREFIX             inside: loopback up, $TMP, $PIDS stopped on exit
+#   bench_clients                  the clients each round runs, in order
+#   bench_load_run ...             one run of `hybridns load` as the client
 set -euo pipefail
 
 ROUNDS=5
 DURATION=10
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=""
+CLIENT=dnsperf
+LOAD_QPS=300000
 
 bench_args() {
 	local help=$1
@@ -22,10 +28,50 @@ bench_args() {
 		--rounds) ROUNDS=$2; shift 2 ;;
 		--duration) DURATION=$2; shift 2 ;;
 		--build) BUILD=$2; shift 2 ;;
+		--client) CLIENT=$2; shift 2 ;;
+		--load-qps) LOAD_QPS=$2; shift 2 ;;
 		-h|--help) sed -n "2,${help}p" "$0"; exit 0 ;;
 		*) echo "$(basename "$0"): unknown argument $1" >&2; exit 2 ;;
 		esac
 	done
+	case "$CLIENT" in
+	dnsperf|hybridns|both) ;;
+	*) echo "$(basename "$0"): --client: dnsperf, hybridns or both, not $CLIENT" >&2; exit 2 ;;
+	esac
+}
+
+bench_clients() {
+	if [ "$CLIENT" = both ]; then echo "dnsperf hybridns"; else echo "$CLIENT"; fi
+}
+
+# bench_load_run SCENARIO PROFILE ADDR PORT: `hybridns load --find-max` as
+# the client, pinned to $CLIENT_CPU: open-loop steps of $DURATION / 4 s (at
+# least 1 s) from 10,000 qps, doubling up to $LOAD_QPS and then narrowing
+# to within 5 %, each judged by max_loss 1 %.  A fixed open-loop rate far
+# above a server's capacity measures its overload collapse, not its
+# capacity; the highest rate that held is the capacity.  Prints "answered
+# lost intended held_qps p99_ms": answered over every step (what the
+# server's CPU over the search is divided by), then the held step's lost,
+# intended and p99.
+bench_load_run() {
+	local rc=0 step
+	step=$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')
+	taskset -c "$CLIENT_CPU" "$HYBRIDNS" load "$1" --profile "$2" --target "$3:$4" --find-max \
+		--from-qps 10000 --max-qps "$LOAD_QPS" --step-duration "$step" --slo max_loss=1% --quiet \
+		--format json -o "$TMP/load.json" >"$TMP/load.out" 2>&1 || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		cat "$TMP/load.out" >&2
+		return 1
+	fi
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = r["steps"]
+held = [s for s in st if s["status"] == "held" and s["qps"] == r["held_qps"]]
+h = held[0] if held else {"lost": 0, "answered": 0, "p99_ms": 0}
+print(sum(s["answered"] for s in st), h["lost"], h["lost"] + h["answered"], "%.0f" % r["held_qps"],
+      "%.3f" % h["p99_ms"])
+' "$TMP/load.json"
 }
 
 bench_enter() {
@@ -44,7 +90,8 @@ bench_enter() {
 		ninja -C "$BUILD" harness/hybridns >/dev/null
 	fi
 	export HNS_BENCH_INNER=1 HYBRIDNS="$BUILD/harness/hybridns"
-	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD"
+	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD" \
+		--client "$CLIENT" --load-qps "$LOAD_QPS"
 }
 
 bench_inner() {

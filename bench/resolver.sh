@@ -3,6 +3,7 @@
 # against NSD serving the same records.
 #
 # Usage: bench/resolver.sh [--rounds N] [--duration S] [--build DIR]
+#                          [--client dnsperf|hybridns|both] [--load-qps N]
 #
 # Runs inside a private network namespace (unshare --net, loopback only,
 # so fixed ports are safe).  Both servers hold the zone bench.example with
@@ -11,15 +12,18 @@
 # VPC of an inbound endpoint whose ceiling is raised out of the way
 # (qps_per_ip), with --workers 1; NSD with one server process and rate
 # limiting off.  Rounds interleave (hybridns, NSD, hybridns, NSD ...):
-# each server alone on core 0, dnsperf on core 1 (-l DURATION -c 2 -T 2
-# -q 200).  Prints per round and as medians: qps, loss, and the server's
-# CPU microseconds per answered query (utime+stime of /proc/<pid>/stat
-# over the run), and the hybridns/NSD ratios.  Every process started here
-# is stopped on exit.
+# each server alone on core 0, the client on core 1: dnsperf (-l DURATION
+# -c 2 -T 2 -q 200, closed loop), `hybridns load` (open loop at --load-qps,
+# default 300000, the same names: www and host{seq}; what the server does
+# not answer is lost, so answered/s is the server's capacity), or both, each
+# on a fresh start of the server.  Prints per round and as medians: qps,
+# loss, and the server's CPU microseconds per answered query (utime+stime
+# of /proc/<pid>/stat over the run), and the hybridns/NSD ratios, per
+# client.  Every process started here is stopped on exit.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 19 "$@"
+bench_args 24 "$@"
 bench_enter nsd:nsd dnsperf:dnsperf dig:bind9-dnsutils
 bench_inner hns-rbench
 
@@ -86,6 +90,17 @@ EOF
 	echo "www.bench.example A"
 	for i in $(seq 1 99); do echo "host$i.bench.example A"; done
 } >"$TMP/queries.txt"
+cat - "$TMP/scenario.yaml" >"$TMP/load.yaml" <<'EOF'
+# the benchmark's world, with the load `hybridns load` sends as the client
+load:
+  bench:
+    from: vpc:hub
+    qps: 1000
+    duration: 1s
+    mix:
+      - {query: "www.bench.example A", weight: 1}
+      - {query: "host{seq}.bench.example A", weight: 99}
+EOF
 
 wait_ready() { # addr
 	for _ in $(seq 1 100); do
@@ -105,19 +120,24 @@ cpu_ticks() { # pids...: utime+stime of all their threads
 	echo "$t"
 }
 
-# run_one ADDR PIDS...: one dnsperf run; prints "qps loss_pct us_per_query"
+# run_one CLIENT ADDR PIDS...: one run; prints "qps loss_pct us_per_query"
 run_one() {
-	local addr=$1 t0 t1 out qps lost sent answered hz
-	shift
+	local client=$1 addr=$2 t0 t1 out qps lost sent answered hz lat
+	shift 2
 	hz=$(getconf CLK_TCK)
 	t0=$(cpu_ticks "$@")
-	out=$(taskset -c $CLIENT_CPU dnsperf -s "$addr" -p "$PORT" -d "$TMP/queries.txt" \
-		-l "$DURATION" -c 2 -T 2 -q 200 2>&1)
-	t1=$(cpu_ticks "$@")
-	qps=$(echo "$out" | awk '/Queries per second/ { print $4 }')
-	sent=$(echo "$out" | awk '/Queries sent/ { print $3 }')
-	answered=$(echo "$out" | awk '/Queries completed/ { print $3 }')
-	lost=$(echo "$out" | awk '/Queries lost/ { print $3 }')
+	if [ "$client" = hybridns ]; then
+		read -r answered lost sent qps lat < <(bench_load_run "$TMP/load.yaml" bench "$addr" "$PORT")
+		t1=$(cpu_ticks "$@")
+	else
+		out=$(taskset -c $CLIENT_CPU dnsperf -s "$addr" -p "$PORT" -d "$TMP/queries.txt" \
+			-l "$DURATION" -c 2 -T 2 -q 200 2>&1)
+		t1=$(cpu_ticks "$@")
+		qps=$(echo "$out" | awk '/Queries per second/ { print $4 }')
+		sent=$(echo "$out" | awk '/Queries sent/ { print $3 }')
+		answered=$(echo "$out" | awk '/Queries completed/ { print $3 }')
+		lost=$(echo "$out" | awk '/Queries lost/ { print $3 }')
+	fi
 	awk -v q="$qps" -v s="$sent" -v l="$lost" -v a="$answered" -v d="$((t1 - t0))" -v hz="$hz" \
 		'BEGIN { printf "%.0f %.2f %.2f\n", q, (s ? 100 * l / s : 0), (a ? d / hz * 1e6 / a : 0) }'
 }
@@ -156,27 +176,37 @@ stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
-H_QPS=(); H_US=(); N_QPS=(); N_US=()
-printf "%-6s %-9s %10s %7s %9s\n" round server qps loss% us/query
+median() { printf "%s\n" "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: >"$TMP/rows"
+printf "%-6s %-9s %-9s %10s %7s %9s\n" round server client qps loss% us/query
 for r in $(seq 1 "$ROUNDS"); do
-	start_hybridns
-	read -r q l u < <(run_one "$HNS_ADDR" "$HNS_PID")
-	stop_pid "$HNS_PID"
-	printf "%-6s %-9s %10s %7s %9s\n" "$r" hybridns "$q" "$l" "$u"
-	H_QPS+=("$q"); H_US+=("$u")
-	start_nsd
-	# shellcheck disable=SC2086
-	read -r q l u < <(run_one 127.0.0.1 $NSD_ALL)
-	stop_pid "$NSD_PID"
-	printf "%-6s %-9s %10s %7s %9s\n" "$r" nsd "$q" "$l" "$u"
-	N_QPS+=("$q"); N_US+=("$u")
+	for cl in $(bench_clients); do
+		start_hybridns
+		read -r q l u < <(run_one "$cl" "$HNS_ADDR" "$HNS_PID")
+		stop_pid "$HNS_PID"
+		printf "%-6s %-9s %-9s %10s %7s %9s\n" "$r" hybridns "$cl" "$q" "$l" "$u"
+		echo "hybridns $cl $q $u" >>"$TMP/rows"
+		start_nsd
+		# shellcheck disable=SC2086
+		read -r q l u < <(run_one "$cl" 127.0.0.1 $NSD_ALL)
+		stop_pid "$NSD_PID"
+		printf "%-6s %-9s %-9s %10s %7s %9s\n" "$r" nsd "$cl" "$q" "$l" "$u"
+		echo "nsd $cl $q $u" >>"$TMP/rows"
+	done
 done
 
-median() { printf "%s\n" "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-hq=$(median "${H_QPS[@]}"); hu=$(median "${H_US[@]}")
-nq=$(median "${N_QPS[@]}"); nu=$(median "${N_US[@]}")
-echo
-printf "median   hybridns %8.0f qps %6.2f us/query\n" "$hq" "$hu"
-printf "median   nsd      %8.0f qps %6.2f us/query\n" "$nq" "$nu"
-awk -v hq="$hq" -v nq="$nq" -v hu="$hu" -v nu="$nu" \
-	'BEGIN { printf "ratio    qps %.2fx NSD, CPU per query %.2fx NSD\n", (nq ? hq / nq : 0), (nu ? hu / nu : 0) }'
+col() { awk -v s="$1" -v c="$2" -v f="$3" '$1 == s && $2 == c { print $f }' "$TMP/rows"; }
+for cl in $(bench_clients); do
+	# shellcheck disable=SC2046
+	hq=$(median $(col hybridns "$cl" 3)); hu=$(median $(col hybridns "$cl" 4))
+	# shellcheck disable=SC2046
+	nq=$(median $(col nsd "$cl" 3)); nu=$(median $(col nsd "$cl" 4))
+	echo
+	[ "$cl" = dnsperf ] && echo "client dnsperf (closed loop, -c 2 -T 2 -q 200):" ||
+		echo "client hybridns load (open loop at $LOAD_QPS qps offered):"
+	printf "median   hybridns %8.0f qps %6.2f us/query\n" "$hq" "$hu"
+	printf "median   nsd      %8.0f qps %6.2f us/query\n" "$nq" "$nu"
+	awk -v hq="$hq" -v nq="$nq" -v hu="$hu" -v nu="$nu" \
+		'BEGIN { printf "ratio    qps %.2fx NSD, CPU per query %.2fx NSD\n", (nq ? hq / nq : 0), (nu ? hu / nu : 0) }'
+done

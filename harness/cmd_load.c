@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -28,6 +29,12 @@
 #include "harness/cmd.h"
 #include "harness/expect.h"
 #include "harness/json.h"
+#include "harness/load_report.h"
+#include "harness/load_where.h"
+#include "harness/load_findmax.h"
+#include "harness/load_merge.h"
+#include "harness/load_plot.h"
+#include "harness/load_shard.h"
 #include "harness/loadgen.h"
 #include "harness/scenario_src.h"
 #include "harness/serve.h"
@@ -55,7 +62,31 @@ struct load_opts {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	bool quiet; /* no progress line */
+	double tcp; /* --tcp, or < 0: the profile's */
+	/* load_findmax.c, load_plot.c, load_shard.c */
+	struct load_findmax_opts fm;
+	struct load_shard shard;
+	const char *plot_dir;
 };
+
+/* --tcp FRACTION: 0.1 or 10%, from 0 to 1. */
+static int
+tcp_parse(const char *cmd, const char *arg, void *field)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+
+	if (end != arg && *end == '%')
+		v /= 100, end++;
+	if (end == arg || *end != '\0' || !(v >= 0 && v <= 1)) {
+		fprintf(stderr, "hybridns %s: --tcp: '%s' is not a fraction from 0 to 1 (e.g. 0.1 or 10%%)\n",
+			cmd, arg);
+		return -1;
+	}
+	*(double *)field = v;
+	return 0;
+}
 
 struct load_event_run {
 	const struct model_event *ev;
@@ -80,6 +111,7 @@ struct load_report {
 	double qps;
 	uint64_t duration_ns;
 	unsigned workers, sockets;
+	double tcp; /* fraction of queries over TCP */
 	struct lg_result res;
 	struct load_event_run events[LOAD_MAX_EVENTS];
 	size_t n_events;
@@ -87,7 +119,17 @@ struct load_report {
 	size_t n_slos;
 	bool pass;
 	char note[256];
+	struct load_where *where; /* in-process runs: the components' counters; owned */
+	struct load_shard shard;
 };
+
+static void
+report_deinit(struct load_report *r)
+{
+	lg_result_deinit(&r->res);
+	free(r->where);
+	r->where = NULL;
+}
 
 /* --------------------------------------------------------------- judging */
 
@@ -163,9 +205,9 @@ slo_add(struct load_report *r, const char *name, bool pass, double limit, double
 }
 
 static double
-quantile_ms(const struct lg_hist *h, double q)
+quantile_ms(const struct hns_hist *h, double q)
 {
-	return (double)lg_hist_quantile(h, q) / 1000.0;
+	return hns_time_ms(hns_hist_quantile(h, q));
 }
 
 static double
@@ -179,7 +221,7 @@ achieved_qps(const struct load_report *r)
 static double
 loss_of(const struct lg_result *res)
 {
-	return res->sent ? (double)res->lost / (double)res->sent : 0;
+	return res->intended ? (double)res->lost / (double)res->intended : 0;
 }
 
 static void
@@ -187,22 +229,23 @@ slo_judge(struct load_report *r)
 {
 	const struct model_slo *slo = &r->p->slo;
 	const struct lg_result *res = &r->res;
-	bool has = res->hist.count > 0;
+	const struct hns_hist *h = &res->response;
+	bool has = h->count > 0;
 	char form[256];
 
 	r->pass = true;
 	r->n_slos = 0;
 	if (slo->p50_ms >= 0)
-		slo_add(r, "p50_ms", has && quantile_ms(&res->hist, 0.5) <= slo->p50_ms, slo->p50_ms,
-			quantile_ms(&res->hist, 0.5), " ms");
+		slo_add(r, "p50_ms", has && quantile_ms(h, 0.5) <= slo->p50_ms, slo->p50_ms,
+			quantile_ms(h, 0.5), " ms");
 	if (slo->p99_ms >= 0)
-		slo_add(r, "p99_ms", has && quantile_ms(&res->hist, 0.99) <= slo->p99_ms, slo->p99_ms,
-			quantile_ms(&res->hist, 0.99), " ms");
+		slo_add(r, "p99_ms", has && quantile_ms(h, 0.99) <= slo->p99_ms, slo->p99_ms,
+			quantile_ms(h, 0.99), " ms");
 	if (slo->p999_ms >= 0)
-		slo_add(r, "p999_ms", has && quantile_ms(&res->hist, 0.999) <= slo->p999_ms, slo->p999_ms,
-			quantile_ms(&res->hist, 0.999), " ms");
+		slo_add(r, "p999_ms", has && quantile_ms(h, 0.999) <= slo->p999_ms, slo->p999_ms,
+			quantile_ms(h, 0.999), " ms");
 	if (slo->max_loss >= 0)
-		slo_add(r, "max_loss", res->sent > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
+		slo_add(r, "max_loss", res->intended > 0 && loss_of(res) <= slo->max_loss, slo->max_loss * 100,
 			loss_of(res) * 100, "%");
 	if (slo->min_qps >= 0)
 		slo_add(r, "min_qps", achieved_qps(r) >= slo->min_qps, slo->min_qps, achieved_qps(r), " qps");
@@ -223,8 +266,10 @@ slo_judge(struct load_report *r)
 struct load_loop {
 	struct lg_run *run;
 	struct load_report *r;
-	struct serve_ctx *ctx;
+	struct serve_ctx *ctx; /* NULL: external target */
 	struct event_base *base;
+	bool progress;	  /* the live line on stderr */
+	uint64_t next_ns; /* the next second's progress line and sample */
 };
 
 static void
@@ -248,6 +293,25 @@ events_apply(struct load_report *r, struct serve_ctx *ctx, uint64_t t0)
 	}
 }
 
+/* Every tick: events; every second: the components' counters and the progress line. */
+static void
+loop_tick(struct load_loop *l)
+{
+	uint64_t now = hns_now(), t0 = lg_start_time(l->run);
+	struct lg_progress pg;
+
+	events_apply(l->r, l->ctx, t0);
+	if (now < l->next_ns)
+		return;
+	l->next_ns = now + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL && l->r->where != NULL)
+		load_where_sample(l->r->where, l->ctx, now);
+	if (l->progress) {
+		lg_progress_read(l->run, &pg);
+		load_progress_write(stderr, l->r->p->name, &pg, now - t0, l->r->duration_ns);
+	}
+}
+
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -255,9 +319,41 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	events_apply(l->r, l->ctx, lg_start_time(l->run));
+	loop_tick(l);
 	if (lg_done(l->run))
 		event_base_loopbreak(l->base);
+}
+
+/* Until the generator is done: the world's loop (or a plain wait) with the tick. */
+static int
+load_drive(struct load_loop *l)
+{
+	int rc = 0;
+
+	l->next_ns = lg_start_time(l->run) + HNS_NSEC_PER_SEC;
+	if (l->ctx != NULL) {
+		struct event *tick = event_new(l->base, -1, EV_PERSIST, on_tick, l);
+		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
+
+		if (tick == NULL || event_add(tick, &tv) != 0) {
+			rc = HNS_ENOMEM;
+			/* the generator is bounded: wait for it without the world's loop */
+			while (!lg_done(l->run))
+				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		} else {
+			event_base_dispatch(l->base);
+		}
+		if (tick != NULL)
+			event_free(tick);
+	} else {
+		while (!lg_done(l->run)) {
+			loop_tick(l);
+			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
+		}
+	}
+	if (l->progress)
+		load_progress_write(stderr, NULL, NULL, 0, 0);
+	return rc;
 }
 
 static int
@@ -271,6 +367,7 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	struct lg_judge *judge = NULL;
 	struct lg_config cfg;
 	struct lg_run *run = NULL;
+	struct load_shard_names *shard_names = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -278,6 +375,8 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	r->p = p;
 	model_from_str(&p->from, r->from, sizeof(r->from));
 	r->qps = o->qps > 0 ? o->qps : (double)p->qps;
+	r->qps = load_shard_qps(&o->shard, r->qps);
+	r->shard = o->shard;
 	r->duration_ns = o->duration_ns ? o->duration_ns : p->duration_ms * HNS_NSEC_PER_MSEC;
 	r->workers = o->workers;
 	r->sockets = LOAD_SOCKETS;
@@ -290,6 +389,13 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 		mix[i].pattern = p->mix[i].query;
 		mix[i].qtype = p->mix[i].qtype;
 		mix[i].weight = p->mix[i].weight;
+	}
+	if (o->shard.count > 1 && ((shard_names = malloc(sizeof(*shard_names))) == NULL ||
+				   load_shard_patterns(&o->shard, mix, p->n_mix, shard_names) != 0)) {
+		fprintf(stderr, "hybridns load: %s:%u:%u: load.%s: --shard: a mix pattern is too long\n",
+			m->file, p->loc.line, p->loc.col, p->name);
+		free(shard_names);
+		return HNS_ESCENARIO;
 	}
 	for (size_t i = 0; i < p->n_events && r->n_events < LOAD_MAX_EVENTS; i++)
 		r->events[r->n_events++].ev = &p->events[i];
@@ -319,6 +425,9 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			goto out;
 		}
 		world = true;
+		r->where = calloc(1, sizeof(*r->where));
+		if (r->where != NULL)
+			r->where->last_ns = hns_now();
 		cfg.n_targets = world_client_targets(&ctx, &p->from, cfg.targets, LG_MAX_TARGETS);
 		if (cfg.n_targets == 0) {
 			fprintf(stderr, "hybridns load: %s: nothing serves %s in this world\n", p->name, r->from);
@@ -338,37 +447,23 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	cfg.timeout_ns = LOAD_TIMEOUT_NS;
 	cfg.workers = r->workers;
 	cfg.sockets = r->sockets;
-	cfg.seed = o->seed_given ? o->seed : 1;
+	cfg.seed = load_shard_seed(&o->shard, o->seed_given ? o->seed : 1);
 	cfg.judge = judge;
+	cfg.tcp = r->tcp = o->tcp >= 0 ? o->tcp : p->tcp;
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
 		fprintf(stderr, "hybridns load: %s: cannot start the generator: %s\n", p->name,
 			hns_strerror(rc));
 		goto out;
 	}
-	if (world) {
-		struct load_loop l = { .run = run, .r = r, .ctx = &ctx, .base = base };
-		struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &l);
-		struct timeval tv = { 0, LOAD_TICK_MS * 1000 };
+	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
+			       .progress = !o->quiet && isatty(STDERR_FILENO) };
 
-		if (tick == NULL || event_add(tick, &tv) != 0) {
-			rc = HNS_ENOMEM;
-			/* the generator is bounded: wait for it without the world's loop */
-			while (!lg_done(run))
-				nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		} else {
-			event_base_dispatch(base);
-		}
-		if (tick != NULL)
-			event_free(tick);
-	} else {
-		while (!lg_done(run)) {
-			events_apply(r, NULL, lg_start_time(run));
-			nanosleep(&(struct timespec){ 0, LOAD_TICK_MS * 1000000L }, NULL);
-		}
-	}
+	rc = load_drive(&l);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
+	if (world && r->where != NULL)
+		load_where_sample(r->where, &ctx, hns_now());
 	slo_judge(r);
 out:
 	if (world)
@@ -376,6 +471,7 @@ out:
 	if (base != NULL)
 		event_base_free(base);
 	free(judge);
+	free(shard_names);
 	return rc;
 }
 
@@ -385,6 +481,58 @@ static const char *
 rcode_text(int rc, char *buf, size_t len)
 {
 	return dns_rcode_name((unsigned)rc, buf, len);
+}
+
+static void
+latency_text(FILE *out, const char *what, const struct hns_hist *h)
+{
+	fprintf(out, "  %s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n", what,
+		quantile_ms(h, 0.5), quantile_ms(h, 0.9), quantile_ms(h, 0.99), quantile_ms(h, 0.999),
+		hns_time_ms(h->max_ns));
+}
+
+static void
+latency_json(struct json_writer *w, const char *key, const struct hns_hist *h)
+{
+	json_key(w, key);
+	json_object_begin(w);
+	json_kv_double(w, "p50", quantile_ms(h, 0.5));
+	json_kv_double(w, "p90", quantile_ms(h, 0.9));
+	json_kv_double(w, "p99", quantile_ms(h, 0.99));
+	json_kv_double(w, "p999", quantile_ms(h, 0.999));
+	json_kv_double(w, "max", hns_time_ms(h->max_ns));
+	json_kv_double(w, "mean", hns_hist_mean_ms(h));
+	json_object_end(w);
+}
+
+/* Whether an event fell inside the sending window (its schedule time). */
+static bool
+event_in_window(const struct load_report *r, const struct load_event_run *e)
+{
+	return (uint64_t)e->ev->at_ms * HNS_NSEC_PER_MSEC < r->duration_ns;
+}
+
+static void
+events_text(FILE *out, const struct load_report *r)
+{
+	if (r->n_events > 0)
+		fprintf(out, "  events:\n");
+	for (size_t k = 0; k < r->n_events; k++) {
+		const struct load_event_run *e = &r->events[k];
+
+		fprintf(out, "    %6.1f s  %s %s", (double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down",
+			e->ev->fault.text);
+		if (e->applied)
+			fprintf(out, "  applied at %.3f s", e->at_ms / 1000.0);
+		else if (e->unsupported)
+			fprintf(out, "  not applied (only tunnel events of an in-process world are)");
+		else
+			fprintf(out, "  not applied (the run ended first)");
+		if (!event_in_window(r, e))
+			fprintf(out, "  OUTSIDE the sending window (sending stopped at %.1f s)",
+				(double)r->duration_ns / 1e9);
+		fputc('\n', out);
+	}
 }
 
 static void
@@ -408,20 +556,24 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		(unsigned long long)res->sent, (unsigned long long)res->answered,
 		(unsigned long long)res->lost, loss_of(res) * 100, (unsigned long long)res->late,
 		achieved_qps(r));
-	if (res->behind || res->send_errors || res->unmatched)
-		fprintf(out, "  (behind schedule %llu, send errors %llu, unmatched %llu)",
-			(unsigned long long)res->behind, (unsigned long long)res->send_errors,
-			(unsigned long long)res->unmatched);
+	if (res->sent_late || res->behind || res->send_errors || res->unmatched)
+		fprintf(out, "  (sent late %llu, behind schedule %llu, send errors %llu, unmatched %llu)",
+			(unsigned long long)res->sent_late, (unsigned long long)res->behind,
+			(unsigned long long)res->send_errors, (unsigned long long)res->unmatched);
+	if (r->tcp > 0)
+		fprintf(out, "\n  over TCP (%g of the queries, %u connections per worker): sent %llu  answered %llu  reconnects %llu",
+			r->tcp, LG_TCP_CONNS, (unsigned long long)res->tcp_sent,
+			(unsigned long long)res->tcp_answered, (unsigned long long)res->tcp_reconnects);
 	fprintf(out, "\n  rcodes:");
 	for (int i = 0; i < 16; i++) {
 		if (res->rcodes[i])
 			fprintf(out, " %s %llu", rcode_text(i, buf, sizeof(buf)),
 				(unsigned long long)res->rcodes[i]);
 	}
-	fprintf(out, "\n  latency: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms\n",
-		quantile_ms(&res->hist, 0.5), quantile_ms(&res->hist, 0.9), quantile_ms(&res->hist, 0.99),
-		quantile_ms(&res->hist, 0.999), (double)res->hist.max_us / 1000.0);
-	fprintf(out, "  timeline (by second sent):\n     t    sent  answered    lost     p99 ms\n");
+	fputc('\n', out);
+	latency_text(out, "response", &res->response);
+	latency_text(out, "service ", &res->service);
+	fprintf(out, "  timeline (by second due; p99 of response time):\n     t    sent  answered    lost     p99 ms\n");
 	for (size_t i = 0; i < res->n_seconds; i++) {
 		const struct lg_second *s = &res->seconds[i];
 
@@ -437,17 +589,57 @@ report_text(FILE *out, const struct model *m, const struct load_report *r)
 		}
 		fputc('\n', out);
 	}
-	for (size_t k = 0; k < r->n_events; k++) {
-		const struct load_event_run *e = &r->events[k];
-
-		if (e->unsupported)
-			fprintf(out, "  event at %.1f s: %s %s not applied (only tunnel events of an in-process world are)\n",
-				(double)e->ev->at_ms / 1000.0, e->ev->up ? "up" : "down", e->ev->fault.text);
-	}
+	events_text(out, r);
+	if (r->where != NULL)
+		load_where_write_text(out, r->where);
+	load_mix_write_text(out, r->p->mix, res);
 	for (size_t i = 0; i < r->n_slos; i++)
 		fprintf(out, " %s %-8s %-24s %s\n", r->slos[i].pass ? "\u2713" : "\u2717", r->slos[i].name,
 			r->slos[i].limit, r->slos[i].value);
 	fprintf(out, "  %s\n", r->n_slos == 0 ? "no SLOs given" : r->pass ? "all SLOs held" : "SLO failed");
+}
+
+/* The per-second timeline and the events of one profile. */
+static void
+timeline_json(struct json_writer *w, const struct load_report *r)
+{
+	const struct lg_result *res = &r->res;
+
+	json_key(w, "timeline");
+	json_array_begin(w);
+	for (size_t i = 0; i < res->n_seconds; i++) {
+		const struct lg_second *s = &res->seconds[i];
+
+		json_object_begin(w);
+		json_kv_uint(w, "t", i);
+		json_kv_uint(w, "sent", s->sent);
+		json_kv_uint(w, "answered", s->answered);
+		json_kv_uint(w, "lost", s->lost);
+		json_kv_uint(w, "bad_answers", s->bad);
+		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
+		json_key(w, "response");
+		load_hist_write_json(w, &s->hist);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "events");
+	json_array_begin(w);
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct load_event_run *e = &r->events[i];
+
+		json_object_begin(w);
+		json_kv_double(w, "at_s", (double)e->ev->at_ms / 1000.0);
+		json_kv_string(w, "action", e->ev->up ? "up" : "down");
+		json_kv_string(w, "what", e->ev->fault.text);
+		json_kv_bool(w, "applied", e->applied);
+		json_kv_bool(w, "in_window", event_in_window(r, e));
+		if (e->applied)
+			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
+		else
+			json_kv_null(w, "applied_at_s");
+		json_object_end(w);
+	}
+	json_array_end(w);
 }
 
 static void
@@ -468,7 +660,9 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
 	json_kv_uint(w, "workers", r->workers);
 	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	json_kv_uint(w, "intended", res->intended);
 	json_kv_uint(w, "sent", res->sent);
+	json_kv_uint(w, "sent_late", res->sent_late);
 	json_kv_uint(w, "answered", res->answered);
 	json_kv_uint(w, "lost", res->lost);
 	json_kv_uint(w, "late", res->late);
@@ -476,6 +670,14 @@ report_json(struct json_writer *w, const struct load_report *r)
 	json_kv_uint(w, "behind", res->behind);
 	json_kv_uint(w, "send_errors", res->send_errors);
 	json_kv_uint(w, "unmatched", res->unmatched);
+	json_key(w, "tcp");
+	json_object_begin(w);
+	json_kv_double(w, "fraction", r->tcp);
+	json_kv_uint(w, "connections_per_worker", r->tcp > 0 ? LG_TCP_CONNS : 0);
+	json_kv_uint(w, "sent", res->tcp_sent);
+	json_kv_uint(w, "answered", res->tcp_answered);
+	json_kv_uint(w, "reconnects", res->tcp_reconnects);
+	json_object_end(w);
 	json_kv_uint(w, "bad_answers", res->bad);
 	json_kv_double(w, "achieved_qps", achieved_qps(r));
 	json_key(w, "rcodes");
@@ -485,47 +687,17 @@ report_json(struct json_writer *w, const struct load_report *r)
 			json_kv_uint(w, rcode_text(i, buf, sizeof(buf)), res->rcodes[i]);
 	}
 	json_object_end(w);
-	json_key(w, "latency_ms");
+	latency_json(w, "latency_ms", &res->response);
+	latency_json(w, "service_ms", &res->service);
+	json_key(w, "histograms");
 	json_object_begin(w);
-	json_kv_double(w, "p50", quantile_ms(&res->hist, 0.5));
-	json_kv_double(w, "p90", quantile_ms(&res->hist, 0.9));
-	json_kv_double(w, "p99", quantile_ms(&res->hist, 0.99));
-	json_kv_double(w, "p999", quantile_ms(&res->hist, 0.999));
-	json_kv_double(w, "max", (double)res->hist.max_us / 1000.0);
-	json_kv_double(w, "mean", res->hist.count ? (double)res->hist.sum_us / 1000.0 / (double)res->hist.count : 0);
+	json_kv_string(w, "layout", LOAD_HIST_LAYOUT);
+	json_key(w, "response");
+	load_hist_write_json(w, &res->response);
+	json_key(w, "service");
+	load_hist_write_json(w, &res->service);
 	json_object_end(w);
-	json_key(w, "timeline");
-	json_array_begin(w);
-	for (size_t i = 0; i < res->n_seconds; i++) {
-		const struct lg_second *s = &res->seconds[i];
-
-		json_object_begin(w);
-		json_kv_uint(w, "t", i);
-		json_kv_uint(w, "sent", s->sent);
-		json_kv_uint(w, "answered", s->answered);
-		json_kv_uint(w, "lost", s->lost);
-		json_kv_uint(w, "bad_answers", s->bad);
-		json_kv_double(w, "p99_ms", quantile_ms(&s->hist, 0.99));
-		json_object_end(w);
-	}
-	json_array_end(w);
-	json_key(w, "events");
-	json_array_begin(w);
-	for (size_t i = 0; i < r->n_events; i++) {
-		const struct load_event_run *e = &r->events[i];
-
-		json_object_begin(w);
-		json_kv_double(w, "at_s", (double)e->ev->at_ms / 1000.0);
-		json_kv_string(w, "action", e->ev->up ? "up" : "down");
-		json_kv_string(w, "what", e->ev->fault.text);
-		json_kv_bool(w, "applied", e->applied);
-		if (e->applied)
-			json_kv_double(w, "applied_at_s", e->at_ms / 1000.0);
-		else
-			json_kv_null(w, "applied_at_s");
-		json_object_end(w);
-	}
-	json_array_end(w);
+	timeline_json(w, r);
 	json_key(w, "slo");
 	json_array_begin(w);
 	for (size_t i = 0; i < r->n_slos; i++) {
@@ -537,8 +709,146 @@ report_json(struct json_writer *w, const struct load_report *r)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	json_key(w, "mix");
+	load_mix_write_json(w, r->p->mix, res);
+	json_key(w, "components");
+	if (r->where != NULL)
+		load_where_write_json(w, r->where);
+	else
+		json_null(w);
 	json_kv_string(w, "note", r->note);
+	if (r->shard.count > 1) {
+		json_key(w, "shard");
+		json_object_begin(w);
+		json_kv_uint(w, "index", r->shard.index);
+		json_kv_uint(w, "count", r->shard.count);
+		json_object_end(w);
+	}
 	json_object_end(w);
+}
+
+/* --------------------------------------------- find-max and plots (glue) */
+
+struct findmax_arg {
+	const struct model *m;
+	struct model_load p; /* the profile, with the search's SLOs */
+	const struct load_opts *o;
+};
+
+/* One step of the search (load_findmax.c): a whole `load` run at qps. */
+static int
+findmax_step(void *arg, double qps, uint64_t step_ns, struct load_findmax_step *st)
+{
+	const struct findmax_arg *a = arg;
+	struct load_opts o = *a->o;
+	struct load_report *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return HNS_ENOMEM;
+	o.qps = qps;
+	o.duration_ns = step_ns;
+	rc = load_profile(a->m, &a->p, &o, r);
+	if (rc == 0) {
+		load_findmax_step_fill(st, &r->res, r->pass);
+		for (size_t i = 0; i < r->n_slos; i++)
+			if (!r->slos[i].pass)
+				load_findmax_step_failed(st, r->slos[i].name);
+		st->stats = load_findmax_where_json(r->where); /* the search frees it */
+	}
+	report_deinit(r);
+	free(r);
+	return rc;
+}
+
+static int
+load_find_max(const struct model *m, const struct model_load *p, const struct load_opts *o, FILE *out)
+{
+	struct findmax_arg a = { .m = m, .p = *p, .o = o };
+	struct load_findmax_result *res = calloc(1, sizeof(*res));
+	double from = o->fm.from_qps ? (double)o->fm.from_qps : p->qps > LOAD_FINDMAX_FROM ? p->qps : LOAD_FINDMAX_FROM;
+	char title[512], slos[256];
+	int rc;
+
+	if (res == NULL)
+		return HNS_EXIT_RUNTIME;
+	load_findmax_slo_apply(&o->fm.slo, &a.p.slo);
+	rc = load_findmax_search(&o->fm, from, findmax_step, &a, res);
+	if (rc == 0 && o->json) {
+		struct json_writer w;
+
+		json_writer_init(&w, out, true);
+		load_findmax_json(&w, p->name, res);
+		rc = json_writer_finish(&w) != 0 ? HNS_EINVAL : 0;
+	} else if (rc == 0) {
+		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps, SLOs%s",
+			 m->scenario, p->name, from, (double)(o->fm.step_ns ? o->fm.step_ns : LOAD_FINDMAX_STEP_NS) / 1e9,
+			 load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
+		load_findmax_text(out, title, res);
+	}
+	rc = rc != 0 ? (rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME) :
+		       res->held > 0 ? HNS_EXIT_OK : HNS_EXIT_FAILED;
+	free(res);
+	return rc;
+}
+
+static int
+report_plots(const struct model *m, const struct load_report *r, const char *dir)
+{
+	struct load_plot_event ev[LOAD_MAX_EVENTS];
+	char title[256], text[LOAD_MAX_EVENTS][160];
+
+	for (size_t i = 0; i < r->n_events; i++) {
+		snprintf(text[i], sizeof(text[i]), "%s %s", r->events[i].ev->up ? "up" : "down",
+			 r->events[i].ev->fault.text);
+		ev[i] = (struct load_plot_event){ (double)r->events[i].ev->at_ms / 1000.0, text[i],
+						  r->events[i].applied };
+	}
+	snprintf(title, sizeof(title), "%s / %s", m->scenario, r->p->name);
+	return load_plot_write_dir(dir, r->p->name, &r->res,
+				   &(struct load_plot_info){ title, ev, r->n_events });
+}
+
+/* The options of find-max, plots and shards that do not go together. */
+static int
+load_extra_check(const struct load_opts *o)
+{
+	const char *bad = NULL;
+
+	if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns))
+		bad = "--slo, --from-qps, --max-qps and --step-duration go with --find-max";
+	else if (o->fm.on && o->shard.count > 1)
+		bad = "--find-max searches from one process: it does not take --shard";
+	else if (o->fm.on && o->fm.from_qps && o->fm.max_qps && o->fm.from_qps > o->fm.max_qps)
+		bad = "--from-qps is above --max-qps";
+	else if (o->fm.on && o->plot_dir != NULL)
+		bad = "--plot draws a run; --find-max makes many (plot a run at the rate it found)";
+	if (bad == NULL)
+		return HNS_EXIT_OK;
+	fprintf(stderr, "hybridns load: %s\n", bad);
+	return HNS_EXIT_USAGE;
+}
+
+/* --find-max: the --profile, or the first profile. */
+static int
+load_find_max_main(const struct model *m, const struct load_opts *o, const char *output)
+{
+	const struct model_load *p = &m->loads[0];
+	FILE *out = stdout;
+	int status;
+
+	for (size_t i = 0; o->profile != NULL && i < m->n_loads; i++)
+		if (strcmp(o->profile, m->loads[i].name) == 0)
+			p = &m->loads[i];
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		fprintf(stderr, "hybridns load: -o %s: %s\n", output, strerror(errno));
+		return HNS_EXIT_RUNTIME;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	status = load_find_max(m, p, o, out);
+	if (out != stdout && fclose(out) != 0 && status == HNS_EXIT_OK)
+		status = HNS_EXIT_RUNTIME;
+	return status;
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -558,9 +868,34 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
+	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
+	  0, tcp_parse },
+	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
+	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
+	/* load_findmax.c, load_plot.c, load_shard.c */
+	{ "find-max", 0, CLI_FLAG, offsetof(struct load_opts, fm.on), CLI_NONE, NULL,
+	  "search the highest rate the profile holds within its SLOs (step by step)", 0, 0, 0, NULL },
+	{ "slo", 0, CLI_CUSTOM, offsetof(struct load_opts, fm.slo), CLI_NONE, "K=V,...",
+	  "--find-max: judge by these SLOs (p50_ms, p99_ms, p999_ms, max_loss, min_qps)", 0, 0, 0,
+	  load_findmax_slo_parse },
+	{ "from-qps", 0, CLI_U64, offsetof(struct load_opts, fm.from_qps), CLI_NONE, "N",
+	  "--find-max: the first step's rate (default the profile's, at least 1000)", 1, 10000000, 0, NULL },
+	{ "max-qps", 0, CLI_U64, offsetof(struct load_opts, fm.max_qps), CLI_NONE, "N",
+	  "--find-max: never try more than this (default 1000000)", 1, 10000000, 0, NULL },
+	{ "step-duration", 0, CLI_DURATION, offsetof(struct load_opts, fm.step_ns), CLI_NONE, "S",
+	  "--find-max: how long each step sends (default 3 s)", 0, 0, 0, NULL },
+	{ "plot", 0, CLI_STRING, offsetof(struct load_opts, plot_dir), CLI_NONE, "DIR",
+	  "write SVG plots (timeline, latency percentiles) of each profile into DIR", 0, 0, 0, NULL },
+	{ "shard", 0, CLI_CUSTOM, offsetof(struct load_opts, shard), CLI_NONE, "I/N",
+	  "be shard I of N: 1/N of the rate, a disjoint part of the {seq}/{rand} names", 0, 0, 0,
+	  load_shard_parse },
 };
 
-const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO", NULL, load_cli_opts, 1, 1);
+const struct cli_command cmd_load_cli = CLI_COMMAND("load", "SCENARIO",
+	"       hybridns load merge REPORT.json REPORT.json... [--format text|json] [-o FILE]\n"
+	"         adds the JSON reports of several runs (shards) exactly; see `load merge --help`\n",
+	load_cli_opts, 1, 1);
 
 int
 cmd_load(int argc, char **argv)
@@ -574,13 +909,18 @@ cmd_load(int argc, char **argv)
 	char **args;
 	int rc, n_args, status;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cmd_load_merge(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
+	o.tcp = -1;
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
 		return status;
 	o.qps = (double)o.qps_arg;
 	o.json = o.format == 1;
 	output = o.output;
+	if ((status = load_extra_check(&o)) != HNS_EXIT_OK)
+		return status;
 	if ((status = cli_scenario(args[0], &m)) != HNS_EXIT_OK)
 		return status;
 	if (m->n_loads == 0) {
@@ -603,6 +943,10 @@ cmd_load(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.fm.on) {
+		status = load_find_max_main(m, &o, output);
+		goto out;
+	}
 	reports = calloc(m->n_loads, sizeof(*reports));
 	if (reports == NULL) {
 		status = HNS_EXIT_RUNTIME;
@@ -614,12 +958,18 @@ cmd_load(int argc, char **argv)
 			continue;
 		rc = load_profile(m, &m->loads[i], &o, &reports[n]);
 		if (rc != 0) {
-			lg_result_deinit(&reports[n].res);
+			report_deinit(&reports[n]);
 			status = rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
 			goto out;
 		}
 		passed += reports[n].pass;
 		n++;
+	}
+	for (size_t i = 0; o.plot_dir != NULL && i < n; i++) {
+		if (report_plots(m, &reports[i], o.plot_dir) != 0) {
+			status = HNS_EXIT_RUNTIME;
+			goto out;
+		}
 	}
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		fprintf(stderr, "hybridns load: -o %s: %s\n", output, strerror(errno));
@@ -655,7 +1005,7 @@ cmd_load(int argc, char **argv)
 		status = HNS_EXIT_FAILED;
 out:
 	for (size_t i = 0; reports != NULL && i < n; i++)
-		lg_result_deinit(&reports[i].res);
+		report_deinit(&reports[i]);
 	free(reports);
 	model_free(m);
 	return status;

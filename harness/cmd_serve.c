@@ -121,10 +121,10 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * {"onprem": [...], "aws": {...}, "vpn": {...}}: each side's counters, null
- * for a side that does not run in this process.
+ * for a side that does not run in this process (`load` reads it too).
  */
-static void
-write_stats_to(struct serve_ctx *ctx, FILE *f)
+void
+serve_stats_write(struct serve_ctx *ctx, FILE *f)
 {
 	fputs("{\"onprem\": ", f);
 	if (ctx->started & SERVE_ONPREM)
@@ -157,10 +157,10 @@ write_stats(struct serve_ctx *ctx)
 				strerror(errno));
 			return;
 		}
-		write_stats_to(ctx, f);
+		serve_stats_write(ctx, f);
 		fclose(f);
 	} else {
-		write_stats_to(ctx, stdout);
+		serve_stats_write(ctx, stdout);
 		fflush(stdout);
 	}
 }

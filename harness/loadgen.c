@@ -27,88 +27,14 @@
 #include "dns/msg.h"
 #include "dns/wire.h"
 #include "harness/loadgen.h"
+#include "harness/loadgen_tcp.h"
 
 #define LG_BATCH 64
 #define LG_PKT_MAX 512
 #define LG_RECV_MAX 1500
-#define LG_MAX_LAG 2048 /* queries behind schedule before the rest is skipped */
+#define LG_MAX_LAG 2048 /* most queries sent before the next receive */
 #define LG_POLL_MAX_NS (10 * HNS_NSEC_PER_MSEC)
 #define LG_IDS 65536
-
-/* ------------------------------------------------------------ histogram */
-
-size_t
-lg_hist_bucket(uint64_t us)
-{
-	unsigned e;
-	size_t idx;
-
-	if (us < LG_HIST_SUB)
-		return (size_t)us;
-	e = 63u - (unsigned)__builtin_clzll(us); /* >= 4 */
-	idx = (size_t)(e - 3) * LG_HIST_SUB + (size_t)((us >> (e - 4)) & (LG_HIST_SUB - 1));
-	return idx < LG_HIST_BUCKETS ? idx : LG_HIST_BUCKETS - 1;
-}
-
-uint64_t
-lg_hist_bucket_max(size_t bucket)
-{
-	unsigned e;
-	uint64_t sub;
-
-	if (bucket < LG_HIST_SUB)
-		return bucket;
-	e = (unsigned)(bucket / LG_HIST_SUB) + 3;
-	sub = bucket % LG_HIST_SUB;
-	if (e >= 63)
-		return UINT64_MAX;
-	/* values (16 + sub) << (e - 4) .. ((17 + sub) << (e - 4)) - 1 */
-	return ((LG_HIST_SUB + sub + 1) << (e - 4)) - 1;
-}
-
-void
-lg_hist_add(struct lg_hist *h, uint64_t us)
-{
-	h->b[lg_hist_bucket(us)]++;
-	h->count++;
-	h->sum_us += us;
-	if (us > h->max_us)
-		h->max_us = us;
-}
-
-void
-lg_hist_merge(struct lg_hist *into, const struct lg_hist *from)
-{
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++)
-		into->b[i] += from->b[i];
-	into->count += from->count;
-	into->sum_us += from->sum_us;
-	if (from->max_us > into->max_us)
-		into->max_us = from->max_us;
-}
-
-uint64_t
-lg_hist_quantile(const struct lg_hist *h, double q)
-{
-	uint64_t rank, seen = 0;
-
-	if (h->count == 0)
-		return 0;
-	rank = (uint64_t)ceil(q * (double)h->count);
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	for (size_t i = 0; i < LG_HIST_BUCKETS; i++) {
-		seen += h->b[i];
-		if (seen >= rank) {
-			uint64_t v = lg_hist_bucket_max(i);
-
-			return v < h->max_us ? v : h->max_us;
-		}
-	}
-	return h->max_us;
-}
 
 /* ------------------------------------------------------------------ mix */
 
@@ -334,8 +260,10 @@ lg_judge_reply(const struct lg_judge *j, const uint8_t *pkt, size_t len)
 
 struct lg_slot {
 	uint64_t sent_ns; /* 0: free */
-	uint32_t sec;
+	uint32_t lag_us;  /* sent - intended (at most the timeout) */
 	uint16_t qtype;
+	uint8_t mix; /* the mix entry */
+	uint8_t unused;
 };
 
 struct lg_worker {
@@ -345,12 +273,19 @@ struct lg_worker {
 	bool joinable;
 	int fds[LG_MAX_SOCKETS];
 	unsigned n_fds;
-	uint16_t next_id[LG_MAX_SOCKETS];
-	struct lg_slot *slots; /* n_fds * LG_IDS */
+	struct lg_tcp_conn tcp[LG_MAX_TCP]; /* slot table index n_fds + i */
+	unsigned n_tcp, tcp_next;
+	uint32_t tcp_thresh; /* a query goes over TCP when a 24-bit draw is below */
+	uint16_t next_id[LG_MAX_SOCKETS + LG_MAX_TCP];
+	struct lg_slot *slots; /* (n_fds + n_tcp) * LG_IDS */
 	struct hns_prng prng;
 	struct lg_pace pace;
 	uint64_t issued, seq, outstanding;
+	uint64_t intended[LG_BATCH]; /* of the batch being built, elapsed ns */
+	uint32_t pub_sec; /* the second whose p99 was published last */
 	struct lg_result res; /* seconds: shared size with the run */
+	/* published for lg_progress_read */
+	_Atomic uint64_t pub_sent, pub_answered, pub_lost, pub_p99;
 
 	struct mmsghdr smsg[LG_BATCH];
 	struct iovec siov[LG_BATCH];
@@ -371,14 +306,11 @@ struct lg_run {
 	atomic_uint running;
 };
 
-void
-lg_result_deinit(struct lg_result *r)
+/* The elapsed time a slot's query was intended for. */
+static uint64_t
+slot_intended(const struct lg_worker *w, const struct lg_slot *s)
 {
-	if (r == NULL)
-		return;
-	free(r->seconds);
-	r->seconds = NULL;
-	r->n_seconds = 0;
+	return s->sent_ns - (uint64_t)s->lag_us * HNS_NSEC_PER_USEC - w->run->t0;
 }
 
 static struct lg_second *
@@ -393,7 +325,8 @@ static void
 slot_lost(struct lg_worker *w, struct lg_slot *s)
 {
 	w->res.lost++;
-	worker_second(w, s->sec)->lost++;
+	worker_second(w, (uint32_t)(slot_intended(w, s) / HNS_NSEC_PER_SEC))->lost++;
+	w->res.mix[s->mix].lost++;
 	s->sent_ns = 0;
 }
 
@@ -410,6 +343,7 @@ worker_build(struct lg_worker *w, unsigned si, size_t i, uint64_t now)
 	size_t len;
 	uint16_t id = w->next_id[si]++;
 	struct lg_slot *s = &w->slots[(size_t)si * LG_IDS + id];
+	uint64_t el;
 
 	if (lg_name_expand(e->pattern, &w->prng, w->seq, text, sizeof(text)) < 0)
 		return false;
@@ -427,13 +361,56 @@ worker_build(struct lg_worker *w, unsigned si, size_t i, uint64_t now)
 		w->outstanding--;
 	}
 	s->sent_ns = now;
-	s->sec = (uint32_t)((now - run->t0) / HNS_NSEC_PER_SEC);
+	el = now - run->t0;
+	s->lag_us = el > w->intended[i] ? (uint32_t)((el - w->intended[i]) / HNS_NSEC_PER_USEC) : 0;
 	s->qtype = e->qtype;
+	s->mix = (uint8_t)mi;
 	w->sids[i] = id;
 	w->siov[i].iov_base = w->sbuf[i];
 	w->siov[i].iov_len = len;
 	w->outstanding++;
 	return true;
+}
+
+/* A query of send slot i has left (UDP) or is queued on its connection (TCP). */
+static void
+worker_sent(struct lg_worker *w, const struct lg_slot *s, size_t i)
+{
+	worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->sent++;
+	w->res.mix[s->mix].sent++;
+	w->res.sent_late += s->lag_us * HNS_NSEC_PER_USEC > LG_LATE_SLACK_NS;
+	w->res.sent++;
+}
+
+/* Query i of a batch could not be sent (built or handed to the kernel): it is lost. */
+static void
+worker_unsent(struct lg_worker *w, size_t i)
+{
+	w->res.send_errors++;
+	w->res.lost++;
+	worker_second(w, (uint32_t)(w->intended[i] / HNS_NSEC_PER_SEC))->lost++;
+}
+
+/* Build query i of a batch and queue it on the next TCP connection. */
+static void
+worker_send_tcp(struct lg_worker *w, size_t i, uint64_t now)
+{
+	unsigned c = w->tcp_next++ % w->n_tcp, si = w->n_fds + c;
+	struct lg_slot *s;
+
+	if (!worker_build(w, si, i, now)) {
+		worker_unsent(w, i);
+		return;
+	}
+	s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
+	if (!lg_tcp_queue(&w->tcp[c], w->sbuf[i], w->siov[i].iov_len, now)) {
+		s->sent_ns = 0;
+		w->outstanding--;
+		worker_unsent(w, i);
+		return;
+	}
+	worker_sent(w, s, i);
+	w->res.tcp_sent++;
 }
 
 /* Send up to `want` queries; returns how many were issued (sent or failed to send). */
@@ -447,14 +424,20 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 		size_t k = 0, batch = want - issued < LG_BATCH ? (size_t)(want - issued) : LG_BATCH;
 		int rc;
 
+		lg_pace_fill(&w->pace, w->issued + issued + 1, batch, w->intended);
 		for (size_t i = 0; i < batch; i++) {
+			w->intended[k] = w->intended[i];
+			if (w->tcp_thresh != 0 && hns_prng_below(&w->prng, 1u << 24) < w->tcp_thresh) {
+				worker_send_tcp(w, k, now);
+				continue;
+			}
 			if (worker_build(w, si, k, now)) {
 				memset(&w->smsg[k].msg_hdr, 0, sizeof(w->smsg[k].msg_hdr));
 				w->smsg[k].msg_hdr.msg_iov = &w->siov[k];
 				w->smsg[k].msg_hdr.msg_iovlen = 1;
 				k++;
 			} else {
-				w->res.send_errors++;
+				worker_unsent(w, k);
 			}
 		}
 		rc = k ? sendmmsg(w->fds[si], w->smsg, (unsigned)k, MSG_DONTWAIT) : 0;
@@ -464,14 +447,10 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 			/* not sent: free its slot again */
 			w->slots[(size_t)si * LG_IDS + w->sids[i]].sent_ns = 0;
 			w->outstanding--;
-			w->res.send_errors++;
+			worker_unsent(w, i);
 		}
-		for (int i = 0; i < rc; i++) {
-			uint32_t sec = w->slots[(size_t)si * LG_IDS + w->sids[i]].sec;
-
-			worker_second(w, sec)->sent++;
-		}
-		w->res.sent += (uint64_t)rc;
+		for (int i = 0; i < rc; i++)
+			worker_sent(w, &w->slots[(size_t)si * LG_IDS + w->sids[i]], (size_t)i);
 		issued += batch;
 	}
 	return issued;
@@ -483,7 +462,7 @@ worker_answer(struct lg_worker *w, unsigned si, const uint8_t *pkt, size_t len, 
 	struct lg_slot *s;
 	struct lg_second *sec;
 	struct dns_cursor c;
-	uint64_t lat;
+	uint64_t intended, sent;
 	uint16_t qtype;
 
 	if (len < DNS_HEADER_LEN || !(pkt[2] & 0x80)) {
@@ -499,31 +478,66 @@ worker_answer(struct lg_worker *w, unsigned si, const uint8_t *pkt, size_t len, 
 		w->res.unmatched++;
 		return;
 	}
-	lat = now - s->sent_ns;
+	intended = slot_intended(w, s);
+	sec = worker_second(w, (uint32_t)(intended / HNS_NSEC_PER_SEC));
 	w->outstanding--;
-	if (lat > w->run->cfg.timeout_ns) {
-		w->res.late++;
-		slot_lost(w, s);
-		return;
-	}
-	sec = worker_second(w, s->sec);
+	sent = s->sent_ns;
 	s->sent_ns = 0;
-	w->res.answered++;
+	if (!lg_account_answer(&w->res, sec, &w->res.mix[s->mix], intended + w->run->t0, sent, now,
+			       w->run->cfg.timeout_ns))
+		return;
 	w->res.rcodes[pkt[3] & 0xf]++;
-	sec->answered++;
-	lg_hist_add(&w->res.hist, lat / HNS_NSEC_PER_USEC);
-	lg_hist_add(&sec->hist, lat / HNS_NSEC_PER_USEC);
 	if (!lg_judge_reply(w->run->cfg.judge, pkt, len)) {
 		w->res.bad++;
 		sec->bad++;
 	}
 }
 
-/* Drain every socket; returns how many datagrams came. */
+struct lg_tcp_ctx {
+	struct lg_worker *w;
+	unsigned si;
+	unsigned got;
+};
+
+static void
+tcp_answer(void *arg, const uint8_t *msg, size_t len)
+{
+	struct lg_tcp_ctx *t = arg;
+	uint64_t answered = t->w->res.answered;
+
+	worker_answer(t->w, t->si, msg, len, hns_now());
+	t->w->res.tcp_answered += t->w->res.answered - answered;
+	t->got++;
+}
+
+/* Write the TCP connections' queued queries, read their answers. */
+static unsigned
+worker_tcp(struct lg_worker *w)
+{
+	struct lg_tcp_ctx t = { .w = w };
+
+	for (unsigned c = 0; c < w->n_tcp; c++) {
+		t.si = w->n_fds + c;
+		if (lg_tcp_pump(&w->tcp[c], tcp_answer, &t))
+			continue;
+		/* closed: what was in flight on it is lost; the next query reconnects */
+		for (size_t i = 0; i < LG_IDS; i++) {
+			struct lg_slot *s = &w->slots[(size_t)t.si * LG_IDS + i];
+
+			if (s->sent_ns != 0) {
+				slot_lost(w, s);
+				w->outstanding--;
+			}
+		}
+	}
+	return t.got;
+}
+
+/* Drain every socket; returns how many datagrams and messages came. */
 static unsigned
 worker_recv(struct lg_worker *w)
 {
-	unsigned got = 0;
+	unsigned got = w->n_tcp ? worker_tcp(w) : 0;
 
 	for (unsigned si = 0; si < w->n_fds; si++) {
 		for (int pass = 0; pass < 64; pass++) {
@@ -554,19 +568,62 @@ worker_recv(struct lg_worker *w)
 static void
 worker_wait(struct lg_worker *w, uint64_t ns)
 {
-	struct pollfd pfd[LG_MAX_SOCKETS];
+	struct pollfd pfd[LG_MAX_SOCKETS + LG_MAX_TCP];
 	struct timespec ts;
+	unsigned n = 0;
 
 	if (ns > LG_POLL_MAX_NS)
 		ns = LG_POLL_MAX_NS;
-	for (unsigned i = 0; i < w->n_fds; i++) {
-		pfd[i].fd = w->fds[i];
-		pfd[i].events = POLLIN;
-		pfd[i].revents = 0;
+	for (unsigned i = 0; i < w->n_fds; i++)
+		pfd[n++] = (struct pollfd){ .fd = w->fds[i], .events = POLLIN };
+	for (unsigned i = 0; i < w->n_tcp; i++) {
+		if (w->tcp[i].fd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = w->tcp[i].fd,
+						    .events = POLLIN | (w->tcp[i].out_len ? POLLOUT : 0) };
 	}
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)ns;
-	ppoll(pfd, w->n_fds, &ts, NULL);
+	ppoll(pfd, n, &ts, NULL);
+}
+
+/* Count n due queries as behind: never sent, lost. */
+static void
+worker_skip(struct lg_worker *w, uint64_t n)
+{
+	uint64_t from = w->issued, to = w->issued + n, t = lg_pace_time_of(&w->pace, from + 1);
+	uint32_t last = (uint32_t)w->res.n_seconds - 1;
+	uint32_t sec0 = t / HNS_NSEC_PER_SEC < last ? (uint32_t)(t / HNS_NSEC_PER_SEC) : last;
+
+	/* per second of intended time, by the schedule's count at each second */
+	for (uint32_t sec = sec0; sec < w->res.n_seconds && from < to; sec++) {
+		uint64_t upto = lg_pace_due(&w->pace, (uint64_t)(sec + 1) * HNS_NSEC_PER_SEC);
+
+		if (sec + 1 == w->res.n_seconds || upto > to)
+			upto = to;
+		if (upto > from) {
+			w->res.seconds[sec].lost += upto - from;
+			from = upto;
+		}
+	}
+	w->issued = to;
+	w->res.behind += n;
+	w->res.lost += n;
+}
+
+/* Publish the live counters; at each new second, the last second's p99. */
+static void
+worker_publish(struct lg_worker *w, uint64_t el)
+{
+	uint32_t sec = (uint32_t)(el / HNS_NSEC_PER_SEC);
+
+	atomic_store_explicit(&w->pub_sent, w->res.sent, memory_order_relaxed);
+	atomic_store_explicit(&w->pub_answered, w->res.answered, memory_order_relaxed);
+	atomic_store_explicit(&w->pub_lost, w->res.lost, memory_order_relaxed);
+	if (sec > w->pub_sec && sec <= w->res.n_seconds) {
+		w->pub_sec = sec;
+		atomic_store_explicit(&w->pub_p99, hns_hist_quantile(&w->res.seconds[sec - 1].hist, 0.99),
+				      memory_order_relaxed);
+	}
 }
 
 static void *
@@ -575,7 +632,7 @@ worker_main(void *arg)
 	struct lg_worker *w = arg;
 	struct lg_run *run = w->run;
 	uint64_t end = run->cfg.duration_ns, hard = end + run->cfg.timeout_ns;
-	uint64_t last_send = 0;
+	uint64_t last_send = 0, total = lg_pace_due(&w->pace, end);
 	bool sending = true;
 
 	for (;;) {
@@ -583,37 +640,43 @@ worker_main(void *arg)
 		unsigned got;
 
 		if (sending) {
-			uint64_t due = lg_pace_due(&w->pace, el), want, next;
+			uint64_t due = lg_pace_due(&w->pace, el), want, next, skip;
 
+			/* Already a timeout late: lost whatever the target does. */
+			skip = lg_pace_overdue(&w->pace, w->issued, el, run->cfg.timeout_ns);
+			if (skip > 0)
+				worker_skip(w, skip);
 			want = due > w->issued ? due - w->issued : 0;
-			if (want > LG_MAX_LAG) {
-				w->res.behind += want - LG_MAX_LAG;
-				w->issued += want - LG_MAX_LAG;
-				want = LG_MAX_LAG;
-			}
+			if (want > LG_MAX_LAG)
+				want = LG_MAX_LAG; /* the rest after the next receive */
 			if (want > 0) {
 				w->issued += worker_send(w, want, now);
 				last_send = hns_now();
 			}
 			next = lg_pace_time_of(&w->pace, w->issued + 1);
-			/* the query due exactly at the end went out above */
-			sending = el < end;
+			/* behind: keep catching up until everything due went out */
+			sending = w->issued < total && el < hard;
 			el = hns_now() - run->t0;
-			wait = next == UINT64_MAX ? end - (el < end ? el : end) : next > el ? next - el : 0;
+			wait = !sending ? 0 : next == UINT64_MAX ? end - (el < end ? el : end) : next > el ? next - el : 0;
 		} else if (el >= hard || w->outstanding == 0) {
 			break;
 		}
 		got = worker_recv(w);
+		worker_publish(w, el);
 		if (got == 0 && wait > 0)
 			worker_wait(w, wait);
 	}
 	w->res.send_ns = last_send > run->t0 ? last_send - run->t0 : 0;
+	if (w->issued < total) /* hard stop while behind */
+		worker_skip(w, total - w->issued);
 	/* Whatever is still out is lost. */
-	for (size_t i = 0; i < (size_t)w->n_fds * LG_IDS; i++) {
+	for (size_t i = 0; i < (size_t)(w->n_fds + w->n_tcp) * LG_IDS; i++) {
 		if (w->slots[i].sent_ns != 0)
 			slot_lost(w, &w->slots[i]);
 	}
 	w->outstanding = 0;
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		w->res.tcp_reconnects += w->tcp[i].opened > 1 ? w->tcp[i].opened - 1 : 0;
 	atomic_fetch_sub(&run->running, 1);
 	return NULL;
 }
@@ -625,8 +688,10 @@ worker_free(struct lg_worker *w)
 		return;
 	for (unsigned i = 0; i < w->n_fds; i++)
 		close(w->fds[i]);
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		lg_tcp_deinit(&w->tcp[i]);
 	free(w->slots);
-	free(w->res.seconds);
+	lg_result_deinit(&w->res);
 	free(w);
 }
 
@@ -646,10 +711,18 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 	w->pace.qps = cfg->qps / run->n_workers;
 	w->pace.ramp_ns = cfg->ramp_ns;
 	w->pace.duration_ns = cfg->duration_ns;
-	w->slots = calloc((size_t)cfg->sockets * LG_IDS, sizeof(*w->slots));
+	if (cfg->tcp > 0) {
+		w->n_tcp = cfg->tcp_conns ? cfg->tcp_conns : LG_TCP_CONNS;
+		w->tcp_thresh = cfg->tcp >= 1 ? 1u << 24 : (uint32_t)(cfg->tcp * (double)(1u << 24));
+		if (w->tcp_thresh == 0)
+			w->tcp_thresh = 1;
+	}
+	w->slots = calloc((size_t)(cfg->sockets + w->n_tcp) * LG_IDS, sizeof(*w->slots));
 	w->res.n_seconds = run->n_seconds;
 	w->res.seconds = calloc(run->n_seconds, sizeof(*w->res.seconds));
-	if (w->slots == NULL || w->res.seconds == NULL) {
+	w->res.n_mix = run->mix.n;
+	w->res.mix = calloc(run->mix.n, sizeof(*w->res.mix));
+	if (w->slots == NULL || w->res.seconds == NULL || w->res.mix == NULL) {
 		rc = HNS_ENOMEM;
 		goto fail;
 	}
@@ -684,6 +757,14 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 			goto fail;
 		}
 		w->next_id[i] = hns_csprng_u16();
+	}
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		w->tcp[i].fd = -1;
+	for (unsigned i = 0; i < w->n_tcp; i++) {
+		rc = lg_tcp_init(&w->tcp[i], &cfg->targets[(index * w->n_tcp + i) % cfg->n_targets]);
+		if (rc != 0)
+			goto fail;
+		w->next_id[w->n_fds + i] = hns_csprng_u16();
 	}
 	*out = w;
 	return 0;
@@ -759,44 +840,41 @@ lg_done(const struct lg_run *run)
 	return atomic_load(&run->running) == 0;
 }
 
+void
+lg_progress_read(const struct lg_run *run, struct lg_progress *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < run->n_workers; i++) {
+		struct lg_worker *w = run->workers[i];
+		uint64_t p99 = atomic_load_explicit(&w->pub_p99, memory_order_relaxed);
+
+		out->sent += atomic_load_explicit(&w->pub_sent, memory_order_relaxed);
+		out->answered += atomic_load_explicit(&w->pub_answered, memory_order_relaxed);
+		out->lost += atomic_load_explicit(&w->pub_lost, memory_order_relaxed);
+		if (p99 > out->p99_ns)
+			out->p99_ns = p99;
+	}
+}
+
 int
 lg_finish(struct lg_run *run, struct lg_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->n_seconds = run->n_seconds;
 	out->seconds = calloc(run->n_seconds, sizeof(*out->seconds));
+	out->n_mix = run->mix.n;
+	out->mix = calloc(run->mix.n, sizeof(*out->mix));
 	for (unsigned i = 0; i < run->n_workers; i++) {
 		struct lg_worker *w = run->workers[i];
-		struct lg_result *r = &w->res;
 
 		if (w->joinable)
 			pthread_join(w->thread, NULL);
-		out->sent += r->sent;
-		out->answered += r->answered;
-		out->lost += r->lost;
-		out->late += r->late;
-		out->bad += r->bad;
-		out->unmatched += r->unmatched;
-		out->send_errors += r->send_errors;
-		out->behind += r->behind;
-		for (int k = 0; k < 16; k++)
-			out->rcodes[k] += r->rcodes[k];
-		lg_hist_merge(&out->hist, &r->hist);
-		if (r->send_ns > out->send_ns)
-			out->send_ns = r->send_ns;
-		for (size_t s = 0; out->seconds != NULL && s < run->n_seconds; s++) {
-			struct lg_second *d = &out->seconds[s], *f = &r->seconds[s];
-
-			d->sent += f->sent;
-			d->answered += f->answered;
-			d->lost += f->lost;
-			d->bad += f->bad;
-			lg_hist_merge(&d->hist, &f->hist);
-		}
+		w->res.intended = w->issued;
+		lg_result_add(out, &w->res);
 	}
 	run_free(run);
-	if (out->seconds == NULL) {
-		out->n_seconds = 0;
+	if (out->seconds == NULL || out->mix == NULL) {
+		lg_result_deinit(out);
 		return HNS_ENOMEM;
 	}
 	return 0;

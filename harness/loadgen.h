@@ -11,7 +11,7 @@
  * answer is matched and timed without allocation.  A run is bounded: no
  * sends after `duration`, nothing waited for after `duration + timeout`.
  *
- * The I/O-free parts (latency histogram, query mix, name patterns, pacing
+ * The I/O-free parts (query mix, name patterns, pacing
  * arithmetic, answer judging) are exposed for the unit tests.
  */
 #pragma once
@@ -22,37 +22,10 @@
 #include <stdint.h>
 
 #include "common/addr.h"
+#include "common/clock.h"
+#include "common/hist.h"
 
 struct hns_prng;
-
-/* ------------------------------------------------------------ histogram */
-
-/*
- * Log-bucket latency histogram in microseconds: values below 16 µs have a
- * bucket each, above that each power of two is split into 16 buckets
- * (relative error below 1/16).  Fixed size, no allocation.
- */
-#define LG_HIST_SUB 16
-#define LG_HIST_BUCKETS 512
-
-struct lg_hist {
-	uint64_t count;
-	uint64_t sum_us;
-	uint64_t max_us;
-	uint64_t b[LG_HIST_BUCKETS];
-};
-
-void lg_hist_add(struct lg_hist *h, uint64_t us);
-void lg_hist_merge(struct lg_hist *into, const struct lg_hist *from);
-/*
- * The q-quantile (0 < q <= 1) in microseconds: the upper bound of the
- * bucket holding the ceil(q * count)-th value, never above the maximum;
- * 0 for an empty histogram.
- */
-uint64_t lg_hist_quantile(const struct lg_hist *h, double q);
-/* The bucket of a value, and the largest value that bucket holds (for tests). */
-size_t lg_hist_bucket(uint64_t us);
-uint64_t lg_hist_bucket_max(size_t bucket);
 
 /* ------------------------------------------------------------------ mix */
 
@@ -98,6 +71,19 @@ struct lg_pace {
 uint64_t lg_pace_due(const struct lg_pace *p, uint64_t t_ns);
 /* The elapsed time at which the k-th query (k >= 1) is due (UINT64_MAX when never). */
 uint64_t lg_pace_time_of(const struct lg_pace *p, uint64_t k);
+/*
+ * The intended (due) times of queries first .. first + n - 1, all due by
+ * now: at a steady rate the ends from lg_pace_time_of and integer steps
+ * between them (within n ns of it), on the ramp each from lg_pace_time_of.
+ */
+void lg_pace_fill(const struct lg_pace *p, uint64_t first, size_t n, uint64_t *out);
+/*
+ * Catch-up bound: of the queries after `issued`, how many are already more
+ * than timeout_ns past their intended time at elapsed time t.  They cannot
+ * be answered in time by any target, so they are not sent: they count as
+ * `behind` and lost.
+ */
+uint64_t lg_pace_overdue(const struct lg_pace *p, uint64_t issued, uint64_t t_ns, uint64_t timeout_ns);
 
 /* --------------------------------------------------------------- judging */
 
@@ -132,6 +118,8 @@ bool lg_judge_reply(const struct lg_judge *j, const uint8_t *pkt, size_t len);
 #define LG_MAX_TARGETS 8
 #define LG_MAX_WORKERS 16
 #define LG_MAX_SOCKETS 16
+#define LG_MAX_TCP 8	/* TCP connections per worker */
+#define LG_TCP_CONNS 2 /* the default */
 
 struct lg_config {
 	struct hns_addr targets[LG_MAX_TARGETS]; /* loopback; sockets spread over them */
@@ -144,24 +132,62 @@ struct lg_config {
 	unsigned sockets; /* per worker, 1..LG_MAX_SOCKETS */
 	uint64_t seed;
 	const struct lg_judge *judge; /* NULL: no answer checks */
+	double tcp;	     /* fraction of queries sent over TCP, 0..1 */
+	unsigned tcp_conns;  /* persistent connections per worker, 1..LG_MAX_TCP; 0: LG_TCP_CONNS */
 };
 
-/* One second of the run, by the second in which the query was sent. */
+/* One second of the run, by the second in which the query was due. */
 struct lg_second {
 	uint64_t sent, answered, lost, bad;
-	struct lg_hist hist;
+	struct hns_hist hist; /* response time */
 };
 
+/* What happened to the queries of one mix entry. */
+struct lg_mix_stats {
+	uint64_t sent, answered, lost;
+	struct hns_hist hist; /* response time */
+};
+
+/*
+ * Two latencies per answered query (the coordinated-omission correction of
+ * wrk2 and HdrHistogram): response time from the query's intended send
+ * time on the schedule (what a client at this rate waits) and service time
+ * from the moment it actually left.  They differ when the generator falls
+ * behind; a query that leaves more than LG_LATE_SLACK_NS after its
+ * intended time counts as `sent_late`.  A query is lost when its response
+ * time exceeds the timeout.
+ */
+#define LG_LATE_SLACK_NS (1 * HNS_NSEC_PER_MSEC)
+
 struct lg_result {
-	uint64_t sent, answered, lost, late, bad, unmatched, send_errors, behind;
+	uint64_t intended; /* queries due by the schedule: sent + behind */
+	uint64_t sent, answered, lost, late, bad, unmatched, send_errors, behind, sent_late;
+	uint64_t tcp_sent, tcp_answered, tcp_reconnects; /* included in the counts above */
 	uint64_t rcodes[16];
-	struct lg_hist hist;
+	struct hns_hist response, service;
 	uint64_t send_ns; /* from the first send slot to the end of sending */
 	struct lg_second *seconds; /* n_seconds entries, owned: lg_result_deinit */
 	size_t n_seconds;
+	struct lg_mix_stats *mix; /* n_mix entries (the config's mix), owned */
+	size_t n_mix;
 };
 
+/*
+ * Account one answer to a query intended at `intended`, sent at `sent`,
+ * answered at `now` (any clock, ns): the two histograms, the second and
+ * the mix entry (either may be NULL), or lost and late when the response
+ * time exceeds timeout_ns.  Returns true when it counted as answered.
+ * I/O-free, integer work only.
+ */
+bool lg_account_answer(struct lg_result *r, struct lg_second *sec, struct lg_mix_stats *mix,
+		       uint64_t intended, uint64_t sent, uint64_t now, uint64_t timeout_ns);
+
 void lg_result_deinit(struct lg_result *r);
+/*
+ * into += from: counters and histograms add (exactly), seconds and mix
+ * entries index by index as far as both have them.
+ */
+void lg_result_add(struct lg_result *into, const struct lg_result *from);
 
 struct lg_run;
 
@@ -174,5 +200,16 @@ int lg_start(const struct lg_config *cfg, struct lg_run **out);
 uint64_t lg_start_time(const struct lg_run *run);
 /* Whether every sender thread has finished (any thread may ask). */
 bool lg_done(const struct lg_run *run);
+/*
+ * A live view for the progress line (any thread): the counters each worker
+ * last published (about every 10 ms), and the highest p99 of response time
+ * among the workers' last complete second (0 before the first).
+ */
+struct lg_progress {
+	uint64_t sent, answered, lost;
+	uint64_t p99_ns;
+};
+
+void lg_progress_read(const struct lg_run *run, struct lg_progress *out);
 /* Join the threads, sum their counters into out (zeroed first) and free run. */
 int lg_finish(struct lg_run *run, struct lg_result *out);

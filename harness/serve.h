@@ -156,6 +156,12 @@ void serve_onprem_stop(struct serve_ctx *ctx);
  */
 void serve_onprem_stats(struct serve_ctx *ctx, FILE *out);
 
+/*
+ * Every running side's counters as one JSON document: {"onprem": [...],
+ * "aws": {...}, "vpn": {...}}, null for a side not running here
+ * (harness/cmd_serve.c; `serve` writes it on SIGUSR1 and at exit).
+ */
+void serve_stats_write(struct serve_ctx *ctx, FILE *out);
 int serve_aws_start(struct serve_ctx *ctx);
 /*
  * The AWS side's counters as one JSON value (per listener: queries, answers

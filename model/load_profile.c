@@ -118,6 +118,7 @@ static const struct field load_fields[] = {
     FRANGE("qps", F_U32, FL_REQ, struct model_load, qps, NULL, 1, 100000000),
     FIELD("duration", F_MS, FL_REQ, struct model_load, duration_ms, NULL),
     FIELD("ramp", F_MS, 0, struct model_load, ramp_ms, "0"),
+    FIELD("tcp", F_PROB, 0, struct model_load, tcp, "0"),
     FFN("mix", FL_REQ, lp_mix),
     FFN("given", 0, lp_given),
     FFN("events", 0, lp_events),

@@ -445,6 +445,7 @@ struct model_load {
 	uint32_t qps;
 	uint64_t duration_ms;
 	uint64_t ramp_ms;
+	double tcp; /* fraction of the queries sent over TCP, 0..1 */
 	struct model_mix *mix;
 	size_t n_mix;
 	struct model_given given;

@@ -99,7 +99,7 @@ struct vpn {
 	struct mmsghdr tx_msg[VPN_BATCH];
 	struct iovec tx_iov[VPN_BATCH];
 
-	struct vpn_hist lateness;
+	struct hns_hist lateness;
 };
 
 /* io_relay.c: one trace hop ("vpn:tunnel1") for a verdict, when tracing is on. */

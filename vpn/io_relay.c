@@ -290,7 +290,7 @@ lane_flush(struct vpn *v, int fd, struct tx_ref *refs, unsigned n)
 			refs[i].relay->st.up_tx++;
 		else
 			refs[i].relay->st.tx++;
-		vpn_hist_add(&v->lateness, now > refs[i].at ? now - refs[i].at : 0);
+		hns_hist_add(&v->lateness, now > refs[i].at ? now - refs[i].at : 0);
 	}
 }
 
@@ -850,7 +850,7 @@ vpn_relay_stats_get(const struct vpn *v, size_t i, struct vpn_relay_stats *out)
 	return 0;
 }
 
-const struct vpn_hist *
+const struct hns_hist *
 vpn_lateness(const struct vpn *v)
 {
 	return &v->lateness;
@@ -859,7 +859,7 @@ vpn_lateness(const struct vpn *v)
 void
 vpn_stats_write_json(const struct vpn *v, FILE *out)
 {
-	const struct vpn_hist *h = &v->lateness;
+	const struct hns_hist *h = &v->lateness;
 	char a[HNS_ADDR_STRLEN], b[HNS_ADDR_STRLEN];
 
 	fprintf(out, "{\"vpn\":");
@@ -891,7 +891,7 @@ vpn_stats_write_json(const struct vpn *v, FILE *out)
 	fprintf(out,
 		"],\"tcp_fd_exhausted\":%llu,\"lateness_ms\":{\"count\":%llu,\"mean\":%.3f,\"p50\":%.3f,\"p99\":%.3f,"
 		"\"p999\":%.3f,\"max\":%.3f}}",
-		(unsigned long long)vpn_tcp_fd_exhausted(v), (unsigned long long)h->count, vpn_hist_mean_ms(h),
-		hns_time_ms(vpn_hist_quantile(h, 0.5)), hns_time_ms(vpn_hist_quantile(h, 0.99)),
-		hns_time_ms(vpn_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
+		(unsigned long long)vpn_tcp_fd_exhausted(v), (unsigned long long)h->count, hns_hist_mean_ms(h),
+		hns_time_ms(hns_hist_quantile(h, 0.5)), hns_time_ms(hns_hist_quantile(h, 0.99)),
+		hns_time_ms(hns_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
 }

@@ -99,4 +99,4 @@ int vpn_relay_stats_get(const struct vpn *v, size_t i, struct vpn_relay_stats *o
  */
 void vpn_stats_write_json(const struct vpn *v, FILE *out);
 /* Lateness of UDP deliveries against their scheduled time. */
-const struct vpn_hist *vpn_lateness(const struct vpn *v);
+const struct hns_hist *vpn_lateness(const struct vpn *v);

@@ -9,74 +9,6 @@
 #include "common/error.h"
 #include "vpn/tunnel.h"
 
-/* ------------------------------------------------------------ histogram */
-
-static unsigned
-hist_index(uint64_t us)
-{
-	unsigned e, sub;
-
-	if (us < 32)
-		return (unsigned)us;
-	e = 63 - (unsigned)__builtin_clzll(us);
-	if (e > 31)
-		return VPN_HIST_BUCKETS - 1;
-	sub = (unsigned)(us >> (e - 4)) & 15;
-	return 32 + (e - 5) * 16 + sub;
-}
-
-/* The first value (us) past bucket i. */
-static uint64_t
-hist_upper_us(unsigned i)
-{
-	unsigned e, sub;
-
-	if (i < 32)
-		return i + 1;
-	e = 5 + (i - 32) / 16;
-	sub = (i - 32) % 16;
-	return ((uint64_t)(16 + sub + 1)) << (e - 4);
-}
-
-void
-vpn_hist_add(struct vpn_hist *h, uint64_t ns)
-{
-	if (h->count == 0 || ns < h->min_ns)
-		h->min_ns = ns;
-	if (ns > h->max_ns)
-		h->max_ns = ns;
-	h->count++;
-	h->sum_ns += ns;
-	h->bucket[hist_index(ns / HNS_NSEC_PER_USEC)]++;
-}
-
-uint64_t
-vpn_hist_quantile(const struct vpn_hist *h, double q)
-{
-	uint64_t want, seen = 0;
-
-	if (h->count == 0)
-		return 0;
-	want = (uint64_t)ceil(q * (double)h->count);
-	if (want == 0)
-		want = 1;
-	for (unsigned i = 0; i < VPN_HIST_BUCKETS; i++) {
-		seen += h->bucket[i];
-		if (seen >= want) {
-			uint64_t up = hist_upper_us(i) * HNS_NSEC_PER_USEC;
-
-			return up < h->max_ns ? up : h->max_ns;
-		}
-	}
-	return h->max_ns;
-}
-
-double
-vpn_hist_mean_ms(const struct vpn_hist *h)
-{
-	return h->count ? (double)h->sum_ns / (double)h->count / (double)HNS_NSEC_PER_MSEC : 0.0;
-}
-
 /* -------------------------------------------------------------- tunnels */
 
 static bool
@@ -304,7 +236,7 @@ vpn_tunnels_decide(struct vpn_tunnels *ts, enum vpn_dir dir, size_t size, enum v
 		l->st.packets++;
 		l->st.bytes += size;
 	}
-	vpn_hist_add(&l->st.delay, out->at - now);
+	hns_hist_add(&l->st.delay, out->at - now);
 	out->drop = VPN_PASS;
 }
 
@@ -377,9 +309,9 @@ link_write_json(const struct vpn_link *l, FILE *out)
 		"\"max\":%.3f}}",
 		(unsigned long long)s->duplicates, (unsigned long long)s->reordered,
 		(unsigned long long)s->retransmits, (unsigned long long)s->delay.count,
-		vpn_hist_mean_ms(&s->delay), hns_time_ms(s->delay.min_ns),
-		hns_time_ms(vpn_hist_quantile(&s->delay, 0.5)),
-		hns_time_ms(vpn_hist_quantile(&s->delay, 0.99)), hns_time_ms(s->delay.max_ns));
+		hns_hist_mean_ms(&s->delay), hns_time_ms(s->delay.min_ns),
+		hns_time_ms(hns_hist_quantile(&s->delay, 0.5)),
+		hns_time_ms(hns_hist_quantile(&s->delay, 0.99)), hns_time_ms(s->delay.max_ns));
 }
 
 void

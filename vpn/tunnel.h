@@ -41,6 +41,7 @@
 
 #include "common/bounds.h"
 #include "common/clock.h"
+#include "common/hist.h"
 #include "common/rand.h"
 #include "model/model.h"
 
@@ -81,29 +82,11 @@ enum vpn_queue_kind {
 #define VPN_TCP_RTO_MIN_NS (200 * HNS_NSEC_PER_MSEC)
 #define VPN_REORDER_GAP_MIN_NS (1 * HNS_NSEC_PER_MSEC)
 
-/*
- * A latency histogram: exact below 32 us, then 16 buckets per power of
- * two (about 6% wide), up to 2^31 us.  Plain counters, one writer.
- */
-#define VPN_HIST_BUCKETS (32 + 27 * 16)
-
-struct vpn_hist {
-	uint64_t count;
-	uint64_t sum_ns;
-	uint64_t min_ns, max_ns;
-	uint32_t bucket[VPN_HIST_BUCKETS];
-};
-
-void vpn_hist_add(struct vpn_hist *h, uint64_t ns);
-/* The value below which a fraction q (0..1) of the samples lie (bucket upper bound), in ns. */
-uint64_t vpn_hist_quantile(const struct vpn_hist *h, double q);
-double vpn_hist_mean_ms(const struct vpn_hist *h);
-
 struct vpn_link_stats {
 	uint64_t packets, bytes; /* passed (a duplicate counts once more) */
 	uint64_t drops[VPN_DROP_COUNT];
 	uint64_t duplicates, reordered, retransmits;
-	struct vpn_hist delay; /* scheduled one-way delay of passed packets */
+	struct hns_hist delay; /* scheduled one-way delay of passed packets */
 };
 
 /* One tunnel in one direction. */

@@ -24,7 +24,8 @@ assert p["qps"] == 2000 and p["duration_s"] == 2
 # 2 s at 2000 qps: about 4000 queries (the schedule, not the clock, decides)
 assert 3000 <= p["sent"] <= 4001, p["sent"]
 assert p["answered"] > 0 and p["answered"] <= p["sent"]
-assert p["answered"] + p["lost"] == p["sent"], (p["answered"], p["lost"], p["sent"])
+assert p["answered"] + p["lost"] == p["intended"], (p["answered"], p["lost"], p["intended"])
+assert p["sent"] + p["behind"] + p["send_errors"] == p["intended"], p
 assert p["loss"] < 0.005, p["loss"]
 assert p["rcodes"].get("NOERROR", 0) == p["answered"], p["rcodes"]
 assert p["bad_answers"] == 0

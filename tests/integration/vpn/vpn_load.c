@@ -234,7 +234,7 @@ main(int argc, char **argv)
 
 	qsort(err, n_err, sizeof(*err), cmp_i64);
 	{
-		const struct vpn_hist *h = vpn_lateness(v);
+		const struct hns_hist *h = vpn_lateness(v);
 		double span = last > first ? (double)(last - first) / 1e9 : 0;
 		size_t within = 0;
 
@@ -260,8 +260,8 @@ main(int argc, char **argv)
 		       (unsigned long long)rs.rx, (unsigned long long)rs.up_tx, cpu_ns / 1e9,
 		       cpu_ns ? (double)rs.up_tx / (cpu_ns / 1e9) : 0);
 		printf("\"relay_lateness_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}}\n",
-		       hns_time_ms(vpn_hist_quantile(h, 0.5)), hns_time_ms(vpn_hist_quantile(h, 0.99)),
-		       hns_time_ms(vpn_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
+		       hns_time_ms(hns_hist_quantile(h, 0.5)), hns_time_ms(hns_hist_quantile(h, 0.99)),
+		       hns_time_ms(hns_hist_quantile(h, 0.999)), hns_time_ms(h->max_ns));
 		fprintf(stderr, "relay stats: ");
 		vpn_stats_write_json(v, stderr);
 		fputc('\n', stderr);

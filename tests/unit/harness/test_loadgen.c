@@ -1,6 +1,6 @@
 /*
  * tests/unit/harness/test_loadgen.c -- the I/O-free parts of the load
- * generator: histogram percentiles, mix weights, {rand}/{seq} expansion,
+ * generator: mix weights, {rand}/{seq} expansion,
  * pacing arithmetic and answer judging.
  */
 #include "config.h"
@@ -21,70 +21,7 @@
 #include "dns/wire.h"
 #include "harness/loadgen.h"
 
-/* ------------------------------------------------------------ histogram */
-
-static void
-test_hist_buckets(void **state)
-{
-	(void)state;
-	/* exact below 16 µs */
-	for (uint64_t v = 0; v < 16; v++) {
-		assert_int_equal(lg_hist_bucket(v), v);
-		assert_int_equal(lg_hist_bucket_max(v), v);
-	}
-	/* every value lies in a bucket whose top is >= it and within 1/16 of it */
-	for (uint64_t v = 16; v < 5000000; v += v / 7 + 1) {
-		size_t b = lg_hist_bucket(v);
-		uint64_t top = lg_hist_bucket_max(b);
-
-		assert_true(top >= v);
-		assert_true(top - v <= v / 16 + 1);
-		assert_true(b == 0 || lg_hist_bucket_max(b - 1) < v);
-	}
-	/* monotonic */
-	assert_true(lg_hist_bucket(1000) <= lg_hist_bucket(1001));
-	assert_true(lg_hist_bucket(UINT64_MAX) == LG_HIST_BUCKETS - 1);
-}
-
-static void
-test_hist_quantiles(void **state)
-{
-	struct lg_hist *h = calloc(1, sizeof(*h));
-	struct lg_hist *g = calloc(1, sizeof(*g));
-	uint64_t p50, p99, p999;
-
-	(void)state;
-	assert_int_equal(lg_hist_quantile(h, 0.5), 0);
-	/* 1..10000 µs, once each */
-	for (uint64_t v = 1; v <= 10000; v++)
-		lg_hist_add(h, v);
-	assert_int_equal(h->count, 10000);
-	assert_int_equal(h->max_us, 10000);
-	p50 = lg_hist_quantile(h, 0.5);
-	p99 = lg_hist_quantile(h, 0.99);
-	p999 = lg_hist_quantile(h, 0.999);
-	assert_true(p50 >= 5000 && p50 <= 5000 + 5000 / 16);
-	assert_true(p99 >= 9900 && p99 <= 10000);
-	assert_true(p999 >= 9990 && p999 <= 10000);
-	assert_int_equal(lg_hist_quantile(h, 1.0), 10000);
-	assert_int_equal(lg_hist_quantile(h, 0.0001), 1);
-
-	/* 990 fast (100 µs) and 10 slow (50 ms): p99 fast, p99.9 slow */
-	for (int i = 0; i < 990; i++)
-		lg_hist_add(g, 100);
-	for (int i = 0; i < 10; i++)
-		lg_hist_add(g, 50000);
-	assert_true(lg_hist_quantile(g, 0.99) >= 100 && lg_hist_quantile(g, 0.99) < 110);
-	assert_int_equal(lg_hist_quantile(g, 0.999), 50000);
-	assert_int_equal(g->sum_us, 990 * 100 + 10 * 50000);
-
-	/* merging adds counts */
-	lg_hist_merge(h, g);
-	assert_int_equal(h->count, 11000);
-	assert_int_equal(h->max_us, 50000);
-	free(h);
-	free(g);
-}
+#define LG_MAX_SEND_SIM 64
 
 /* ------------------------------------------------------------------ mix */
 
@@ -235,6 +172,102 @@ test_pace_ramp(void **state)
 		assert_true(lg_pace_due(&p, lg_pace_time_of(&p, k)) >= k);
 }
 
+/* The batch fill matches the schedule, on the ramp and after it. */
+static void
+test_pace_fill(void **state)
+{
+	struct lg_pace p = { .qps = 1000, .ramp_ns = 2 * HNS_NSEC_PER_SEC, .duration_ns = 5 * HNS_NSEC_PER_SEC };
+	uint64_t t[64];
+
+	(void)state;
+	for (uint64_t first = 1; first < 4000; first += 61) {
+		size_t n = first + 64 <= 4000 ? 64 : 4000 - first;
+
+		lg_pace_fill(&p, first, n, t);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t want = lg_pace_time_of(&p, first + i);
+
+			assert_true(t[i] + 64 >= want && t[i] <= want + 64);
+			assert_true(i == 0 || t[i] >= t[i - 1]);
+		}
+	}
+}
+
+/*
+ * Coordinated omission: a sender driven by a fake clock stalls for 400 ms
+ * at 1000 qps.  The queries due meanwhile leave late, all at once, and are
+ * answered as fast as the others (2 ms): the stall shows in response time
+ * (from the intended time), not in service time (from the actual send).
+ * A stall longer than the timeout leaves the queries already a timeout
+ * late unsent: behind and lost.
+ */
+static void
+sim_run(struct lg_result *r, uint64_t stall_from, uint64_t stall_to, uint64_t *behind)
+{
+	const uint64_t ms = HNS_NSEC_PER_MSEC, timeout = 2000 * ms;
+	struct lg_pace p = { .qps = 1000, .duration_ns = 5000 * ms };
+	uint64_t issued = 0, t[LG_MAX_SEND_SIM];
+
+	*behind = 0;
+	for (uint64_t now = 0; now <= p.duration_ns + timeout; now += ms) {
+		uint64_t skip, due, want;
+
+		if (now >= stall_from && now < stall_to)
+			continue; /* the sender does nothing */
+		skip = lg_pace_overdue(&p, issued, now, timeout);
+		issued += skip;
+		*behind += skip;
+		r->lost += skip;
+		due = lg_pace_due(&p, now);
+		while (issued < due) {
+			want = due - issued < LG_MAX_SEND_SIM ? due - issued : LG_MAX_SEND_SIM;
+			lg_pace_fill(&p, issued + 1, (size_t)want, t);
+			for (size_t i = 0; i < want; i++) {
+				assert_true(t[i] <= now + HNS_NSEC_PER_USEC); /* float rounding */
+				r->sent++;
+				lg_account_answer(r, NULL, NULL, t[i], now, now + 2 * ms, timeout);
+			}
+			issued += want;
+		}
+	}
+	r->intended = issued;
+}
+
+static void
+test_stall_in_response_time(void **state)
+{
+	const uint64_t ms = HNS_NSEC_PER_MSEC;
+	struct lg_result *r = calloc(1, sizeof(*r));
+	uint64_t behind;
+
+	(void)state;
+	sim_run(r, 1000 * ms, 1400 * ms, &behind);
+	assert_int_equal(r->intended, 5000);
+	assert_int_equal(r->sent, 5000);
+	assert_int_equal(r->answered, 5000);
+	assert_int_equal(behind, 0);
+	/* service time: 2 ms for every query, stall or not */
+	assert_int_equal(hns_hist_quantile(&r->service, 1.0), 2 * ms);
+	assert_int_equal(r->service.min_ns, 2 * ms);
+	/* response time: the 400 queries due in the stall waited up to 400 ms */
+	assert_true(r->response.max_ns >= 400 * ms && r->response.max_ns <= 403 * ms);
+	assert_true(hns_hist_quantile(&r->response, 0.99) >= 300 * ms);
+	assert_true(hns_hist_quantile(&r->response, 0.5) <= 4 * ms);
+	/* 8% (400 of 5000) waited: p92 and up are above 2 ms by the stall */
+	assert_true(hns_hist_quantile(&r->response, 0.95) >= 100 * ms);
+
+	/* a 3 s stall: what was due more than the timeout before its end is behind */
+	memset(r, 0, sizeof(*r));
+	sim_run(r, 1000 * ms, 4000 * ms, &behind);
+	assert_int_equal(r->intended, 5000);
+	assert_true(behind >= 990 && behind <= 1001);
+	assert_int_equal(r->sent + behind, r->intended);
+	assert_int_equal(r->answered + r->lost, r->intended);
+	assert_true(r->response.max_ns <= 2000 * ms + 2 * ms);
+	assert_int_equal(hns_hist_quantile(&r->service, 1.0), 2 * ms);
+	free(r);
+}
+
 /* --------------------------------------------------------------- judging */
 
 /* A response to "x.example.com A" with the given A records and rcode. */
@@ -323,10 +356,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hist_buckets), cmocka_unit_test(test_hist_quantiles),
 		cmocka_unit_test(test_mix_weights),  cmocka_unit_test(test_mix_invalid),
 		cmocka_unit_test(test_expand),	     cmocka_unit_test(test_pace_steady),
 		cmocka_unit_test(test_pace_ramp),    cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_pace_fill),    cmocka_unit_test(test_stall_in_response_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

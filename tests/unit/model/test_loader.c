@@ -354,6 +354,7 @@ test_expect_and_load(void **state)
 	assert_int_equal(l->qps, 20000);
 	assert_int_equal(l->duration_ms, 10000);
 	assert_int_equal(l->ramp_ms, 0);
+	assert_float_equal(l->tcp, 0, 0);
 	assert_int_equal(l->n_mix, 2);
 	assert_string_equal(l->mix[0].query, "{rand}.execute-api.eu-west-1.amazonaws.com");
 	assert_int_equal(l->mix[0].qtype, LDNS_RR_TYPE_A);
@@ -507,6 +508,7 @@ test_expect_forms(void **state)
 	    "    qps: 10\n"
 	    "    duration: 1.5s\n"
 	    "    ramp: 500ms\n"
+	    "    tcp: 10%\n"
 	    "    mix: [{query: \"{seq}.A.example MX\"}]\n"
 	    "    events: [{at: 1s, down: t1}, {at: 2m, up: t1}]\n"
 	    "    slo: {p50_ms: 1, p999_ms: 9.5, min_qps: 8, answers: endpoint:api}\n",
@@ -602,6 +604,7 @@ test_expect_forms(void **state)
 	assert_addr_port(&l->target, "127.0.0.1:5399");
 	assert_int_equal(l->duration_ms, 1500);
 	assert_int_equal(l->ramp_ms, 500);
+	assert_float_equal(l->tcp, 0.1, 1e-12);
 	assert_string_equal(l->mix[0].query, "{seq}.a.example");
 	assert_int_equal(l->mix[0].qtype, LDNS_RR_TYPE_MX);
 	assert_int_equal(l->mix[0].weight, 1);

@@ -143,8 +143,8 @@ test_delay_distribution_and_fifo(void **state)
 	assert_true(lo >= 14 * MS);
 	assert_true(hi <= 26 * MS);
 	assert_true(lo < 16 * MS && hi > 24 * MS); /* the tails are reached */
-	assert_true(fabs(vpn_hist_mean_ms(&ts.t[0].link[0].st.delay) - 20.0) < 0.1);
-	assert_in_range(vpn_hist_quantile(&ts.t[0].link[0].st.delay, 0.5), 19 * MS, 21500 * 1000);
+	assert_true(fabs(hns_hist_mean_ms(&ts.t[0].link[0].st.delay) - 20.0) < 0.1);
+	assert_in_range(hns_hist_quantile(&ts.t[0].link[0].st.delay, 0.5), 19 * MS, 21500 * 1000);
 
 	/* Packets 10 us apart with 2 ms jitter: FIFO keeps delivery times monotonic. */
 	assert_int_equal(vpn_tunnels_init(&ts, &c, 1, 7), 0);
@@ -334,20 +334,20 @@ test_bad_config(void **state)
 static void
 test_hist(void **state)
 {
-	static struct vpn_hist h;
+	static struct hns_hist h;
 
 	memset(&h, 0, sizeof(h));
 	for (uint64_t us = 1; us <= 1000; us++)
-		vpn_hist_add(&h, us * HNS_NSEC_PER_USEC);
+		hns_hist_add(&h, us * HNS_NSEC_PER_USEC);
 	assert_int_equal(h.count, 1000);
 	assert_int_equal(h.min_ns, HNS_NSEC_PER_USEC);
 	assert_int_equal(h.max_ns, 1000 * HNS_NSEC_PER_USEC);
 	/* Buckets are at most ~6% wide. */
-	assert_in_range(vpn_hist_quantile(&h, 0.5), 500 * HNS_NSEC_PER_USEC, 532 * HNS_NSEC_PER_USEC);
-	assert_in_range(vpn_hist_quantile(&h, 0.99), 990 * HNS_NSEC_PER_USEC, 1000 * HNS_NSEC_PER_USEC);
-	assert_true(fabs(vpn_hist_mean_ms(&h) - 0.5005) < 1e-9);
-	vpn_hist_add(&h, 3600 * HNS_NSEC_PER_SEC); /* beyond the last bucket: clamped */
-	assert_int_equal(vpn_hist_quantile(&h, 1.0), 3600 * HNS_NSEC_PER_SEC);
+	assert_in_range(hns_hist_quantile(&h, 0.5), 500 * HNS_NSEC_PER_USEC, 532 * HNS_NSEC_PER_USEC);
+	assert_in_range(hns_hist_quantile(&h, 0.99), 990 * HNS_NSEC_PER_USEC, 1000 * HNS_NSEC_PER_USEC);
+	assert_true(fabs(hns_hist_mean_ms(&h) - 0.5005) < 1e-9);
+	hns_hist_add(&h, 3600 * HNS_NSEC_PER_SEC); /* an hour: q = 1 is the maximum */
+	assert_int_equal(hns_hist_quantile(&h, 1.0), 3600 * HNS_NSEC_PER_SEC);
 }
 
 int

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Coordinated omission, end to end: the generator is stopped (SIGSTOP) for
+# 3.5 s in the middle of a run against a trivial responder.  The queries due
+# meanwhile are not skipped silently: those still within the 2 s timeout
+# leave late (sent_late) and their wait shows in the response time, not in
+# the service time; those already a timeout late are counted as behind and
+# lost.  The counts still add up.  The stall is forced, so the assertions
+# hold however slow the machine is.
+. "$SRCDIR/tests/integration/lib.sh"
+
+port=$(free_port)
+python3 - "$port" "$TMP/first" >"$TMP/responder.log" 2>&1 <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(40)
+seen = False
+try:
+    while True:
+        q, a = s.recvfrom(2048)
+        if len(q) < 12:
+            continue
+        r = bytearray(q); r[2] |= 0x80
+        s.sendto(bytes(r), a)
+        if not seen and q[:2] != b"\0\0":
+            seen = True
+            open(sys.argv[2], "w").close()
+except socket.timeout:
+    pass
+PY
+PIDS+=($!)
+for _ in $(seq 1 100); do
+	python3 -c "import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(0.2); s.sendto(b'\0'*12, ('127.0.0.1', $port)); s.recv(64)" 2>/dev/null && break
+	sleep 0.1
+done
+
+sed '/^load:/,$d' "$SRCDIR/scenarios/shared-services.yaml" >"$TMP/s.yaml"
+cat >>"$TMP/s.yaml" <<'YAML'
+load:
+  steady:
+    qps: 500
+    duration: 6s
+    mix:
+      - {query: "q{seq}.example.com A", weight: 1}
+YAML
+"$HYBRIDNS" load "$TMP/s.yaml" --target "127.0.0.1:$port" --format json -o "$TMP/r.json" &
+gen=$!
+PIDS+=($gen)
+# stop it once it is sending (the responder saw a query), for 3.5 s
+for _ in $(seq 1 300); do [ -e "$TMP/first" ] && break; sleep 0.05; done
+[ -e "$TMP/first" ] || fail "the generator never sent"
+kill -STOP "$gen"
+sleep 3.5
+kill -CONT "$gen"
+wait "$gen" || fail "load exited $?"
+python3 - "$TMP/r.json" <<'PY' || fail "stall report: $(head -c 3000 "$TMP/r.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))["profiles"][0]
+assert p["intended"] == 3000, p["intended"]
+assert p["sent"] + p["behind"] + p["send_errors"] == p["intended"], p
+assert p["answered"] + p["lost"] == p["intended"], p
+# 3.5 s stopped at 500 qps: 1750 queries due; those more than 2 s late (~750) are behind
+assert 300 <= p["behind"] <= 1500, p["behind"]
+# the rest of the stall's queries left late and waited up to 2 s
+assert p["sent_late"] >= 300, p["sent_late"]
+r, s = p["latency_ms"], p["service_ms"]
+assert r["max"] >= 1000, r
+assert r["p99"] >= 500 and r["p99"] > 10 * s["p99"], (r, s)
+# the timeline puts the behind queries in the seconds they were due, as lost
+assert sum(t["lost"] for t in p["timeline"]) == p["lost"], p["timeline"]
+PY
+exit 0
