@@ -599,7 +599,7 @@ matrix_cell_text(const struct matrix_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "NODATA");
 		break;
 	default: /* the rcode's own name: NXDOMAIN, SERVFAIL, REFUSED, FORMERR, ... */
-		snprintf(buf, len, "%s", rcode_name(c->rcode));
+		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)c->rcode));
 		break;
 	}
 	return buf;

@@ -52,7 +52,7 @@ matrix_cell_detail(const struct matrix_cell *c, char *buf, size_t len)
 	for (size_t i = 0; i < c->n_answers && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s ", c->answers[i]);
 	if (o < len)
-		snprintf(buf + o, len - o, "(%s, %.1f ms)", rcode_name(c->rcode), c->latency_ms);
+		snprintf(buf + o, len - o, "(%s, %.1f ms)", DNS_RCODE_NAME((unsigned)c->rcode), c->latency_ms);
 	return buf;
 }
 
@@ -187,7 +187,7 @@ matrix_json_members(struct json_writer *w, const struct matrix *mx)
 			json_kv_string(w, "place", mx->places[p].name);
 			json_kv_string(w, "class", matrix_class_str(c->cls));
 			if (c->rcode >= 0)
-				json_kv_string(w, "rcode", rcode_name(c->rcode));
+				json_kv_string(w, "rcode", DNS_RCODE_NAME((unsigned)c->rcode));
 			else
 				json_kv_null(w, "rcode");
 			json_key(w, "answers");

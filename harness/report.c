@@ -367,7 +367,7 @@ report_answers(const struct check_result *c, char *buf, size_t len)
 		return buf;
 	}
 	if (c->obs.n_values == 0)
-		snprintf(buf, len, "%s, no answer", rcode_name(c->obs.rcode));
+		snprintf(buf, len, "%s, no answer", DNS_RCODE_NAME((unsigned)c->obs.rcode));
 	for (size_t i = 0; i < c->obs.n_values && o + 1 < len; i++) {
 		int w = snprintf(buf + o, len - o, "%s%s", i ? " " : "", c->obs.values[i]);
 		if (w < 0)
