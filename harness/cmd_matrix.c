@@ -119,6 +119,8 @@ cmd_matrix(int argc, char **argv)
 		status = rc == HNS_EINVAL ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME;
 		goto out;
 	}
+	if (rc != 0)
+		fprintf(stderr, "hybridns matrix: %s\n", hns_strerror(rc));
 	if (rc != 0 || (out = matrix_cmd_open("matrix", a.output)) == NULL) {
 		status = HNS_EXIT_RUNTIME;
 		goto out;

@@ -14,7 +14,9 @@
  * per place, so a resolver's cache holds at most what another place's
  * query for the same name put there -- the same answer check's cold world
  * for that name gives (tests/integration/harness/matrix_check.sh compares
- * the two on every shipped scenario).  No `given` faults: the matrix is the
+ * the two on every shipped scenario, matrix_rows.sh on every row of the
+ * default one).  The on-prem forwarder's cache is keyed by name and type,
+ * so no other row's answer can stand in for a cell's.  No `given` faults: the matrix is the
  * steady state.
  *
  * Steps: matrix_new() selects the rows and columns (no I/O; unit-testable),
