@@ -871,7 +871,7 @@ static const struct cli_opt load_cli_opts[] = {
 	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
 	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
 	  0, tcp_parse },
-	{ "quiet", 'q', CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
+	{ "quiet", 0, CLI_FLAG, offsetof(struct load_opts, quiet), CLI_NONE, NULL,
 	  "no progress line on a terminal's stderr", 0, 0, 0, NULL },
 	/* load_findmax.c, load_plot.c, load_shard.c */
 	{ "find-max", 0, CLI_FLAG, offsetof(struct load_opts, fm.on), CLI_NONE, NULL,

@@ -8,7 +8,13 @@
 SS="$SRCDIR/scenarios/shared-services.yaml"
 
 # 1. The reference steady profile, shortened: exit 0 and a sane JSON report.
-"$HYBRIDNS" load "$SS" --profile steady --qps 2000 --duration 2 --format json -o "$TMP/steady.json" ||
+#    Its p99 of 60 ms is the shipped design's budget, but a response time
+#    measured on a loaded machine (or under ASan) can come near it, so the
+#    copy here allows 1 s: the verdict is far from its boundary.
+SSC="$TMP/steady.yaml"
+sed 's/slo: {p99_ms: 60, max_loss: 0.5%, answers: private}/slo: {p99_ms: 1000, max_loss: 0.5%, answers: private}/' "$SS" >"$SSC"
+grep -q 'p99_ms: 1000' "$SSC" || fail "could not widen the steady p99 budget in the copy"
+"$HYBRIDNS" load "$SSC" --profile steady --qps 2000 --duration 2 --format json -o "$TMP/steady.json" ||
 	fail "load steady exited $?"
 python3 - "$TMP/steady.json" <<'PY' || fail "steady report"
 import json, sys
@@ -40,7 +46,7 @@ assert all(s["status"] == "pass" for s in p["slo"]), p["slo"]
 PY
 
 # The text report names the same things.
-out=$("$HYBRIDNS" load "$SS" --profile steady --qps 1000 --duration 1) || fail "text report exited $?: $out"
+out=$("$HYBRIDNS" load "$SSC" --profile steady --qps 1000 --duration 1) || fail "text report exited $?: $out"
 for w in sent answered lost rcodes p50 p99.9 timeline max_loss 'all SLOs held'; do
 	echo "$out" | grep -q -- "$w" || fail "text report lacks '$w': $out"
 done
