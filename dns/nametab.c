@@ -205,6 +205,40 @@ dns_nametab_get(const struct dns_nametab *t, uint32_t tag, const uint8_t *name, 
 	return probe(t, h, tag, name, len)->val;
 }
 
+void *
+dns_nametab_get_lower(const struct dns_nametab *t, uint32_t tag, const uint8_t *name, size_t len)
+{
+	uint8_t offs[MAX_LABELS + 1];
+
+	if (!t->n || len == 0 || len > DNS_NAME_MAX)
+		return NULL;
+
+	int n = labels_split(name, len, offs);
+
+	if (!(t->depths & (1ull << depth_bit(n))))
+		return NULL; /* no key has this many labels: no hash needed */
+
+	uint32_t h = hash_seed(tag);
+	size_t mask = t->cap - 1;
+
+	for (int i = n - 1; i >= 0; i--) {
+		const uint8_t *p = name + offs[i];
+
+		h = (h ^ p[0]) * FNV_PRIME;
+		for (unsigned b = 1; b <= p[0]; b++)
+			h = (h ^ p[b]) * FNV_PRIME;
+	}
+	for (size_t k = slot_index(h, mask);; k = (k + 1) & mask) {
+		const struct dns_nametab_slot *s = &t->slots[k];
+
+		if (!s->len)
+			return NULL;
+		if (s->hash == h && s->tag == tag && s->len == len &&
+		    memcmp(t->names + s->off, name, len) == 0)
+			return s->val;
+	}
+}
+
 void
 dns_nametab_walk_init(struct dns_nametab_walk *w, const struct dns_nametab *t, uint32_t tag,
 		      const uint8_t *name, size_t len)

@@ -46,6 +46,9 @@ int dns_nametab_put(struct dns_nametab *t, uint32_t tag, const uint8_t *name, si
 		    void *val);
 /* The value of exactly (tag, name), or NULL. */
 void *dns_nametab_get(const struct dns_nametab *t, uint32_t tag, const uint8_t *name, size_t len);
+/* The same for a name already in lower case (no case folding on the way). */
+void *dns_nametab_get_lower(const struct dns_nametab *t, uint32_t tag, const uint8_t *name,
+			    size_t len);
 
 /* A walk over the suffixes of one name present in the table, longest first. */
 struct dns_nametab_walk {

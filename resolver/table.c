@@ -33,5 +33,5 @@ rslv_table_put(struct rslv_table *t, uint32_t tag, const uint8_t *name, size_t l
 void *
 rslv_table_get(const struct rslv_table *t, uint32_t tag, const uint8_t *name, size_t len)
 {
-	return dns_nametab_get(&t->nt, tag, name, len);
+	return dns_nametab_get_lower(&t->nt, tag, name, len); /* names are lower case here */
 }

@@ -95,6 +95,11 @@ test_case_insensitive(void **state)
 	int n = dns_name_from_str("CORP.example.COM", w);
 
 	assert_int_equal((intptr_t)dns_nametab_get(&t, 0, w, (size_t)n), 1);
+	n = dns_name_from_str("corp.example.com", w);
+	assert_int_equal((intptr_t)dns_nametab_get_lower(&t, 0, w, (size_t)n), 1);
+	assert_null(dns_nametab_get_lower(&t, 1, w, (size_t)n)); /* another tag */
+	n = dns_name_from_str("example.com", w);
+	assert_null(dns_nametab_get_lower(&t, 0, w, (size_t)n)); /* a suffix is not the key */
 	dns_nametab_deinit(&t);
 }
 
