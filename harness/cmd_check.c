@@ -120,7 +120,7 @@ report_json(FILE *out, const struct model *m, const struct check_result *r, size
 		json_key(&w, "answers");
 		json_array_begin(&w);
 		for (size_t k = 0; k < c->obs.n_values; k++)
-			json_string(&w, c->obs.values[k]);
+			json_value_string(&w, c->obs.values[k]);
 		json_array_end(&w);
 		json_key(&w, "path");
 		write_hops(&w, c);

@@ -715,7 +715,7 @@ report_json(struct json_writer *w, const struct load_report *r)
 	if (r->where != NULL)
 		load_where_write_json(w, r->where);
 	else
-		json_null(w);
+		json_value_null(w);
 	json_kv_string(w, "note", r->note);
 	if (r->shard.count > 1) {
 		json_key(w, "shard");

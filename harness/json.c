@@ -169,10 +169,10 @@ json_string_len(struct json_writer *w, const char *s, size_t len)
 }
 
 void
-json_string(struct json_writer *w, const char *s)
+json_value_string(struct json_writer *w, const char *s)
 {
 	if (s == NULL) {
-		json_null(w);
+		json_value_null(w);
 		return;
 	}
 	json_string_len(w, s, strlen(s));
@@ -202,7 +202,7 @@ json_double(struct json_writer *w, double v)
 	char buf[40];
 
 	if (!isfinite(v)) {
-		json_null(w);
+		json_value_null(w);
 		return;
 	}
 	if (!json_value_prefix(w))
@@ -225,7 +225,7 @@ json_bool(struct json_writer *w, bool v)
 }
 
 void
-json_null(struct json_writer *w)
+json_value_null(struct json_writer *w)
 {
 	if (!json_value_prefix(w))
 		return;
@@ -237,7 +237,7 @@ void
 json_kv_string(struct json_writer *w, const char *key, const char *s)
 {
 	json_key(w, key);
-	json_string(w, s);
+	json_value_string(w, s);
 }
 
 void
@@ -272,7 +272,7 @@ void
 json_kv_null(struct json_writer *w, const char *key)
 {
 	json_key(w, key);
-	json_null(w);
+	json_value_null(w);
 }
 
 int

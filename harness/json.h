@@ -16,7 +16,7 @@
  *	json_writer_init(&w, stdout, true);
  *	json_object_begin(&w);
  *	json_key(&w, "name");
- *	json_string(&w, "api");
+ *	json_value_string(&w, "api");
  *	json_object_end(&w);
  *	return json_writer_finish(&w);
  */
@@ -56,13 +56,13 @@ void json_array_end(struct json_writer *w);
 /* The key of the next value; only inside an object. */
 void json_key(struct json_writer *w, const char *key);
 
-void json_string(struct json_writer *w, const char *s); /* NULL writes null */
+void json_value_string(struct json_writer *w, const char *s); /* NULL writes null */
 void json_string_len(struct json_writer *w, const char *s, size_t len);
 void json_int(struct json_writer *w, int64_t v);
 void json_uint(struct json_writer *w, uint64_t v);
 void json_double(struct json_writer *w, double v); /* shortest form that reads back equal */
 void json_bool(struct json_writer *w, bool v);
-void json_null(struct json_writer *w);
+void json_value_null(struct json_writer *w);
 
 /* Key and value in one call, for the common case. */
 void json_kv_string(struct json_writer *w, const char *key, const char *s);
@@ -74,6 +74,6 @@ void json_kv_null(struct json_writer *w, const char *key);
 
 /*
  * Write s as a JSON string literal (with the quotes) to out; the escaping
- * used by json_string().  Returns 0 or -EIO.
+ * used by json_value_string().  Returns 0 or -EIO.
  */
 int json_escape_write(FILE *out, const char *s, size_t len);

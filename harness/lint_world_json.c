@@ -45,7 +45,7 @@ lint_json_addr_list(struct json_writer *w, const char *key, const struct hns_add
 	json_key(w, key);
 	json_array_begin(w);
 	for (size_t i = 0; i < n; i++)
-		json_string(w, hns_addr_port_str(&a[i], buf, sizeof(buf)));
+		json_value_string(w, hns_addr_port_str(&a[i], buf, sizeof(buf)));
 	json_array_end(w);
 }
 
@@ -55,7 +55,7 @@ lint_json_vpc_names(struct json_writer *w, const char *key, struct model_vpc *co
 	json_key(w, key);
 	json_array_begin(w);
 	for (size_t i = 0; i < n; i++)
-		json_string(w, v[i]->name);
+		json_value_string(w, v[i]->name);
 	json_array_end(w);
 }
 
@@ -99,8 +99,8 @@ lint_json_vpcs(struct json_writer *w, const struct model *m)
 	json_array_begin(w);
 	for (size_t i = 0; i < m->n_peerings; i++) {
 		json_array_begin(w);
-		json_string(w, m->peerings[i].a->name);
-		json_string(w, m->peerings[i].b->name);
+		json_value_string(w, m->peerings[i].a->name);
+		json_value_string(w, m->peerings[i].b->name);
 		json_array_end(w);
 	}
 	json_array_end(w);
@@ -161,7 +161,7 @@ lint_json_endpoints(struct json_writer *w, const struct model *m)
 			json_key(w, "subnets");
 			json_array_begin(w);
 			for (size_t j = 0; j < e->n_gateway_subnets; j++)
-				json_string(w, e->gateway_subnets[j]->name);
+				json_value_string(w, e->gateway_subnets[j]->name);
 			json_array_end(w);
 		}
 		json_object_end(w);
@@ -231,7 +231,7 @@ lint_json_zone(struct json_writer *w, const struct model_zone *z)
 		lint_json_rr(w, z->name, z->soa, ldns_rr_ttl(z->soa), z->soa_given);
 		json_object_end(w);
 	} else {
-		json_null(w);
+		json_value_null(w);
 	}
 	json_key(w, "records");
 	json_array_begin(w);
@@ -377,7 +377,7 @@ lint_json_vpn(struct json_writer *w, const struct model *m)
 
 	json_key(w, "vpn");
 	if (!v->present) {
-		json_null(w);
+		json_value_null(w);
 		return;
 	}
 	json_object_begin(w);
@@ -437,7 +437,7 @@ lint_json_answer(struct json_writer *w, const char *key, const struct model_answ
 		json_key(w, "values");
 		json_array_begin(w);
 		for (size_t i = 0; i < a->n_values; i++)
-			json_string(w, a->values[i]);
+			json_value_string(w, a->values[i]);
 		json_array_end(w);
 		break;
 	case MODEL_ANSWER_ENDPOINT:
@@ -452,7 +452,7 @@ lint_json_answer(struct json_writer *w, const char *key, const struct model_answ
 			if (a->kind == MODEL_ANSWER_ENDPOINT_AZ &&
 			    (a->az == NULL || strcmp(e->subnet->az, a->az) != 0))
 				continue;
-			json_string(w, hns_addr_str(&e->ip, buf, sizeof(buf)));
+			json_value_string(w, hns_addr_str(&e->ip, buf, sizeof(buf)));
 		}
 		json_array_end(w);
 		break;
@@ -494,7 +494,7 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		json_key(w, "via");
 		json_array_begin(w);
 		for (size_t j = 0; j < x->n_via; j++) {
-			json_string(w, expect_via_text(&x->via[j], buf, sizeof(buf)));
+			json_value_string(w, expect_via_text(&x->via[j], buf, sizeof(buf)));
 		}
 		json_array_end(w);
 		lint_json_ms(w, "max_ms", x->max_ms);

@@ -369,7 +369,7 @@ load_findmax_json(struct json_writer *w, const char *profile, const struct load_
 		json_kv_string(w, "failed_slos", b->failed);
 		json_object_end(w);
 	} else {
-		json_null(w);
+		json_value_null(w);
 	}
 	json_key(w, "steps");
 	json_array_begin(w);

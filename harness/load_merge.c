@@ -41,17 +41,6 @@ static const char *const merge_timeline_uint[] = { "sent", "answered", "lost", "
 static const char *const merge_mix_uint[] = { "sent", "answered", "lost" };
 static const char *const merge_tcp_uint[] = { "sent", "answered", "reconnects" };
 
-/*
- * A jansson string.  Not json_string(): harness/json.c defines a
- * json_string (and json_null) of its own, and the link binds this file's
- * calls to that one.
- */
-static json_t *
-jstr(const char *s)
-{
-	return json_stringn(s, strlen(s));
-}
-
 /* ----------------------------------------------------------- histograms */
 
 static int
@@ -368,11 +357,11 @@ merge_rejudge(json_t *p, const struct hns_hist *h)
 		}
 		if (known)
 			snprintf(text, sizeof(text), "%.3f%s", v, unit);
-		json_object_set_new(s, "value", jstr(text));
-		json_object_set_new(s, "status", jstr(pass ? "pass" : "fail"));
+		json_object_set_new(s, "value", json_string(text));
+		json_object_set_new(s, "status", json_string(pass ? "pass" : "fail"));
 		all &= pass;
 	}
-	json_object_set_new(p, "status", jstr(all ? "pass" : "fail"));
+	json_object_set_new(p, "status", json_string(all ? "pass" : "fail"));
 	return all;
 }
 
@@ -420,7 +409,7 @@ merge_finish_profile(json_t *p, const struct merge_hists *mh)
 		json_object_set_new(e, "response", hist_json(h));
 	}
 	/* the components' counters of in-process runs do not add (peaks, headroom): not merged */
-	json_object_set_new(p, "components", json_pack("n")); /* not json_null(): see jstr() */
+	json_object_set_new(p, "components", json_pack("n")); /* not json_null(): see json_string() */
 	json_object_del(p, "shard");
 	return merge_rejudge(p, &mh->h[0]);
 }
@@ -601,7 +590,7 @@ cmd_load_merge(int argc, char **argv)
 	out = json_deep_copy(roots[0]);
 	from = json_array();
 	for (size_t i = 0; from != NULL && i < n; i++)
-		json_array_append_new(from, jstr(args[i]));
+		json_array_append_new(from, json_string(args[i]));
 	if (out == NULL || json_object_set_new(out, "merged_from", from) != 0) {
 		status = HNS_EXIT_RUNTIME;
 		goto out;

@@ -211,7 +211,7 @@ load_where_write_json(struct json_writer *w, const struct load_where *where)
 		json_kv_uint(w, "queries", n);
 		json_object_end(w);
 	} else {
-		json_null(w);
+		json_value_null(w);
 	}
 	json_object_end(w);
 }

@@ -163,7 +163,7 @@ matrix_json_members(struct json_writer *w, const struct matrix *mx)
 	json_key(w, "places");
 	json_array_begin(w);
 	for (size_t p = 0; p < mx->n_places; p++)
-		json_string(w, mx->places[p].name);
+		json_value_string(w, mx->places[p].name);
 	json_array_end(w);
 	json_key(w, "names");
 	json_array_begin(w);
@@ -193,7 +193,7 @@ matrix_json_members(struct json_writer *w, const struct matrix *mx)
 			json_key(w, "answers");
 			json_array_begin(w);
 			for (size_t i = 0; i < c->n_answers; i++)
-				json_string(w, c->answers[i]);
+				json_value_string(w, c->answers[i]);
 			json_array_end(w);
 			if (c->endpoint != NULL)
 				json_kv_string(w, "endpoint", c->endpoint->name);

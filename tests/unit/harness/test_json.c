@@ -129,8 +129,8 @@ test_compact_document(void **state)
 	json_kv_string(&w, "none", NULL);
 	json_key(&w, "ips");
 	json_array_begin(&w);
-	json_string(&w, "10.0.1.25");
-	json_string(&w, "10.0.2.25");
+	json_value_string(&w, "10.0.1.25");
+	json_value_string(&w, "10.0.2.25");
 	json_array_end(&w);
 	json_key(&w, "empty");
 	json_array_begin(&w);
@@ -216,7 +216,7 @@ test_scalar_top_level(void **state)
 
 	mem_open(&m);
 	json_writer_init(&w, m.f, false);
-	json_string(&w, "x");
+	json_value_string(&w, "x");
 	assert_int_equal(json_writer_finish(&w), 0);
 	assert_string_equal(mem_text(&m), "\"x\"");
 	mem_close(&m);
@@ -234,7 +234,7 @@ test_misuse(void **state)
 	mem_open(&m);
 	json_writer_init(&w, m.f, false);
 	json_object_begin(&w);
-	json_string(&w, "orphan");
+	json_value_string(&w, "orphan");
 	json_object_end(&w);
 	assert_int_equal(json_writer_finish(&w), HNS_EINVAL);
 	assert_string_equal(mem_text(&m), "{");
