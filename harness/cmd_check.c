@@ -97,14 +97,7 @@ report_json(FILE *out, const struct model *m, const struct check_result *r, size
 {
 	struct json_writer w;
 
-	json_writer_init(&w, out, true);
-	json_object_begin(&w);
-	json_kv_string(&w, "scenario", m->scenario);
-	json_kv_string(&w, "file", m->file);
-	json_kv_uint(&w, "passed", passed);
-	json_kv_uint(&w, "failed", n - passed);
-	json_key(&w, "results");
-	json_array_begin(&w);
+	json_report_begin(&w, out, m->scenario, m->file, passed, n - passed, "results");
 	for (size_t i = 0; i < n; i++) {
 		const struct check_result *c = &r[i];
 
@@ -128,9 +121,7 @@ report_json(FILE *out, const struct model *m, const struct check_result *r, size
 		json_kv_string(&w, "message", c->verdict.pass ? "" : c->verdict.message);
 		json_object_end(&w);
 	}
-	json_array_end(&w);
-	json_object_end(&w);
-	return json_writer_finish(&w);
+	return json_report_end(&w);
 }
 
 static void

@@ -671,19 +671,10 @@ cmd_load(int argc, char **argv)
 	if (o.json) {
 		struct json_writer w;
 
-		json_writer_init(&w, out, true);
-		json_object_begin(&w);
-		json_kv_string(&w, "scenario", m->scenario);
-		json_kv_string(&w, "file", m->file);
-		json_kv_uint(&w, "passed", passed);
-		json_kv_uint(&w, "failed", n - passed);
-		json_key(&w, "profiles");
-		json_array_begin(&w);
+		json_report_begin(&w, out, m->scenario, m->file, passed, n - passed, "profiles");
 		for (size_t i = 0; i < n; i++)
 			load_run_write_json(&w, &reports[i]);
-		json_array_end(&w);
-		json_object_end(&w);
-		if (json_writer_finish(&w) != 0)
+		if (json_report_end(&w) != 0)
 			status = HNS_EXIT_RUNTIME;
 	} else {
 		for (size_t i = 0; i < n; i++)

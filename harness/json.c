@@ -286,3 +286,25 @@ json_writer_finish(struct json_writer *w)
 		json_fail(w, -EIO);
 	return w->err;
 }
+
+void
+json_report_begin(struct json_writer *w, FILE *out, const char *scenario, const char *file,
+		  size_t passed, size_t failed, const char *list_key)
+{
+	json_writer_init(w, out, true);
+	json_object_begin(w);
+	json_kv_string(w, "scenario", scenario);
+	json_kv_string(w, "file", file);
+	json_kv_uint(w, "passed", passed);
+	json_kv_uint(w, "failed", failed);
+	json_key(w, list_key);
+	json_array_begin(w);
+}
+
+int
+json_report_end(struct json_writer *w)
+{
+	json_array_end(w);
+	json_object_end(w);
+	return json_writer_finish(w);
+}

@@ -47,6 +47,15 @@ void json_writer_init(struct json_writer *w, FILE *out, bool pretty);
  * pretty).  Returns 0, HNS_EINVAL on misuse or -EIO when writing failed.
  */
 int json_writer_finish(struct json_writer *w);
+/*
+ * The head every command's JSON report shares: init w on out, open the top
+ * object with "scenario", "file", "passed", "failed", then open the array
+ * under list_key ("results", "profiles").  json_report_end() closes both
+ * and finishes w (0 or -EIO).
+ */
+void json_report_begin(struct json_writer *w, FILE *out, const char *scenario, const char *file,
+		       size_t passed, size_t failed, const char *list_key);
+int json_report_end(struct json_writer *w);
 
 void json_object_begin(struct json_writer *w);
 void json_object_end(struct json_writer *w);
