@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hash.h"
 #include "dns/nametab.h"
 
-#define FNV_PRIME 16777619u
 #define MAX_LABELS (DNS_NAME_MAX / 2)
 
 static inline uint8_t
@@ -19,7 +19,7 @@ lc(uint8_t c)
 static inline uint32_t
 hash_seed(uint32_t tag)
 {
-	return (2166136261u ^ tag) * FNV_PRIME;
+	return (HNS_FNV32_BASIS ^ tag) * HNS_FNV32_PRIME;
 }
 
 /* Extend a suffix's hash by the label at p (its length octet and its octets, lower-cased). */
@@ -28,9 +28,9 @@ hash_label(uint32_t h, const uint8_t *p)
 {
 	unsigned n = p[0];
 
-	h = (h ^ n) * FNV_PRIME;
+	h = (h ^ n) * HNS_FNV32_PRIME;
 	for (unsigned i = 1; i <= n; i++)
-		h = (h ^ lc(p[i])) * FNV_PRIME;
+		h = (h ^ lc(p[i])) * HNS_FNV32_PRIME;
 	return h;
 }
 
@@ -224,9 +224,9 @@ dns_nametab_get_lower(const struct dns_nametab *t, uint32_t tag, const uint8_t *
 	for (int i = n - 1; i >= 0; i--) {
 		const uint8_t *p = name + offs[i];
 
-		h = (h ^ p[0]) * FNV_PRIME;
+		h = (h ^ p[0]) * HNS_FNV32_PRIME;
 		for (unsigned b = 1; b <= p[0]; b++)
-			h = (h ^ p[b]) * FNV_PRIME;
+			h = (h ^ p[b]) * HNS_FNV32_PRIME;
 	}
 	for (size_t k = slot_index(h, mask);; k = (k + 1) & mask) {
 		const struct dns_nametab_slot *s = &t->slots[k];
@@ -334,9 +334,9 @@ dns_nametab_longest_lower(const struct dns_nametab *t, uint32_t tag, const uint8
 
 		const uint8_t *p = name + offs[i - 1];
 
-		h = (h ^ p[0]) * FNV_PRIME;
+		h = (h ^ p[0]) * HNS_FNV32_PRIME;
 		for (unsigned b = 1; b <= p[0]; b++)
-			h = (h ^ p[b]) * FNV_PRIME;
+			h = (h ^ p[b]) * HNS_FNV32_PRIME;
 	}
 	return best;
 }

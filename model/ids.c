@@ -8,19 +8,17 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "model/schema.h"
 
 /* Stable 64-bit FNV-1a of "kind/name" with a seed. */
 static uint64_t
 ld_hash(const char *kind, const char *name, uint64_t seed)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = hns_fnv1a64(HNS_FNV64_BASIS ^ seed, kind, strlen(kind));
 
-	for (const char *p = kind; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	h = (h ^ '/') * 0x100000001b3ULL;
-	for (const char *p = name; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	h = hns_fnv1a64(h, "/", 1);
+	h = hns_fnv1a64(h, name, strlen(name));
 	/* final avalanche */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "resolver/ratelimit.h"
 #include "resolver/table.h"
 
@@ -59,7 +60,7 @@ rslv_rl_allow(struct rslv_ratelimit *rl, uint32_t listener, const struct hns_add
 	memcpy(key + 4, src->bytes, 16);
 	if (src->family == AF_INET)
 		memset(key + 8, 0, 12); /* only the 4 address bytes count */
-	struct rslv_rl_set *set = &rl->sets[rslv_fnv1a(2166136261u, key, sizeof(key)) & (rl->n_sets - 1)];
+	struct rslv_rl_set *set = &rl->sets[hns_fnv1a32(HNS_FNV32_BASIS, key, sizeof(key)) & (rl->n_sets - 1)];
 
 	while (atomic_flag_test_and_set_explicit(&set->lock, memory_order_acquire))
 		;

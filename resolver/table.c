@@ -2,16 +2,6 @@
 
 #include "resolver/table.h"
 
-uint32_t
-rslv_fnv1a(uint32_t h, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 void
 rslv_table_init(struct rslv_table *t)
 {

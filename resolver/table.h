@@ -18,8 +18,6 @@ struct rslv_table {
 	struct dns_nametab nt;
 };
 
-/* FNV-1a (32-bit) of n bytes, continuing from h (2166136261 to start). */
-uint32_t rslv_fnv1a(uint32_t h, const uint8_t *p, size_t n);
 
 void rslv_table_init(struct rslv_table *t);
 void rslv_table_deinit(struct rslv_table *t);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hash.h"
 #include "resolver/qlog_json.h"
 #include "resolver/view_internal.h"
 
@@ -308,7 +309,7 @@ rslv_is_aws_name(const uint8_t *q, size_t qlen)
 uint32_t
 rslv_aws_pool_addr(const uint8_t *q, size_t qlen)
 {
-	uint32_t h = rslv_fnv1a(2166136261u, q, qlen);
+	uint32_t h = hns_fnv1a32(HNS_FNV32_BASIS, q, qlen);
 
 	return RSLV_AWS_POOL_BASE | ((h >> 8) & 0xff) << 8 | (1 + h % 254);
 }
