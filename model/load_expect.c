@@ -10,17 +10,21 @@
 
 #include <ldns/ldns.h>
 
+#include "model/names.h"
 #include "model/schema.h"
 
-static const struct {
-	const char *prefix;
-	enum model_hop_kind kind;
-} hop_kinds[] = {
-    {"onprem", MODEL_HOP_ONPREM},   {"vpn", MODEL_HOP_VPN},
-    {"inbound", MODEL_HOP_INBOUND}, {"outbound", MODEL_HOP_OUTBOUND},
-    {"vpc", MODEL_HOP_VPC},         {"rule", MODEL_HOP_RULE},
-    {"zone", MODEL_HOP_ZONE},       {"private-dns", MODEL_HOP_PRIVATE_DNS},
-};
+/* The kind a "kind:" prefix of len bytes names (all but internet take a name), or -1. */
+static int
+hop_kind_of(const char *s, size_t len)
+{
+	for (int k = MODEL_HOP_ONPREM; k < MODEL_HOP_INTERNET; k++) {
+		const char *p = model_hop_kind_str((enum model_hop_kind)k);
+
+		if (strlen(p) == len && strncmp(p, s, len) == 0)
+			return k;
+	}
+	return -1;
+}
 
 /*
  * zone:<name> names the first zone of that name in this order: private
@@ -94,7 +98,7 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 		const struct ynode *it = v->kids[i];
 		struct model_hop *h = &arr[*n];
 		const char *colon, *ref;
-		size_t k;
+		int kind;
 
 		ld_path_index(sub, path, i);
 		if (!ld_want_scalar(ld, it, sub, "a hop like vpn:tunnel1"))
@@ -106,13 +110,8 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			continue;
 		}
 		colon = strchr(it->str, ':');
-		for (k = 0; colon != NULL && k < sizeof(hop_kinds) / sizeof(hop_kinds[0]); k++) {
-			if (strlen(hop_kinds[k].prefix) == (size_t)(colon - it->str) &&
-			    strncmp(hop_kinds[k].prefix, it->str, (size_t)(colon - it->str)) == 0)
-				break;
-		}
-		if (colon == NULL || k == sizeof(hop_kinds) / sizeof(hop_kinds[0]) ||
-		    colon[1] == '\0') {
+		kind = colon != NULL ? hop_kind_of(it->str, (size_t)(colon - it->str)) : -1;
+		if (kind < 0 || colon[1] == '\0') {
 			ld_err(ld, it->loc, sub,
 			       "'%s' is not a hop (expected onprem:, vpn:, inbound:, outbound:, "
 			       "vpc:, rule:, "
@@ -121,7 +120,7 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			continue;
 		}
 		ref = colon + 1;
-		h->kind = hop_kinds[k].kind;
+		h->kind = (enum model_hop_kind)kind;
 		h->ref = ld_strdup(ld, ref);
 		switch (h->kind) {
 		case MODEL_HOP_ONPREM:
