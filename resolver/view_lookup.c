@@ -124,16 +124,10 @@ static void
 internet_resolve(const struct rslv_world *w, const uint8_t *qname, size_t qlen, uint16_t qtype,
 		 struct rslv_result *out)
 {
-	const struct rslv_zone *z = NULL;
-	size_t off = 0;
+	const struct rslv_zone *z =
+		dns_nametab_longest_lower(&w->rules.nt, w->internet_tag, qname, qlen, NULL);
 
 	trace_hop(&out->trace, MODEL_HOP_INTERNET, NULL, NULL);
-	for (;;) {
-		z = rslv_table_get(&w->rules, w->internet_tag, qname + off, qlen - off);
-		if (z || qname[off] == 0)
-			break;
-		off += (size_t)qname[off] + 1;
-	}
 	if (z) {
 		zone_hop(&out->trace, z);
 		zone_answer(w, z, qname, qlen, qtype, out);
@@ -173,7 +167,8 @@ resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 	const struct rslv_view *v = &w->views[view];
 	bool inbound = from == RSLV_FROM_INBOUND;
 	const struct model_rule *system = NULL;
-	size_t off = 0;
+	const struct rslv_rule_entry *e;
+	struct dns_nametab_walk walk;
 
 	trace_hop(&out->trace, MODEL_HOP_VPC, v->vpc->name, v->vpc);
 	if (!v->vpc->dns_support) {
@@ -181,36 +176,30 @@ resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 		out->trace.what = "no-dns-support";
 		return;
 	}
-	for (;;) {
-		const struct rslv_rule_entry *e =
-			rslv_table_get(&w->rules, v->tag, qname + off, qlen - off);
-
-		if (e) {
-			if (e->custom && !system) {
-				trace_hop(&out->trace, MODEL_HOP_RULE, e->custom->name, e->custom);
-				if (e->custom->type == MODEL_RULE_FORWARD) {
-					out->action = RSLV_FORWARD;
-					out->rule = e->custom;
-					out->trace.what = "forward";
-					if (e->custom->endpoint)
-						trace_hop(&out->trace, MODEL_HOP_OUTBOUND,
-							  e->custom->endpoint->name, e->custom->endpoint);
-					return;
-				}
-				system = e->custom; /* resolve locally from here on */
-			}
-			const struct rslv_zone *z =
-				inbound && e->autodef_inbound ? e->autodef_inbound : e->autodef;
-
-			if (z) {
-				zone_hop(&out->trace, z);
-				zone_answer(w, z, qname, qlen, qtype, out);
+	/* Every rule and autodefined zone on the name's suffixes, longest first. */
+	dns_nametab_walk_init(&walk, &w->rules.nt, v->tag, qname, qlen);
+	while ((e = dns_nametab_walk_next(&walk, NULL)) != NULL) {
+		if (e->custom && !system) {
+			trace_hop(&out->trace, MODEL_HOP_RULE, e->custom->name, e->custom);
+			if (e->custom->type == MODEL_RULE_FORWARD) {
+				out->action = RSLV_FORWARD;
+				out->rule = e->custom;
+				out->trace.what = "forward";
+				if (e->custom->endpoint)
+					trace_hop(&out->trace, MODEL_HOP_OUTBOUND,
+						  e->custom->endpoint->name, e->custom->endpoint);
 				return;
 			}
+			system = e->custom; /* resolve locally from here on */
 		}
-		if (qname[off] == 0)
-			break;
-		off += (size_t)qname[off] + 1;
+		const struct rslv_zone *z =
+			inbound && e->autodef_inbound ? e->autodef_inbound : e->autodef;
+
+		if (z) {
+			zone_hop(&out->trace, z);
+			zone_answer(w, z, qname, qlen, qtype, out);
+			return;
+		}
 	}
 	internet_resolve(w, qname, qlen, qtype, out);
 }
