@@ -14,6 +14,7 @@ struct command {
 	int (*run)(int argc, char **argv);
 	const struct cli_command *cli; /* its option table: usage from there */
 	const char *usage;	       /* else its own usage text */
+	const char *also;	       /* a subcommand's line after the synopsis, or NULL */
 };
 
 static const struct command commands[] = {
@@ -23,7 +24,8 @@ static const struct command commands[] = {
 	{ "lint", cmd_lint, &cmd_lint_cli, NULL },
 	{ "lab", cmd_lab, NULL, cmd_lab_usage },
 	{ "graph", cmd_graph, &cmd_graph_cli, NULL },
-	{ "load", cmd_load, &cmd_load_cli, NULL },
+	{ "load", cmd_load, &cmd_load_cli, NULL,
+	  "  hybridns load merge REPORT.json REPORT.json... [--format text|json] [-o FILE]\n" },
 	{ "export", cmd_export, &cmd_export_cli, NULL },
 	{ "import", cmd_import, NULL, cmd_import_usage },
 	{ "matrix", cmd_matrix, &cmd_matrix_cli, NULL },
@@ -41,6 +43,8 @@ usage(FILE *out)
 			cli_synopsis(commands[i].cli, out);
 		else /* "usage: hybridns lab ...\n       hybridns lab ...\n" */
 			fputs(commands[i].usage + strlen("usage: "), out);
+		if (commands[i].also)
+			fputs(commands[i].also, out);
 	}
 	fprintf(out, "\n  hybridns --version\n");
 }
