@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/mmsg.h"
 #include "common/net.h"
 #include "common/rand.h"
 #include "dns/msg.h"
@@ -422,7 +423,8 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 	for (unsigned round = 0; issued < want && round < w->n_fds * 4; round++) {
 		unsigned si = (unsigned)((w->issued + issued) % w->n_fds);
 		size_t k = 0, batch = want - issued < LG_BATCH ? (size_t)(want - issued) : LG_BATCH;
-		int rc;
+		bool dropped[LG_BATCH];
+		unsigned lost;
 
 		lg_pace_fill(&w->pace, w->issued + issued + 1, batch, w->intended);
 		for (size_t i = 0; i < batch; i++) {
@@ -432,25 +434,26 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 				continue;
 			}
 			if (worker_build(w, si, k, now)) {
-				memset(&w->smsg[k].msg_hdr, 0, sizeof(w->smsg[k].msg_hdr));
-				w->smsg[k].msg_hdr.msg_iov = &w->siov[k];
-				w->smsg[k].msg_hdr.msg_iovlen = 1;
+				hns_mmsg_set(&w->smsg[k], &w->siov[k], w->siov[k].iov_base,
+					     w->siov[k].iov_len, NULL, 0);
 				k++;
 			} else {
 				worker_unsent(w, k);
 			}
 		}
-		rc = k ? sendmmsg(w->fds[si], w->smsg, (unsigned)k, MSG_DONTWAIT) : 0;
-		if (rc < 0)
-			rc = 0;
-		for (size_t i = (size_t)rc; i < k; i++) {
-			/* not sent: free its slot again */
-			w->slots[(size_t)si * LG_IDS + w->sids[i]].sent_ns = 0;
-			w->outstanding--;
-			worker_unsent(w, i);
+		lost = k ? hns_mmsg_send(w->fds[si], w->smsg, (unsigned)k, dropped) : 0;
+		for (size_t i = 0; i < k; i++) {
+			struct lg_slot *s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
+
+			if (lost != 0 && dropped[i]) {
+				/* not sent (common/mmsg.h's rule): free its slot again */
+				s->sent_ns = 0;
+				w->outstanding--;
+				worker_unsent(w, i);
+			} else {
+				worker_sent(w, s, i);
+			}
 		}
-		for (int i = 0; i < rc; i++)
-			worker_sent(w, &w->slots[(size_t)si * LG_IDS + w->sids[i]], (size_t)i);
 		issued += batch;
 	}
 	return issued;
@@ -544,14 +547,8 @@ worker_recv(struct lg_worker *w)
 			int rc;
 			uint64_t now;
 
-			for (size_t i = 0; i < LG_BATCH; i++) {
-				memset(&w->rmsg[i].msg_hdr, 0, sizeof(w->rmsg[i].msg_hdr));
-				w->riov[i].iov_base = w->rbuf[i];
-				w->riov[i].iov_len = LG_RECV_MAX;
-				w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
-				w->rmsg[i].msg_hdr.msg_iovlen = 1;
-			}
-			rc = recvmmsg(w->fds[si], w->rmsg, LG_BATCH, MSG_DONTWAIT, NULL);
+			hns_mmsg_setup_recv(w->rmsg, w->riov, LG_BATCH, &w->rbuf[0][0], LG_RECV_MAX, NULL);
+			rc = hns_mmsg_recv(w->fds[si], w->rmsg, LG_BATCH, 0);
 			if (rc <= 0)
 				break;
 			now = hns_now();
