@@ -180,10 +180,12 @@ void lint_check_hns123(struct lint_ctx *c); /* lint/rules_zones.c */
 void lint_check_hns124(struct lint_ctx *c); /* lint/rules_network.c */
 void lint_check_hns125(struct lint_ctx *c);
 void lint_check_hns126(struct lint_ctx *c);
-void lint_check_hns127(struct lint_ctx *c); /* lint/rules_endpoints.c */
+void lint_check_hns127(struct lint_ctx *c); /* lint/rules_catalog.c */
 void lint_check_hns128(struct lint_ctx *c); /* lint/rules_zones.c */
 void lint_check_hns129(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns130(struct lint_ctx *c);
+void lint_check_hns140(struct lint_ctx *c); /* lint/rules_catalog.c */
+void lint_check_hns141(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

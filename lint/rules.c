@@ -121,6 +121,13 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
 	    "docs/lint.md#suppressing-a-finding" },
 	  NULL },
+	{ { "HNS140", LINT_WARNING, "an endpoint for a service the catalog does not know",
+	    PL "aws-services-privatelink-support.html" },
+	  lint_check_hns140 },
+	{ { "HNS141", LINT_ERROR,
+	    "a cross-region endpoint for a service without cross-region PrivateLink",
+	    PL "aws-services-cross-region-privatelink-support.html" },
+	  lint_check_hns141 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

@@ -2,8 +2,8 @@
  * lint/rules_endpoints.c -- interface and gateway endpoints: private DNS
  * beside a shared private zone of the same name (HNS110), execute-api
  * private DNS (HNS113), S3 private DNS "only for inbound endpoints" without
- * the gateway route it relies on (HNS115) and endpoints for another
- * region's service (HNS127).
+ * the gateway route it relies on (HNS115).  Endpoints for another region's
+ * service (HNS127) are in rules_catalog.c.
  */
 #include "config.h"
 
@@ -123,31 +123,5 @@ lint_check_hns115(struct lint_ctx *c)
 					     e->service_short),
 			  "associate the gateway endpoint with every subnet's route table, or "
 			  "turn the option off so the VPC uses the interface endpoint too");
-	}
-}
-
-void
-lint_check_hns127(struct lint_ctx *c)
-{
-	const struct model *m = c->m;
-
-	for (size_t i = 0; i < m->n_endpoints; i++) {
-		const struct model_endpoint *e = &m->endpoints[i];
-		if (e->service_region == NULL || e->vpc->region == NULL ||
-		    strcmp(e->service_region, e->vpc->region) == 0 ||
-		    strncmp(e->service_short, "vpce-svc-", 9) == 0)
-			continue;
-		lint_emit(c, lint_key_loc(c, e->loc, "service"),
-			  lint_fmt(c, "endpoints.%s.service", e->name),
-			  lint_fmt(c,
-				   "endpoint %s is for %s in %s, but VPC %s is in %s: AWS "
-				   "endpoints for AWS services are regional and CreateVpcEndpoint "
-				   "refuses another region's service",
-				   e->name, e->service_short, e->service_region, e->vpc->name,
-				   e->vpc->region),
-			  lint_fmt(c,
-				   "create the endpoint in a VPC of %s (and share it with a private "
-				   "zone), or use the %s service of %s",
-				   e->service_region, e->service_short, e->vpc->region));
 	}
 }

@@ -1,5 +1,6 @@
 /*
- * model/catalog.c -- the service catalog as a data table (docs/catalog.md).
+ * model/catalog.c -- lookups in the service catalog (the table is
+ * catalog_data.c; docs/catalog.md).
  */
 #include "config.h"
 
@@ -9,47 +10,25 @@
 #include "common/arena.h"
 #include "common/error.h"
 #include "model/catalog.h"
+#include "model/catalog_table.h"
 #include "model/model.h"
-
-/* "{r}" in a pattern stands for the region. */
-struct catalog_name {
-	const char *pattern;
-	bool wildcard;
-};
-
-struct catalog_entry {
-	const char *service;    /* short name after com.amazonaws.<region>. */
-	const char *vpce_label; /* label in vpce-… names; NULL: the short name */
-	bool gateway;           /* also offered as a gateway endpoint */
-	struct catalog_name names[CATALOG_MAX_NAMES];
-};
-
-static const struct catalog_entry catalog[] = {
-    {"execute-api", NULL, false, {{"execute-api.{r}.amazonaws.com", true}}},
-    {"ecr.api", "api.ecr", false, {{"api.ecr.{r}.amazonaws.com", false}}},
-    {"ecr.dkr", "dkr.ecr", false, {{"dkr.ecr.{r}.amazonaws.com", true}}},
-    {"kinesis-streams", "kinesis", false, {{"kinesis.{r}.amazonaws.com", false}}},
-    {"kinesis-firehose", "firehose", false, {{"firehose.{r}.amazonaws.com", false}}},
-    {"s3",
-     NULL,
-     true,
-     {{"s3.{r}.amazonaws.com", true},
-      {"s3-control.{r}.amazonaws.com", true},
-      {"s3-accesspoint.{r}.amazonaws.com", true}}},
-    {"dynamodb", NULL, true, {{"dynamodb.{r}.amazonaws.com", false}}},
-    {"detective", "api.detective", false, {{"api.detective.{r}.amazonaws.com", false}}},
-    {"kendra-ranking", NULL, false, {{"kendra-ranking.{r}.api.aws", false}}},
-    {"eks-auth", NULL, false, {{"eks-auth.{r}.api.aws", false}}},
-};
 
 static const struct catalog_entry *
 catalog_lookup(const char *short_name)
 {
-	for (size_t i = 0; i < sizeof(catalog) / sizeof(catalog[0]); i++) {
-		if (strcmp(catalog[i].service, short_name) == 0)
-			return &catalog[i];
+	for (size_t i = 0; i < catalog_table_n; i++) {
+		if (strcmp(catalog_table[i].service, short_name) == 0)
+			return &catalog_table[i];
 	}
 	return NULL;
+}
+
+static bool
+catalog_flag(const char *short_name, unsigned flag)
+{
+	const struct catalog_entry *e = catalog_lookup(short_name);
+
+	return e != NULL && (e->flags & flag) != 0;
 }
 
 bool
@@ -81,6 +60,19 @@ catalog_region_valid(const char *region)
 	return true;
 }
 
+/* "com.amazonaws.iam": the service lives in its home region. */
+static int
+catalog_split_regionless(struct hns_arena *a, const char *name, const char **region,
+                         const char **short_name, bool *custom)
+{
+	*short_name = hns_arena_strdup(a, name);
+	*region = hns_arena_strdup(a, CATALOG_REGIONLESS_HOME);
+	if (*short_name == NULL || *region == NULL)
+		return HNS_ENOMEM;
+	*custom = false;
+	return 0;
+}
+
 int
 catalog_service_split(struct hns_arena *a, const char *service, const char **region,
                       const char **short_name, bool *custom)
@@ -94,6 +86,8 @@ catalog_service_split(struct hns_arena *a, const char *service, const char **reg
 		const char *r = service + pl;
 		const char *dot = strchr(r, '.');
 
+		if (dot == NULL && p == 1 && catalog_flag(r, CATALOG_REGIONLESS))
+			return catalog_split_regionless(a, r, region, short_name, custom);
 		if (dot == NULL || dot == r || dot[1] == '\0')
 			return HNS_EINVAL;
 		char *reg = hns_arena_strndup(a, r, (size_t)(dot - r));
@@ -127,6 +121,24 @@ catalog_expand(struct hns_arena *a, const char *pattern, const char *region)
 	return hns_arena_printf(a, "%.*s%s%s", (int)(r - pattern), pattern, region, r + 3);
 }
 
+/* The standard form: "<service>.<region>.amazonaws.com", no wildcard. */
+static int
+catalog_names_standard(struct hns_arena *a, const char *short_name, const char *region,
+                       struct model_service_name **out, size_t *n)
+{
+	struct model_service_name *v = hns_arena_alloc(a, sizeof(*v));
+
+	if (v == NULL)
+		return HNS_ENOMEM;
+	v->name = hns_arena_printf(a, "%s.%s.amazonaws.com", short_name, region);
+	if (v->name == NULL)
+		return HNS_ENOMEM;
+	v->wildcard = false;
+	*out = v;
+	*n = 1;
+	return 0;
+}
+
 int
 catalog_names(struct hns_arena *a, const char *short_name, const char *region,
               struct model_service_name **out, size_t *n)
@@ -135,19 +147,12 @@ catalog_names(struct hns_arena *a, const char *short_name, const char *region,
 	struct model_service_name *v;
 	size_t count = 0;
 
-	if (e == NULL) {
-		v = hns_arena_alloc(a, sizeof(*v));
-		if (v == NULL)
-			return HNS_ENOMEM;
-		v->name = hns_arena_printf(a, "%s.%s.amazonaws.com", short_name, region);
-		if (v->name == NULL)
-			return HNS_ENOMEM;
-		*out = v;
-		*n = 1;
-		return 0;
-	}
+	if (e == NULL)
+		return catalog_names_standard(a, short_name, region, out, n);
 	while (count < CATALOG_MAX_NAMES && e->names[count].pattern != NULL)
 		count++;
+	if (count == 0)
+		return catalog_names_standard(a, short_name, region, out, n);
 	v = hns_arena_alloc(a, count * sizeof(*v));
 	if (v == NULL)
 		return HNS_ENOMEM;
@@ -173,7 +178,35 @@ catalog_vpce_label(const char *short_name)
 bool
 catalog_has_gateway(const char *short_name)
 {
-	const struct catalog_entry *e = catalog_lookup(short_name);
+	return catalog_flag(short_name, CATALOG_GATEWAY);
+}
 
-	return e != NULL && e->gateway;
+bool
+catalog_known(const char *short_name)
+{
+	return catalog_lookup(short_name) != NULL;
+}
+
+bool
+catalog_cross_region(const char *short_name)
+{
+	return catalog_flag(short_name, CATALOG_CROSS_REGION);
+}
+
+const char *
+catalog_regionless_home(const char *short_name)
+{
+	return catalog_flag(short_name, CATALOG_REGIONLESS) ? CATALOG_REGIONLESS_HOME : NULL;
+}
+
+size_t
+catalog_count(void)
+{
+	return catalog_table_n;
+}
+
+const char *
+catalog_service_at(size_t i)
+{
+	return i < catalog_table_n ? catalog_table[i].service : NULL;
 }

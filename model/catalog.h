@@ -2,7 +2,8 @@
  * model/catalog.h -- the built-in service catalog: which DNS names an
  * interface endpoint's private DNS covers, by service short name.
  *
- * The table itself is data in catalog.c; docs/catalog.md describes it.
+ * The table itself is data in catalog_data.c; docs/catalog.md describes
+ * every entry with its AWS source.
  */
 #pragma once
 
@@ -21,7 +22,8 @@ struct model_service_name;
  * "aws.api.eu-west-1.kendra-ranking" -> "eu-west-1", "kendra-ranking";
  * "com.amazonaws.vpce.eu-west-1.vpce-svc-0123" -> "eu-west-1",
  * "vpce-svc-0123" (an endpoint service: *custom set to true, no catalog
- * names).  Outputs are arena strings.  Returns 0 or HNS_EINVAL.
+ * names); a regionless service, "com.amazonaws.iam" -> its home region
+ * "us-east-1", "iam".  Outputs are arena strings.  Returns 0 or HNS_EINVAL.
  */
 int catalog_service_split(struct hns_arena *a, const char *service, const char **region,
                           const char **short_name, bool *custom);
@@ -42,6 +44,23 @@ const char *catalog_vpce_label(const char *short_name);
 
 /* Whether a service has gateway endpoints too (s3, dynamodb). */
 bool catalog_has_gateway(const char *short_name);
+
+/*
+ * Whether the catalog knows the service.  For one it does not know,
+ * catalog_names and catalog_vpce_label assume the standard form (lint
+ * HNS140 says so).
+ */
+bool catalog_known(const char *short_name);
+
+/* Whether AWS offers the service over cross-region PrivateLink. */
+bool catalog_cross_region(const char *short_name);
+
+/* The home region of a regionless service ("iam", "route53"), else NULL. */
+const char *catalog_regionless_home(const char *short_name);
+
+/* The number of services in the catalog, and the short name of the i-th. */
+size_t catalog_count(void);
+const char *catalog_service_at(size_t i);
 
 /* Whether a string looks like an AWS region ("eu-west-1", "us-gov-west-1"). */
 bool catalog_region_valid(const char *region);

@@ -117,6 +117,7 @@ ep_subnets(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 static const struct field endpoint_fields[] = {
     FENUM("type", FL_REQ, struct model_endpoint, type, NULL, endpoint_types),
     FFN("service", FL_REQ, ep_service),
+    FIELD("service_region", F_REGION, 0, struct model_endpoint, cross_region, NULL),
     FIELD("vpc", F_VPC, FL_REQ, struct model_endpoint, vpc, NULL),
     FFN("id", 0, ep_id),
     FFN("dns_suffix", 0, ep_dns_suffix),
@@ -153,9 +154,10 @@ ep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const cha
 	c->present[m->n_endpoints - 1] = p;
 	c->vals[m->n_endpoints - 1] = val;
 	if (ep->type == MODEL_ENDPOINT_GATEWAY) {
-		static const char *const iface_only[] = {
-		    "private_dns", "private_dns_only_for_inbound", "dns_names", "enis"};
-		for (size_t j = 0; j < 4; j++) {
+		static const char *const iface_only[] = {"private_dns",
+		                                         "private_dns_only_for_inbound",
+		                                         "dns_names", "enis", "service_region"};
+		for (size_t j = 0; j < 5; j++) {
 			if (p & ld_field_bit(endpoint_fields, NFIELDS(endpoint_fields),
 			                     iface_only[j])) {
 				ld_path_key(kp, sub, iface_only[j]);
@@ -216,6 +218,13 @@ ep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const cha
 			    "only S3 (and DynamoDB) interface endpoints have this option "
 			    "(services with a gateway endpoint)");
 		}
+	}
+	if (ep->cross_region != NULL && ep->service_region != NULL &&
+	    strcmp(ep->cross_region, ep->service_region) != 0) {
+		ld_path_key(kp, sub, "service_region");
+		ld_err(ld, ld_map_get(val, "service_region")->loc, kp,
+		       "'%s' is not the region of %s (expected %s, the service's region)",
+		       ep->cross_region, ep->service, ep->service_region);
 	}
 	if (ep->id == NULL)
 		ep->id = ld_derive_id(ld, "vpce-", "vpce", ep->name);

@@ -94,6 +94,7 @@ struct model_endpoint {
 	const char *service;	    /* "com.amazonaws.eu-west-1.execute-api" as written */
 	const char *service_short;  /* "execute-api", "ecr.dkr", "kendra-ranking" */
 	const char *service_region; /* the region inside the service name */
+	const char *cross_region;   /* `service_region` as written (cross-region); NULL: absent */
 	const char *id;		    /* "vpce-…" */
 	const char *dns_suffix;	    /* 8 characters */
 	struct model_vpc *vpc;

@@ -316,6 +316,16 @@ static const struct rule_case cases[] = {
 	  "# hybridns: ignore",
 	  { { "targets: [192.168.10.53, 192.168.10.54]",
 	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
+	{ "HNS140", LINT_WARNING,
+	  { { "service: com.amazonaws.eu-west-1.ssm", "service: com.amazonaws.eu-west-1.ssm-foo" } },
+	  "service: com.amazonaws.eu-west-1.ssm-foo",
+	  { { "service: com.amazonaws.eu-west-1.ssm", "service: com.amazonaws.eu-west-1.ssmmessages" } } },
+	{ "HNS141", LINT_ERROR,
+	  { { "    service: com.amazonaws.eu-west-1.ssm\n",
+	      "    service: com.amazonaws.us-east-1.ssm\n    service_region: us-east-1\n" } },
+	  "service_region: us-east-1",
+	  { { "    service: com.amazonaws.eu-west-1.ssm\n",
+	      "    service: com.amazonaws.us-east-1.kms\n    service_region: us-east-1\n" } } },
 };
 
 static void
