@@ -28,7 +28,8 @@
 
 /*
  * Whether the first answer record of a response whose question name is
- * qname_len octets (uncompressed, as every question is) is a CNAME: the
+ * qname_len octets (uncompressed, as every question is) is a CNAME owned by
+ * the question (the first record of every answer an upstream gives): the
  * cheap pre-test, before dns_chain_dangling() reads the whole answer.
  */
 static inline bool
@@ -36,11 +37,11 @@ dns_chain_first_is_cname(const uint8_t *pkt, size_t len, size_t qname_len)
 {
 	size_t o = DNS_HEADER_LEN + qname_len + 4;
 
-	if (len < o + 4 || (pkt[6] | pkt[7]) == 0)
+	if ((pkt[6] | pkt[7]) == 0 || len < o + 2)
 		return false;
-	if ((pkt[o] & 0xc0) != 0xc0)
-		return true; /* an uncompressed owner: let the full reading decide */
-	return pkt[o + 2] == 0 && pkt[o + 3] == DNS_TYPE_CNAME;
+	/* the owner: a pointer to the question, or the question name written out again */
+	o += (pkt[o] & 0xc0) == 0xc0 ? 2 : qname_len;
+	return len >= o + 2 && pkt[o] == 0 && pkt[o + 1] == DNS_TYPE_CNAME;
 }
 
 /*

@@ -47,8 +47,7 @@ struct chase {
 
 struct fwd_chases {
 	struct chase e[FWD_CHASES];
-	uint8_t ready[FWD_CHASES]; /* a stack of chases whose leg came back */
-	unsigned n_ready;
+	uint8_t ready[FWD_CHASES]; /* a stack of chases whose leg came back (c->chase_ready) */
 	uint8_t buf[SCRATCH_LEN]; /* joined answers, queries to local zones */
 };
 
@@ -68,12 +67,6 @@ fwd_chase_free(struct fwd_core *c)
 {
 	free(c->chases);
 	c->chases = NULL;
-}
-
-bool
-fwd_chase_pending(const struct fwd_core *c)
-{
-	return c->chases->n_ready != 0;
 }
 
 /* Append leg to e's answer; false when the result does not parse or fit. */
@@ -99,7 +92,7 @@ fwd_chase_leg_done(struct fwd_core *c, unsigned chase, const uint8_t *pkt, size_
 	struct chase *e = &cs->e[chase];
 
 	e->failed = !pkt || !chase_append(c, e, pkt, len);
-	cs->ready[cs->n_ready++] = (uint8_t)chase;
+	cs->ready[c->chase_ready++] = (uint8_t)chase;
 }
 
 /* The chase is over: the first slot's waiters get e's answer (failed: SERVFAIL). */
@@ -301,8 +294,8 @@ fwd_chase_run(struct fwd_core *c, hns_time_t now)
 {
 	struct fwd_chases *cs = c->chases;
 
-	while (cs->n_ready) {
-		struct chase *e = &cs->e[cs->ready[--cs->n_ready]];
+	while (c->chase_ready) {
+		struct chase *e = &cs->e[cs->ready[--c->chase_ready]];
 
 		if (e->failed)
 			chase_finish(c, e, true, now);

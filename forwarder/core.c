@@ -703,7 +703,8 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
 	}
 	/* A CNAME first: the chain may lead under another rule (chase.c). */
-	if (rcode == DNS_RCODE_NOERROR && dns_chain_first_is_cname(pkt, len, sl->q.name_len) &&
+	if (__builtin_expect(rcode == DNS_RCODE_NOERROR &&
+				     dns_chain_first_is_cname(pkt, len, sl->q.name_len), 0) &&
 	    fwd_chase_start(c, s, pkt, len, now))
 		goto out;
 	fwd_slot_answer(c, s, pkt, len, 0, now);

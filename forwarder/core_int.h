@@ -69,6 +69,7 @@ struct fwd_core {
 	struct fwd_upstream_stats ustats[FWD_MAX_UPSTREAMS];
 
 	struct fwd_chases *chases; /* chase.c */
+	uint32_t chase_ready;	   /* chases whose leg came back, to run (fwd_chase_run) */
 
 	uint8_t scratch[SCRATCH_LEN];
 	uint8_t scratch2[SCRATCH_LEN];
@@ -112,4 +113,8 @@ void fwd_chase_leg_done(struct fwd_core *c, unsigned chase, const uint8_t *pkt, 
 /* Continue every chase whose leg came back. */
 void fwd_chase_run(struct fwd_core *c, hns_time_t now);
 /* Whether some chase waits to be continued by fwd_chase_run. */
-bool fwd_chase_pending(const struct fwd_core *c);
+static inline bool
+fwd_chase_pending(const struct fwd_core *c)
+{
+	return c->chase_ready != 0;
+}
