@@ -81,6 +81,8 @@ chase_append(struct fwd_core *c, struct chase *e, const uint8_t *leg, size_t len
 	if (!n || n > sizeof(e->msg))
 		return false;
 	memcpy(e->msg, c->chases->buf, n);
+	/* part of it came from elsewhere: not authoritative (a local zone's AA) */
+	dns_write_u16(e->msg + 2, (uint16_t)(dns_read_u16(e->msg + 2) & ~DNS_FLAG_AA));
 	e->len = (uint16_t)n;
 	return true;
 }
@@ -287,6 +289,44 @@ fwd_chase_start(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, 
 	dns_qtab_disarm(c->tab, s);
 	chase_continue(c, e, now);
 	return true;
+}
+
+bool
+fwd_chase_local(struct fwd_core *c, const struct fwd_client *cl, const struct dns_query *q,
+		const struct dns_qkey *k, unsigned ri, const uint8_t *pkt, size_t len, hns_time_t now)
+{
+	uint8_t t[DNS_NAME_MAX];
+	unsigned n_cnames = 0;
+	size_t tlen = dns_chain_dangling(pkt, len, k->name, k->name_len, k->qtype, t, &n_cnames);
+
+	if (!tlen)
+		return false;
+
+	const struct fwd_rule *r = fwd_config_match_lower(c->cfg, t, tlen);
+
+	if (fwd_rule_index(c, r) == ri || r->kind == FWD_RULE_REFUSE ||
+	    dns_qtab_find(c->tab, k) != NIL)
+		return false; /* (the same question chased already: rare, answered as it stands) */
+
+	uint32_t s = dns_qtab_take(c->tab, k, c->rule_class[ri], now);
+
+	if (s == NIL)
+		return false;
+	if (!fwd_waiter_add(c, s, cl, q)) {
+		dns_qtab_release(c->tab, s);
+		return false;
+	}
+
+	struct slot *sl = &c->slots[s];
+
+	memset(sl, 0, offsetof(struct slot, q));
+	sl->rule = (uint16_t)ri;
+	sl->q = q->q;
+	memcpy(sl->q.name, k->name, k->name_len); /* lower-cased */
+	if (fwd_chase_start(c, s, pkt, len, now))
+		return true;
+	dns_qtab_release(c->tab, s);
+	return false;
 }
 
 void

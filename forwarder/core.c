@@ -102,8 +102,8 @@ client_max(const struct fwd_client *cl, const struct dns_query *q)
 	return 512;
 }
 
-static bool
-waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
+bool
+fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
 {
 	uint32_t w = dns_qtab_waiter_add(c->tab, s);
 
@@ -555,6 +555,13 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		n = fwd_local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
 		if (!n)
 			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
+		/* a CNAME of the zone may lead under another rule (chase.c) */
+		if (__builtin_expect(dns_chain_first_is_cname(c->scratch, n, q.q.name_len), 0) &&
+		    fwd_chase_local(c, cl, &q, &key, ri, c->scratch, n, now)) {
+			if (fwd_chase_pending(c))
+				fwd_chase_run(c, now);
+			return 0;
+		}
 		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
 				  maxlen, out, cap);
 	}
@@ -571,7 +578,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	uint32_t s = dns_qtab_find(c->tab, &key);
 
 	if (s != NIL) {
-		if (!waiter_add(c, s, cl, &q)) {
+		if (!fwd_waiter_add(c, s, cl, &q)) {
 			c->stats.table_full++;
 			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 		}
@@ -580,7 +587,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		return 0;
 	}
 	s = dns_qtab_take(c->tab, &key, c->rule_class[ri], now);
-	if (s == NIL || !waiter_add(c, s, cl, &q)) {
+	if (s == NIL || !fwd_waiter_add(c, s, cl, &q)) {
 		if (s != NIL)
 			dns_qtab_release(c->tab, s);
 		c->stats.table_full++;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/rand.h"
+#include "dns/qkey.h"
 #include "dns/qtab.h"
 #include "dns/wire.h"
 #include "forwarder/conf.h"
@@ -88,6 +89,9 @@ fwd_rule_index(const struct fwd_core *c, const struct fwd_rule *r)
 }
 
 /* core.c */
+/* Add client cl (asking q) to the waiters of slot s; false when the waiter pool is full. */
+bool fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl,
+		    const struct dns_query *q);
 /* Send the next try of slot s to the upstream its rule's policy picks. */
 void fwd_slot_send(struct fwd_core *c, uint32_t s, hns_time_t now);
 /* Give every waiter of slot s the answer pkt (or, when pkt is NULL, rcode). */
@@ -107,6 +111,14 @@ void fwd_chase_free(struct fwd_core *c);
  * answered already); false: answer pkt as it is.
  */
 bool fwd_chase_start(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len,
+		     hns_time_t now);
+/*
+ * Client cl's question q (key k) got the answer pkt from rule ri's local zone,
+ * whose first record is a CNAME: true when a chase took it over (a slot for
+ * the question, with cl as its waiter), false: answer pkt as it is.
+ */
+bool fwd_chase_local(struct fwd_core *c, const struct fwd_client *cl, const struct dns_query *q,
+		     const struct dns_qkey *k, unsigned ri, const uint8_t *pkt, size_t len,
 		     hns_time_t now);
 /* The waiter (a chase, not a client) of a slot answered with pkt (NULL: failed). */
 void fwd_chase_leg_done(struct fwd_core *c, unsigned chase, const uint8_t *pkt, size_t len);

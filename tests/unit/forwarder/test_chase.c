@@ -285,11 +285,32 @@ test_chase_loop_servfail(void **state)
 	assert_int_equal(rcode_of(e->io.answers[0].pkt), DNS_RCODE_SERVFAIL);
 	assert_int_equal(dns_read_u16(e->io.answers[0].pkt), 9);
 	assert_int_equal(fwd_core_inflight(e->core), 0);
-	/* a local zone's own CNAME is answered as it stands (only upstream answers are chased) */
-	size_t n = ask(e, 10, "y.lab.example", T0 + 3 * MS);
+	env_free(e);
+}
+
+static void
+test_chase_from_local_zone_into_forward_rule(void **state)
+{
+	struct env *e = env_new();
+	char name[DNS_NAME_STRLEN];
+	static const char *const an[] = { "b.cloud.example. 60 IN A 10.1.2.3" };
+
+	/* the local zone's CNAME leads under cloud.example: asked there, the client waits */
+	assert_int_equal(ask(e, 10, "y.lab.example", T0), 0);
+	assert_int_equal(e->io.n_sent, 1);
+	assert_int_equal(e->io.sent[0].up, 1);
+	assert_string_equal(sent_name(&e->io.sent[0], name, sizeof(name)), "b.cloud.example");
+	reply_rrs(e, DNS_RCODE_NOERROR, an, 1, NULL, T0 + MS);
+	assert_int_equal(e->io.n_answers, 1);
+	assert_answer(&e->io.answers[0], 10, DNS_RCODE_NOERROR,
+		      "y.lab.example. CNAME b.cloud.example.; b.cloud.example. A 10.1.2.3");
+	assert_false(dns_read_u16(e->io.answers[0].pkt + 2) & DNS_FLAG_AA);
+	/* a local name without a CNAME: answered at once, authoritative */
+	size_t n = ask(e, 11, "x.lab.example", T0 + 2 * MS);
 
 	assert_true(n > DNS_HEADER_LEN);
-	assert_int_equal(dns_read_u16(e->out + 6), 1);
+	assert_true(dns_read_u16(e->out + 2) & DNS_FLAG_AA);
+	assert_int_equal(e->io.n_sent, 1);
 	env_free(e);
 }
 
@@ -356,6 +377,7 @@ main(void)
 		cmocka_unit_test(test_chase_target_nxdomain_keeps_chain),
 		cmocka_unit_test(test_chase_not_taken_same_rule_or_complete),
 		cmocka_unit_test(test_chase_loop_servfail),
+		cmocka_unit_test(test_chase_from_local_zone_into_forward_rule),
 		cmocka_unit_test(test_chase_length_limit),
 		cmocka_unit_test(test_chase_leg_timeout_servfail),
 	};
