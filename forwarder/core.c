@@ -102,8 +102,8 @@ client_max(const struct fwd_client *cl, const struct dns_query *q)
 	return 512;
 }
 
-bool
-fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
+static bool
+waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
 {
 	uint32_t w = dns_qtab_waiter_add(c->tab, s);
 
@@ -120,6 +120,12 @@ fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, cons
 	wt->max_len = (uint16_t)client_max(cl, q);
 	memcpy(wt->name, q->q.name, q->q.name_len);
 	return true;
+}
+
+bool
+fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
+{
+	return waiter_add(c, s, cl, q);
 }
 
 /* ------------------------------------------------------------ upstreams */
@@ -509,6 +515,31 @@ answer_rcode(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct d
 	return dns_build_error(pkt, q, rcode, out, cap);
 }
 
+/* A query under a local zone (kept out of fwd_core_query: the forwarding path stays lean). */
+static __attribute__((noinline)) size_t
+query_local(struct fwd_core *c, const struct fwd_client *cl, const struct fwd_rule *r, unsigned ri,
+	    const uint8_t *pkt, const struct dns_query *q, const struct dns_qkey *key, hns_time_t now,
+	    uint8_t *out, size_t cap)
+{
+	size_t n;
+
+	hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
+	c->rstats[ri].local_answers++;
+	c->stats.latency[0]++;
+	n = fwd_local_answer(r, pkt, q, c->scratch, sizeof(c->scratch));
+	if (!n)
+		return answer_rcode(c, ri, pkt, q, DNS_RCODE_SERVFAIL, out, cap);
+	/* a CNAME of the zone may lead under another rule (chase.c) */
+	if (__builtin_expect(dns_chain_first_is_cname(c->scratch, n, q->q.name_len), 0) &&
+	    fwd_chase_local(c, cl, q, key, ri, c->scratch, n, now)) {
+		if (fwd_chase_pending(c))
+			fwd_chase_run(c, now);
+		return 0;
+	}
+	return answer_fit(c->scratch, n, q->hdr.id, q->q.name, q->q.name_len, q->has_edns,
+			  client_max(cl, q), out, cap);
+}
+
 size_t
 fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *pkt, size_t len,
 	       hns_time_t now, uint8_t *out, size_t cap)
@@ -548,23 +579,8 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		hns_trace(c->cfg->hop, "%s: REFUSED", r->name);
 		return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 	}
-	if (r->kind == FWD_RULE_LOCAL) {
-		hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
-		c->rstats[ri].local_answers++;
-		c->stats.latency[0]++;
-		n = fwd_local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
-		if (!n)
-			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
-		/* a CNAME of the zone may lead under another rule (chase.c) */
-		if (__builtin_expect(dns_chain_first_is_cname(c->scratch, n, q.q.name_len), 0) &&
-		    fwd_chase_local(c, cl, &q, &key, ri, c->scratch, n, now)) {
-			if (fwd_chase_pending(c))
-				fwd_chase_run(c, now);
-			return 0;
-		}
-		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
-				  maxlen, out, cap);
-	}
+	if (r->kind == FWD_RULE_LOCAL)
+		return query_local(c, cl, r, ri, pkt, &q, &key, now, out, cap);
 
 	if (c->cache && dns_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
 					 &n) == DNS_CACHE_HIT) {
@@ -578,7 +594,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	uint32_t s = dns_qtab_find(c->tab, &key);
 
 	if (s != NIL) {
-		if (!fwd_waiter_add(c, s, cl, &q)) {
+		if (!waiter_add(c, s, cl, &q)) {
 			c->stats.table_full++;
 			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 		}
@@ -587,7 +603,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		return 0;
 	}
 	s = dns_qtab_take(c->tab, &key, c->rule_class[ri], now);
-	if (s == NIL || !fwd_waiter_add(c, s, cl, &q)) {
+	if (s == NIL || !waiter_add(c, s, cl, &q)) {
 		if (s != NIL)
 			dns_qtab_release(c->tab, s);
 		c->stats.table_full++;
@@ -614,6 +630,20 @@ static bool
 addr_port_equal(const struct hns_addr *a, const struct hns_addr *b)
 {
 	return a->port == b->port && hns_addr_equal(a, b);
+}
+
+/* A NOERROR answer whose first record is a CNAME: chased (chase.c), or answered as it is. */
+static __attribute__((noinline)) void
+reply_cname(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, hns_time_t now)
+{
+	if (!fwd_chase_start(c, s, pkt, len, now)) {
+		fwd_slot_answer(c, s, pkt, len, 0, now);
+		if (c->cache)
+			dns_cache_insert(c->cache, &c->tab->slots[s].key, pkt, len, now);
+		dns_qtab_release(c->tab, s);
+	}
+	if (fwd_chase_pending(c))
+		fwd_chase_run(c, now);
 }
 
 void
@@ -693,7 +723,9 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 		}
 		if (c->cache && c->cfg->cache.serve_stale) {
 			slot_fail(c, s, now);
-			goto out;
+			if (fwd_chase_pending(c))
+				fwd_chase_run(c, now);
+			return;
 		}
 	} else {
 		up_good(c, u);
@@ -711,14 +743,14 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 	}
 	/* A CNAME first: the chain may lead under another rule (chase.c). */
 	if (__builtin_expect(rcode == DNS_RCODE_NOERROR &&
-				     dns_chain_first_is_cname(pkt, len, sl->q.name_len), 0) &&
-	    fwd_chase_start(c, s, pkt, len, now))
-		goto out;
+				     dns_chain_first_is_cname(pkt, len, sl->q.name_len), 0)) {
+		reply_cname(c, s, pkt, len, now);
+		return;
+	}
 	fwd_slot_answer(c, s, pkt, len, 0, now);
 	if (c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED)
 		dns_cache_insert(c->cache, &ts->key, pkt, len, now);
 	dns_qtab_release(c->tab, s);
-out:
 	if (fwd_chase_pending(c))
 		fwd_chase_run(c, now);
 }
