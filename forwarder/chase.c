@@ -111,6 +111,7 @@ chase_finish(struct fwd_core *c, struct chase *e, bool failed, hns_time_t now)
 		hns_trace(c->cfg->hop, "CNAME chain too long or looping: SERVFAIL to the client");
 		fwd_slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
 	} else {
+		hns_trace(c->cfg->hop, "the chain, %u records -> client", dns_read_u16(e->msg + 6));
 		fwd_slot_answer(c, s, e->msg, e->len, 0, now);
 		if (c->cache && DNS_RCODE(dns_read_u16(e->msg + 2)) != DNS_RCODE_SERVFAIL)
 			dns_cache_insert(c->cache, &c->tab->slots[s].key, e->msg, e->len, now);

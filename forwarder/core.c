@@ -637,6 +637,7 @@ static __attribute__((noinline)) void
 reply_cname(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, hns_time_t now)
 {
 	if (!fwd_chase_start(c, s, pkt, len, now)) {
+		hns_trace(c->cfg->hop, "the CNAME stays as it came -> client");
 		fwd_slot_answer(c, s, pkt, len, 0, now);
 		if (c->cache)
 			dns_cache_insert(c->cache, &c->tab->slots[s].key, pkt, len, now);
@@ -734,12 +735,16 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 	if (hns_trace_enabled) {
 		struct dns_answer_info ai;
 		bool cache = c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED;
+		/* a CNAME first may be chased before anything goes to the client (chase.c) */
+		bool cname = rcode == DNS_RCODE_NOERROR &&
+			     dns_chain_first_is_cname(pkt, len, sl->q.name_len);
 
 		if (dns_answer_info_get(pkt, len, &ai) == 0)
-			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s -> client",
+			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s%s",
 				  c->cfg->upstreams[u].label, hns_time_ms(now - ts->start), DNS_RCODE_NAME(ai.rcode),
 				  ai.ancount, ai.ancount == 1 ? "" : "s", cache ? ", cached for " : ", not cached, ttl ",
-				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
+				  ai.ancount ? ai.min_ttl : ai.negative_ttl,
+				  cname ? ", a CNAME first" : " -> client");
 	}
 	/* A CNAME first: the chain may lead under another rule (chase.c). */
 	if (__builtin_expect(rcode == DNS_RCODE_NOERROR &&
