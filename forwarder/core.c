@@ -8,6 +8,7 @@
 #include "common/rand.h"
 #include "common/trace.h"
 #include "dns/cache.h"
+#include "dns/chain.h"
 #include "dns/msg.h"
 #include "dns/names.h"
 #include "dns/qkey.h"
@@ -15,64 +16,11 @@
 #include "dns/wire.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
+#include "forwarder/core_int.h"
 
-#define NIL DNS_QTAB_NIL
-#define SCRATCH_LEN 65536
 
 const double fwd_latency_bounds_ms[FWD_LAT_BUCKETS - 1] = {
 	0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 3000,
-};
-
-/* A client waiting for a slot's answer (by waiter index of the query table). */
-struct waiter {
-	struct fwd_client cl;
-	uint16_t id;	  /* the client's ID */
-	uint16_t max_len; /* what fits back to it */
-	bool edns, do_bit;
-	uint8_t name[DNS_NAME_MAX]; /* the client's spelling of the qname */
-};
-
-/*
- * What the forwarder adds to a query-table slot (by slot index): the ID,
- * key, tries, start and deadline live in the table (dns/qtab.h).
- */
-struct slot {
-	bool tcp;
-	uint8_t sock;
-	uint8_t pos;	    /* current position in the rule's upstream list */
-	uint16_t tried;	    /* positions sent to (bit mask) */
-	uint16_t rule;	    /* index into rule arrays (n_rules = default) */
-	struct dns_question q; /* lower-cased: what the reply must echo */
-};
-
-struct upstate {
-	bool down;
-	uint32_t fails; /* consecutive timeouts */
-	uint32_t good;	/* good answers since going down */
-	hns_time_t next_probe;
-};
-
-struct fwd_core {
-	const struct fwd_config *cfg;
-	struct fwd_io_ops ops;
-	void *io_arg;
-	struct hns_prng prng;
-
-	struct dns_qtab *tab; /* slots, IDs, coalescing, waiters, timeouts */
-	struct slot *slots;   /* [tab->n_slots] */
-	struct waiter *waiters; /* [tab->n_waiters] */
-	uint8_t *rule_class; /* [n_rules + 1]: timeout class of the table */
-	uint32_t *rr_next;   /* [n_rules + 1]: round-robin position */
-
-	struct upstate up[FWD_MAX_UPSTREAMS];
-	struct dns_cache *cache;
-
-	struct fwd_core_stats stats;
-	struct fwd_rule_stats *rstats; /* [n_rules + 1] */
-	struct fwd_upstream_stats ustats[FWD_MAX_UPSTREAMS];
-
-	uint8_t scratch[SCRATCH_LEN];
-	uint8_t scratch2[SCRATCH_LEN];
 };
 
 /* ------------------------------------------------------------ set-up */
@@ -103,6 +51,8 @@ fwd_core_new(const struct fwd_config *cfg, const struct fwd_io_ops *ops, void *i
 		goto fail;
 	if (cfg->cache.enabled && dns_cache_new(&cfg->cache, &c->cache) < 0)
 		goto fail;
+	if (fwd_chase_new(c) < 0)
+		goto fail;
 	for (size_t i = 0; i <= cfg->n_rules; i++) {
 		const struct fwd_rule *r = i < cfg->n_rules ? &cfg->rules[i] : &cfg->deflt;
 
@@ -120,6 +70,7 @@ fwd_core_free(struct fwd_core *c)
 {
 	if (!c)
 		return;
+	fwd_chase_free(c);
 	dns_cache_free(c->cache);
 	dns_qtab_free(c->tab);
 	free(c->slots);
@@ -128,12 +79,6 @@ fwd_core_free(struct fwd_core *c)
 	free(c->rr_next);
 	free(c->rstats);
 	free(c);
-}
-
-static const struct fwd_rule *
-rule_at(const struct fwd_core *c, unsigned i)
-{
-	return i < c->cfg->n_rules ? &c->cfg->rules[i] : &c->cfg->deflt;
 }
 
 hns_time_t
@@ -171,9 +116,16 @@ waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const st
 	wt->id = q->hdr.id;
 	wt->edns = q->has_edns;
 	wt->do_bit = q->edns_do;
+	wt->chase = 0;
 	wt->max_len = (uint16_t)client_max(cl, q);
 	memcpy(wt->name, q->q.name, q->q.name_len);
 	return true;
+}
+
+bool
+fwd_waiter_add(struct fwd_core *c, uint32_t s, const struct fwd_client *cl, const struct dns_query *q)
+{
+	return waiter_add(c, s, cl, q);
 }
 
 /* ------------------------------------------------------------ upstreams */
@@ -251,12 +203,12 @@ policy_name(enum fwd_policy p)
 	return p == FWD_POLICY_ROUND_ROBIN ? "round_robin" : p == FWD_POLICY_RANDOM ? "random" : "sequential";
 }
 
-static void
-send_try(struct fwd_core *c, uint32_t s, hns_time_t now)
+void
+fwd_slot_send(struct fwd_core *c, uint32_t s, hns_time_t now)
 {
 	struct slot *sl = &c->slots[s];
 	const struct dns_qtab_slot *ts = &c->tab->slots[s];
-	const struct fwd_rule *r = rule_at(c, sl->rule);
+	const struct fwd_rule *r = fwd_rule_at(c, sl->rule);
 	unsigned p = pick(c, s, r, now);
 	unsigned u = r->upstreams[p];
 	struct upstate *st = &c->up[u];
@@ -341,8 +293,8 @@ build_rcode(uint16_t id, uint16_t qflags, const uint8_t *name, size_t name_len, 
 }
 
 /* Give every waiter of slot s the answer pkt (or, when pkt is NULL, rcode). */
-static void
-slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint8_t rcode,
+void
+fwd_slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint8_t rcode,
 	    hns_time_t now)
 {
 	struct slot *sl = &c->slots[s];
@@ -353,6 +305,10 @@ slot_answer(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, uint
 		const struct waiter *wt = &c->waiters[w];
 		size_t n;
 
+		if (__builtin_expect(wt->chase, 0)) {
+			fwd_chase_leg_done(c, wt->chase - 1u, pkt, len);
+			continue;
+		}
 		if (pkt)
 			n = answer_fit(pkt, len, wt->id, wt->name, sl->q.name_len, wt->edns,
 				       wt->max_len, c->scratch2, sizeof(c->scratch2));
@@ -378,11 +334,11 @@ slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
 			     sizeof(c->scratch), &len) != DNS_CACHE_MISS) {
 		c->rstats[sl->rule].stale_answers++;
 		hns_trace(c->cfg->hop, "every try failed: a stale answer from the cache (RFC 8767)");
-		slot_answer(c, s, c->scratch, len, 0, now);
+		fwd_slot_answer(c, s, c->scratch, len, 0, now);
 	} else {
 		c->rstats[sl->rule].servfail++;
 		hns_trace(c->cfg->hop, "every try failed: SERVFAIL to the client");
-		slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
+		fwd_slot_answer(c, s, NULL, 0, DNS_RCODE_SERVFAIL, now);
 	}
 	dns_qtab_release(c->tab, s);
 }
@@ -390,7 +346,7 @@ slot_fail(struct fwd_core *c, uint32_t s, hns_time_t now)
 static bool
 slot_can_retry(const struct fwd_core *c, uint32_t s, hns_time_t now)
 {
-	const struct fwd_rule *r = rule_at(c, c->slots[s].rule);
+	const struct fwd_rule *r = fwd_rule_at(c, c->slots[s].rule);
 
 	return dns_qtab_can_retry(c->tab, s, r->attempts, r->overall_ms, now);
 }
@@ -404,7 +360,7 @@ fwd_core_expire(struct fwd_core *c, hns_time_t now)
 
 	while (budget-- && (s = dns_qtab_expired(c->tab, now)) != NIL) {
 		struct slot *sl = &c->slots[s];
-		const struct fwd_rule *r = rule_at(c, sl->rule);
+		const struct fwd_rule *r = fwd_rule_at(c, sl->rule);
 
 		up_timeout(c, r->upstreams[sl->pos], now);
 		hns_trace(c->cfg->hop, "no answer from %s within %u ms%s",
@@ -412,11 +368,13 @@ fwd_core_expire(struct fwd_core *c, hns_time_t now)
 			  c->up[r->upstreams[sl->pos]].down ? ": upstream marked down" : "");
 		if (slot_can_retry(c, s, now)) {
 			sl->tcp = false;
-			send_try(c, s, now);
+			fwd_slot_send(c, s, now);
 		} else {
 			slot_fail(c, s, now);
 		}
 	}
+	if (fwd_chase_pending(c))
+		fwd_chase_run(c, now);
 }
 
 /* ------------------------------------------------------------ local zones */
@@ -471,8 +429,8 @@ put_rrs(const struct fwd_rrset *s, uint8_t *out, size_t len, size_t cap, uint16_
 }
 
 /* Answer from a local zone into out (the client's question echoed). */
-static size_t
-local_answer(const struct fwd_rule *r, const uint8_t *pkt, const struct dns_query *q,
+size_t
+fwd_local_answer(const struct fwd_rule *r, const uint8_t *pkt, const struct dns_query *q,
 	     uint8_t *out, size_t cap)
 {
 	const struct fwd_local_zone *z = &r->local;
@@ -557,6 +515,31 @@ answer_rcode(struct fwd_core *c, unsigned ri, const uint8_t *pkt, const struct d
 	return dns_build_error(pkt, q, rcode, out, cap);
 }
 
+/* A query under a local zone (kept out of fwd_core_query: the forwarding path stays lean). */
+static __attribute__((noinline)) size_t
+query_local(struct fwd_core *c, const struct fwd_client *cl, const struct fwd_rule *r, unsigned ri,
+	    const uint8_t *pkt, const struct dns_query *q, const struct dns_qkey *key, hns_time_t now,
+	    uint8_t *out, size_t cap)
+{
+	size_t n;
+
+	hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
+	c->rstats[ri].local_answers++;
+	c->stats.latency[0]++;
+	n = fwd_local_answer(r, pkt, q, c->scratch, sizeof(c->scratch));
+	if (!n)
+		return answer_rcode(c, ri, pkt, q, DNS_RCODE_SERVFAIL, out, cap);
+	/* a CNAME of the zone may lead under another rule (chase.c) */
+	if (__builtin_expect(dns_chain_first_is_cname(c->scratch, n, q->q.name_len), 0) &&
+	    fwd_chase_local(c, cl, q, key, ri, c->scratch, n, now)) {
+		if (fwd_chase_pending(c))
+			fwd_chase_run(c, now);
+		return 0;
+	}
+	return answer_fit(c->scratch, n, q->hdr.id, q->q.name, q->q.name_len, q->has_edns,
+			  client_max(cl, q), out, cap);
+}
+
 size_t
 fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *pkt, size_t len,
 	       hns_time_t now, uint8_t *out, size_t cap)
@@ -596,16 +579,8 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 		hns_trace(c->cfg->hop, "%s: REFUSED", r->name);
 		return answer_rcode(c, ri, pkt, &q, DNS_RCODE_REFUSED, out, cap);
 	}
-	if (r->kind == FWD_RULE_LOCAL) {
-		hns_trace(c->cfg->hop, "%s: answered from the local zone", r->name);
-		c->rstats[ri].local_answers++;
-		c->stats.latency[0]++;
-		n = local_answer(r, pkt, &q, c->scratch, sizeof(c->scratch));
-		if (!n)
-			return answer_rcode(c, ri, pkt, &q, DNS_RCODE_SERVFAIL, out, cap);
-		return answer_fit(c->scratch, n, q.hdr.id, q.q.name, q.q.name_len, q.has_edns,
-				  maxlen, out, cap);
-	}
+	if (r->kind == FWD_RULE_LOCAL)
+		return query_local(c, cl, r, ri, pkt, &q, &key, now, out, cap);
 
 	if (c->cache && dns_cache_lookup(c->cache, &key, now, false, c->scratch, sizeof(c->scratch),
 					 &n) == DNS_CACHE_HIT) {
@@ -645,7 +620,7 @@ fwd_core_query(struct fwd_core *c, const struct fwd_client *cl, const uint8_t *p
 	sl->q = q.q;
 	memcpy(sl->q.name, key.name, key.name_len); /* lower-cased */
 	c->rstats[ri].forwarded++;
-	send_try(c, s, now);
+	fwd_slot_send(c, s, now);
 	return 0;
 }
 
@@ -655,6 +630,21 @@ static bool
 addr_port_equal(const struct hns_addr *a, const struct hns_addr *b)
 {
 	return a->port == b->port && hns_addr_equal(a, b);
+}
+
+/* A NOERROR answer whose first record is a CNAME: chased (chase.c), or answered as it is. */
+static __attribute__((noinline)) void
+reply_cname(struct fwd_core *c, uint32_t s, const uint8_t *pkt, size_t len, hns_time_t now)
+{
+	if (!fwd_chase_start(c, s, pkt, len, now)) {
+		hns_trace(c->cfg->hop, "the CNAME stays as it came -> client");
+		fwd_slot_answer(c, s, pkt, len, 0, now);
+		if (c->cache)
+			dns_cache_insert(c->cache, &c->tab->slots[s].key, pkt, len, now);
+		dns_qtab_release(c->tab, s);
+	}
+	if (fwd_chase_pending(c))
+		fwd_chase_run(c, now);
 }
 
 void
@@ -675,8 +665,12 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 
 	struct slot *sl = &c->slots[s];
 	const struct dns_qtab_slot *ts = &c->tab->slots[s];
-	const struct fwd_rule *r = rule_at(c, sl->rule);
+	const struct fwd_rule *r = fwd_rule_at(c, sl->rule);
 
+	if (__builtin_expect(sl->chase, 0)) {
+		c->stats.drop_unknown_id++; /* answered already: its chase goes on elsewhere */
+		return;
+	}
 	if (tcp != sl->tcp || (!tcp && sock != sl->sock)) {
 		c->stats.drop_wrong_socket++;
 		return;
@@ -725,11 +719,13 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 		if (slot_can_retry(c, s, now)) {
 			sl->pos = (uint8_t)pos;
 			sl->tcp = false;
-			send_try(c, s, now);
+			fwd_slot_send(c, s, now);
 			return;
 		}
 		if (c->cache && c->cfg->cache.serve_stale) {
 			slot_fail(c, s, now);
+			if (fwd_chase_pending(c))
+				fwd_chase_run(c, now);
 			return;
 		}
 	} else {
@@ -739,17 +735,29 @@ fwd_core_reply(struct fwd_core *c, const struct hns_addr *from, unsigned sock, b
 	if (hns_trace_enabled) {
 		struct dns_answer_info ai;
 		bool cache = c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED;
+		/* a CNAME first may be chased before anything goes to the client (chase.c) */
+		bool cname = rcode == DNS_RCODE_NOERROR &&
+			     dns_chain_first_is_cname(pkt, len, sl->q.name_len);
 
 		if (dns_answer_info_get(pkt, len, &ai) == 0)
-			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s -> client",
+			hns_trace(c->cfg->hop, "answer from %s after %.1f ms: %s, %u record%s%s%u s%s",
 				  c->cfg->upstreams[u].label, hns_time_ms(now - ts->start), DNS_RCODE_NAME(ai.rcode),
 				  ai.ancount, ai.ancount == 1 ? "" : "s", cache ? ", cached for " : ", not cached, ttl ",
-				  ai.ancount ? ai.min_ttl : ai.negative_ttl);
+				  ai.ancount ? ai.min_ttl : ai.negative_ttl,
+				  cname ? ", a CNAME first" : " -> client");
 	}
-	slot_answer(c, s, pkt, len, 0, now);
+	/* A CNAME first: the chain may lead under another rule (chase.c). */
+	if (__builtin_expect(rcode == DNS_RCODE_NOERROR &&
+				     dns_chain_first_is_cname(pkt, len, sl->q.name_len), 0)) {
+		reply_cname(c, s, pkt, len, now);
+		return;
+	}
+	fwd_slot_answer(c, s, pkt, len, 0, now);
 	if (c->cache && rcode != DNS_RCODE_SERVFAIL && rcode != DNS_RCODE_REFUSED)
 		dns_cache_insert(c->cache, &ts->key, pkt, len, now);
 	dns_qtab_release(c->tab, s);
+	if (fwd_chase_pending(c))
+		fwd_chase_run(c, now);
 }
 
 /* ------------------------------------------------------------ stats */

@@ -72,6 +72,9 @@ struct fwd_core_stats {
 	uint64_t drop_malformed, drop_unknown_id, drop_wrong_socket, drop_wrong_source,
 		drop_wrong_question;
 	uint64_t latency[FWD_LAT_BUCKETS]; /* client query to answer */
+	/* CNAME chains continued under another rule: legs asked, chases over
+	 * DNS_CHAIN_MAX or into a loop (SERVFAIL), answers left unchased for want of room. */
+	uint64_t chase_legs, chase_servfail, chase_full;
 };
 
 struct fwd_core;

@@ -82,6 +82,9 @@ struct rslv_client {
 	uint8_t qname_len;
 	bool has_edns, edns_do;
 	uint16_t udp_limit;
+	/* A chased CNAME forwarded at its target: the chain so far (in the world), which
+	 * goes before the target's answer; NULL for a question forwarded as it is. */
+	const struct rslv_rrset *chain;
 };
 
 struct rslv_fwd_job {

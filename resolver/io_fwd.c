@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/net.h"
 #include "common/rand.h"
+#include "dns/chain.h"
 #include "dns/msg.h"
 #include "resolver/internal.h"
 #include "resolver/outbound.h"
@@ -47,6 +48,7 @@ struct rslv_fwd {
 	uint8_t buf[RSLV_MSG_MAX];
 	uint8_t out[RSLV_MSG_MAX];
 	uint8_t tmp[RSLV_MSG_MAX];
+	uint8_t head[RSLV_MSG_MAX]; /* a chased CNAME's chain, before its target's answer */
 	struct rslv_fwd_job batch[64];
 };
 
@@ -63,8 +65,15 @@ rslv_job_fill(struct rslv_fwd_job *j, struct rslv_listener *l, const struct rslv
 	j->c.has_edns = h->q.has_edns;
 	j->c.edns_do = h->q.edns_do;
 	j->c.udp_limit = (uint16_t)rslv_udp_limit(&h->q);
-	memcpy(j->lname, h->lname, h->q.q.name_len);
-	j->lname_len = h->q.q.name_len;
+	if (h->res.fwd_name) {
+		/* a chased CNAME: the target goes upstream, the chain waits with the client */
+		j->c.chain = h->res.answer;
+		memcpy(j->lname, h->res.fwd_name, h->res.fwd_name_len);
+		j->lname_len = h->res.fwd_name_len;
+	} else {
+		memcpy(j->lname, h->lname, h->q.q.name_len);
+		j->lname_len = h->q.q.name_len;
+	}
 	j->qtype = h->q.q.qtype;
 	j->rule = h->res.rule;
 	j->view = l->spec.view;
@@ -201,11 +210,53 @@ ob_send(void *arg, const struct model_rule *r, unsigned target, const uint8_t *p
 	return sendto(so->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) >= 0;
 }
 
+static void ob_fail(void *arg, struct rslv_client *c, const struct model_rule *r, uint16_t qtype);
+
+/*
+ * The answer to a chased CNAME's target, behind the chain: the client's
+ * question and the chain (as the view answers it), then the target's
+ * answer and authority records (dns_chain_join) into f->out.  0 when it
+ * does not parse.
+ */
+static size_t
+chain_answer(struct rslv_fwd *f, const struct rslv_client *c, const uint8_t *pkt, size_t len)
+{
+	struct dns_query q = {
+		.hdr = { .id = c->id, .flags = DNS_FLAG_RD, .qdcount = 1 },
+		.q = { .name_len = c->qname_len, .qtype = c->qtype, .qclass = DNS_CLASS_IN },
+	};
+	struct rslv_result res = { .action = RSLV_ANSWER, .answer = c->chain };
+	size_t hlen;
+
+	memcpy(q.q.name, c->qname, c->qname_len);
+	hlen = rslv_reply_write(&q, &res, true, f->head, sizeof(f->head));
+	if (!hlen)
+		return 0;
+	return dns_chain_join(f->head, hlen, pkt, len, c->has_edns, RSLV_EDNS_SIZE, c->edns_do,
+			      f->out, sizeof(f->out));
+}
+
 static void
 ob_answer(void *arg, struct rslv_client *c, const struct model_rule *r, uint16_t qtype,
 	  const uint8_t *pkt, size_t len, bool cached)
 {
 	struct rslv_fwd *f = arg;
+
+	if (c->chain) {
+		size_t n = chain_answer(f, c, pkt, len);
+
+		if (!n) {
+			ob_fail(arg, c, r, qtype);
+			return;
+		}
+		if (cached)
+			rslv_listener_count_cache_hit(c->l);
+		else if (f->s->qlog)
+			rslv_qlog_packet(f->s, c->l, &c->addr, c->tcp, c->qname, c->qname_len, qtype,
+					 f->out, n, r);
+		client_send(f, c, f->out, n);
+		return;
+	}
 
 	if (cached)
 		rslv_listener_count_cache_hit(c->l);

@@ -69,9 +69,14 @@ struct rslv_chain_end {
 	uint8_t rcode;
 	const struct rslv_rrset *answer; /* the chain's records; NULL for SERVFAIL */
 	const struct rslv_zone *zone;	 /* negative ends: the SOA source */
-	const char *what;		 /* "cname", "cname-loop" */
+	const char *what;		 /* "cname", "cname-loop", "cname-forward" */
 	struct model_hop hops[4];	 /* the zones the chain went through */
 	uint8_t n_hops;
+	/* "cname-forward": the chain's last target lies under this FORWARD rule; the answer
+	 * holds the chain so far and the target is asked through the rule's outbound endpoint. */
+	const struct model_rule *forward;
+	const uint8_t *target; /* lower-case wire form */
+	uint8_t target_len;
 };
 
 struct rslv_chain {
@@ -177,6 +182,10 @@ struct rslv_result {
 	uint8_t rcode;
 	const struct rslv_rrset *answer; /* prepared answer, or NULL */
 	const struct rslv_zone *zone;	 /* negative answers: SOA source */
+	/* FORWARD of a chased CNAME: the name asked through the rule (lower case), whose
+	 * answer is appended to `answer` (the chain so far); NULL: the question itself. */
+	const uint8_t *fwd_name;
+	uint8_t fwd_name_len;
 	/* Synthesised answer (when answer == NULL and synth_type != 0). */
 	uint16_t synth_type; /* A or PTR */
 	uint32_t synth_v4;

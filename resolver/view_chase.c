@@ -126,12 +126,15 @@ chase_buf_synth(struct chase_buf *b, const struct rslv_result *res, const uint8_
 	return rc ? rc : chase_buf_json(b, item);
 }
 
+/* The zones a target was answered from; for a forwarded target, its rule and endpoint. */
 static void
-chase_hops_add(struct rslv_chain_end *e, const struct rslv_trace *t)
+chase_hops_add(struct rslv_chain_end *e, const struct rslv_trace *t, bool forward)
 {
 	for (size_t i = 0; i < t->n && e->n_hops < sizeof(e->hops) / sizeof(e->hops[0]); i++)
 		if (t->hops[i].kind == MODEL_HOP_ZONE || t->hops[i].kind == MODEL_HOP_PRIVATE_DNS ||
-		    t->hops[i].kind == MODEL_HOP_INTERNET)
+		    t->hops[i].kind == MODEL_HOP_INTERNET ||
+		    (forward && (t->hops[i].kind == MODEL_HOP_RULE ||
+				 t->hops[i].kind == MODEL_HOP_OUTBOUND)))
 			e->hops[e->n_hops++] = t->hops[i];
 }
 
@@ -159,12 +162,13 @@ cname_target(const struct rslv_rrset *s, uint8_t *out)
 
 /*
  * Follow one CNAME set for one origin and type into e (answer records in
- * b).  Returns 1 when done, 0 when the chain reaches a FORWARD rule (not
- * precompiled), negative on error.
+ * b).  A chain reaching a FORWARD rule ends there: e->forward and the target
+ * (in tbuf [DNS_NAME_MAX]) say what the query path forwards.  Returns 1
+ * when done, 0 when the chain cannot be precompiled, negative on error.
  */
 static int
 chase_follow(const struct rslv_world *w, size_t idx, const struct rslv_rrset *first,
-	     uint16_t qtype, struct rslv_chain_end *e, struct chase_buf *b)
+	     uint16_t qtype, struct rslv_chain_end *e, struct chase_buf *b, uint8_t *tbuf)
 {
 	size_t view = idx / 2;
 	enum rslv_from from = idx == w->n_views * 2 ? RSLV_FROM_INTERNET
@@ -189,9 +193,19 @@ chase_follow(const struct rslv_world *w, size_t idx, const struct rslv_rrset *fi
 			return 1;
 		}
 		rslv_resolve_one(w, view, from, t, tlen, qtype, &res);
+		if (res.action == RSLV_FORWARD) {
+			chase_hops_add(e, &res.trace, true);
+			memcpy(tbuf, t, tlen);
+			e->forward = res.rule;
+			e->target = tbuf;
+			e->target_len = (uint8_t)tlen;
+			e->rcode = DNS_RCODE_NOERROR;
+			e->what = "cname-forward";
+			return 1;
+		}
 		if (res.action != RSLV_ANSWER)
 			return 0;
-		chase_hops_add(e, &res.trace);
+		chase_hops_add(e, &res.trace, false);
 		if (res.answer && res.answer->count) {
 			rc = chase_buf_set(b, res.answer, t, tlen);
 			if (rc)
@@ -220,6 +234,7 @@ struct chase_scratch {
 	struct rslv_chain_end ends[CHASE_TYPES_MAX + 1];
 	struct rslv_rrset sets[CHASE_TYPES_MAX + 1];
 	struct chase_buf bufs[CHASE_TYPES_MAX + 1];
+	uint8_t targets[CHASE_TYPES_MAX + 1][DNS_NAME_MAX]; /* forwarded targets */
 	size_t n;
 };
 
@@ -227,7 +242,9 @@ static bool
 chase_end_equal(const struct rslv_chain_end *a, const struct rslv_chain_end *b)
 {
 	if (a->qtype != b->qtype || a->rcode != b->rcode || a->zone != b->zone ||
-	    a->n_hops != b->n_hops || !a->answer != !b->answer)
+	    a->n_hops != b->n_hops || !a->answer != !b->answer || a->forward != b->forward ||
+	    a->target_len != b->target_len ||
+	    (a->target_len && memcmp(a->target, b->target, a->target_len) != 0))
 		return false;
 	for (size_t i = 0; i < a->n_hops; i++)
 		if (a->hops[i].kind != b->hops[i].kind || a->hops[i].target != b->hops[i].target)
@@ -261,6 +278,14 @@ chase_commit(struct rslv_world *w, const struct chase_scratch *sc)
 		return NULL;
 	for (size_t i = 0; i < sc->n; i++) {
 		ends[i] = sc->ends[i];
+		if (sc->ends[i].target_len) {
+			uint8_t *t = hns_arena_alloc(&w->arena, sc->ends[i].target_len);
+
+			if (!t)
+				return NULL;
+			memcpy(t, sc->ends[i].target, sc->ends[i].target_len);
+			ends[i].target = t;
+		}
 		if (!sc->ends[i].answer)
 			continue;
 		struct rslv_rrset *s = hns_arena_alloc(&w->arena, sizeof(*s));
@@ -298,7 +323,7 @@ chase_compute(const struct rslv_world *w, size_t idx, const struct rslv_rrset *f
 		b->count = 0;
 		if (b->json)
 			b->json[0] = '\0';
-		int rc = chase_follow(w, idx, first, qtype, e, b);
+		int rc = chase_follow(w, idx, first, qtype, e, b, sc->targets[i]);
 
 		if (rc <= 0) {
 			sc->n = 0;
@@ -397,7 +422,7 @@ rslv_world_chase(struct rslv_world *w)
 					break;
 				rc = 0;
 				if (sc->n == 0)
-					continue; /* reaches a FORWARD rule: answered as the CNAME alone */
+					continue; /* not precompiled: answered as the CNAME alone */
 				for (size_t d = 0; d < nd && !chase[idx]; d++)
 					if (chase_equal(distinct[d], sc))
 						chase[idx] = distinct[d];

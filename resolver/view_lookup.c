@@ -242,6 +242,13 @@ chase_apply(size_t idx, uint16_t qtype, struct rslv_result *out)
 	out->answer = e->answer;
 	out->zone = e->zone;
 	out->trace.what = e->what;
+	if (e->forward) {
+		/* the rest of the chain lives on the rule's targets: forward the target */
+		out->action = RSLV_FORWARD;
+		out->rule = e->forward;
+		out->fwd_name = e->target;
+		out->fwd_name_len = e->target_len;
+	}
 	for (size_t i = 0; i < e->n_hops; i++)
 		trace_hop(&out->trace, e->hops[i].kind, e->hops[i].ref, e->hops[i].target);
 }
