@@ -65,11 +65,13 @@ PY
 # fixed BIN PROFILE: "us_per_query syscalls_per_query epoll_per_q recv_per_q send_per_q cs_per_q loss_pct p99"
 fixed() {
 	local pid perf_pid="" t0 t1 rc=0
-	"$1" load "$SCEN" --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 2))" --quiet \
+	"$1" load "$SCEN" --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 8))" --quiet \
 		--format json -o "$TMP/fixed.json" >"$TMP/fixed.out" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
-	sleep 1.5 # the world's start-up, and the first second of the schedule
+	# the world's start-up (slow on a loaded machine) and the schedule's first seconds: the
+	# window must fall inside the schedule, which runs DURATION + 8 s
+	sleep 3
 	t0=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')
 	if [ $HAVE_PERF = 1 ]; then
 		perf stat -x, -e "$PERF_EVENTS" -p "$pid" -o "$TMP/perf.txt" -- sleep "$DURATION" 2>/dev/null &
