@@ -3,7 +3,9 @@
 #   bench_args HELP_LINES "$@"     --rounds N, --duration S, --build DIR, --client
 #                                  dnsperf|hybridns|both, --load-qps N (the ceiling of
 #                                  the hybridns client's search); -h prints the script's
-#                                  header comment (lines 2..HELP_LINES)
+#                                  header comment (lines 2..HELP_LINES); --against
+#                                  DIR: a second build (B) that scripts which
+#                                  compare builds interleave with the first (A)
 #   bench_enter tool:package ...   outside the namespace: install the missing Debian
 #                                  packages, build the hybridns binary (release, in
 #                                  build-bench) unless --build gave one, and re-run the
@@ -19,6 +21,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=""
 CLIENT=dnsperf
 LOAD_QPS=300000
+AGAINST=""
 
 bench_args() {
 	local help=$1
@@ -30,6 +33,7 @@ bench_args() {
 		--build) BUILD=$2; shift 2 ;;
 		--client) CLIENT=$2; shift 2 ;;
 		--load-qps) LOAD_QPS=$2; shift 2 ;;
+		--against) AGAINST=$2; shift 2 ;;
 		-h|--help) sed -n "2,${help}p" "$0"; exit 0 ;;
 		*) echo "$(basename "$0"): unknown argument $1" >&2; exit 2 ;;
 		esac
@@ -90,8 +94,9 @@ bench_enter() {
 		ninja -C "$BUILD" harness/hybridns >/dev/null
 	fi
 	export HNS_BENCH_INNER=1 HYBRIDNS="$BUILD/harness/hybridns"
+	[ -z "$AGAINST" ] || export HYBRIDNS_B="$AGAINST/harness/hybridns"
 	exec unshare --net "$0" --rounds "$ROUNDS" --duration "$DURATION" --build "$BUILD" \
-		--client "$CLIENT" --load-qps "$LOAD_QPS"
+		--client "$CLIENT" --load-qps "$LOAD_QPS" ${AGAINST:+--against "$AGAINST"}
 }
 
 bench_inner() {

@@ -73,6 +73,21 @@ recvq_fill(int fd, struct fwd_recvq *r)
 
 /* ------------------------------------------------------------ core actions */
 
+/*
+ * Upstream sockets are shared by every upstream of one address family:
+ * [family][sock], family 0 IPv4, 1 IPv6.  One sendmmsg per socket then
+ * carries a loop turn's queries to every upstream (a forward spread over
+ * six inbound ENIs sent one datagram per call when each upstream had
+ * sockets of its own), and one recvmmsg reads their replies.  The core
+ * accepts a reply only from an upstream its slot asked, on the socket it
+ * asked from.
+ */
+static unsigned
+upsock_family(const struct hns_addr *a)
+{
+	return a->family == AF_INET6 ? 1 : 0;
+}
+
 static void
 ops_send(void *arg, unsigned up, unsigned sock, bool tcp, const uint8_t *pkt, size_t len)
 {
@@ -85,10 +100,11 @@ ops_send(void *arg, unsigned up, unsigned sock, bool tcp, const uint8_t *pkt, si
 	if (len > FWD_QUERY_LEN || up >= w->n_ups)
 		return;
 
-	struct fwd_sendq *q = &w->ups[up * w->n_socks + sock % w->n_socks].q;
+	const struct hns_addr *to = &w->cfg->upstreams[up].real;
+	struct fwd_sendq *q = &w->ups[upsock_family(to) * w->n_socks + sock % w->n_socks].q;
 
 	memcpy(sendq_slot(w, q), pkt, len);
-	sendq_commit(q, NULL, len); /* connected */
+	sendq_commit(q, to, len);
 }
 
 static void
@@ -126,7 +142,7 @@ void
 fwd_worker_flush(struct fwd_worker *w)
 {
 	fwd_sendq_flush(w, &w->clientq);
-	for (unsigned i = 0; i < w->n_ups * w->n_socks; i++)
+	for (unsigned i = 0; i < 2 * w->n_socks; i++)
 		if (w->ups[i].q.n)
 			fwd_sendq_flush(w, &w->ups[i].q);
 
@@ -220,6 +236,45 @@ upstream_readable(evutil_socket_t fd, short what, void *arg)
 
 /* ------------------------------------------------------------ set-up */
 
+/* Open the shared upstream socket us (sock index) for upstreams of to's family, once. */
+static int
+upsock_open(struct fwd_worker *w, const struct hns_addr *listen, const struct hns_addr *to,
+	    struct fwd_upsock *us, unsigned index)
+{
+	struct hns_addr local;
+	int fd, rc;
+
+	if (us->q.fd >= 0)
+		return 0;
+	us->w = w;
+	us->up = 0;
+	us->index = index;
+	/*
+	 * Send from the resolver's own (mapped) address, as a real one sends
+	 * from its own IP: the AWS side tells who asks by it (R8).
+	 */
+	if (listen->family == to->family && hns_addr_is_loopback(listen)) {
+		local = *listen;
+		local.port = 0;
+		w->src = local;
+	} else {
+		hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
+	}
+	fd = hns_udp_socket(&local, HNS_SOCK_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	rc = fwd_sendq_init(&us->q, fd, FWD_QUERY_LEN);
+	if (rc < 0) {
+		close(fd);
+		us->q.fd = -1;
+		return rc;
+	}
+	us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
+	if (!us->ev || event_add(us->ev, NULL) != 0)
+		return HNS_ENOMEM;
+	return 0;
+}
+
 int
 fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 {
@@ -245,50 +300,21 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 	w->n_socks = w->cfg->upstream_socks ? w->cfg->upstream_socks : 1;
 	if (w->n_socks > FWD_MAX_SOCKS)
 		w->n_socks = FWD_MAX_SOCKS;
-	while (w->n_socks > 1 && w->n_ups * w->n_socks > FWD_MAX_UPSOCKS)
-		w->n_socks--;
-	w->ups = calloc(w->n_ups * w->n_socks + 1, sizeof(*w->ups));
+	w->ups = calloc(2 * w->n_socks, sizeof(*w->ups));
 	if (!w->ups)
 		return HNS_ENOMEM;
-	for (unsigned k = 0; k < w->n_ups * w->n_socks; k++)
+	for (unsigned k = 0; k < 2 * w->n_socks; k++)
 		w->ups[k].q.fd = -1;
-	for (unsigned k = 0; k < w->n_ups * w->n_socks; k++) {
-		struct fwd_upsock *us = &w->ups[k];
-		const struct hns_addr *to = &w->cfg->upstreams[k / w->n_socks].real;
-		struct hns_addr local;
-		struct sockaddr_storage ss;
-		socklen_t sl = hns_addr_to_sockaddr(to, &ss);
-		int fd;
+	for (unsigned up = 0; up < w->n_ups; up++) {
+		const struct hns_addr *to = &w->cfg->upstreams[up].real;
 
-		us->w = w;
-		us->up = k / w->n_socks;
-		us->index = k % w->n_socks;
 		if (!hns_net_dest_allowed(to))
 			return HNS_ENOTLOOPBACK;
-		/*
-		 * Send from the resolver's own (mapped) address, as a real one
-		 * sends from its own IP: the AWS side tells who asks by it (R8).
-		 */
-		if (listen->family == to->family && hns_addr_is_loopback(listen)) {
-			local = *listen;
-			local.port = 0;
-			w->src = local;
-		} else {
-			hns_addr_parse(to->family == AF_INET6 ? "::1" : "127.0.0.1", &local);
+		for (unsigned i = 0; i < w->n_socks; i++) {
+			rc = upsock_open(w, listen, to, &w->ups[upsock_family(to) * w->n_socks + i], i);
+			if (rc < 0)
+				return rc;
 		}
-		fd = hns_udp_socket(&local, HNS_SOCK_NONBLOCK);
-		if (fd < 0)
-			return fd;
-		rc = fwd_sendq_init(&us->q, fd, FWD_QUERY_LEN);
-		if (rc < 0) {
-			close(fd);
-			return rc;
-		}
-		if (connect(fd, (struct sockaddr *)&ss, sl) != 0)
-			return -errno;
-		us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
-		if (!us->ev || event_add(us->ev, NULL) != 0)
-			return HNS_ENOMEM;
 	}
 	return 0;
 }
@@ -296,7 +322,7 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 void
 fwd_udp_worker_deinit(struct fwd_worker *w)
 {
-	for (unsigned k = 0; w->ups && k < w->n_ups * w->n_socks; k++) {
+	for (unsigned k = 0; w->ups && k < 2 * w->n_socks; k++) {
 		struct fwd_upsock *us = &w->ups[k];
 
 		if (us->ev)

@@ -3,8 +3,9 @@
  *
  * fwd_server_start opens, for each of `workers` threads, its own
  * event_base (EVENT_BASE_FLAG_NOLOCK), its own SO_REUSEPORT UDP and TCP
- * listening sockets on `listen`, and cfg->upstream_socks UDP sockets with
- * kernel-chosen source ports for upstream queries; each worker runs one
+ * listening sockets on `listen`, and cfg->upstream_socks UDP sockets per
+ * address family with kernel-chosen source ports for upstream queries (not
+ * connected: shared by every upstream of the family); each worker runs one
  * fwd_core.  Counters are plain per-thread values, summed on read
  * (fwd_server_stats), so a read while traffic flows is approximate.
  */

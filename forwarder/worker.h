@@ -32,7 +32,6 @@ struct fwd_tcp_up;
 #define FWD_ANSWER_LEN FWD_UDP_ANSWER_MAX /* a UDP answer */
 #define FWD_QUERY_LEN 512   /* an upstream query */
 #define FWD_MAX_SOCKS 8
-#define FWD_MAX_UPSOCKS 256 /* per worker, over all upstreams */
 #define FWD_TCP_UPS 256     /* TCP queries to upstreams in flight per worker */
 
 /*
@@ -66,11 +65,15 @@ struct fwd_recvq {
 	struct sockaddr_storage from[FWD_BATCH];
 };
 
-/* A UDP socket connected to one upstream (the kernel drops datagrams from anyone else). */
+/*
+ * A UDP socket shared by every upstream of one address family (io_udp.c):
+ * each query names its upstream, and the core accepts a reply only from the
+ * upstream it asked, on the socket it asked from.
+ */
 struct fwd_upsock {
 	struct fwd_worker *w;
-	unsigned up;	/* upstream index */
-	unsigned index; /* socket index among this upstream's */
+	unsigned up;	/* unused: the socket serves every upstream of its family */
+	unsigned index; /* socket index, 0 .. n_socks - 1 */
 	struct fwd_sendq q;
 	struct event *ev;
 };
@@ -97,7 +100,7 @@ struct fwd_worker {
 	struct fwd_sendq clientq;
 	struct fwd_recvq *recvq;
 
-	struct fwd_upsock *ups; /* [cfg->n_upstreams * n_socks]: upstream-major */
+	struct fwd_upsock *ups; /* [2][n_socks]: IPv4 then IPv6, opened for families in use */
 	unsigned n_ups, n_socks;
 
 	struct event *timer;

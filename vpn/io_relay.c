@@ -294,64 +294,94 @@ lane_flush(struct vpn *v, int fd, struct tx_ref *refs, unsigned n)
 	}
 }
 
+/* A due packet of a lane, ready to leave on fd. */
+struct tx_due {
+	const struct vpn_qentry *e;
+	struct vpn_relay *r;
+	struct vpn_flow *f;
+	int fd;
+};
+
+/*
+ * Send due[0..n) grouped by socket, queue order kept within each: one
+ * sendmmsg per socket per turn, not one per change of socket.  The lane
+ * towards AWS interleaves its relays' flows (a forwarder spreading over
+ * six ENIs alternates six sockets), so breaking the batch at every change
+ * would send one datagram per call.
+ */
+static void
+lane_send_due(struct vpn *v, struct vpn_lane *l, struct tx_due *due, unsigned n)
+{
+	struct tx_ref refs[VPN_BATCH];
+	bool done[VPN_BATCH] = { false };
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned m = 0;
+
+		if (done[i])
+			continue;
+		for (unsigned j = i; j < n; j++) {
+			const struct vpn_qentry *e = due[j].e;
+			bool up = e->kind == VPN_KIND_UPSTREAM;
+
+			if (done[j] || due[j].fd != due[i].fd)
+				continue;
+			hns_mmsg_set(&v->tx_msg[m], &v->tx_iov[m], (void *)vpn_queue_data(&l->q, e),
+				     e->len, up ? (void *)&due[j].r->dest_ss : (void *)&due[j].f->client,
+				     up ? due[j].r->dest_len : due[j].f->client_len);
+			refs[m].relay = due[j].r;
+			refs[m].kind = e->kind;
+			refs[m].at = e->at;
+			done[j] = true;
+			m++;
+		}
+		lane_flush(v, due[i].fd, refs, m);
+	}
+}
+
 static void
 on_lane_timer(evutil_socket_t unused, short what, void *arg)
 {
 	struct vpn_lane *l = arg;
 	struct vpn *v = l->v;
 	struct vpn_link *link = &v->ts.t[l->tunnel].link[l->dir];
-	struct tx_ref refs[VPN_BATCH];
+	struct tx_due due[VPN_BATCH];
 	hns_time_t now = hns_now();
 	bool down = atomic_load(&v->ts.t[l->tunnel].state) == MODEL_TUNNEL_DOWN;
-	unsigned n = 0, k = 0, work = 0;
-	int bfd = -1;
+	unsigned work = 0;
 
 	for (;;) {
-		const struct vpn_qentry *e = k < vpn_queue_len(&l->q) ? vpn_queue_at(&l->q, k) : NULL;
-		struct vpn_flow *f;
-		struct vpn_relay *r;
-		int fd;
+		unsigned n = 0, k = 0;
 
-		if (e && e->at <= now && work < LANE_MAX_WORK) {
+		/* Up to a batch of due packets; those of closed flows or a down tunnel go. */
+		while (n < VPN_BATCH && work < LANE_MAX_WORK && k < vpn_queue_len(&l->q)) {
+			const struct vpn_qentry *e = vpn_queue_at(&l->q, k);
+			struct vpn_flow *f;
+
+			if (e->at > now)
+				break;
 			f = &v->flows[e->flow];
+			k++;
+			work++;
 			if (!f->used || f->gen != e->gen || down) {
 				/* In flight when its flow closed or its tunnel went down. */
 				if (down)
 					vpn_link_undo_pass(link, e->len, VPN_DROP_STATE);
 				else
 					v->relays[f->relay].st.stale++;
-				k++;
-				work++;
 				continue;
 			}
-			r = &v->relays[f->relay];
-			fd = e->kind == VPN_KIND_UPSTREAM ? f->fd : r->fd;
-			if (n == 0 || (fd == bfd && n < VPN_BATCH)) {
-				bool up = e->kind == VPN_KIND_UPSTREAM;
-
-				hns_mmsg_set(&v->tx_msg[n], &v->tx_iov[n], (void *)vpn_queue_data(&l->q, e),
-					     e->len, up ? (void *)&r->dest_ss : (void *)&f->client,
-					     up ? r->dest_len : f->client_len);
-				refs[n].relay = r;
-				refs[n].kind = e->kind;
-				refs[n].at = e->at;
-				bfd = fd;
-				n++;
-				k++;
-				work++;
-				continue;
-			}
+			due[n].e = e;
+			due[n].f = f;
+			due[n].r = &v->relays[f->relay];
+			due[n].fd = e->kind == VPN_KIND_UPSTREAM ? f->fd : due[n].r->fd;
+			n++;
 		}
-		/* Another socket, a full batch, nothing more due: send, then pop. */
 		if (n > 0)
-			lane_flush(v, bfd, refs, n);
+			lane_send_due(v, l, due, n);
 		for (unsigned i = 0; i < k; i++)
 			vpn_queue_pop(&l->q);
-		if (n == 0 && k == 0)
-			break;
-		n = 0;
-		k = 0;
-		if (work >= LANE_MAX_WORK)
+		if (k == 0 || work >= LANE_MAX_WORK)
 			break;
 	}
 	lane_arm(l);
