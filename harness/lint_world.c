@@ -183,8 +183,8 @@ lint_text_resolver(const struct model *m, FILE *out)
 		fprintf(out, "\nResolver rules (%zu)\n", m->n_rules);
 		for (size_t i = 0; i < m->n_rules; i++) {
 			const struct model_rule *r = &m->rules[i];
-			fprintf(out, "  %-*s  %-7s  %-*s", nw, r->name,
-				r->type == MODEL_RULE_FORWARD ? "forward" : "system", dw, r->domain);
+			fprintf(out, "  %-*s  %-7s  %-*s  %s", nw, r->name,
+				r->type == MODEL_RULE_FORWARD ? "forward" : "system", dw, r->domain, r->id);
 			if (r->type == MODEL_RULE_FORWARD) {
 				fprintf(out, "  via %s ->", r->endpoint ? r->endpoint->name : "?");
 				for (size_t j = 0; j < r->n_targets; j++)

@@ -113,6 +113,8 @@ void lint_emit(struct lint_ctx *c, struct model_loc loc, const char *path, const
 	       const char *fix);
 /* printf into the findings' arena; "" when out of memory (the error is sticky in c->err). */
 const char *lint_fmt(struct lint_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A resolver rule as findings name it: "corp", or "corp (rslvr-rr-…)" when its id was given. */
+const char *lint_rule_label(struct lint_ctx *c, const struct model_rule *r);
 
 /* ----------------------------------------------------------- locations */
 

@@ -145,7 +145,10 @@ rule_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 static void
 rule_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 {
-	((struct model_rule *)obj)->id = ld_aws_id(ld, v, path, "rslvr-rr-");
+	struct model_rule *r = obj;
+
+	r->id = ld_aws_id(ld, v, path, "rslvr-rr-");
+	r->id_given = r->id != NULL;
 }
 
 static const struct field rule_fields[] = {

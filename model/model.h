@@ -186,6 +186,7 @@ struct model_rule {
 	const char *domain;
 	enum model_rule_type type;
 	const char *id; /* "rslvr-rr-…" */
+	bool id_given;	/* written in the scenario (an imported rule's AWS id), not derived */
 	struct model_resolver_endpoint *endpoint; /* outbound, forward rules */
 	struct hns_addr *targets;		  /* port 53 when not given */
 	size_t n_targets;
