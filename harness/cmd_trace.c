@@ -163,6 +163,7 @@ cmd_trace(int argc, char **argv)
 	e.qname = qname;
 	e.rcode = 0;
 	e.max_ms = -1;
+	e.ttl = e.ttl_max = -1; /* no TTL judged */
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
 		status = HNS_EXIT_RUNTIME;
