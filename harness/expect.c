@@ -169,6 +169,10 @@ expect_describe(const struct model_expect *e, char *buf, size_t len)
 	const char *ptrs[OBSERVED_MAX_VALUES];
 	size_t n;
 
+	if (e->rcode == MODEL_RCODE_TIMEOUT) {
+		snprintf(buf, len, "no answer (rcode: timeout)");
+		return;
+	}
 	switch (e->answer.kind) {
 	case MODEL_ANSWER_ANY:
 		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)e->rcode));

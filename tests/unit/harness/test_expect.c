@@ -562,8 +562,12 @@ test_timeout_expected_passes_without_reply(void **state)
 {
 	struct observed o = { .answered = false, .no_reply = true };
 
+	char d[128];
+
 	snprintf(o.error, sizeof(o.error), "Timeout while contacting DNS servers");
 	assert_true(judge(E_TIMEOUT, &o, NULL, 0));
+	expect_describe(&m->expects[E_TIMEOUT], d, sizeof(d));
+	assert_string_equal(d, "no answer (rcode: timeout)");
 	/* Refused at once (nothing listens there) is no reply either. */
 	snprintf(o.error, sizeof(o.error), "Could not contact DNS servers");
 	assert_true(judge(E_TIMEOUT_MS, &o, NULL, 0));
