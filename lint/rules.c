@@ -121,6 +121,9 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
 	    "docs/lint.md#suppressing-a-finding" },
 	  NULL },
+	{ { "HNS145", LINT_ERROR, "an expected TTL the endpoint's addresses never have",
+	    R53 "resource-record-sets-choosing-alias-non-alias.html" },
+	  lint_check_hns145 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

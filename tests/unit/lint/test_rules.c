@@ -316,6 +316,10 @@ static const struct rule_case cases[] = {
 	  "# hybridns: ignore",
 	  { { "targets: [192.168.10.53, 192.168.10.54]",
 	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
+	{ "HNS145", LINT_ERROR,
+	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 300\n" } },
+	  "    ttl: 300",
+	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 60\n    ttl_max: 60\n" } } },
 };
 
 static void
