@@ -51,6 +51,7 @@ struct check_result {
 	struct verdict verdict;
 	struct hns_trace_event hops[CHECK_MAX_HOPS];
 	size_t n_hops;
+	hns_time_t t_done; /* when the client got its answer or gave up (the hops' clock) */
 	char from[160];	 /* "onprem:dc1-dns (127.53.1.1:5300)" */
 	char query[300]; /* "abcd.execute-api.eu-west-1.amazonaws.com A" */
 };

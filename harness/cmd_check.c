@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/plural.h"
 #include "dns/names.h"
 #include "harness/check.h"
 #include "harness/cli.h"
@@ -61,9 +62,11 @@ report_text(FILE *out, const struct model *m, const struct check_result *r, size
 	}
 	name_w = name_w > 72 ? 72 : name_w;
 	ans_w = ans_w > 40 ? 40 : ans_w;
-	fprintf(out, "%s: %zu VPCs, %zu endpoints, %zu hosted zones, %zu resolver endpoints, VPN %zu tunnels\n",
-		m->scenario, m->n_vpcs, m->n_endpoints, m->n_zones, m->n_resolver_endpoints,
-		m->vpn.n_tunnels);
+	fprintf(out, "%s: %zu %s, %zu %s, %zu %s, %zu %s, VPN %zu %s\n", m->scenario, m->n_vpcs,
+		HNS_PLURAL(m->n_vpcs, "VPC", "VPCs"), m->n_endpoints, HNS_PLURAL(m->n_endpoints, "endpoint", "endpoints"),
+		m->n_zones, HNS_PLURAL(m->n_zones, "hosted zone", "hosted zones"), m->n_resolver_endpoints,
+		HNS_PLURAL(m->n_resolver_endpoints, "resolver endpoint", "resolver endpoints"), m->vpn.n_tunnels,
+		HNS_PLURAL(m->vpn.n_tunnels, "tunnel", "tunnels"));
 	for (size_t i = 0; i < n; i++) {
 		const struct check_result *c = &r[i];
 

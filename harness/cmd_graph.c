@@ -81,6 +81,7 @@ graph_highlight_run(const struct model *m, const struct graph_args *g, struct mo
 	e->name = "highlight";
 	e->qname = qname;
 	e->max_ms = -1;
+	e->ttl = e->ttl_max = -1; /* no TTL judged */
 	if ((rc = check_run(m, e, &o, r)) != 0) {
 		fprintf(stderr, "hybridns graph: cannot bring the world up: %s\n", hns_strerror(rc));
 		return HNS_EXIT_RUNTIME;

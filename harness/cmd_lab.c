@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/check.h"
 #include "harness/cmd.h"
 #include "harness/lab.h"
@@ -116,8 +117,8 @@ lab_show(const struct lab *l)
 		       l->findings[i].present ? "present" : "gone");
 	printf("\nStart:  hybridns lab start %s [FILE]    (writes the broken design, default %s.yaml)\n",
 	       l->name, l->name);
-	printf("Hints:  hybridns lab hint %s [N]         (%zu hints, one at a time)\n", l->name,
-	       lab_hint_count(l));
+	printf("Hints:  hybridns lab hint %s [N]         (%zu %s, one at a time)\n", l->name,
+	       lab_hint_count(l), HNS_PLURAL(lab_hint_count(l), "hint", "hints"));
 	printf("Check:  hybridns lab check %s FILE\n", l->name);
 	model_free(m);
 	return HNS_EXIT_OK;
@@ -137,8 +138,8 @@ lab_hint(const struct lab *l, const char *arg)
 			return HNS_EXIT_USAGE;
 		}
 		if (v > n) {
-			fprintf(stderr, "hybridns lab hint: %s has %zu hints; there is no hint %lu\n",
-				l->name, n, v);
+			fprintf(stderr, "hybridns lab hint: %s has %zu %s; there is no hint %lu\n",
+				l->name, n, HNS_PLURAL(n, "hint", "hints"), v);
 			return HNS_EXIT_USAGE;
 		}
 		want = v;
@@ -388,11 +389,12 @@ lab_check(const struct lab *l, const char *path)
 	}
 	held += (size_t)rc;
 	if (held == goals) {
-		printf("all %zu goals hold: lab %s solved\n", goals, l->name);
+		printf("all %zu %s: lab %s solved\n", goals, HNS_PLURAL(goals, "goal holds", "goals hold"),
+		       l->name);
 		status = HNS_EXIT_OK;
 	} else {
-		printf("%zu of %zu goals hold: not solved yet (`hybridns lab hint %s`)\n", held, goals,
-		       l->name);
+		printf("%zu of %zu %s: not solved yet (`hybridns lab hint %s`)\n", held, goals,
+		       HNS_PLURAL(goals, "goal holds", "goals hold"), l->name);
 		status = HNS_EXIT_FAILED;
 	}
 out:

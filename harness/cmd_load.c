@@ -24,6 +24,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "common/rand.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
@@ -680,7 +681,8 @@ cmd_load(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			load_run_write_text(out, m, &reports[i]);
 		if (n > 1)
-			fprintf(out, "%zu profiles held their SLOs, %zu failed\n", passed, n - passed);
+			fprintf(out, "%zu %s, %zu failed\n", passed,
+				HNS_PLURAL(passed, "profile held its SLOs", "profiles held their SLOs"), n - passed);
 	}
 	if (out != stdout && fclose(out) != 0)
 		status = HNS_EXIT_RUNTIME;

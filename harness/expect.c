@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +11,11 @@
 #include "common/trace.h"
 #include "dns/names.h"
 #include "dns/wire.h"
+#include "forwarder/conf.h"
 #include "harness/expect.h"
 #include "model/model.h"
 #include "model/names.h"
+#include "resolver/server.h"
 
 static void
 normalise(char *s)
@@ -33,6 +36,7 @@ observed_from_wire(struct observed *obs, const uint8_t *pkt, size_t len, uint16_
 
 	memset(obs->values, 0, sizeof(obs->values));
 	obs->n_values = 0;
+	obs->has_soa = false;
 	if (ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK)
 		return HNS_EMALFORMED;
 	obs->answered = true;
@@ -67,6 +71,14 @@ observed_from_wire(struct observed *obs, const uint8_t *pkt, size_t len, uint16_
 		obs->ttls[obs->n_values] = ldns_rr_ttl(rr);
 		obs->n_values++;
 		free(text);
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_authority(p)); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_authority(p), i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && !obs->has_soa) {
+			obs->has_soa = true;
+			obs->soa_ttl = ldns_rr_ttl(rr);
+		}
 	}
 	(void)qtype;
 	ldns_pkt_free(p);
@@ -124,14 +136,14 @@ join(char *buf, size_t len, const char *const *v, size_t n)
 
 /* Texts of the expected values for set forms (ENI addresses rendered here). */
 static size_t
-expected_texts(const struct model_expect *e, char texts[][64], size_t max)
+expected_texts(const struct model_expect *e, char texts[][EXPECT_TEXT_MAX], size_t max)
 {
 	const struct model_answer *a = &e->answer;
 	size_t n = 0;
 
 	if (a->kind == MODEL_ANSWER_LIST) {
 		for (size_t i = 0; i < a->n_values && n < max; i++) {
-			snprintf(texts[n], 64, "%s", a->values[i]);
+			snprintf(texts[n], EXPECT_TEXT_MAX, "%s", a->values[i]);
 			normalise(texts[n]);
 			n++;
 		}
@@ -143,7 +155,7 @@ expected_texts(const struct model_expect *e, char texts[][64], size_t max)
 				continue;
 			if (a->kind == MODEL_ANSWER_ENDPOINT && eni_is_down(e, eni))
 				continue;
-			hns_addr_str(&eni->ip, texts[n], 64);
+			hns_addr_str(&eni->ip, texts[n], EXPECT_TEXT_MAX);
 			n++;
 		}
 	}
@@ -153,10 +165,14 @@ expected_texts(const struct model_expect *e, char texts[][64], size_t max)
 void
 expect_describe(const struct model_expect *e, char *buf, size_t len)
 {
-	char texts[OBSERVED_MAX_VALUES][64];
+	char texts[OBSERVED_MAX_VALUES][EXPECT_TEXT_MAX];
 	const char *ptrs[OBSERVED_MAX_VALUES];
 	size_t n;
 
+	if (e->rcode == MODEL_RCODE_TIMEOUT) {
+		snprintf(buf, len, "no answer (rcode: timeout)");
+		return;
+	}
 	switch (e->answer.kind) {
 	case MODEL_ANSWER_ANY:
 		snprintf(buf, len, "%s", DNS_RCODE_NAME((unsigned)e->rcode));
@@ -183,7 +199,7 @@ expect_describe(const struct model_expect *e, char *buf, size_t len)
 }
 
 static bool
-same_set(const char *const *a, size_t na, char b[][64], size_t nb)
+same_set(const char *const *a, size_t na, char b[][EXPECT_TEXT_MAX], size_t nb)
 {
 	if (na != nb)
 		return false;
@@ -236,107 +252,255 @@ path_text(const struct hns_trace_event *hops, size_t n, char *buf, size_t len)
 		snprintf(buf, len, "(no hops recorded)");
 }
 
-void
-expect_judge(const struct model *m, const struct model_expect *e, const struct observed *obs,
-	     const struct hns_trace_event *hops, size_t n_hops, struct verdict *out)
+/* A snprintf into msg that returns how much it wrote (never more than cap - 1). */
+static size_t
+msg_put(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static size_t
+msg_put(char *msg, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, cap, fmt, ap);
+	va_end(ap);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/*
+ * A list form compares the records of the queried type only: the CNAMEs of
+ * the chain before them are not part of it.  When an expected value is one
+ * of those CNAMEs, say so instead of printing two sets that look alike.
+ */
+static size_t
+cname_hint(const struct model_expect *e, const struct observed *obs, char *msg, size_t cap)
+{
+	char v[EXPECT_TEXT_MAX];
+
+	if (e->answer.kind != MODEL_ANSWER_LIST || e->qtype == LDNS_RR_TYPE_CNAME)
+		return 0;
+	for (size_t i = 0; i < e->answer.n_values; i++) {
+		snprintf(v, sizeof(v), "%s", e->answer.values[i]);
+		normalise(v);
+		for (size_t k = 0; k < obs->n_values; k++) {
+			if (obs->types[k] == LDNS_RR_TYPE_CNAME && strcmp(obs->values[k], v) == 0)
+				return msg_put(msg, cap,
+					       " (%s is a CNAME of the chain: a list answer holds the %s records only)",
+					       v, DNS_TYPE_NAME(e->qtype));
+		}
+	}
+	return 0;
+}
+
+/* The answer's values against the answer form; 0 when they match, else the message's length. */
+static size_t
+judge_values(const struct model *m, const struct model_expect *e, const struct observed *obs,
+	     char *msg, size_t cap)
 {
 	const char *got[OBSERVED_MAX_VALUES] = { 0 };
-	char want[OBSERVED_MAX_VALUES][64], want_text[512], got_text[1024];
-	size_t n_got, n_want;
-	size_t o = 0;
+	char want[OBSERVED_MAX_VALUES][EXPECT_TEXT_MAX], want_text[1024], got_text[1024];
+	size_t n_got, n_want, o = 0;
 
-	out->pass = false;
-	out->message[0] = '\0';
 	expect_describe(e, want_text, sizeof(want_text));
-	if (!obs->answered) {
-		snprintf(out->message, sizeof(out->message), "expected %s; no answer: %s", want_text,
-			 obs->error[0] ? obs->error : "timeout");
-		return;
-	}
 	n_got = final_values(obs, e->qtype, got, OBSERVED_MAX_VALUES);
 	join(got_text, sizeof(got_text), got, n_got);
 	if (obs->rcode != e->rcode) {
-		o += (size_t)snprintf(out->message + o, sizeof(out->message) - o,
-				      "expected %s, got %s", want_text, DNS_RCODE_NAME((unsigned)obs->rcode));
+		o = msg_put(msg, cap, "expected %s, got %s", want_text, DNS_RCODE_NAME((unsigned)obs->rcode));
 		if (n_got > 0)
-			o += (size_t)snprintf(out->message + o, sizeof(out->message) - o, " (%s)", got_text);
-		goto path;
+			o += msg_put(msg + o, cap - o, " (%s)", got_text);
+		return o;
 	}
 	switch (e->answer.kind) {
 	case MODEL_ANSWER_ANY:
 	case MODEL_ANSWER_NXDOMAIN:
-		break;
+		return 0;
 	case MODEL_ANSWER_EMPTY:
-		if (n_got != 0) {
-			o += (size_t)snprintf(out->message, sizeof(out->message), "expected no records, got %s",
-					      got_text);
-			goto path;
-		}
-		break;
+		return n_got == 0 ? 0 : msg_put(msg, cap, "expected no records, got %s", got_text);
 	case MODEL_ANSWER_PUBLIC:
 	case MODEL_ANSWER_PRIVATE: {
 		bool want_private = e->answer.kind == MODEL_ANSWER_PRIVATE;
 
-		if (n_got == 0) {
-			o += (size_t)snprintf(out->message, sizeof(out->message), "expected %s, got no records",
-					      want_text);
-			goto path;
-		}
+		if (n_got == 0)
+			return msg_put(msg, cap, "expected %s, got no records", want_text);
 		for (size_t i = 0; i < n_got; i++) {
 			struct hns_addr a;
 			bool is_addr = hns_addr_parse(got[i], &a) == 0;
 
-			if (!is_addr || addr_is_private(m, got[i]) != want_private) {
-				o += (size_t)snprintf(out->message, sizeof(out->message),
-						      "expected %s, got %s: %s is %s", want_text, got_text,
-						      got[i],
-						      !is_addr ? "not an address"
-						      : want_private ? "not inside any VPC or on-prem CIDR"
-								     : "inside a VPC or on-prem CIDR");
-				goto path;
-			}
+			if (!is_addr || addr_is_private(m, got[i]) != want_private)
+				return msg_put(msg, cap, "expected %s, got %s: %s is %s", want_text, got_text, got[i],
+					       !is_addr	      ? "not an address"
+					       : want_private ? "not inside any VPC or on-prem CIDR"
+							      : "inside a VPC or on-prem CIDR");
 		}
-		break;
+		return 0;
 	}
 	case MODEL_ANSWER_LIST:
 	case MODEL_ANSWER_ENDPOINT:
 	case MODEL_ANSWER_ENDPOINT_AZ:
 		n_want = expected_texts(e, want, OBSERVED_MAX_VALUES);
-		if (!same_set(got, n_got, want, n_want)) {
-			o += (size_t)snprintf(out->message, sizeof(out->message), "expected %s, got %s",
-					      want_text, got_text);
-			goto path;
-		}
-		break;
+		if (same_set(got, n_got, want, n_want))
+			return 0;
+		o = msg_put(msg, cap, "expected %s, got %s", want_text, got_text);
+		return o + cname_hint(e, obs, msg + o, cap - o);
 	}
-	if (e->max_ms >= 0 && obs->latency_ms > e->max_ms) {
-		o += (size_t)snprintf(out->message, sizeof(out->message),
-				      "answered in %.1f ms, more than max_ms %.0f", obs->latency_ms, e->max_ms);
-		goto path;
-	}
-	/* via: each listed hop must appear, in order, others may lie between. */
-	{
-		size_t k = 0;
-		char hop[160];
+	return 0;
+}
 
-		for (size_t i = 0; i < n_hops && k < e->n_via; i++) {
-			if (strcmp(hops[i].hop, expect_via_text(&e->via[k], hop, sizeof(hop))) == 0)
-				k++;
-		}
-		if (k < e->n_via) {
-			o += (size_t)snprintf(out->message, sizeof(out->message),
-					      "the path did not pass %s%s", expect_via_text(&e->via[k], hop, sizeof(hop)),
-					      k > 0 ? " after the earlier hops" : "");
-			goto path;
-		}
+static bool
+ttl_fits(const struct model_expect *e, uint32_t ttl)
+{
+	return (e->ttl < 0 || ttl == e->ttl) && (e->ttl_max < 0 || ttl <= e->ttl_max);
+}
+
+static size_t
+ttl_misfit(const struct model_expect *e, uint32_t ttl, const char *on, char *msg, size_t cap)
+{
+	if (e->ttl >= 0 && ttl != e->ttl)
+		return msg_put(msg, cap, "expected ttl %lld, got %u on %s", (long long)e->ttl, ttl, on);
+	return msg_put(msg, cap, "expected ttl_max %lld, got %u on %s", (long long)e->ttl_max, ttl, on);
+}
+
+/*
+ * ttl / ttl_max: every record of the queried type, or, when the answer has
+ * none (NXDOMAIN, NODATA), the SOA of the authority section, whose TTL is
+ * how long the negative answer may be cached (RFC 2308 section 5).
+ */
+static size_t
+judge_ttl(const struct model_expect *e, const struct observed *obs, char *msg, size_t cap)
+{
+	size_t n = 0;
+
+	if (e->ttl < 0 && e->ttl_max < 0)
+		return 0;
+	for (size_t i = 0; i < obs->n_values; i++) {
+		if (obs->types[i] != e->qtype && e->qtype != LDNS_RR_TYPE_ANY)
+			continue;
+		n++;
+		if (!ttl_fits(e, obs->ttls[i]))
+			return ttl_misfit(e, obs->ttls[i], obs->values[i], msg, cap);
 	}
-	out->pass = true;
-	return;
-path:
-	if (o < sizeof(out->message)) {
+	if (n > 0)
+		return 0;
+	if (!obs->has_soa)
+		return msg_put(msg, cap, "expected %s %lld, but the answer has no %s record and no SOA to carry one",
+			       e->ttl >= 0 ? "ttl" : "ttl_max", (long long)(e->ttl >= 0 ? e->ttl : e->ttl_max),
+			       DNS_TYPE_NAME(e->qtype));
+	return ttl_fits(e, obs->soa_ttl) ? 0 : ttl_misfit(e, obs->soa_ttl, "the negative answer's SOA", msg, cap);
+}
+
+/* rcode: timeout holds when no server replied (timed out or refused); an answer, or another failure, breaks it. */
+static size_t
+judge_timeout(const struct model_expect *e, const struct observed *obs, char *msg, size_t cap)
+{
+	const char *got[OBSERVED_MAX_VALUES] = { 0 };
+	char got_text[1024];
+	size_t n_got;
+
+	if (!obs->answered)
+		return obs->no_reply ? 0
+				      : msg_put(msg, cap, "expected no answer within the time budget (rcode: timeout), "
+							  "but the query failed otherwise: %s", obs->error);
+	n_got = final_values(obs, e->qtype, got, OBSERVED_MAX_VALUES);
+	join(got_text, sizeof(got_text), got, n_got);
+	return msg_put(msg, cap, "expected no answer (rcode: timeout), got %s (%s) after %.1f ms",
+		       DNS_RCODE_NAME((unsigned)obs->rcode), got_text, obs->latency_ms);
+}
+
+/* via: each listed hop must appear, in order, others may lie between. */
+static size_t
+judge_via(const struct model_expect *e, const struct hns_trace_event *hops, size_t n_hops, char *msg,
+	  size_t cap)
+{
+	size_t k = 0;
+	char hop[160];
+
+	for (size_t i = 0; i < n_hops && k < e->n_via; i++) {
+		if (strcmp(hops[i].hop, expect_via_text(&e->via[k], hop, sizeof(hop))) == 0)
+			k++;
+	}
+	if (k == e->n_via)
+		return 0;
+	return msg_put(msg, cap, "the path did not pass %s%s", expect_via_text(&e->via[k], hop, sizeof(hop)),
+		       k > 0 ? " after the earlier hops" : "");
+}
+
+void
+expect_judge(const struct model *m, const struct model_expect *e, const struct observed *obs,
+	     const struct hns_trace_event *hops, size_t n_hops, struct verdict *out)
+{
+	char *msg = out->message, want_text[1024];
+	size_t cap = sizeof(out->message), o;
+
+	out->pass = false;
+	msg[0] = '\0';
+	if (e->rcode == MODEL_RCODE_TIMEOUT) {
+		o = judge_timeout(e, obs, msg, cap);
+	} else if (!obs->answered) {
+		expect_describe(e, want_text, sizeof(want_text));
+		msg_put(msg, cap, "expected %s; no answer: %s", want_text, obs->error[0] ? obs->error : "timeout");
+		return;
+	} else if ((o = judge_values(m, e, obs, msg, cap)) == 0 && (o = judge_ttl(e, obs, msg, cap)) == 0 &&
+		   e->max_ms >= 0 && obs->latency_ms > e->max_ms) {
+		o = msg_put(msg, cap, "answered in %.1f ms, more than max_ms %.0f", obs->latency_ms, e->max_ms);
+	}
+	if (o == 0)
+		o = judge_via(e, hops, n_hops, msg, cap);
+	if (o == 0) {
+		out->pass = true;
+		return;
+	}
+	if (o < cap - 1) {
 		char p[600];
 
 		path_text(hops, n_hops, p, sizeof(p));
-		snprintf(out->message + o, sizeof(out->message) - o, "; path: %s", p);
+		msg_put(msg + o, cap - o, "; path: %s", p);
 	}
+}
+
+/* The longest an on-prem resolver tries before it answers SERVFAIL (forwarder/conf.c's timing). */
+static unsigned
+onprem_give_up_ms(const struct model_onprem_resolver *r)
+{
+	uint64_t most = 0;
+
+	if (r->profile == MODEL_PROFILE_WINDOWS)
+		return 8000; /* R18: given up at 8 s overall */
+	for (size_t i = 0; i < r->n_forwards; i++) {
+		uint64_t t = (uint64_t)r->forwards[i].timeout_ms * r->forwards[i].attempts;
+
+		most = t > most ? t : most;
+	}
+	if (r->default_kind != MODEL_DEFAULT_REFUSE) {
+		uint64_t n = r->default_kind == MODEL_DEFAULT_UPSTREAMS && r->n_default_upstreams > 0
+				     ? r->n_default_upstreams
+				     : 1;
+
+		most = FWD_DEFAULT_TIMEOUT_MS * n > most ? FWD_DEFAULT_TIMEOUT_MS * n : most;
+	}
+	return most > UINT32_MAX ? UINT32_MAX : (unsigned)most;
+}
+
+unsigned
+expect_timeout_budget_ms(const struct model_expect *e, unsigned stub_timeout_ms, unsigned stub_tries)
+{
+	uint64_t stub = 0, give_up = 0;
+
+	for (unsigned k = 0; k < stub_tries && k < 16; k++)
+		stub += (uint64_t)stub_timeout_ms << k; /* c-ares doubles the timeout each round */
+	if (e->max_ms >= 0)
+		return e->max_ms < 1 ? 1 : (unsigned)e->max_ms;
+	switch (e->from.kind) {
+	case MODEL_FROM_ONPREM:
+		give_up = e->from.resolver != NULL ? onprem_give_up_ms(e->from.resolver) : 0;
+		break;
+	case MODEL_FROM_VPC:
+	case MODEL_FROM_INBOUND:
+		give_up = (uint64_t)RSLV_FWD_TIMEOUT_MS * RSLV_FWD_TRIES;
+		break;
+	case MODEL_FROM_INTERNET:
+		break;
+	}
+	give_up += EXPECT_TIMEOUT_MARGIN_MS;
+	return (unsigned)(give_up < stub ? give_up : stub);
 }

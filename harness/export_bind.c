@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -56,9 +57,9 @@ export_bind(const struct export_plan *p, FILE *out)
 		const struct model_forward *f = &r->forwards[i];
 
 		fprintf(out,
-			"\n// policy %s, %u ms per try, %u attempts: BIND has no per-zone order or timeout;\n"
+			"\n// policy %s, %u ms per try, %u %s: BIND has no per-zone order or timeout;\n"
 			"// it prefers the forwarder with the lowest smoothed RTT\n",
-			model_policy_str(f->policy), f->timeout_ms, f->attempts);
+			model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 		bind_forward_zone(out, f->zone, &p->targets[i]);
 	}
 	if ((rc = export_zone_files(p, out, "//", bind_zone)) != 0)

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -53,9 +54,9 @@ export_coredns(const struct export_plan *p, FILE *out)
 		const struct model_forward *f = &r->forwards[i];
 
 		fprintf(out,
-			"\n# forward %s: %u ms per try, %u attempts -- CoreDNS reads for 2 s per try and\n"
+			"\n# forward %s: %u ms per try, %u %s -- CoreDNS reads for 2 s per try and\n"
 			"# has no per-zone timeout; at most 15 upstreams\n",
-			export_name_shown(f->zone), f->timeout_ms, f->attempts);
+			export_name_shown(f->zone), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 		fprintf(out, "%s {\n", export_name_shown(f->zone));
 		coredns_forward(out, &p->targets[i], model_policy_str(f->policy));
 		fprintf(out, "}\n");

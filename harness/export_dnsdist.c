@@ -22,6 +22,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -84,9 +85,9 @@ dnsdist_forward(FILE *out, const struct export_plan *p, size_t i)
 	char zone[300], name[340];
 
 	snprintf(zone, sizeof(zone), "%s.", f->zone);
-	fprintf(out, "\n-- forward %s: policy %s; %u ms per try, %u attempts (dnsdist's UDP timeout\n"
+	fprintf(out, "\n-- forward %s: policy %s; %u ms per try, %u %s (dnsdist's UDP timeout\n"
 		     "-- is global: setUDPTimeout)\n",
-		zone, model_policy_str(f->policy), f->timeout_ms, f->attempts);
+		zone, model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 	for (size_t j = 0; j < p->targets[i].n; j++) {
 		snprintf(name, sizeof(name), "%s#%zu", f->zone[0] ? f->zone : "root", j + 1);
 		dnsdist_server(out, &p->targets[i].addrs[j], zone, name, zone);

@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -155,10 +156,10 @@ export_dnsmasq(const struct export_plan *p, FILE *out)
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
 
-		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u attempts (dnsmasq has no\n"
+		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u %s (dnsmasq has no\n"
 			     "# per-domain policy or timeout)\n",
 			export_name_shown(f->zone), model_policy_str(f->policy), f->timeout_ms,
-			f->attempts);
+			f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			dnsmasq_server(out, f->zone, &p->targets[i].addrs[j]);
 	}

@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "dns/wire.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
@@ -177,9 +178,9 @@ export_unbound(const struct export_plan *p, FILE *out)
 		fprintf(out, "\nforward-zone:\n");
 		fprintf(out, "\tname: \"%s.\"\n", f->zone);
 		fprintf(out,
-			"\t# policy %s, %u ms per try, %u attempts: Unbound has no per-zone order or\n"
+			"\t# policy %s, %u ms per try, %u %s: Unbound has no per-zone order or\n"
 			"\t# timeout; it picks among the addresses by measured RTT (400 ms band)\n",
-			model_policy_str(f->policy), f->timeout_ms, f->attempts);
+			model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			unbound_addr(out, &p->targets[i].addrs[j]);
 		fprintf(out, "\tforward-first: no\n");

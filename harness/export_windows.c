@@ -18,6 +18,7 @@
 #include <ldns/ldns.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/export_plan.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -211,12 +212,12 @@ export_windows(const struct export_plan *p, FILE *out)
 		const struct model_forward *f = &r->forwards[i];
 		unsigned t = export_ms_to_s(f->timeout_ms);
 
-		fprintf(out, "\n# forward %s: policy %s%s, %u ms per try, %u attempts\n",
+		fprintf(out, "\n# forward %s: policy %s%s, %u ms per try, %u %s\n",
 			export_name_shown(f->zone), model_policy_str(f->policy),
 			f->policy == MODEL_POLICY_SEQUENTIAL
 				? ""
 				: " (Windows asks the servers in list order: sequential)",
-			f->timeout_ms, f->attempts);
+			f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
 		ps_port_warning(out, &p->targets[i]);
 		if (t > 15)
 			fprintf(out, "# -ForwarderTimeout is at most 15 s\n");

@@ -26,6 +26,7 @@
 
 #include "common/addr.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "common/trace.h"
 #include "dns/wire.h"
 #include "harness/graph_dot.h"
@@ -178,7 +179,8 @@ graph_onprem_resolver(struct graph *g, size_t i)
 	fprintf(out, "\"];\n");
 	for (size_t z = 0; z < r->n_zones; z++) {
 		fprintf(out, "    \"op%zu_z%zu\" [shape=folder, label=\"", i, z);
-		graph_text(out, "local zone %s\n%zu records", r->zones[z].name, r->zones[z].n_records);
+		graph_text(out, "local zone %s\n%zu %s", r->zones[z].name, r->zones[z].n_records,
+			   HNS_PLURAL(r->zones[z].n_records, "record", "records"));
 		fprintf(out, "\"];\n");
 		snprintf(from, sizeof(from), "op%zu", i);
 		snprintf(id, sizeof(id), "op%zu_z%zu", i, z);
@@ -506,8 +508,8 @@ graph_zones(struct graph *g)
 		snprintf(id, sizeof(id), "hz%zu", i);
 		fprintf(g->out, "  \"%s\" [shape=folder, style=filled, fillcolor=\"%s\", label=\"", id,
 			priv ? "#f6e0f6" : "#eeeeee");
-		graph_text(g->out, "%s hosted zone %s\n%zu records", priv ? "private" : "public",
-			   z->name[0] ? z->name : ".", z->n_records);
+		graph_text(g->out, "%s hosted zone %s\n%zu %s", priv ? "private" : "public",
+			   z->name[0] ? z->name : ".", z->n_records, HNS_PLURAL(z->n_records, "record", "records"));
 		fprintf(g->out, "\"];\n");
 		if (!priv) {
 			graph_edge(g, id, "internet", "style=dotted, arrowhead=none", "public");
@@ -573,7 +575,8 @@ static void
 graph_internet(struct graph *g)
 {
 	fprintf(g->out, "  \"internet\" [shape=ellipse, style=filled, fillcolor=\"#dddddd\", label=\"");
-	graph_text(g->out, "internet\n%zu zones%s", g->m->internet.n_zones,
+	graph_text(g->out, "internet\n%zu %s%s", g->m->internet.n_zones,
+		   HNS_PLURAL(g->m->internet.n_zones, "zone", "zones"),
 		   g->m->internet.aws_public_names ? ", AWS public names" : "");
 	fprintf(g->out, "\"];\n");
 }

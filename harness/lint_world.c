@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/addr.h"
+#include "common/plural.h"
 #include "harness/lint_world.h"
 #include "model/model.h"
 #include "model/names.h"
@@ -182,8 +183,8 @@ lint_text_resolver(const struct model *m, FILE *out)
 		fprintf(out, "\nResolver rules (%zu)\n", m->n_rules);
 		for (size_t i = 0; i < m->n_rules; i++) {
 			const struct model_rule *r = &m->rules[i];
-			fprintf(out, "  %-*s  %-7s  %-*s", nw, r->name,
-				r->type == MODEL_RULE_FORWARD ? "forward" : "system", dw, r->domain);
+			fprintf(out, "  %-*s  %-7s  %-*s  %s", nw, r->name,
+				r->type == MODEL_RULE_FORWARD ? "forward" : "system", dw, r->domain, r->id);
 			if (r->type == MODEL_RULE_FORWARD) {
 				fprintf(out, "  via %s ->", r->endpoint ? r->endpoint->name : "?");
 				for (size_t j = 0; j < r->n_targets; j++)
@@ -217,7 +218,8 @@ lint_text_onprem(const struct model *m, FILE *out)
 			fprintf(out, "%s%s", j ? ", " : " ",
 				hns_addr_port_str(&r->default_upstreams[j], addr, sizeof(addr)));
 		if (r->cache.enabled)
-			fprintf(out, "  cache %u entries%s", r->cache.max_entries,
+			fprintf(out, "  cache %u %s%s", r->cache.max_entries,
+				HNS_PLURAL(r->cache.max_entries, "entry", "entries"),
 				r->cache.serve_stale ? ", serve stale" : "");
 		else
 			fprintf(out, "  cache off");
@@ -322,8 +324,9 @@ lint_text_checks(const struct model *m, FILE *out)
 		fprintf(out, "\nLoad profiles (%zu)\n", m->n_loads);
 		for (size_t i = 0; i < m->n_loads; i++) {
 			const struct model_load *l = &m->loads[i];
-			fprintf(out, "  %-*s  %6u qps  %5.1f s  %zu queries in mix  from %s%s\n", nw,
+			fprintf(out, "  %-*s  %6u qps  %5.1f s  %zu %s in mix  from %s%s\n", nw,
 				l->name, l->qps, (double)l->duration_ms / 1000.0, l->n_mix,
+				HNS_PLURAL(l->n_mix, "query", "queries"),
 				model_from_str(&l->from, from, sizeof(from)),
 				l->n_events ? "  (with events)" : "");
 		}

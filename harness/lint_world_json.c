@@ -489,7 +489,9 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		json_object_begin(w);
 		lint_json_faults(w, "down", x->given.down, x->given.n_down);
 		json_object_end(w);
-		json_kv_string(w, "rcode", dns_rcode_name((unsigned)x->rcode, buf, sizeof(buf)));
+		json_kv_string(w, "rcode", x->rcode == MODEL_RCODE_TIMEOUT
+						   ? "timeout"
+						   : dns_rcode_name((unsigned)x->rcode, buf, sizeof(buf)));
 		lint_json_answer(w, "answer", &x->answer);
 		json_key(w, "via");
 		json_array_begin(w);
@@ -498,6 +500,8 @@ lint_json_expects(struct json_writer *w, const struct model *m)
 		}
 		json_array_end(w);
 		lint_json_ms(w, "max_ms", x->max_ms);
+		lint_json_ms(w, "ttl", (double)x->ttl);
+		lint_json_ms(w, "ttl_max", (double)x->ttl_max);
 		json_kv_uint(w, "line", x->loc.line);
 		json_object_end(w);
 	}

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
 #include "harness/load_merge.h"
@@ -501,7 +502,8 @@ merge_text(FILE *out, const json_t *root)
 	const json_t *ps = json_object_get(root, "profiles"), *p, *from = json_object_get(root, "merged_from");
 	size_t i, k;
 
-	fprintf(out, "merged %zu reports of %s\n", json_array_size(from),
+	fprintf(out, "merged %zu %s of %s\n", json_array_size(from),
+		HNS_PLURAL(json_array_size(from), "report", "reports"),
 		json_string_value(json_object_get(root, "scenario")));
 	json_array_foreach(ps, i, p) {
 		const json_t *lat = json_object_get(p, "latency_ms"), *s, *v;

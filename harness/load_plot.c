@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/load_plot.h"
 
 #define PLOT_W 860
@@ -222,8 +223,8 @@ plot_percentiles(FILE *out, const struct lg_result *res, const struct load_plot_
 		(PLOT_L + PLOT_W - PLOT_R) / 2.0, PLOT_H - PLOT_B + 32);
 	percentile_curve(out, &f, h, "#1f77b4", false);
 	percentile_curve(out, &f, &res->service, "#2ca02c", true);
-	fprintf(out, "<text x=\"%d\" y=\"%d\">%llu answers, max %.3f ms</text>\n", PLOT_L + 10, PLOT_T + 16,
-		(unsigned long long)h->count, (double)h->max_ns / 1e6);
+	fprintf(out, "<text x=\"%d\" y=\"%d\">%llu %s, max %.3f ms</text>\n", PLOT_L + 10, PLOT_T + 16,
+		(unsigned long long)h->count, HNS_PLURAL(h->count, "answer", "answers"), (double)h->max_ns / 1e6);
 	svg_legend(out, 0, "#1f77b4", "response time", false);
 	svg_legend(out, 1, "#2ca02c", "service time", true);
 }

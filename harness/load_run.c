@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/plural.h"
 #include "dns/names.h"
 #include "harness/json.h"
 #include "harness/load_report.h"
@@ -109,10 +110,11 @@ load_run_write_text(FILE *out, const struct model *m, const struct load_report *
 		(double)r->duration_ns / 1e9);
 	if (r->p->ramp_ms)
 		fprintf(out, ", ramp %.1f s", (double)r->p->ramp_ms / 1000.0);
-	fprintf(out, ", %u worker(s) x %u sockets\n", r->workers, r->sockets);
+	fprintf(out, ", %u %s x %u %s\n", r->workers, HNS_PLURAL(r->workers, "worker", "workers"), r->sockets,
+		HNS_PLURAL(r->sockets, "socket", "sockets"));
 	if (r->vpc_resolver)
-		fprintf(out, "  note: the target is a VPC +2 resolver, which answers at most 1024 pps per source network interface (R8/R9); the generator sends from %u sockets\n",
-			r->workers * r->sockets);
+		fprintf(out, "  note: the target is a VPC +2 resolver, which answers at most 1024 pps per source network interface (R8/R9); the generator sends from %u %s\n",
+			r->workers * r->sockets, HNS_PLURAL(r->workers * r->sockets, "socket", "sockets"));
 	if (r->note[0])
 		fprintf(out, "  note: %s\n", r->note);
 	fprintf(out, "  sent %llu  answered %llu  lost %llu (%.3f%%)  late %llu  achieved %.0f qps",

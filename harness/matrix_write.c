@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/expect.h"
 #include "harness/json.h"
 #include "harness/matrix.h"
@@ -89,8 +90,8 @@ matrix_write_text(const struct matrix *mx, FILE *out, bool colour)
 			w[p] = l > w[p] ? l : w[p];
 		}
 	}
-	fprintf(out, "%s: %zu names x %zu places, asked live in one world\n", mx->m->scenario,
-		mx->n_names, mx->n_places);
+	fprintf(out, "%s: %zu %s x %zu %s, asked live in one world\n", mx->m->scenario, mx->n_names,
+		HNS_PLURAL(mx->n_names, "name", "names"), mx->n_places, HNS_PLURAL(mx->n_places, "place", "places"));
 	fprintf(out, "%-*s  %-5s", name_w, "NAME", "TYPE");
 	for (size_t p = 0; p < mx->n_places; p++)
 		fprintf(out, "  %-*s", w[p], mx->places[p].name);

@@ -20,6 +20,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "harness/check.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
@@ -322,9 +323,10 @@ report_summary_counts(const struct model *m, const char **what, size_t *n)
 const char *
 report_verdict(const struct report *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu of %zu expectations hold; lint: %zu errors, %zu warnings, %zu info, "
-			   "%zu suppressed",
-		 r->n_passed, r->n_checks, r->lint_errors, r->lint_warnings, r->lint_info, r->lint_suppressed);
+	snprintf(buf, len, "%zu of %zu %s; lint: %zu %s, %zu %s, %zu info, %zu suppressed", r->n_passed,
+		 r->n_checks, HNS_PLURAL(r->n_checks, "expectation holds", "expectations hold"), r->lint_errors,
+		 HNS_PLURAL(r->lint_errors, "error", "errors"), r->lint_warnings,
+		 HNS_PLURAL(r->lint_warnings, "warning", "warnings"), r->lint_info, r->lint_suppressed);
 	return buf;
 }
 

@@ -24,6 +24,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/plural.h"
 #include "harness/serve.h"
 #include "model/model.h"
 #include "vpn/relay.h"
@@ -121,8 +122,8 @@ serve_vpn_start(struct serve_ctx *ctx)
 
 	rc = vpn_new(mv->tunnels, mv->n_tunnels, ctx->seed, &v);
 	if (rc < 0)
-		return serve_side_fail(ctx, rc, "the VPN's %zu tunnels: %s", mv->n_tunnels,
-				       hns_strerror(rc));
+		return serve_side_fail(ctx, rc, "the VPN's %zu %s: %s", mv->n_tunnels,
+				       HNS_PLURAL(mv->n_tunnels, "tunnel", "tunnels"), hns_strerror(rc));
 	/* `given: [tunnel1]` holds a tunnel down while this world runs. */
 	for (size_t i = 0; i < mv->n_tunnels; i++) {
 		if (serve_tunnel_is_down(ctx, mv->tunnels[i].name))

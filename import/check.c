@@ -146,6 +146,7 @@ check_resolver(struct imp_scen *s)
 		struct imp_rule *r = &s->rules.v[i];
 		ldns_rdf *d = NULL;
 
+		r->id = check_id(s, &r->src, r->id, "rslvr-rr-");
 		if (r->domain == NULL || ldns_str2rdf_dname(&d, *r->domain ? r->domain : ".") != LDNS_STATUS_OK)
 			imp_error(s, r->src.file, r->src.path, "'%s' is not a domain name",
 				  r->domain ? r->domain : "");

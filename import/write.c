@@ -286,7 +286,7 @@ wr_resolver(struct wr *w)
 
 		fprintf(w->out, "    %s:\n", r->name);
 		if (r->id != NULL)
-			fprintf(w->out, "      # %s\n", r->id);
+			wr_kv(w, 6, "id", r->id, NULL);
 		wr_kv(w, 6, "domain", r->domain, NULL);
 		wr_kv(w, 6, "type", r->system ? "system" : "forward", NULL);
 		if (ep != NULL) {

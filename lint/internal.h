@@ -113,6 +113,8 @@ void lint_emit(struct lint_ctx *c, struct model_loc loc, const char *path, const
 	       const char *fix);
 /* printf into the findings' arena; "" when out of memory (the error is sticky in c->err). */
 const char *lint_fmt(struct lint_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A resolver rule as findings name it: "corp", or "corp (rslvr-rr-…)" when its id was given. */
+const char *lint_rule_label(struct lint_ctx *c, const struct model_rule *r);
 
 /* ----------------------------------------------------------- locations */
 
@@ -186,6 +188,7 @@ void lint_check_hns129(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns130(struct lint_ctx *c);
 void lint_check_hns140(struct lint_ctx *c); /* lint/rules_catalog.c */
 void lint_check_hns141(struct lint_ctx *c);
+void lint_check_hns145(struct lint_ctx *c); /* lint/rules_expect.c */
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

@@ -105,6 +105,12 @@ lint_fmt(struct lint_ctx *c, const char *fmt, ...)
 	return s;
 }
 
+const char *
+lint_rule_label(struct lint_ctx *c, const struct model_rule *r)
+{
+	return r->id_given ? lint_fmt(c, "%s (%s)", r->name, r->id) : r->name;
+}
+
 static struct lint_finding *
 lint_finding_add(struct lint_ctx *c)
 {

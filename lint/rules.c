@@ -128,6 +128,9 @@ const struct lint_rule_def lint_rule_defs[] = {
 	    "a cross-region endpoint for a service without cross-region PrivateLink",
 	    PL "aws-services-cross-region-privatelink-support.html" },
 	  lint_check_hns141 },
+	{ { "HNS145", LINT_ERROR, "an expected TTL the endpoint's addresses never have",
+	    R53 "resource-record-sets-choosing-alias-non-alias.html" },
+	  lint_check_hns145 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

@@ -132,7 +132,7 @@ lint_check_hns118(struct lint_ctx *c)
 			  lint_fmt(c,
 				   "rule %s forwards %s to %s only: when that server is down, "
 				   "Resolver has no other target and the queries fail (SERVFAIL)",
-				   r->name, r->domain[0] ? r->domain : ".",
+				   lint_rule_label(c, r), r->domain[0] ? r->domain : ".",
 				   hns_addr_str(&r->targets[0], addr, sizeof(addr))),
 			  "list at least two on-prem resolvers as targets");
 	}

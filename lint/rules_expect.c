@@ -363,3 +363,38 @@ lint_check_hns129(struct lint_ctx *c)
 		}
 	}
 }
+
+/*
+ * An endpoint answer asked from a VPC or an inbound ENI comes straight from
+ * Route 53 Resolver: its ENI addresses carry defaults.vpce_ttl (an alias
+ * takes its target's TTL), so a `ttl` other than that, or a `ttl_max` below
+ * it, can never hold.  From on-prem a resolver's cache limits may change
+ * the TTL, so those are left to `check`.
+ */
+void
+lint_check_hns145(struct lint_ctx *c)
+{
+	const struct model *m = c->m;
+	uint32_t vt = m->defaults.vpce_ttl;
+
+	for (size_t i = 0; i < m->n_expects; i++) {
+		const struct model_expect *x = &m->expects[i];
+		bool endpoint = x->answer.kind == MODEL_ANSWER_ENDPOINT ||
+				x->answer.kind == MODEL_ANSWER_ENDPOINT_AZ;
+		bool direct = x->from.kind == MODEL_FROM_VPC || x->from.kind == MODEL_FROM_INBOUND;
+		bool exact = x->ttl >= 0 && x->ttl != vt;
+
+		if (!endpoint || !direct || (!exact && (x->ttl_max < 0 || x->ttl_max >= vt)))
+			continue;
+		lint_emit(c, lint_key_loc(c, x->loc, exact ? "ttl" : "ttl_max"),
+			  lint_fmt(c, "expect.%zu.%s", i, exact ? "ttl" : "ttl_max"),
+			  lint_fmt(c,
+				   "\"%s\" expects %s %lld, but the addresses of endpoint %s carry "
+				   "defaults.vpce_ttl (%u s) from %s: the expectation can never hold",
+				   x->name, exact ? "ttl" : "ttl_max",
+				   (long long)(exact ? x->ttl : x->ttl_max), x->answer.endpoint->name, vt,
+				   lint_from_text(c, x)),
+			  lint_fmt(c, "expect %s %u (or set defaults.vpce_ttl to what AWS answers)",
+				   exact ? "ttl" : "ttl_max", vt));
+	}
+}

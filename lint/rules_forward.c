@@ -69,7 +69,7 @@ lint_targets_each(struct lint_ctx *c, lint_target_fn fn)
 				&r->targets[k],
 				lint_fmt(c, "resolver.rules.%s.targets.%zu", r->name, k),
 				lint_item_loc(c, key, k),
-				lint_fmt(c, "rule %s (%s)", r->name, r->domain[0] ? r->domain : "."),
+				lint_fmt(c, "rule %s (%s)", lint_rule_label(c, r), r->domain[0] ? r->domain : "."),
 				false,
 			};
 			fn(c, &t);
@@ -320,7 +320,7 @@ lint_check_hns108(struct lint_ctx *c)
 				   "amazonaws.com: AWS service names (sts, s3, ssm, ...) leave AWS "
 				   "and come back as public addresses, slower and through the "
 				   "outbound endpoint",
-				   r->name, r->domain[0] ? r->domain : "\".\"", missing),
+				   lint_rule_label(c, r), r->domain[0] ? r->domain : "\".\"", missing),
 			  lint_fmt(c,
 				   "add a SYSTEM rule for amazonaws.com associated with %s "
 				   "(names of private zones and endpoint private DNS stay local)",

@@ -27,7 +27,7 @@ lint_check_hns124(struct lint_ctx *c)
 					   "rule %s lives in %s but is associated with VPC %s in "
 					   "%s: Resolver rules are regional, AWS refuses the "
 					   "association and %s never uses the rule",
-					   r->name, region, r->vpcs[j]->name, r->vpcs[j]->region,
+					   lint_rule_label(c, r), region, r->vpcs[j]->name, r->vpcs[j]->region,
 					   r->vpcs[j]->name),
 				  lint_fmt(c,
 					   "create the rule (and an outbound endpoint) in %s and "

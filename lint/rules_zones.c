@@ -122,7 +122,7 @@ lint_check_hns106(struct lint_ctx *c)
 						   "rule %s forwards %s out of VPC %s, which also has "
 						   "the private hosted zone %s: the rule wins, so the "
 						   "zone's records are never answered there",
-						   r->name, r->domain, r->vpcs[j]->name, r->domain),
+						   lint_rule_label(c, r), r->domain, r->vpcs[j]->name, r->domain),
 					  lint_fmt(c,
 						   "disassociate rule %s from %s, or the zone, "
 						   "whichever is not meant to answer",

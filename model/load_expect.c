@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 
@@ -223,6 +224,10 @@ ex_rcode(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 
 	if (!ld_want_scalar(ld, v, path, "an rcode like NOERROR"))
 		return;
+	if (strcasecmp(v->str, "timeout") == 0) {
+		e->rcode = MODEL_RCODE_TIMEOUT;
+		return;
+	}
 	if (ld_parse_u64(v->str, &u) && u <= 4095) {
 		e->rcode = (int)u;
 		return;
@@ -237,7 +242,7 @@ ex_rcode(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		ld_err(
 		    ld, v->loc, path,
 		    "'%s' is not an rcode (expected NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
-		    "REFUSED or a number)",
+		    "REFUSED, a number or timeout)",
 		    v->str);
 		return;
 	}
@@ -252,6 +257,33 @@ ex_via(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	ld_via(ld, v, path, &e->via, &e->n_via);
 }
 
+/* A TTL as RFC 2181 section 8 bounds it: 0 to 2^31 - 1 seconds. */
+static void
+ex_ttl_into(struct ld *ld, const struct ynode *v, const char *path, int64_t *out)
+{
+	uint64_t u;
+
+	if (!ld_want_scalar(ld, v, path, "a TTL in seconds"))
+		return;
+	if (!ld_parse_u64(v->str, &u) || u > 2147483647u) {
+		ld_err(ld, v->loc, path, "'%s' is not a TTL (expected 0 to 2147483647 seconds)", v->str);
+		return;
+	}
+	*out = (int64_t)u;
+}
+
+static void
+ex_ttl(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	ex_ttl_into(ld, v, path, &((struct model_expect *)obj)->ttl);
+}
+
+static void
+ex_ttl_max(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	ex_ttl_into(ld, v, path, &((struct model_expect *)obj)->ttl_max);
+}
+
 static const struct field expect_fields[] = {
     FIELD("name", F_STR, 0, struct model_expect, name, NULL),
     FFN("from", 0, ex_from),
@@ -261,6 +293,8 @@ static const struct field expect_fields[] = {
     FFN("rcode", 0, ex_rcode),
     FFN("via", 0, ex_via),
     FRANGE("max_ms", F_DOUBLE, 0, struct model_expect, max_ms, NULL, 0, 3600000),
+    FFN("ttl", 0, ex_ttl),
+    FFN("ttl_max", 0, ex_ttl_max),
 };
 
 static bool
@@ -271,7 +305,27 @@ expect_pre(struct ld *ld, const struct ynode *key, const char *sub, void *obj, v
 	e->max_ms = -1;
 	e->qtype = LDNS_RR_TYPE_A;
 	e->rcode = -1;
+	e->ttl = -1;
+	e->ttl_max = -1;
 	return true;
+}
+
+/* rcode: timeout expects no answer at all: nothing about one may be asked for besides. */
+static void
+expect_post_timeout(struct ld *ld, const struct ynode *it, const char *sub, uint64_t p)
+{
+	static const char *const no[] = {"answer", "ttl", "ttl_max"};
+	char kp[LD_PATH_MAX];
+
+	for (size_t j = 0; j < sizeof(no) / sizeof(no[0]); j++) {
+		if (!HAS(p, expect_fields, no[j]))
+			continue;
+		ld_path_key(kp, sub, no[j]);
+		ld_err(ld, ld_key_loc(it, no[j], it->loc), kp,
+		       "rcode: timeout expects no answer, so there is no %s to judge "
+		       "(expected no %s key beside rcode: timeout)",
+		       j == 0 ? "answer" : "TTL", no[j]);
+	}
 }
 
 static void
@@ -295,13 +349,15 @@ expect_post(struct ld *ld, const struct ynode *it, const struct ynode *val, cons
 		e->rcode = e->answer.kind == MODEL_ANSWER_NXDOMAIN ? LDNS_RCODE_NXDOMAIN
 		                                                   : LDNS_RCODE_NOERROR;
 	} else if (e->answer.kind == MODEL_ANSWER_NXDOMAIN &&
-	           e->rcode != LDNS_RCODE_NXDOMAIN) {
+	           e->rcode != LDNS_RCODE_NXDOMAIN && e->rcode != MODEL_RCODE_TIMEOUT) {
 		char rp[LD_PATH_MAX];
 
 		ld_path_key(rp, sub, "rcode");
 		ld_err(ld, ld_map_get(it, "rcode")->loc, rp,
 		       "contradicts answer: nxdomain (expected NXDOMAIN or no rcode)");
 	}
+	if (e->rcode == MODEL_RCODE_TIMEOUT)
+		expect_post_timeout(ld, it, sub, p);
 	if (e->name == NULL) {
 		const struct ynode *q = ld_map_get(it, "query");
 

@@ -141,8 +141,19 @@ rule_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	ld_vpc_list(ld, v, path, &r->vpcs, &r->n_vpcs);
 }
 
+/* The rule's AWS id as given (an import keeps the real one), else derived in rule_post. */
+static void
+rule_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_rule *r = obj;
+
+	r->id = ld_aws_id(ld, v, path, "rslvr-rr-");
+	r->id_given = r->id != NULL;
+}
+
 static const struct field rule_fields[] = {
     FIELD("domain", F_NAME, FL_REQ, struct model_rule, domain, NULL),
+    FFN("id", 0, rule_id),
     FENUM("type", 0, struct model_rule, type, "forward", rule_types),
     FFN("endpoint", 0, rule_endpoint),
     FFN("targets", 0, rule_targets),
@@ -156,7 +167,16 @@ rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
 	char kp[LD_PATH_MAX];
 	struct model_rule *r = obj;
 
-	r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
+	if (r->id == NULL)
+		r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
+	for (const struct model_rule *o = ld->m->rules; HAS(p, rule_fields, "id") && o < r; o++) {
+		if (o->id != NULL && strcmp(o->id, r->id) == 0) {
+			ld_path_key(kp, sub, "id");
+			ld_err(ld, ld_key_loc(val, "id", k->loc), kp,
+			       "%s is also rule %s's id (expected ids unique)", r->id, o->name);
+			break;
+		}
+	}
 	if (r->type == MODEL_RULE_FORWARD) {
 		if (!HAS(p, rule_fields, "endpoint"))
 			ld_err(ld, k->loc, sub,

@@ -187,6 +187,7 @@ struct model_rule {
 	const char *domain;
 	enum model_rule_type type;
 	const char *id; /* "rslvr-rr-…" */
+	bool id_given;	/* written in the scenario (an imported rule's AWS id), not derived */
 	struct model_resolver_endpoint *endpoint; /* outbound, forward rules */
 	struct hns_addr *targets;		  /* port 53 when not given */
 	size_t n_targets;
@@ -401,17 +402,23 @@ struct model_hop {
 	struct model_loc loc;
 };
 
+/* `rcode: timeout` (an extension of format v1): no answer within the check's time budget. */
+#define MODEL_RCODE_TIMEOUT 0x10000
+
 struct model_expect {
 	const char *name;  /* `name`, or the query text */
 	struct model_from from;
 	const char *qname; /* lower-cased, no trailing dot */
 	uint16_t qtype;	   /* numeric RR type; A when not given */
 	struct model_given given;
-	int rcode; /* expected rcode: given, or NOERROR / NXDOMAIN (answer: nxdomain) */
+	int rcode; /* expected rcode: given, or NOERROR / NXDOMAIN (answer: nxdomain), or MODEL_RCODE_TIMEOUT */
 	struct model_answer answer;
 	struct model_hop *via;
 	size_t n_via;
-	double max_ms; /* < 0 when not given */
+	double max_ms; /* < 0 when not given; with rcode: timeout, the time the client waits */
+	/* Extensions of format v1 (< 0 when not given): the TTL of every record of the
+	 * queried type, or of the SOA of a negative answer; exactly / at most. */
+	int64_t ttl, ttl_max;
 	struct model_loc loc;
 };
 
@@ -565,3 +572,11 @@ bool model_onprem_target_ok(const struct model *m, const struct hns_addr *a);
  */
 int model_from_parse(const struct model *m, const char *text, struct model_from *out,
 		     struct model_from_why *why);
+/*
+ * One fault as an expectation's given.down item writes it (tunnel1,
+ * inbound, inbound@private-a, endpoint:api@private-b, onprem:dc1-dns)
+ * against m into *out; its text is kept in m's arena.  0, or HNS_EINVAL
+ * with what is wrong in err (HNS_ENOMEM); *out untouched on failure.
+ */
+int model_fault_parse(struct model *m, const char *text, struct model_fault *out, char *err,
+		      size_t cap);

@@ -35,6 +35,9 @@ grep -q 'vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.co
 	fail "the api endpoint's regional name or ENIs are not the real ones: $(cat "$TMP/lint.txt")"
 grep -A3 '^    inbound:' "$TMP/aws.yaml" | grep -q 'id: rslvr-in-0123456789abcdef0' || fail "inbound endpoint id missing"
 grep -q '^        private-b: 10.0.2.11$' "$TMP/aws.yaml" || fail "outbound endpoint address missing"
+# A rule keeps its AWS id as a key the loader reads back (lint's world shows it).
+grep -A2 '^    corp:' "$TMP/aws.yaml" | grep -q '^      id: rslvr-rr-0a1b2c3d4e5f60001$' || fail "rule id missing"
+grep -q 'corp .* rslvr-rr-0a1b2c3d4e5f60001 ' "$TMP/lint.txt" || fail "rule id not read back: $(cat "$TMP/lint.txt")"
 grep -q '^      \* ALIAS endpoint:api$' "$TMP/aws.yaml" || fail "wildcard alias to the endpoint missing"
 grep -q '^      api ALIAS endpoint:api@eu-west-1a$' "$TMP/aws.yaml" || fail "zonal alias missing"
 grep -q '^      docs 300 CNAME db.internal.example.com.$' "$TMP/aws.yaml" || fail "CNAME target not absolute"

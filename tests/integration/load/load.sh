@@ -115,7 +115,7 @@ PY
 rc=0
 out=$("$HYBRIDNS" load "$sc" --duration 1 --qps 300) || rc=$?
 [ "$rc" -eq 1 ] || fail "all profiles: exit $rc, expected 1: $out"
-echo "$out" | grep -q '1 profiles held their SLOs, 2 failed' || fail "all-profiles summary: $out"
+echo "$out" | grep -q '1 profile held its SLOs, 2 failed' || fail "all-profiles summary: $out"
 
 # 4. An external --target: a trivial loopback responder (NOERROR, no records).
 port=$(free_port)

@@ -91,7 +91,31 @@ static const char scenario[] =
 	"    query: alias.example CNAME\n"
 	"    answer: [Target.Example.COM.]\n"
 	"  - name: any answer\n"
-	"    query: a.example A\n";
+	"    query: a.example A\n"
+	"  - name: ttl\n"
+	"    query: a.example A\n"
+	"    ttl: 60\n"
+	"  - name: ttl-max\n"
+	"    query: a.example A\n"
+	"    ttl_max: 300\n"
+	"  - name: negative ttl\n"
+	"    query: nosuch.example A\n"
+	"    answer: nxdomain\n"
+	"    ttl: 900\n"
+	"  - name: timeout\n"
+	"    query: a.example A\n"
+	"    rcode: timeout\n"
+	"  - name: timeout in 700 ms\n"
+	"    query: a.example A\n"
+	"    rcode: TIMEOUT\n"
+	"    max_ms: 700\n"
+	"  - name: timeout from a VPC\n"
+	"    from: vpc:hub\n"
+	"    query: a.example A\n"
+	"    rcode: timeout\n"
+	"  - name: long name\n"
+	"    query: api.example CNAME\n"
+	"    answer: [vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.com]\n";
 
 enum {
 	E_LIST,
@@ -107,6 +131,13 @@ enum {
 	E_MAX_MS,
 	E_CNAME_LIST,
 	E_ANY,
+	E_TTL,
+	E_TTL_MAX,
+	E_NEG_TTL,
+	E_TIMEOUT,
+	E_TIMEOUT_MS,
+	E_TIMEOUT_VPC,
+	E_LONG,
 	E_COUNT,
 };
 
@@ -477,6 +508,135 @@ test_describe(void **state)
 	}
 }
 
+/* ------------------------------------------------------------ TTLs */
+
+static void
+test_ttl_exact_on_records_of_the_type(void **state)
+{
+	struct observed o = obs_make(0, CNAME, "b.example", A, "10.0.1.5", A, "10.0.1.6", 0);
+
+	o.ttls[0] = 300; /* the CNAME's TTL is not judged */
+	o.ttls[1] = o.ttls[2] = 60;
+	assert_true(judge(E_TTL, &o, NULL, 0));
+	o.ttls[2] = 59;
+	assert_false(judge(E_TTL, &o, NULL, 0));
+	assert_message_has("expected ttl 60, got 59 on 10.0.1.6");
+}
+
+static void
+test_ttl_max_bounds_every_record(void **state)
+{
+	struct observed o = obs_make(0, A, "10.0.1.5", A, "10.0.1.6", 0);
+
+	o.ttls[0] = 300;
+	o.ttls[1] = 0;
+	assert_true(judge(E_TTL_MAX, &o, NULL, 0));
+	o.ttls[1] = 301;
+	assert_false(judge(E_TTL_MAX, &o, NULL, 0));
+	assert_message_has("expected ttl_max 300, got 301 on 10.0.1.6");
+}
+
+static void
+test_ttl_of_negative_answer_is_the_soa(void **state)
+{
+	struct observed o = obs_make(3, 0);
+
+	o.has_soa = true;
+	o.soa_ttl = 900;
+	assert_true(judge(E_NEG_TTL, &o, NULL, 0));
+	o.soa_ttl = 60;
+	assert_false(judge(E_NEG_TTL, &o, NULL, 0));
+	assert_message_has("expected ttl 900, got 60 on the negative answer's SOA");
+	/* No record of the type and no SOA: nothing carries a TTL, so it fails. */
+	o.has_soa = false;
+	assert_false(judge(E_NEG_TTL, &o, NULL, 0));
+	assert_message_has("no A record and no SOA");
+	o = obs_make(0, 0);
+	assert_false(judge(E_TTL, &o, NULL, 0));
+}
+
+/* ------------------------------------------------------------ rcode: timeout */
+
+static void
+test_timeout_expected_passes_without_reply(void **state)
+{
+	struct observed o = { .answered = false, .no_reply = true };
+
+	char d[128];
+
+	snprintf(o.error, sizeof(o.error), "Timeout while contacting DNS servers");
+	assert_true(judge(E_TIMEOUT, &o, NULL, 0));
+	expect_describe(&m->expects[E_TIMEOUT], d, sizeof(d));
+	assert_string_equal(d, "no answer (rcode: timeout)");
+	/* Refused at once (nothing listens there) is no reply either. */
+	snprintf(o.error, sizeof(o.error), "Could not contact DNS servers");
+	assert_true(judge(E_TIMEOUT_MS, &o, NULL, 0));
+}
+
+static void
+test_timeout_expected_fails_on_an_answer(void **state)
+{
+	struct observed o = obs_make(2, 0);
+
+	o.latency_ms = 4500;
+	assert_false(judge(E_TIMEOUT, &o, NULL, 0));
+	assert_message_has("expected no answer (rcode: timeout), got SERVFAIL");
+	o = obs_make(0, A, "10.0.1.5", 0);
+	assert_false(judge(E_TIMEOUT_MS, &o, NULL, 0));
+	assert_message_has("got NOERROR (10.0.1.5)");
+	/* A failure of the harness is not the silence expected. */
+	o = (struct observed){ .answered = false, .no_reply = false };
+	snprintf(o.error, sizeof(o.error), "malformed answer");
+	assert_false(judge(E_TIMEOUT, &o, NULL, 0));
+	assert_message_has("failed otherwise: malformed answer");
+}
+
+static void
+test_timeout_budget(void **state)
+{
+	/* max_ms is the budget when given. */
+	assert_int_equal(expect_timeout_budget_ms(&m->expects[E_TIMEOUT_MS], 5000, 2), 700);
+	/* dc1-dns forwards nothing, default internet: one 2 s try, + 1 s margin. */
+	assert_int_equal(expect_timeout_budget_ms(&m->expects[E_TIMEOUT], 5000, 2), 3000);
+	/* A VPC's resolver: 3 tries of 1.5 s, + 1 s. */
+	assert_int_equal(expect_timeout_budget_ms(&m->expects[E_TIMEOUT_VPC], 5000, 2), 5500);
+	/* Never longer than the stub itself waits (c-ares doubles each round: 1 + 2 s). */
+	assert_int_equal(expect_timeout_budget_ms(&m->expects[E_TIMEOUT_VPC], 1000, 2), 3000);
+	assert_int_equal(expect_timeout_budget_ms(&m->expects[E_TIMEOUT], 1000, 1), 1000);
+}
+
+/* ------------------------------------------------------------ long values */
+
+static void
+test_list_value_longer_than_63(void **state)
+{
+	const char *vpce = "vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.com";
+	struct observed o = obs_make(0, CNAME, vpce, 0);
+	char d[512];
+
+	assert_true(strlen(vpce) > 63);
+	assert_true(judge(E_LONG, &o, NULL, 0));
+	expect_describe(&m->expects[E_LONG], d, sizeof(d));
+	assert_string_equal(d, vpce);
+	/* One character short at the end is another name. */
+	o = obs_make(0, CNAME, "vpce-0c11f0aa40d2ff5ad-l1xf6pcv.execute-api.eu-west-1.vpce.amazonaws.co", 0);
+	assert_false(judge(E_LONG, &o, NULL, 0));
+}
+
+/* A list naming a CNAME of the chain fails, and says why. */
+static void
+test_list_naming_a_cname_says_so(void **state)
+{
+	struct observed o = obs_make(0, CNAME, "10.0.1.5", A, "10.0.1.6", 0);
+
+	assert_false(judge(E_LIST, &o, NULL, 0));
+	assert_message_has("10.0.1.5 is a CNAME of the chain: a list answer holds the A records only");
+	o = obs_make(0, A, "10.0.1.7", A, "10.0.1.6", 0);
+	assert_false(judge(E_LIST, &o, NULL, 0));
+	if (strstr(v.message, "CNAME") != NULL)
+		fail_msg("no CNAME in the answer, yet the message speaks of one: %s", v.message);
+}
+
 /* ------------------------------------------------------------ from the wire */
 
 static uint8_t *
@@ -536,10 +696,38 @@ test_observed_from_wire(void **state)
 	w = wire_answer(LDNS_RCODE_NOERROR, one, 1, &len);
 	assert_int_equal(observed_from_wire(&o, w, len, LDNS_RR_TYPE_A), 0);
 	assert_false(judge(E_LIST, &o, NULL, 0));
+	assert_false(o.has_soa);
 	/* Cut short: malformed, not a crash. */
 	assert_int_equal(observed_from_wire(&o, w, len - 3, LDNS_RR_TYPE_A), HNS_EMALFORMED);
 	assert_int_equal(observed_from_wire(&o, w, 5, LDNS_RR_TYPE_A), HNS_EMALFORMED);
 	free(w);
+}
+
+/* The SOA of the authority section is read for its TTL (the negative answer's TTL). */
+static void
+test_observed_soa_of_negative_answer(void **state)
+{
+	ldns_pkt *p = ldns_pkt_query_new(ldns_dname_new_frm_str("nosuch.example."), LDNS_RR_TYPE_A,
+					 LDNS_RR_CLASS_IN, LDNS_RD);
+	ldns_rr *soa = NULL;
+	uint8_t *w = NULL;
+	struct observed o;
+	size_t len;
+
+	assert_int_equal(ldns_rr_new_frm_str(&soa, "example. 900 IN SOA ns. h. 1 7200 900 1209600 86400",
+					     300, NULL, NULL),
+			 LDNS_STATUS_OK);
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_rcode(p, LDNS_RCODE_NXDOMAIN);
+	ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, soa);
+	assert_int_equal(ldns_pkt2wire(&w, p, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+	assert_int_equal(observed_from_wire(&o, w, len, LDNS_RR_TYPE_A), 0);
+	free(w);
+	assert_true(o.has_soa);
+	assert_int_equal(o.soa_ttl, 900);
+	assert_int_equal(o.n_values, 0);
+	assert_true(judge(E_NEG_TTL, &o, NULL, 0));
 }
 
 int
@@ -564,6 +752,15 @@ main(void)
 		cmocka_unit_test(test_via_text),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_observed_from_wire),
+		cmocka_unit_test(test_observed_soa_of_negative_answer),
+		cmocka_unit_test(test_ttl_exact_on_records_of_the_type),
+		cmocka_unit_test(test_ttl_max_bounds_every_record),
+		cmocka_unit_test(test_ttl_of_negative_answer_is_the_soa),
+		cmocka_unit_test(test_timeout_expected_passes_without_reply),
+		cmocka_unit_test(test_timeout_expected_fails_on_an_answer),
+		cmocka_unit_test(test_timeout_budget),
+		cmocka_unit_test(test_list_value_longer_than_63),
+		cmocka_unit_test(test_list_naming_a_cname_says_so),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -326,6 +326,10 @@ static const struct rule_case cases[] = {
 	  "service_region: us-east-1",
 	  { { "    service: com.amazonaws.eu-west-1.ssm\n",
 	      "    service: com.amazonaws.us-east-1.kms\n    service_region: us-east-1\n" } } },
+	{ "HNS145", LINT_ERROR,
+	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 300\n" } },
+	  "    ttl: 300",
+	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 60\n    ttl_max: 60\n" } } },
 };
 
 static void

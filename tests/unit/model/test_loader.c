@@ -687,6 +687,123 @@ test_misc(void **state)
 	assert_null(m);
 }
 
+#define RULES                                                                                      \
+	"resolver:\n  endpoints:\n    out:\n      direction: outbound\n      vpc: v\n"              \
+	"      ips: {a: 10.0.1.11, b: 10.0.2.11}\n  rules:\n"
+
+/* The first error of a load that must fail, which must hold `part`. */
+static void
+assert_load_fails_with(const char *text, const char *part)
+{
+	struct model_errors e;
+	struct model *m = load_text(text, &e);
+
+	assert_null(m);
+	assert_true(e.n >= 1);
+	if (strstr(e.msgs[0], part) == NULL)
+		fail_msg("first error '%s' lacks '%s'", e.msgs[0], part);
+	model_errors_deinit(&e);
+}
+
+static void
+test_rule_id_given_is_kept(void **state)
+{
+	struct model_errors e;
+	struct model *m = load_text(HEAD RULES
+				    "    corp:\n      domain: corp.example.com\n      id: rslvr-rr-0a1b2c3d4e5f60001\n"
+				    "      endpoint: out\n      targets: [192.168.10.53]\n"
+				    "    other:\n      domain: other.example.com\n      type: system\n",
+				    &e);
+
+	model_errors_print(&e, stderr);
+	assert_non_null(m);
+	assert_string_equal(m->rules[0].id, "rslvr-rr-0a1b2c3d4e5f60001");
+	/* Without one the id is derived, the same on every load. */
+	assert_int_equal(strncmp(m->rules[1].id, "rslvr-rr-", 9), 0);
+	assert_int_equal(strlen(m->rules[1].id), 9 + 17);
+	model_free(m);
+	model_errors_deinit(&e);
+}
+
+static void
+test_rule_id_bad_or_twice_is_an_error(void **state)
+{
+	assert_load_fails_with(HEAD RULES "    corp:\n      domain: corp.example.com\n      id: rslvr-out-0a1b2c3d4e5f60001\n"
+					  "      type: system\n",
+			       "t.yaml:18:11: resolver.rules.corp.id: 'rslvr-out-0a1b2c3d4e5f60001' is not a valid id "
+			       "(expected rslvr-rr- followed by 17 hex digits)");
+	assert_load_fails_with(HEAD RULES "    a:\n      domain: a.example.com\n      id: rslvr-rr-0a1b2c3d4e5f60001\n"
+					  "      type: system\n"
+					  "    b:\n      domain: b.example.com\n      id: rslvr-rr-0a1b2c3d4e5f60001\n"
+					  "      type: system\n",
+			       "resolver.rules.b.id: rslvr-rr-0a1b2c3d4e5f60001 is also rule a's id (expected ids unique)");
+}
+
+#define ONPREM "onprem:\n  resolvers:\n    dc1:\n      address: 192.168.10.53\n"
+
+static void
+test_expect_ttl_and_timeout_keys(void **state)
+{
+	struct model_errors e;
+	struct model *m = load_text(HEAD ONPREM "expect:\n"
+				    "  - {query: a.example A, ttl: 60, ttl_max: 300}\n"
+				    "  - {query: a.example A, rcode: timeout, max_ms: 500}\n"
+				    "  - {query: a.example A}\n",
+				    &e);
+
+	model_errors_print(&e, stderr);
+	assert_non_null(m);
+	assert_int_equal(m->expects[0].ttl, 60);
+	assert_int_equal(m->expects[0].ttl_max, 300);
+	assert_int_equal(m->expects[1].rcode, MODEL_RCODE_TIMEOUT);
+	assert_int_equal(m->expects[2].ttl, -1);
+	assert_int_equal(m->expects[2].ttl_max, -1);
+	assert_int_equal(m->expects[2].rcode, 0);
+	model_free(m);
+	model_errors_deinit(&e);
+}
+
+static void
+test_expect_ttl_and_timeout_refused(void **state)
+{
+	assert_load_fails_with(HEAD ONPREM "expect:\n  - {query: a.example A, ttl: -1}\n",
+			       "expect[0].ttl: '-1' is not a TTL (expected 0 to 2147483647 seconds)");
+	assert_load_fails_with(HEAD ONPREM "expect:\n  - {query: a.example A, ttl_max: 2147483648}\n",
+			       "expect[0].ttl_max: '2147483648' is not a TTL");
+	assert_load_fails_with(HEAD ONPREM "expect:\n  - {query: a.example A, rcode: timeout, answer: [10.0.1.5]}\n",
+			       "expect[0].answer: rcode: timeout expects no answer, so there is no answer to judge");
+	assert_load_fails_with(HEAD ONPREM "expect:\n  - {query: a.example A, rcode: timeout, ttl: 60}\n",
+			       "expect[0].ttl: rcode: timeout expects no answer, so there is no TTL to judge");
+	assert_load_fails_with(HEAD ONPREM "expect:\n  - {query: a.example A, rcode: timeouts}\n",
+			       "'timeouts' is not an rcode (expected NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
+			       "REFUSED, a number or timeout)");
+}
+
+static void
+test_fault_parse_as_given_down(void **state)
+{
+	struct model *m = load_example();
+	struct model_fault f;
+	char err[256];
+
+	assert_int_equal(model_fault_parse(m, "tunnel1", &f, err, sizeof(err)), 0);
+	assert_int_equal(f.kind, MODEL_FAULT_TUNNEL);
+	assert_string_equal(f.text, "tunnel1");
+	assert_int_equal(model_fault_parse(m, "inbound@private-a", &f, err, sizeof(err)), 0);
+	assert_int_equal(f.kind, MODEL_FAULT_RESOLVER_ENI);
+	assert_addr(&f.eni->ip, "10.0.1.10");
+	assert_int_equal(model_fault_parse(m, "onprem:dc1-dns", &f, err, sizeof(err)), 0);
+	assert_int_equal(f.kind, MODEL_FAULT_ONPREM);
+	/* Unknown names: the loader's own message, without a file position. */
+	assert_int_equal(model_fault_parse(m, "tunnel9", &f, err, sizeof(err)), HNS_EINVAL);
+	assert_int_equal(f.kind, MODEL_FAULT_ONPREM); /* untouched */
+	assert_string_equal(err, "no tunnel or resolver endpoint named 'tunnel9' (expected a tunnel, <resolver "
+				 "endpoint>[@<subnet>], endpoint:<name>@<subnet> or onprem:<resolver>)");
+	assert_int_equal(model_fault_parse(m, "inbound@nowhere", &f, err, sizeof(err)), HNS_EINVAL);
+	assert_string_equal(err, "resolver endpoint inbound has no IP in a subnet named 'nowhere'");
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -700,6 +817,11 @@ main(void)
 	    cmocka_unit_test(test_expect_forms),
 	    cmocka_unit_test(test_s3_inbound_only_default),
 	    cmocka_unit_test(test_misc),
+	    cmocka_unit_test(test_rule_id_given_is_kept),
+	    cmocka_unit_test(test_rule_id_bad_or_twice_is_an_error),
+	    cmocka_unit_test(test_expect_ttl_and_timeout_keys),
+	    cmocka_unit_test(test_expect_ttl_and_timeout_refused),
+	    cmocka_unit_test(test_fault_parse_as_given_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
