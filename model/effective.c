@@ -21,13 +21,18 @@ model_forward_timing(const struct model_onprem_resolver *r, const struct model_f
 	out->timeout_ms = f != NULL ? f->timeout_ms : MODEL_FORWARD_TIMEOUT_MS;
 	out->attempts = f != NULL ? f->attempts : (uint32_t)(n ? n : 1);
 	out->overall_ms = 0;
-	if (r->profile == MODEL_PROFILE_WINDOWS) {
-		/* Windows asks its forwarders in list order, 3 s each, within 8 s (R18). */
-		out->policy = MODEL_POLICY_SEQUENTIAL;
-		out->timeout_ms = MODEL_WINDOWS_TIMEOUT_MS;
-		out->attempts = n < 3 ? 3 : (uint32_t)n;
-		out->overall_ms = MODEL_WINDOWS_OVERALL_MS;
-	}
+	if (r->profile == MODEL_PROFILE_WINDOWS)
+		model_timing_windows(n, out);
+}
+
+void
+model_timing_windows(size_t n_targets, struct model_timing *out)
+{
+	/* Windows asks its forwarders in list order, 3 s each, within 8 s (R18). */
+	out->policy = MODEL_POLICY_SEQUENTIAL;
+	out->timeout_ms = MODEL_WINDOWS_TIMEOUT_MS;
+	out->attempts = n_targets < 3 ? 3 : (uint32_t)n_targets;
+	out->overall_ms = MODEL_WINDOWS_OVERALL_MS;
 }
 
 bool

@@ -582,6 +582,8 @@ struct model_timing {
  */
 void model_forward_timing(const struct model_onprem_resolver *r, const struct model_forward *f,
 			  struct model_timing *out);
+/* `profile: windows` timing for a list of n_targets forwarders. */
+void model_timing_windows(size_t n_targets, struct model_timing *out);
 
 /*
  * Whether AWS would accept peering `p`: false for VPCs with overlapping
