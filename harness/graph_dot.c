@@ -418,7 +418,10 @@ graph_vpc_edges(struct graph *g)
 		}
 		snprintf(a, sizeof(a), "vpc%zu_dns", x->index);
 		snprintf(b, sizeof(b), "vpc%zu_dns", y->index);
-		graph_edge(g, a, b, "dir=both, style=bold, color=gray40", "peering");
+		if (model_peering_active(&m->peerings[i]))
+			graph_edge(g, a, b, "dir=both, style=bold, color=gray40", "peering");
+		else /* overlapping CIDRs: AWS refuses the peering (lint HNS125) */
+			graph_edge(g, a, b, "dir=both, style=dashed, color=red", "peering refused");
 	}
 	/* the other VPCs stand right of the hubs even when nothing joins them */
 	for (size_t v = 0; v < m->n_vpcs && g->any_hub; v++) {

@@ -121,6 +121,9 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
 	    "docs/lint.md#suppressing-a-finding" },
 	  NULL },
+	{ { "HNS155", LINT_ERROR, "an NS record at a wildcard name in a hosted zone",
+	    R53 "resource-record-sets-values-shared.html" },
+	  lint_check_hns155 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);
