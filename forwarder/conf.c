@@ -197,20 +197,33 @@ fwd_config_set_default(struct fwd_config *c, const uint16_t *ups, size_t n,
 	return rc;
 }
 
+static enum fwd_policy
+policy_from_model(enum model_policy p)
+{
+	switch (p) {
+	case MODEL_POLICY_ROUND_ROBIN:
+		return FWD_POLICY_ROUND_ROBIN;
+	case MODEL_POLICY_RANDOM:
+		return FWD_POLICY_RANDOM;
+	default:
+		return FWD_POLICY_SEQUENTIAL;
+	}
+}
+
 void
 fwd_config_profile_windows(struct fwd_config *c)
 {
-	struct fwd_rule *all[1] = { &c->deflt };
-
 	for (size_t i = 0; i <= c->n_rules; i++) {
-		struct fwd_rule *r = i < c->n_rules ? &c->rules[i] : all[0];
+		struct fwd_rule *r = i < c->n_rules ? &c->rules[i] : &c->deflt;
+		struct model_timing t;
 
 		if (r->kind != FWD_RULE_FORWARD)
 			continue;
-		r->policy = FWD_POLICY_SEQUENTIAL;
-		r->timeout_ms = 3000;
-		r->overall_ms = 8000;
-		r->attempts = r->n_upstreams < 3 ? 3 : r->n_upstreams;
+		model_timing_windows(r->n_upstreams, &t);
+		r->policy = policy_from_model(t.policy);
+		r->timeout_ms = t.timeout_ms;
+		r->overall_ms = t.overall_ms;
+		r->attempts = t.attempts;
 	}
 }
 
@@ -382,19 +395,6 @@ fail:
 
 /* ------------------------------------------------------------ from the model */
 
-static enum fwd_policy
-policy_from_model(enum model_policy p)
-{
-	switch (p) {
-	case MODEL_POLICY_ROUND_ROBIN:
-		return FWD_POLICY_ROUND_ROBIN;
-	case MODEL_POLICY_RANDOM:
-		return FWD_POLICY_RANDOM;
-	default:
-		return FWD_POLICY_SEQUENTIAL;
-	}
-}
-
 static int
 route_list(struct fwd_config *c, const struct hns_addr *to, size_t n, fwd_route_fn route,
 	   void *arg, uint16_t *ups, char *err, size_t errlen)
@@ -435,6 +435,7 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 {
 	struct fwd_config *c;
 	uint16_t ups[FWD_MAX_RULE_UPSTREAMS];
+	struct model_timing t = {0}; /* the profile's timing: model/effective.c */
 	int rc = fwd_config_new(mr->name, &c);
 
 	if (rc < 0)
@@ -445,12 +446,14 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 		rc = route_list(c, f->to, f->n_to, route, arg, ups, err, errlen);
 		if (rc < 0)
 			goto fail;
-		rc = fwd_config_add_forward(c, f->zone, ups, f->n_to, policy_from_model(f->policy),
-					    f->timeout_ms, f->attempts);
+		model_forward_timing(mr, f, &t);
+		rc = fwd_config_add_forward(c, f->zone, ups, f->n_to, policy_from_model(t.policy),
+					    t.timeout_ms, t.attempts);
 		if (rc < 0) {
 			snprintf(err, errlen, "forward %s: bad zone or upstream list", f->zone);
 			goto fail;
 		}
+		c->rules[rc].overall_ms = t.overall_ms;
 	}
 	for (size_t i = 0; i < mr->n_zones; i++) {
 		rc = local_zone_from_model(c, &mr->zones[i]);
@@ -472,7 +475,9 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 		if (rc < 0)
 			goto fail;
 		ups[0] = (uint16_t)rc;
-		rc = fwd_config_set_default(c, ups, 1, FWD_POLICY_SEQUENTIAL, 0, 0);
+		model_forward_timing(mr, NULL, &t);
+		rc = fwd_config_set_default(c, ups, 1, policy_from_model(t.policy), t.timeout_ms,
+					    t.attempts);
 		snprintf(c->deflt.name, sizeof(c->deflt.name), "default internet");
 		break;
 	}
@@ -481,8 +486,9 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 				errlen);
 		if (rc < 0)
 			goto fail;
-		rc = fwd_config_set_default(c, ups, mr->n_default_upstreams, FWD_POLICY_SEQUENTIAL, 0,
-					    0);
+		model_forward_timing(mr, NULL, &t);
+		rc = fwd_config_set_default(c, ups, mr->n_default_upstreams,
+					    policy_from_model(t.policy), t.timeout_ms, t.attempts);
 		snprintf(c->deflt.name, sizeof(c->deflt.name), "default upstreams");
 		break;
 	case MODEL_DEFAULT_REFUSE:
@@ -510,8 +516,7 @@ fwd_config_from_model(const struct model_onprem_resolver *mr, fwd_route_fn route
 		c->probe_ms = mr->health.probe_ms;
 	if (mr->health.rise)
 		c->rise = mr->health.rise;
-	if (mr->profile == MODEL_PROFILE_WINDOWS)
-		fwd_config_profile_windows(c);
+	c->deflt.overall_ms = c->deflt.kind == FWD_RULE_FORWARD ? t.overall_ms : 0;
 	*out = c;
 	return 0;
 fail:

@@ -16,8 +16,10 @@
  *   max_ttl 86400, negative_max_ttl 3600, serve_stale off (stale answers
  *   served with TTL 30 for up to 1 day past expiry when on);
  *   EDNS buffer towards upstreams 1232; query table 8192 per worker.
- * fwd_config_profile_windows() gives Windows Server's timing instead:
- *   sequential, 3 s per forwarder, 8 s overall (KB 2834250, rule R18).
+ * fwd_config_from_model() takes each forward's timing from
+ *   model_forward_timing(), so a resolver's profile (Windows Server:
+ *   sequential, 3 s per forwarder, 8 s overall, KB 2834250, rule R18)
+ *   reads the same here as in lint, graph and the exports.
  */
 #pragma once
 
@@ -151,7 +153,7 @@ int fwd_config_set_default(struct fwd_config *c, const uint16_t *ups, size_t n,
  */
 int fwd_config_add_local_zone_text(struct fwd_config *c, const char *zone, const char *soa,
 				   const char *const *records, size_t n);
-/* Windows Server timing on every forward rule: sequential, 3 s per try, 8 s overall. */
+/* Windows Server timing (model_timing_windows) on every forward rule of a hand-built config. */
 void fwd_config_profile_windows(struct fwd_config *c);
 
 /*

@@ -55,11 +55,14 @@ export_bind(const struct export_plan *p, FILE *out)
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
+		struct model_timing t; /* the profile's timing, as the emulation's */
+
+		model_forward_timing(r, f, &t);
 
 		fprintf(out,
 			"\n// policy %s, %u ms per try, %u %s: BIND has no per-zone order or timeout;\n"
 			"// it prefers the forwarder with the lowest smoothed RTT\n",
-			model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+			model_policy_str(t.policy), t.timeout_ms, t.attempts, HNS_PLURAL(t.attempts, "attempt", "attempts"));
 		bind_forward_zone(out, f->zone, &p->targets[i]);
 	}
 	if ((rc = export_zone_files(p, out, "//", bind_zone)) != 0)

@@ -52,13 +52,16 @@ export_coredns(const struct export_plan *p, FILE *out)
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
+		struct model_timing t; /* the profile's timing, as the emulation's */
+
+		model_forward_timing(r, f, &t);
 
 		fprintf(out,
 			"\n# forward %s: %u ms per try, %u %s -- CoreDNS reads for 2 s per try and\n"
 			"# has no per-zone timeout; at most 15 upstreams\n",
-			export_name_shown(f->zone), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+			export_name_shown(f->zone), t.timeout_ms, t.attempts, HNS_PLURAL(t.attempts, "attempt", "attempts"));
 		fprintf(out, "%s {\n", export_name_shown(f->zone));
-		coredns_forward(out, &p->targets[i], model_policy_str(f->policy));
+		coredns_forward(out, &p->targets[i], model_policy_str(t.policy));
 		fprintf(out, "}\n");
 	}
 	if ((rc = export_zone_files(p, out, "#", coredns_zone)) != 0)

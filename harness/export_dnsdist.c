@@ -82,17 +82,19 @@ static void
 dnsdist_forward(FILE *out, const struct export_plan *p, size_t i)
 {
 	const struct model_forward *f = &p->r->forwards[i];
+	struct model_timing t; /* the profile's timing, as the emulation's */
 	char zone[300], name[340];
 
+	model_forward_timing(p->r, f, &t);
 	snprintf(zone, sizeof(zone), "%s.", f->zone);
 	fprintf(out, "\n-- forward %s: policy %s; %u ms per try, %u %s (dnsdist's UDP timeout\n"
 		     "-- is global: setUDPTimeout)\n",
-		zone, model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+		zone, model_policy_str(t.policy), t.timeout_ms, t.attempts, HNS_PLURAL(t.attempts, "attempt", "attempts"));
 	for (size_t j = 0; j < p->targets[i].n; j++) {
 		snprintf(name, sizeof(name), "%s#%zu", f->zone[0] ? f->zone : "root", j + 1);
 		dnsdist_server(out, &p->targets[i].addrs[j], zone, name, zone);
 	}
-	fprintf(out, "setPoolServerPolicy(%s, ", dnsdist_policy(f->policy));
+	fprintf(out, "setPoolServerPolicy(%s, ", dnsdist_policy(t.policy));
 	lua_str(out, zone);
 	fprintf(out, ")\naddAction({");
 	lua_str(out, zone);

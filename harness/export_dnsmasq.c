@@ -155,11 +155,14 @@ export_dnsmasq(const struct export_plan *p, FILE *out)
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
+		struct model_timing t; /* the profile's timing, as the emulation's */
+
+		model_forward_timing(r, f, &t);
 
 		fprintf(out, "\n# forward %s: policy %s, %u ms per try, %u %s (dnsmasq has no\n"
 			     "# per-domain policy or timeout)\n",
-			export_name_shown(f->zone), model_policy_str(f->policy), f->timeout_ms,
-			f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+			export_name_shown(f->zone), model_policy_str(t.policy), t.timeout_ms,
+			t.attempts, HNS_PLURAL(t.attempts, "attempt", "attempts"));
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			dnsmasq_server(out, f->zone, &p->targets[i].addrs[j]);
 	}

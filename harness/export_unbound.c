@@ -174,13 +174,16 @@ export_unbound(const struct export_plan *p, FILE *out)
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
+		struct model_timing t; /* the profile's timing, as the emulation's */
+
+		model_forward_timing(r, f, &t);
 
 		fprintf(out, "\nforward-zone:\n");
 		fprintf(out, "\tname: \"%s.\"\n", f->zone);
 		fprintf(out,
 			"\t# policy %s, %u ms per try, %u %s: Unbound has no per-zone order or\n"
 			"\t# timeout; it picks among the addresses by measured RTT (400 ms band)\n",
-			model_policy_str(f->policy), f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+			model_policy_str(t.policy), t.timeout_ms, t.attempts, HNS_PLURAL(t.attempts, "attempt", "attempts"));
 		for (size_t j = 0; j < p->targets[i].n; j++)
 			unbound_addr(out, &p->targets[i].addrs[j]);
 		fprintf(out, "\tforward-first: no\n");

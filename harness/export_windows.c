@@ -210,14 +210,17 @@ export_windows(const struct export_plan *p, FILE *out)
 	for (size_t k = 0; k < r->n_forwards; k++) {
 		size_t i = p->fwd_order[k];
 		const struct model_forward *f = &r->forwards[i];
-		unsigned t = export_ms_to_s(f->timeout_ms);
+		struct model_timing tm; /* the profile's timing, as the emulation's */
+
+		model_forward_timing(r, f, &tm);
+		unsigned t = export_ms_to_s(tm.timeout_ms);
 
 		fprintf(out, "\n# forward %s: policy %s%s, %u ms per try, %u %s\n",
-			export_name_shown(f->zone), model_policy_str(f->policy),
-			f->policy == MODEL_POLICY_SEQUENTIAL
+			export_name_shown(f->zone), model_policy_str(tm.policy),
+			tm.policy == MODEL_POLICY_SEQUENTIAL
 				? ""
 				: " (Windows asks the servers in list order: sequential)",
-			f->timeout_ms, f->attempts, HNS_PLURAL(f->attempts, "attempt", "attempts"));
+			tm.timeout_ms, tm.attempts, HNS_PLURAL(tm.attempts, "attempt", "attempts"));
 		ps_port_warning(out, &p->targets[i]);
 		if (t > 15)
 			fprintf(out, "# -ForwarderTimeout is at most 15 s\n");

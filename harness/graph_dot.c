@@ -188,9 +188,11 @@ graph_onprem_resolver(struct graph *g, size_t i)
 	}
 	for (size_t f = 0; f < r->n_forwards; f++) {
 		const struct model_forward *fw = &r->forwards[f];
+		struct model_timing tm; /* the profile's timing, as the emulation's */
+		model_forward_timing(r, fw, &tm);
 		fprintf(out, "    \"op%zu_f%zu\" [shape=note, style=filled, fillcolor=white, label=\"", i, f);
 		graph_text(out, "forward %s\n%s, %u ms x %u\nto", fw->zone[0] ? fw->zone : ".",
-			   model_policy_str(fw->policy), fw->timeout_ms, fw->attempts);
+			   model_policy_str(tm.policy), tm.timeout_ms, tm.attempts);
 		for (size_t t = 0; t < fw->n_to; t++)
 			graph_text(out, "%s %s", t ? "," : "", graph_ip(&fw->to[t], ip));
 		fprintf(out, "\"];\n");
@@ -418,7 +420,10 @@ graph_vpc_edges(struct graph *g)
 		}
 		snprintf(a, sizeof(a), "vpc%zu_dns", x->index);
 		snprintf(b, sizeof(b), "vpc%zu_dns", y->index);
-		graph_edge(g, a, b, "dir=both, style=bold, color=gray40", "peering");
+		if (model_peering_active(&m->peerings[i]))
+			graph_edge(g, a, b, "dir=both, style=bold, color=gray40", "peering");
+		else /* overlapping CIDRs: AWS refuses the peering (lint HNS125) */
+			graph_edge(g, a, b, "dir=both, style=dashed, color=red", "peering refused");
 	}
 	/* the other VPCs stand right of the hubs even when nothing joins them */
 	for (size_t v = 0; v < m->n_vpcs && g->any_hub; v++) {

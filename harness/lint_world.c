@@ -224,7 +224,8 @@ lint_text_onprem(const struct model *m, FILE *out)
 		else
 			fprintf(out, "  cache off");
 		if (r->profile == MODEL_PROFILE_WINDOWS)
-			fprintf(out, "  profile windows (sequential, 3 s per forwarder, 8 s overall)");
+			fprintf(out, "  profile windows (sequential, %u s per forwarder, %u s overall)",
+				MODEL_WINDOWS_TIMEOUT_MS / 1000, MODEL_WINDOWS_OVERALL_MS / 1000);
 		fputc('\n', out);
 		int zw = 0;
 		for (size_t j = 0; j < r->n_forwards; j++)
@@ -232,11 +233,13 @@ lint_text_onprem(const struct model *m, FILE *out)
 				zw = (int)strlen(r->forwards[j].zone);
 		for (size_t j = 0; j < r->n_forwards; j++) {
 			const struct model_forward *f = &r->forwards[j];
+			struct model_timing tm; /* the profile's timing, as the emulation's */
+			model_forward_timing(r, f, &tm);
 			fprintf(out, "    forward %-*s ->", zw, f->zone);
 			for (size_t k = 0; k < f->n_to; k++)
 				fprintf(out, " %s", hns_addr_port_str(&f->to[k], addr, sizeof(addr)));
-			fprintf(out, "  %s, %u ms x %u\n", model_policy_str(f->policy), f->timeout_ms,
-				f->attempts);
+			fprintf(out, "  %s, %u ms x %u\n", model_policy_str(tm.policy), tm.timeout_ms,
+				tm.attempts);
 		}
 		for (size_t j = 0; j < r->n_zones; j++)
 			fprintf(out, "    zone    %s  %zu record%s\n", r->zones[j].name,

@@ -334,12 +334,14 @@ lint_json_onprem(struct json_writer *w, const struct model *m)
 		json_array_begin(w);
 		for (size_t j = 0; j < r->n_forwards; j++) {
 			const struct model_forward *f = &r->forwards[j];
+			struct model_timing tm; /* the profile's timing, as the emulation's */
+			model_forward_timing(r, f, &tm);
 			json_object_begin(w);
 			json_kv_string(w, "zone", f->zone);
 			lint_json_addr_list(w, "to", f->to, f->n_to);
-			json_kv_string(w, "policy", model_policy_str(f->policy));
-			json_kv_uint(w, "timeout_ms", f->timeout_ms);
-			json_kv_uint(w, "attempts", f->attempts);
+			json_kv_string(w, "policy", model_policy_str(tm.policy));
+			json_kv_uint(w, "timeout_ms", tm.timeout_ms);
+			json_kv_uint(w, "attempts", tm.attempts);
 			json_object_end(w);
 		}
 		json_array_end(w);

@@ -189,6 +189,7 @@ void lint_check_hns130(struct lint_ctx *c);
 void lint_check_hns140(struct lint_ctx *c); /* lint/rules_catalog.c */
 void lint_check_hns141(struct lint_ctx *c);
 void lint_check_hns145(struct lint_ctx *c); /* lint/rules_expect.c */
+void lint_check_hns155(struct lint_ctx *c); /* lint/rules_zones.c */
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

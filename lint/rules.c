@@ -131,6 +131,9 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS145", LINT_ERROR, "an expected TTL the endpoint's addresses never have",
 	    R53 "resource-record-sets-choosing-alias-non-alias.html" },
 	  lint_check_hns145 },
+	{ { "HNS155", LINT_ERROR, "an NS record at a wildcard name in a hosted zone",
+	    R53 "resource-record-sets-values-shared.html" },
+	  lint_check_hns155 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

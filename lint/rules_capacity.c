@@ -283,15 +283,18 @@ lint_hns121_forward(struct lint_ctx *c, const struct model_onprem_resolver *r, s
 {
 	const struct model_forward *f = &r->forwards[j];
 	const char *zone = f->zone[0] ? f->zone : ".";
+	struct model_timing tm; /* the profile's timing, as the emulation's */
 
+	model_forward_timing(r, f, &tm);
 	if (r->profile == MODEL_PROFILE_WINDOWS) {
 		if (f->n_to > LINT_WINDOWS_TARGETS)
 			lint_emit(c, lint_key_loc(c, f->loc, "to"), lint_fwd_path(c, r, j, "to"),
 				  lint_fmt(c,
-					   "%s (Windows) gives each forwarder 3 s within 8 s overall: "
+					   "%s (Windows) gives each forwarder %u s within %u s overall: "
 					   "of the %zu targets for %s, the third and later are barely "
-					   "tried, and a dead first target adds 3 s to every query",
-					   r->name, f->n_to, zone),
+					   "tried, and a dead first target adds %u s to every query",
+					   r->name, tm.timeout_ms / 1000, tm.overall_ms / 1000, f->n_to,
+					   zone, tm.timeout_ms / 1000),
 				  "list two targets (the inbound endpoint's IPs in two AZs)");
 		return;
 	}
@@ -301,25 +304,25 @@ lint_hns121_forward(struct lint_ctx *c, const struct model_onprem_resolver *r, s
 		struct lint_match mt = lint_view_match(c, in->vpc, f->zone, true);
 		if (mt.kind == LINT_MATCH_FORWARD)
 			need += 2 * (t->latency_ms + t->jitter_ms); /* sent on, back over the VPN */
-		if ((double)f->timeout_ms < need) {
+		if ((double)tm.timeout_ms < need) {
 			lint_emit(c, lint_key_loc(c, f->loc, "timeout_ms"),
 				  lint_fwd_path(c, r, j, "timeout_ms"),
 				  lint_fmt(c,
 					   "%s waits %u ms for %s, but the round trip over %s plus "
 					   "the AWS side takes about %.0f ms: answers arrive after "
 					   "the forwarder gave up, so healthy targets look dead",
-					   r->name, f->timeout_ms, zone, t->name, need),
+					   r->name, tm.timeout_ms, zone, t->name, need),
 				  lint_fmt(c, "set timeout_ms to at least %.0f (twice that is safer)",
 					   need));
 			return;
 		}
 	}
-	if ((uint64_t)f->timeout_ms * f->attempts > LINT_CLIENT_BUDGET_MS)
+	if ((uint64_t)tm.timeout_ms * tm.attempts > LINT_CLIENT_BUDGET_MS)
 		lint_emit(c, lint_key_loc(c, f->loc, "attempts"), lint_fwd_path(c, r, j, "attempts"),
 			  lint_fmt(c,
 				   "%s may spend %u x %u ms on %s before it answers: a client "
 				   "(glibc: 2 tries of 5 s) has given up by then",
-				   r->name, f->attempts, f->timeout_ms, zone),
+				   r->name, tm.attempts, tm.timeout_ms, zone),
 			  "keep attempts x timeout_ms under 10 s (e.g. 2 x 2000 ms)");
 }
 

@@ -35,9 +35,11 @@ lint_check_hns110(struct lint_ctx *c)
 					  lint_fmt(c, "endpoints.%s.private_dns", e->name),
 					  lint_fmt(c,
 						   "endpoint %s has private DNS on in VPC %s, which "
-						   "also has the private hosted zone %s: two zones "
-						   "claim one name (AWS reports a conflicting DNS "
-						   "domain), and which answers is not yours to choose",
+						   "also has the private hosted zone %s: AWS refuses "
+						   "it (turning private DNS on fails with \"conflicting "
+						   "DNS domain\", associating the zone with "
+						   "ConflictingDomainExists), so this design cannot be "
+						   "built; the emulation answers from the zone",
 						   e->name, e->vpc->name, v->zones[k]->name),
 					  lint_fmt(c,
 						   "turn private DNS off on %s (the shared zone answers), "

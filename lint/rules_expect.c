@@ -158,9 +158,8 @@ lint_wants_private(const struct model *m, const struct model_expect *x)
 static bool
 lint_peered(const struct model *m, const struct model_vpc *a, const struct model_vpc *b)
 {
-	for (size_t i = 0; i < m->n_peerings; i++)
-		if ((m->peerings[i].a == a && m->peerings[i].b == b) ||
-		    (m->peerings[i].a == b && m->peerings[i].b == a))
+	for (size_t i = 0; i < m->n_peerings; i++) /* a peering AWS refuses joins nothing */
+		if (model_peering_other(&m->peerings[i], a) == b)
 			return true;
 	return false;
 }

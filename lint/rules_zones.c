@@ -3,7 +3,8 @@
  * a private zone (HNS106), a private zone hiding public names (HNS107), a
  * zone named after the endpoint service rather than its DNS name or missing
  * its wildcard (HNS112), answers too big for the tunnel (HNS122), long
- * negative caching (HNS123) and CNAMEs where DNS forbids them (HNS128).
+ * negative caching (HNS123), CNAMEs where DNS forbids them (HNS128) and
+ * NS records at a wildcard, which Route 53 refuses (HNS155).
  *
  * Records are grouped by owner by sorting pointers once per zone; owners
  * of private zones are found by binary search: O(n log n) in the records.
@@ -533,4 +534,32 @@ void
 lint_check_hns128(struct lint_ctx *c)
 {
 	lint_zones_each(c, lint_hns128_zone);
+}
+
+/* --------------------------------------------- HNS155: a wildcard NS record */
+
+static void
+lint_hns155_zone(struct lint_ctx *c, const struct model_zone *z)
+{
+	if (z->kind != MODEL_ZONE_PRIVATE && z->kind != MODEL_ZONE_PUBLIC)
+		return; /* Route 53's refusal: other servers' zones are theirs */
+	for (size_t i = 0; i < z->n_records; i++) {
+		const struct model_record *r = &z->records[i];
+		if (lint_record_type(r) != LDNS_RR_TYPE_NS ||
+		    (strncmp(r->owner, "*.", 2) != 0 && strcmp(r->owner, "*") != 0))
+			continue;
+		lint_emit(c, lint_record_loc(z, r), lint_zone_path(c, z),
+			  lint_fmt(c,
+				   "an NS record at the wildcard %s: Route 53 refuses NS records "
+				   "with a * name, and a wildcard cannot delegate anyway (RFC 4592 "
+				   "section 4.2): no subdomain of %s is delegated by it",
+				   r->owner, z->name),
+			  "delegate each subdomain by its own name (sub NS ...), or drop the record");
+	}
+}
+
+void
+lint_check_hns155(struct lint_ctx *c)
+{
+	lint_zones_each(c, lint_hns155_zone);
 }

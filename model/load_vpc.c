@@ -177,6 +177,7 @@ static const struct field vpc_fields[] = {
     FFN("id", 0, vpc_id),
     FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
     FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
+    FIELD("autodefined_reverse", F_BOOL, 0, struct model_vpc, autodefined_reverse, "true"),
     FFN("subnets", 0, vpc_subnets),
 };
 

@@ -54,6 +54,10 @@ struct model_vpc {
 	struct hns_addr dns_addr; /* CIDR base + 2, the VPC's own resolver */
 	bool dns_support;
 	bool dns_hostnames;
+	/* `autodefined_reverse` (ResolverConfig AutodefinedReverse), default true: with DNS
+	 * hostnames on, Resolver's reverse zones for the VPC's and its peers' CIDRs and the
+	 * RFC 1918 ones answer PTR locally. */
+	bool autodefined_reverse;
 	struct model_subnet *subnets;
 	size_t n_subnets;
 	size_t index; /* position in model.vpcs */
@@ -561,6 +565,43 @@ struct model_onprem_resolver *model_onprem_resolver_find(const struct model *m, 
  * on-prem target (m may be NULL: then only loopback).
  */
 bool model_onprem_target_ok(const struct model *m, const struct hns_addr *a);
+
+/* ------------------------------------------------- effective behaviour */
+/* model/effective.c: what AWS and a resolver make of the model, one answer for every user. */
+
+/* Default per-try timeout of an on-prem forward (`timeout_ms`) and of default upstreams. */
+#define MODEL_FORWARD_TIMEOUT_MS 2000
+/* `profile: windows` (R18): sequential, 3 s per forwarder, 8 s for the whole query. */
+#define MODEL_WINDOWS_TIMEOUT_MS 3000
+#define MODEL_WINDOWS_OVERALL_MS 8000
+
+/* How a resolver really tries its targets for one forward. */
+struct model_timing {
+	enum model_policy policy;
+	uint32_t timeout_ms; /* per try */
+	uint32_t attempts;   /* tries over the whole list */
+	uint32_t overall_ms; /* whole-query budget; 0: attempts x timeout_ms only */
+};
+
+/*
+ * The effective timing of forward `f` of resolver `r` (f NULL: its default
+ * upstreams), after its profile: the one source the forwarder, lint, graph,
+ * `lint --world` and every export read.
+ */
+void model_forward_timing(const struct model_onprem_resolver *r, const struct model_forward *f,
+			  struct model_timing *out);
+/* `profile: windows` timing for a list of n_targets forwarders. */
+void model_timing_windows(size_t n_targets, struct model_timing *out);
+
+/*
+ * Whether AWS would accept peering `p`: false for VPCs with overlapping
+ * CIDRs (AWS refuses that peering; lint HNS125), which the emulation then
+ * treats as absent.
+ */
+bool model_peering_active(const struct model_peering *p);
+/* The VPC at the other end of an active peering of `p` with `v`, NULL if none. */
+const struct model_vpc *model_peering_other(const struct model_peering *p,
+					    const struct model_vpc *v);
 
 /*
  * Parses a `from` text -- onprem | onprem:<resolver> | vpc:<vpc> |

@@ -109,6 +109,8 @@ struct rslv_zone {
 	const struct model_endpoint *endpoint; /* PRIVATE_DNS */
 	const char *region;		      /* INTERNAL, REVERSE: naming of ip- names */
 	bool us_east_1_names;		      /* INTERNAL: ec2.internal style */
+	const struct model_vpc *cidr_vpc;     /* REVERSE: the VPC whose CIDR it covers, or NULL
+					       * for the RFC 1918 zones */
 	bool inbound_only;		      /* PRIVATE_DNS with private_dns_only_for_inbound */
 	const uint8_t *soa; /* one authority record, uncompressed owner */
 	uint32_t soa_len;

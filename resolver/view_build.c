@@ -593,6 +593,12 @@ view_add_zone(struct rslv_world *w, struct rslv_view *v, struct rslv_zone *z)
 	return 0;
 }
 
+int
+rslv_view_add_zone(struct rslv_world *w, struct rslv_view *v, struct rslv_zone *z)
+{
+	return view_add_zone(w, v, z);
+}
+
 static bool
 vpc_in(struct model_vpc *const *list, size_t n, const struct model_vpc *v)
 {
@@ -643,13 +649,16 @@ build_view(struct build *b, struct rslv_view *v)
 	struct rslv_zone *internal[32];
 	size_t ni = 0;
 
+	/* the reverse zones of the CIDRs first: they win a tie with an RFC 1918 one */
+	if (vpc->autodefined_reverse && (rc = rslv_view_add_reverse(b, v)))
+		return rc;
 	rc = rslv_build_internal(b, vpc->region, internal, &ni);
 	for (size_t i = 0; rc == 0 && i < ni; i++)
-		rc = view_add_zone(w, v, internal[i]);
-	/* inter-region peers add their region's internal names */
+		if (vpc->autodefined_reverse || internal[i]->kind != RSLV_ZONE_REVERSE)
+			rc = view_add_zone(w, v, internal[i]);
+	/* inter-region peers add their region's internal names (a refused peering adds none) */
 	for (size_t p = 0; rc == 0 && p < m->n_peerings; p++) {
-		const struct model_peering *pr = &m->peerings[p];
-		const struct model_vpc *peer = pr->a == vpc ? pr->b : pr->b == vpc ? pr->a : NULL;
+		const struct model_vpc *peer = model_peering_other(&m->peerings[p], vpc);
 
 		if (!peer || strcmp(peer->region, vpc->region) == 0)
 			continue;

@@ -6,6 +6,7 @@
  *   view_synth.c   synthesised names: the vpce and private DNS names of
  *                  interface endpoints, EC2 internal names, reverse (PTR)
  *                  names, the AWS public pool
+ *   view_reverse.c the autodefined reverse zones of each VPC's CIDR and its peers'
  *   view_chase.c   CNAME chains, followed once at load time per origin
  *   view_lookup.c  the per-query path: rslv_resolve
  *   qlog_json.c    the query-log items of the prepared answers
@@ -71,9 +72,16 @@ int rslv_build_endpoint_names(struct build *b, struct build_zone *vpce,
 			      const struct model_endpoint *ep);
 /* The hidden zones of an interface endpoint with private DNS (R11). */
 int rslv_build_private_dns(struct build *b, const struct model_endpoint *ep);
+/* One zone of synthesised names (internal or reverse), naming ip- names in `region`. */
+int rslv_build_synth_zone(struct build *b, enum rslv_zone_kind kind, const char *name,
+			  const char *region, struct rslv_zone **out);
 /* Internal names and reverse zones of one region, made once per region. */
 int rslv_build_internal(struct build *b, const char *region, struct rslv_zone **out,
 			size_t *n_out);
+/* view_reverse.c: the autodefined reverse zones of a VPC's rule table */
+int rslv_view_add_reverse(struct build *b, struct rslv_view *v);
+/* view_build.c: one zone into a view's rule table (a tie keeps the first) */
+int rslv_view_add_zone(struct rslv_world *w, struct rslv_view *v, struct rslv_zone *z);
 /* view_synth.c: per query */
 void rslv_zone_internal(const struct rslv_world *w, const struct rslv_zone *z,
 			const uint8_t *qname, size_t qlen, uint16_t qtype, struct rslv_result *out);

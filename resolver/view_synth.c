@@ -113,6 +113,21 @@ rslv_build_private_dns(struct build *b, const struct model_endpoint *ep)
 	return 0;
 }
 
+/* One zone of synthesised names (internal or reverse), naming ip- names in `region`. */
+int
+rslv_build_synth_zone(struct build *b, enum rslv_zone_kind kind, const char *name,
+		      const char *region, struct rslv_zone **out)
+{
+	struct build_zone *bz = rslv_build_zone_add(b, kind, name);
+
+	if (!bz)
+		return HNS_ENOMEM;
+	bz->z->region = hns_arena_strdup(&b->w->arena, region);
+	bz->z->us_east_1_names = strcmp(region, "us-east-1") == 0;
+	*out = bz->z;
+	return bz->z->region ? rslv_zone_set_default_soa(b->w, bz->z) : HNS_ENOMEM;
+}
+
 /* Internal names and reverse zones of one region, made once per region. */
 int
 rslv_build_internal(struct build *b, const char *region, struct rslv_zone **out, size_t *n_out)
@@ -134,7 +149,7 @@ rslv_build_internal(struct build *b, const char *region, struct rslv_zone **out,
 		struct rslv_zone *z = b->zones[i].z;
 
 		if ((z->kind == RSLV_ZONE_INTERNAL || z->kind == RSLV_ZONE_REVERSE) &&
-		    strcmp(z->region, region) == 0)
+		    z->cidr_vpc == NULL && strcmp(z->region, region) == 0)
 			out[n++] = z;
 	}
 	if (n) {
@@ -143,18 +158,12 @@ rslv_build_internal(struct build *b, const char *region, struct rslv_zone **out,
 	}
 	snprintf(name, sizeof(name), use1 ? "ec2.internal" : "%s.compute.internal", region);
 	for (size_t i = 0; i <= sizeof(reverse) / sizeof(reverse[0]); i++) {
-		struct build_zone *bz = rslv_build_zone_add(b, i ? RSLV_ZONE_REVERSE : RSLV_ZONE_INTERNAL,
-						       i ? reverse[i - 1] : name);
-
-		if (!bz)
-			return HNS_ENOMEM;
-		bz->z->region = hns_arena_strdup(&b->w->arena, region);
-		bz->z->us_east_1_names = use1;
-		int rc = rslv_zone_set_default_soa(b->w, bz->z);
+		int rc = rslv_build_synth_zone(b, i ? RSLV_ZONE_REVERSE : RSLV_ZONE_INTERNAL,
+					       i ? reverse[i - 1] : name, region, &out[n]);
 
 		if (rc)
 			return rc;
-		out[n++] = bz->z;
+		n++;
 	}
 	*n_out = n;
 	return 0;

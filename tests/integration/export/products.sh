@@ -201,6 +201,11 @@ expect_line "$w" "Add-DnsServerResourceRecord -Txt -ZoneName 'corp.example.com' 
 expect_line "$w" "-IPv6Address fd00::15" "windows: AAAA"
 expect_line "$w" "# WARNING: 10.0.2.10:5353" "windows: a port it cannot use"
 expect_line "$w" "Set-DnsServerForwarder -IPAddress 192.168.1.1,192.168.1.2" "windows: upstreams"
+# profile: windows emulates 3 s per forwarder; the export says the same (model_forward_timing)
+wt=$("$HYBRIDNS" export "$SRCDIR/tests/scenarios/windows-timing.yaml" --to windows --resolver win-dns)
+expect_line "$wt" "-ForwarderTimeout 3" "windows: the profile's 3 s per forwarder"
+expect_line "$wt" "# forward corp.aws.example: policy sequential, 3000 ms per try, 3 attempts" \
+	"windows: the profile's timing in the comment"
 
 # ---- errors
 usage_error() { # PATTERN ARGS...

@@ -276,6 +276,17 @@ test_from_model(void **state)
 	assert_int_equal(c->rules[0].timeout_ms, 3000);
 	assert_int_equal(c->rules[0].overall_ms, 8000);
 	assert_int_equal(c->rules[2].kind, FWD_RULE_LOCAL);
+	/* ... exactly the timing lint, graph and the exports show (model_forward_timing) */
+	struct model_timing t;
+
+	model_forward_timing(&r, &fw[0], &t);
+	assert_int_equal(c->rules[0].timeout_ms, t.timeout_ms);
+	assert_int_equal(c->rules[0].attempts, t.attempts);
+	assert_int_equal(c->rules[0].overall_ms, t.overall_ms);
+	model_forward_timing(&r, NULL, &t);
+	assert_int_equal(c->deflt.timeout_ms, t.timeout_ms);
+	assert_int_equal(c->deflt.attempts, t.attempts);
+	assert_int_equal(c->deflt.overall_ms, 8000);
 	fwd_config_free(c);
 	r.profile = MODEL_PROFILE_STANDARD;
 

@@ -330,6 +330,10 @@ static const struct rule_case cases[] = {
 	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 300\n" } },
 	  "    ttl: 300",
 	  { { "    answer: endpoint:ssm\n", "    answer: endpoint:ssm\n    ttl: 60\n    ttl_max: 60\n" } } },
+	{ "HNS155", LINT_ERROR,
+	  { { "      api  A  10.0.1.50\n", "      api  A  10.0.1.50\n      *.lab  NS  ns1.corp.example.com.\n" } },
+	  "*.lab  NS",
+	  { { "      api  A  10.0.1.50\n", "      api  A  10.0.1.50\n      lab  NS  ns1.corp.example.com.\n" } } },
 };
 
 static void
@@ -559,6 +563,90 @@ test_labs_give_their_findings(void **state)
 }
 
 /* HNS112's second form: a zone named after a wildcard service name without its `*` record. */
+/* ------------------------------------------- what AWS refuses (issue 14) */
+
+/* Lint the base with `edits`: a copy of finding `id`'s message, NULL when not reported. */
+static char *
+message_after(const struct edit *edits, const char *id)
+{
+	char *text = edited(edits);
+	struct model *m;
+	struct lint_findings f;
+	lint("refused.yaml", text, &m, &f);
+	const struct lint_finding *x = find(&f, id);
+	char *msg = x ? strdup(x->message) : NULL;
+	lint_findings_deinit(&f);
+	model_free(m);
+	free(text);
+	return msg;
+}
+
+/* Route 53 refuses a CNAME at the zone apex (beside its SOA and NS). */
+static void
+test_hns128_cname_at_apex_refused(void **state)
+{
+	(void)state;
+	struct edit apex[3] = { { "      api  A  10.0.1.50\n",
+				  "      api  A  10.0.1.50\n      @  CNAME api.corp.internal.\n" } };
+	char *msg = message_after(apex, "HNS128");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "zone apex"));
+	free(msg);
+	struct edit below[3] = { { "      api  A  10.0.1.50\n",
+				   "      api  A  10.0.1.50\n      www  CNAME api.corp.internal.\n" } };
+	assert_null(message_after(below, "HNS128"));
+}
+
+/* Private DNS beside a private zone of the same name: AWS refuses it, and lint says so. */
+static void
+test_hns110_says_aws_refuses_conflicting_domain(void **state)
+{
+	(void)state;
+	struct edit on[3] = { { "private_dns: false", "private_dns: true" } };
+	char *msg = message_after(on, "HNS110");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "conflicting DNS domain"));
+	assert_non_null(strstr(msg, "ConflictingDomainExists"));
+	free(msg);
+}
+
+/* A wildcard NS is Route 53's refusal: an on-prem server's zone is not flagged. */
+static void
+test_hns155_only_in_hosted_zones(void **state)
+{
+	(void)state;
+	struct edit onprem[3] = { { "      zones:\n        corp.internal: |\n          app  A  192.168.20.15\n    dc2:",
+				    "      zones:\n        corp.internal: |\n          app  A  192.168.20.15\n"
+				    "          *.lab  NS  ns1.corp.internal.\n    dc2:" } };
+	assert_null(message_after(onprem, "HNS155"));
+	struct edit hosted[3] = { { "      api  A  10.0.1.50\n",
+				    "      api  A  10.0.1.50\n      *  NS  ns1.corp.example.com.\n" } };
+	char *msg = message_after(hosted, "HNS155");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "*.aws.corp.internal"));
+	free(msg);
+}
+
+/* Peered VPCs with overlapping CIDRs: HNS125, and the model treats the peering as absent. */
+static void
+test_hns125_refused_peering_joins_nothing(void **state)
+{
+	(void)state;
+	struct edit overlap[3] = {
+		{ "    cidr: 10.1.0.0/16", "    cidr: 10.0.0.0/16" },
+		{ "s: {az: eu-west-1a, cidr: 10.1.1.0/24}", "s: {az: eu-west-1a, cidr: 10.0.3.0/24}" },
+	};
+	char *msg = message_after(overlap, "HNS125");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "AWS refuses"));
+	free(msg);
+	char *text = edited(overlap);
+	struct model *m = load("o.yaml", text);
+	assert_false(model_peering_active(&m->peerings[0]));
+	model_free(m);
+	free(text);
+}
+
 static void
 test_hns112_missing_wildcard(void **state)
 {
@@ -620,7 +708,7 @@ test_single_inbound_ip_refused_by_loader(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 10];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 16];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -638,5 +726,9 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_labs_give_their_findings);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_single_inbound_ip_refused_by_loader);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns112_missing_wildcard);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns128_cname_at_apex_refused);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns110_says_aws_refuses_conflicting_domain);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns155_only_in_hosted_zones);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_hns125_refused_peering_joins_nothing);
 	return _cmocka_run_group_tests("lint_rules", tests, n, NULL, NULL);
 }
