@@ -178,6 +178,7 @@ static const struct field vpc_fields[] = {
     FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
     FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
     FFN("subnets", 0, vpc_subnets),
+    FFN("dhcp_options", 0, ld_vpc_dhcp_options),
 };
 
 static bool
