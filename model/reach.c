@@ -299,8 +299,12 @@ onprem_expected(const struct model *m, char *buf, size_t len)
 	char res[160] = "", aws[240] = "";
 	size_t nr = 0, na = 0;
 
-	for (size_t i = 0; i < m->onprem.n_resolvers; i++)
-		list_add(res, sizeof(res), &nr, 4, &m->onprem.resolvers[i].address);
+	for (size_t i = 0; i < m->onprem.n_resolvers; i++) {
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		if (r->vpc == NULL || vpc_on_vpn(m, r->vpc)) /* a DNS server in a VPC over the VPN */
+			list_add(res, sizeof(res), &nr, 4, &r->address);
+	}
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++) {
 		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
 
