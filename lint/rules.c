@@ -117,16 +117,16 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS130", LINT_ERROR, "an expectation no rule or zone can make hold",
 	    R53 "resolver-overview-forward-vpc-to-network-domain-name-matches.html" },
 	  lint_check_hns130 },
+	/* Reported by the engine itself while it reads ignore comments (lint/lint.c). */
+	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
+	    "docs/lint.md#suppressing-a-finding" },
+	  NULL },
 	{ { "HNS170", LINT_ERROR, "a DHCP option set names a DNS server the VPC cannot use",
 	    "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html" },
 	  lint_check_hns170 },
 	{ { "HNS171", LINT_ERROR, "a DNS server in a VPC forwards to another VPC's +2 resolver",
 	    R53 "resolver-overview-DSN-queries-to-vpc.html" },
 	  lint_check_hns171 },
-	/* Reported by the engine itself while it reads ignore comments (lint/lint.c). */
-	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
-	    "docs/lint.md#suppressing-a-finding" },
-	  NULL },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

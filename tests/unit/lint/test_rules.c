@@ -311,6 +311,11 @@ static const struct rule_case cases[] = {
 	  { { "targets: [192.168.10.53, 192.168.10.54]\n      vpcs: [hub, spoke]",
 	      "targets: [192.168.10.53, 192.168.10.54]\n      vpcs: [hub]" } },
 	  "  - name: corp from the spoke", { { NULL, NULL } } },
+	{ "HNS131", LINT_WARNING,
+	  { { "targets: [192.168.10.53, 192.168.10.54]", "targets: [192.168.10.53]  # hybridns: ignore HNS118" } },
+	  "# hybridns: ignore",
+	  { { "targets: [192.168.10.53, 192.168.10.54]",
+	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
 	{ "HNS170", LINT_ERROR,
 	  { { "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n",
 	      "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n"
@@ -325,11 +330,6 @@ static const struct rule_case cases[] = {
 	  "default: [10.0.0.2]",
 	  { { "vpn:\n", "    ad:\n      vpc: spoke\n      address: 10.1.1.50\n"
 			 "      default: [10.1.0.2]\nvpn:\n" } } },
-	{ "HNS131", LINT_WARNING,
-	  { { "targets: [192.168.10.53, 192.168.10.54]", "targets: [192.168.10.53]  # hybridns: ignore HNS118" } },
-	  "# hybridns: ignore",
-	  { { "targets: [192.168.10.53, 192.168.10.54]",
-	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
 };
 
 static void
