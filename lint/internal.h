@@ -194,6 +194,7 @@ void lint_check_hns129(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns130(struct lint_ctx *c);
 void lint_check_hns170(struct lint_ctx *c); /* lint/rules_vpcdns.c */
 void lint_check_hns171(struct lint_ctx *c);
+void lint_check_hns172(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

@@ -10,7 +10,10 @@
  *   HNS171  a DNS server in a VPC forwards to the +2 resolver of another VPC,
  *           which AWS does not support ("Forwarding private DNS queries to any
  *           VPC CIDR + 2 address from on-premises or other VPC DNS servers is
- *           not supported", Route 53 Developer Guide).
+ *           not supported", Route 53 Developer Guide);
+ *   HNS172  a load profile sends more than 1,024 qps through one DNS server in
+ *           a VPC that forwards to its +2 (1,024 packets per second per
+ *           network interface, VPC DNS quotas).
  *
  * A loop between on-prem and a DNS server in a VPC is a loop between two
  * resolvers of onprem.resolvers, which HNS105 (lint/rules_loop.c) finds.
@@ -18,6 +21,8 @@
 #include "config.h"
 
 #include "lint/internal.h"
+
+#define LINT_VPC_DNS_PPS 1024 /* packets per second per interface to the +2 (VPC DNS quotas) */
 
 bool
 lint_vpcdns_own_plus2(const struct lint_ctx *c, const struct model_onprem_resolver *r,
@@ -28,6 +33,17 @@ lint_vpcdns_own_plus2(const struct lint_ctx *c, const struct model_onprem_resolv
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (hns_addr_equal(&to[i], &r->vpc->dns_addr))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a forward entry of r (placed in a VPC) targets its own VPC's +2. */
+static bool
+lint_vpcdns_forwards_plus2(const struct model_onprem_resolver *r)
+{
+	for (size_t j = 0; j < r->n_forwards; j++) {
+		if (lint_vpcdns_own_plus2(NULL, r, r->forwards[j].to, r->forwards[j].n_to))
 			return true;
 	}
 	return false;
@@ -111,6 +127,41 @@ lint_check_hns170(struct lint_ctx *c)
 				  "name DNS servers the VPC reaches: AmazonProvidedDNS, DNS servers "
 				  "in the VPC or a peered one, or on-prem resolvers over the VPN");
 		}
+	}
+}
+
+/*
+ * HNS172: a load profile whose queries all reach one DNS server in a VPC
+ * (`from: onprem:<it>`, or the first server of the VPC's DHCP option set)
+ * that forwards to its own +2: the +2 takes 1,024 packets per second from
+ * each network interface (VPC: vpc-dns.html, DNS quotas), and the DC is one.
+ */
+void
+lint_check_hns172(struct lint_ctx *c)
+{
+	for (size_t i = 0; i < c->m->n_loads; i++) {
+		const struct model_load *ld = &c->m->loads[i];
+		const struct model_onprem_resolver *r = NULL;
+
+		if (ld->has_target || ld->qps <= LINT_VPC_DNS_PPS)
+			continue;
+		if (ld->from.kind == MODEL_FROM_VPC)
+			r = lint_vpcdns_dhcp_first(c, ld->from.vpc);
+		else if (ld->from.kind == MODEL_FROM_ONPREM)
+			r = ld->from.resolver;
+		if (r == NULL || r->vpc == NULL ||
+		    !(lint_vpcdns_own_plus2(c, r, r->default_upstreams, r->n_default_upstreams) ||
+		      lint_vpcdns_forwards_plus2(r)))
+			continue;
+		lint_emit(c, lint_key_loc(c, ld->loc, "qps"), lint_fmt(c, "load.%s.qps", ld->name),
+			  lint_fmt(c,
+				   "load %s sends %u qps to %s, a DNS server in VPC %s that forwards "
+				   "what it does not hold (or cache) to the VPC's +2 resolver from one "
+				   "network interface: the +2 accepts 1,024 packets per second per "
+				   "interface and drops the rest",
+				   ld->name, ld->qps, r->name, r->vpc->name),
+			  "spread the clients over more DNS servers (each its own interface), cache "
+			  "longer on them, or forward to an inbound Resolver endpoint instead of the +2");
 	}
 }
 

@@ -330,6 +330,14 @@ static const struct rule_case cases[] = {
 	  "default: [10.0.0.2]",
 	  { { "vpn:\n", "    ad:\n      vpc: spoke\n      address: 10.1.1.50\n"
 			 "      default: [10.1.0.2]\nvpn:\n" } } },
+	{ "HNS172", LINT_WARNING,
+	  { { "vpn:\n", "    ad:\n      vpc: hub\n      address: 10.0.1.60\n"
+			 "      default: [10.0.0.2]\nvpn:\n" },
+	    { "    from: onprem\n    qps: 2000", "    from: onprem:ad\n    qps: 2000" } },
+	  "qps: 2000",
+	  { { "vpn:\n", "    ad:\n      vpc: hub\n      address: 10.0.1.60\n"
+			 "      default: [10.0.0.2]\nvpn:\n" },
+	    { "    from: onprem\n    qps: 2000", "    from: onprem:ad\n    qps: 1000" } } },
 };
 
 static void

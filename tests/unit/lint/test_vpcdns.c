@@ -5,7 +5,8 @@
  * set naming it) gives none of the on-prem-only findings, and each broken
  * variant (one string replaced) gives its finding: HNS170 for DHCP servers
  * the VPC cannot use, HNS171 for another VPC's +2, HNS105 for a loop
- * through the DC's own +2 and a FORWARD rule back on-prem.
+ * through the DC's own +2 and a FORWARD rule back on-prem, HNS172 for a load
+ * above 1,024 qps through one DC.
  */
 #include "config.h"
 
@@ -179,6 +180,27 @@ test_vpcdns_hns105_loop_through_the_dcs_plus2(void **state)
 			 0);
 }
 
+static void
+test_vpcdns_hns172_load_through_one_dc_over_1024_pps(void **state)
+{
+	static const char from[] = "expect:\n";
+	static const char heavy[] =
+		"load:\n  heavy:\n    from: vpc:workload\n    qps: 2000\n    duration: 1s\n"
+		"    mix: [{query: \"{rand}.aws.example.com A\", weight: 1}]\nexpect:\n";
+	static const char light[] =
+		"load:\n  heavy:\n    from: vpc:workload\n    qps: 1000\n    duration: 1s\n"
+		"    mix: [{query: \"{rand}.aws.example.com A\", weight: 1}]\nexpect:\n";
+	uint32_t line = 0;
+
+	(void)state;
+	/* workload's instances all ask ad-dc1, which sends misses to the +2 from one interface */
+	assert_int_equal(count(from, heavy, "HNS172", &line), 1);
+	assert_int_equal(line, line_of(from, heavy, "qps: 2000"));
+	/* not HNS120: the load does not go to workload's own +2 */
+	assert_int_equal(count(from, heavy, "HNS120", NULL), 0);
+	assert_int_equal(count(from, light, "HNS172", NULL), 0);
+}
+
 int
 main(void)
 {
@@ -188,6 +210,7 @@ main(void)
 	    cmocka_unit_test(test_vpcdns_hns170_other_vpc_plus2_and_onprem_off_the_vpn),
 	    cmocka_unit_test(test_vpcdns_hns171_dc_forwarding_to_another_vpcs_plus2),
 	    cmocka_unit_test(test_vpcdns_hns105_loop_through_the_dcs_plus2),
+	    cmocka_unit_test(test_vpcdns_hns172_load_through_one_dc_over_1024_pps),
 	};
 
 	return cmocka_run_group_tests_name("lint_vpcdns", tests, NULL, NULL);
