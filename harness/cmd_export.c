@@ -284,6 +284,16 @@ cmd_export(int argc, char **argv)
 		status = HNS_EXIT_USAGE;
 		goto out;
 	}
+	if (mapped && plan.r->vpc != NULL) {
+		/* Mapped targets are where on-prem reaches them; a real resolver stands in for an on-prem one. */
+		fprintf(stderr,
+			"hybridns export: --mapped: %s is a DNS server in VPC %s, not on-prem: check "
+			"--onprem-resolver stands a real resolver in for the first on-prem resolver only "
+			"(export it without --mapped for its own configuration)\n",
+			plan.r->name, plan.r->vpc->name);
+		status = HNS_EXIT_USAGE;
+		goto out;
+	}
 	if (mapped) {
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.model = m;

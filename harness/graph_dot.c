@@ -215,7 +215,8 @@ graph_onprem(struct graph *g)
 		graph_text(g->out, " %s", hns_cidr_str(&m->onprem.cidr, cidr, sizeof(cidr)));
 	fprintf(g->out, "\";\n    style=filled; fillcolor=\"#f3f3e6\";\n");
 	for (size_t i = 0; i < m->onprem.n_resolvers; i++)
-		graph_onprem_resolver(g, i);
+		if (m->onprem.resolvers[i].vpc == NULL) /* DNS servers in a VPC: in its cluster */
+			graph_onprem_resolver(g, i);
 	if (m->vpn.present)
 		fprintf(g->out, "    \"cgw\" [shape=cds, style=filled, fillcolor=white, label=\"customer gateway\"];\n");
 	fprintf(g->out, "  }\n");
@@ -401,6 +402,9 @@ graph_vpc(struct graph *g, size_t v)
 			   NULL);
 	}
 	graph_vpc_endpoints(g, v, dns);
+	for (size_t i = 0; i < m->onprem.n_resolvers; i++)
+		if (m->onprem.resolvers[i].vpc == vpc) /* an AD DC or BIND on EC2 */
+			graph_onprem_resolver(g, i);
 	fprintf(out, "  }\n");
 }
 

@@ -57,6 +57,13 @@ lint_text_vpcs(const struct model *m, FILE *out)
 				hns_cidr_str(&s->cidr, cidr, sizeof(cidr)), s->az);
 		}
 		fputc('\n', out);
+		if (v->n_dhcp_dns > 0) { /* its DHCP option set's DNS servers */
+			fprintf(out, "  %-*s  dhcp domain-name-servers:", nw, "");
+			for (size_t j = 0; j < v->n_dhcp_dns; j++)
+				fprintf(out, " %s", v->dhcp_dns[j].amazon ? "AmazonProvidedDNS"
+					: hns_addr_str(&v->dhcp_dns[j].addr, addr, sizeof(addr)));
+			fputc('\n', out);
+		}
 	}
 	if (m->n_peerings) {
 		fprintf(out, "  peerings:");
@@ -226,6 +233,9 @@ lint_text_onprem(const struct model *m, FILE *out)
 		if (r->profile == MODEL_PROFILE_WINDOWS)
 			fprintf(out, "  profile windows (sequential, %u s per forwarder, %u s overall)",
 				MODEL_WINDOWS_TIMEOUT_MS / 1000, MODEL_WINDOWS_OVERALL_MS / 1000);
+		if (r->vpc != NULL) /* a DNS server placed in a VPC */
+			fprintf(out, "  in VPC %s, subnet %s", r->vpc->name,
+				r->subnet ? r->subnet->name : "?");
 		fputc('\n', out);
 		int zw = 0;
 		for (size_t j = 0; j < r->n_forwards; j++)

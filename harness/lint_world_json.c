@@ -81,6 +81,20 @@ lint_json_vpcs(struct json_writer *w, const struct model *m)
 		lint_json_addr(w, "dns_address", &v->dns_addr, false);
 		json_kv_bool(w, "dns_support", v->dns_support);
 		json_kv_bool(w, "dns_hostnames", v->dns_hostnames);
+		if (v->n_dhcp_dns == 0) {
+			json_kv_null(w, "dhcp_domain_name_servers"); /* AmazonProvidedDNS */
+		} else {
+			json_key(w, "dhcp_domain_name_servers");
+			json_array_begin(w);
+			for (size_t j = 0; j < v->n_dhcp_dns; j++) {
+				char a[HNS_ADDR_STRLEN];
+
+				json_value_string(w, v->dhcp_dns[j].amazon
+							     ? "AmazonProvidedDNS"
+							     : hns_addr_str(&v->dhcp_dns[j].addr, a, sizeof(a)));
+			}
+			json_array_end(w);
+		}
 		json_key(w, "subnets");
 		json_array_begin(w);
 		for (size_t j = 0; j < v->n_subnets; j++) {
@@ -330,6 +344,9 @@ lint_json_onprem(struct json_writer *w, const struct model *m)
 		json_object_begin(w);
 		json_kv_string(w, "name", r->name);
 		lint_json_addr(w, "address", &r->address, true);
+		/* a DNS server placed in a VPC; null on-prem */
+		json_kv_string(w, "vpc", r->vpc ? r->vpc->name : NULL);
+		json_kv_string(w, "subnet", r->subnet ? r->subnet->name : NULL);
 		json_key(w, "forward");
 		json_array_begin(w);
 		for (size_t j = 0; j < r->n_forwards; j++) {

@@ -42,7 +42,10 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {
 		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
 
-		snprintf(label, sizeof(label), "onprem/%s", r->name);
+		if (r->vpc != NULL) /* a DNS server in a VPC: same forwarder, another place */
+			snprintf(label, sizeof(label), "vpc/%s/%s", r->vpc->name, r->name);
+		else
+			snprintf(label, sizeof(label), "onprem/%s", r->name);
 		rc = add(ctx, HNS_ROLE_ONPREM, &r->address, label);
 	}
 	for (size_t i = 0; i < m->n_resolver_endpoints && rc == 0; i++) {
@@ -82,10 +85,21 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 		snprintf(label, sizeof(label), "vpn -> vpc/%s +2", m->vpcs[i].name);
 		rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &m->vpcs[i].dns_addr, label);
 	}
+	/* ... and DNS servers placed in those VPCs (an AD domain controller on EC2) the same way. */
+	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		if (r->vpc == NULL || !vpc_on_vpn(m, r->vpc))
+			continue;
+		snprintf(label, sizeof(label), "vpn -> vpc/%s/%s", r->vpc->name, r->name);
+		rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &r->address, label);
+	}
 	/* AWS (outbound endpoints) reaches on-prem resolvers through relays the other way. */
 	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {
 		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
 
+		if (r->vpc != NULL)
+			continue; /* in a VPC: AWS reaches it directly */
 		snprintf(label, sizeof(label), "vpn -> onprem/%s", r->name);
 		rc = add(ctx, HNS_ROLE_RELAY_TO_ONPREM, &r->address, label);
 	}

@@ -11,7 +11,9 @@
  * A +2 listener treats every address of the map (another emulated
  * component: an on-prem resolver, a relay, an ENI, another +2 resolver)
  * as a source outside its VPC (R8), except the host's own 127.0.0.1 and
- * ::1, which stand for instances in the VPC (the `check` client).  Two
+ * ::1, which stand for instances in the VPC (the `check` client), and the
+ * DNS servers placed in its own VPC (onprem.resolvers.<r>.vpc), which are
+ * instances there and send from their mapped addresses.  Two
  * options of serve and check (ctx->aws_opts) change the AWS defaults:
  *   --vpc-outside drop|refused|answer  R8: what a +2 listener does with
  *                                      such a query (drop)
@@ -30,6 +32,8 @@
 #include "harness/serve.h"
 #include "model/model.h"
 #include "resolver/server.h"
+
+_Static_assert(MODEL_MAX_VPC_DNS_SERVERS <= RSLV_MAX_INSIDE, "DNS servers per VPC bound");
 
 static const struct hns_addr *
 aws_route(void *arg, const struct hns_addr *target)
@@ -137,6 +141,23 @@ find_inbound(const struct model *m, const struct hns_addr *a,
 	return false;
 }
 
+/* The +2 listener of VPC v: the DNS servers placed in v send from inside it. */
+static void
+vpc_inside(const struct serve_ctx *ctx, const struct model_vpc *v, struct rslv_listener_spec *s)
+{
+	const struct model_onprem *op = &ctx->model->onprem;
+
+	for (size_t i = 0; i < op->n_resolvers && s->n_inside < RSLV_MAX_INSIDE; i++) {
+		const struct hns_addrmap_entry *e;
+
+		if (op->resolvers[i].vpc != v)
+			continue;
+		e = hns_addrmap_find(&ctx->map, HNS_ROLE_ONPREM, &op->resolvers[i].address);
+		if (e != NULL)
+			s->inside[s->n_inside++] = e->real;
+	}
+}
+
 static int
 side_start(struct serve_ctx *ctx, bool internet, void **state)
 {
@@ -180,6 +201,7 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 				if (hns_addr_equal(&m->vpcs[v].dns_addr, &e->virt)) {
 					s->from = RSLV_FROM_VPC;
 					s->view = v;
+					vpc_inside(ctx, &m->vpcs[v], s);
 					n++;
 					break;
 				}

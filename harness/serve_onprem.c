@@ -21,6 +21,7 @@ _Static_assert(MODEL_MAX_FORWARD_TO <= FWD_MAX_RULE_UPSTREAMS, "forward list bou
 _Static_assert(MODEL_MAX_RESOLVER_UPSTREAMS <= FWD_MAX_UPSTREAMS, "upstreams bound");
 
 struct onprem_one {
+	const struct serve_ctx *ctx;
 	const struct model_onprem_resolver *resolver;
 	struct fwd_config *cfg;
 	struct fwd_server *srv;
@@ -34,11 +35,13 @@ struct onprem_state {
 static const struct hns_addr *
 route_cb(void *arg, const struct hns_addr *virt)
 {
-	const struct serve_ctx *ctx = arg;
+	const struct onprem_one *one = arg;
+	const struct serve_ctx *ctx = one->ctx;
 	const struct hns_addrmap_entry *e;
 
+	/* A DNS server placed in a VPC sends from the AWS side: on-prem over the VPN. */
 	if (virt)
-		return serve_route(ctx, true, virt);
+		return serve_route(ctx, one->resolver->vpc == NULL, virt);
 	e = hns_addrmap_find(&ctx->map, HNS_ROLE_INTERNET, NULL);
 	return e ? &e->real : NULL;
 }
@@ -96,7 +99,9 @@ serve_onprem_start(struct serve_ctx *ctx)
 			listen = &e->real;
 		}
 		err[0] = 0;
-		rc = fwd_config_from_model(r, route_cb, ctx, &one->cfg, err, sizeof(err));
+		one->ctx = ctx;
+		one->resolver = r;
+		rc = fwd_config_from_model(r, route_cb, one, &one->cfg, err, sizeof(err));
 		if (rc < 0) {
 			serve_side_fail(ctx, rc, "onprem resolver %s: %s", r->name,
 					err[0] ? err : hns_strerror(rc));

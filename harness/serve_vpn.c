@@ -50,8 +50,9 @@ static struct serve_vpn_signal sv;
 static const struct hns_addrmap_entry *
 relay_target(const struct hns_addrmap *map, const struct hns_addrmap_entry *e)
 {
+	/* HNS_ROLE_ONPREM last: a DNS server placed in a VPC (onprem.resolvers.<r>.vpc). */
 	static const enum hns_role to_aws[] = { HNS_ROLE_INBOUND, HNS_ROLE_VPC_DNS,
-						HNS_ROLE_OUTBOUND };
+						HNS_ROLE_OUTBOUND, HNS_ROLE_ONPREM };
 	const struct hns_addrmap_entry *t;
 
 	if (e->role == HNS_ROLE_RELAY_TO_ONPREM)

@@ -29,6 +29,35 @@
 #define WORLD_PORT_SPAN 12768
 #define WORLD_PORT_PAUSE_MS 250 /* between tries on a fixed port */
 
+/*
+ * An instance of a VPC with a DHCP option set asks its domain-name-servers
+ * in order: AmazonProvidedDNS is the VPC's +2, an address is reached as
+ * from the AWS side (a resolver in a VPC directly, an on-prem one over the
+ * VPN).  What nothing serves is left out.
+ */
+static size_t
+world_dhcp_targets(const struct serve_ctx *ctx, const struct model_vpc *vpc, struct hns_addr *out,
+		   size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < vpc->n_dhcp_dns && n < max; i++) {
+		const struct model_dhcp_dns *d = &vpc->dhcp_dns[i];
+		const struct hns_addrmap_entry *e;
+		const struct hns_addr *real;
+
+		if (d->amazon) {
+			e = hns_addrmap_find(&ctx->map, HNS_ROLE_VPC_DNS, &vpc->dns_addr);
+			real = e != NULL ? &e->real : NULL;
+		} else {
+			real = serve_route(ctx, false, &d->addr);
+		}
+		if (real != NULL)
+			out[n++] = *real;
+	}
+	return n;
+}
+
 size_t
 world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, struct hns_addr *out,
 		     size_t max)
@@ -41,6 +70,8 @@ world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, st
 		e = hns_addrmap_find(&ctx->map, HNS_ROLE_ONPREM, &f->resolver->address);
 		break;
 	case MODEL_FROM_VPC:
+		if (f->vpc->n_dhcp_dns > 0)
+			return world_dhcp_targets(ctx, f->vpc, out, max);
 		e = hns_addrmap_find(&ctx->map, HNS_ROLE_VPC_DNS, &f->vpc->dns_addr);
 		break;
 	case MODEL_FROM_INBOUND:

@@ -130,6 +130,12 @@ struct model_loc lint_item_loc(const struct lint_ctx *c, struct model_loc key, s
 /* ------------------------------------------------------------ questions */
 
 const struct lint_addr_entry *lint_addr_find(const struct lint_ctx *c, const struct hns_addr *a);
+/* lint/rules_vpcdns.c: whether r is placed in a VPC and one of `to` is that VPC's +2. */
+bool lint_vpcdns_own_plus2(const struct lint_ctx *c, const struct model_onprem_resolver *r,
+			   const struct hns_addr *to, size_t n);
+/* The resolver a VPC's DHCP option set names first, NULL when it is not a resolver. */
+const struct model_onprem_resolver *lint_vpcdns_dhcp_first(const struct lint_ctx *c,
+							   const struct model_vpc *vpc);
 /* The rule, zone or private-DNS zone the +2 resolver of `vpc` uses for `name`. */
 struct lint_match lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc,
 				  const char *name, bool via_inbound);
@@ -153,6 +159,8 @@ const char *lint_privdns_holds(const struct model_endpoint *e, const char *name)
 const struct model_tunnel *lint_active_tunnel(const struct model *m);
 /* Whether `ip` is a private (RFC 1918) IPv4 address. */
 bool lint_addr_private(const struct hns_addr *ip);
+/* Whether VPCs a and b are peered (lint/rules_expect.c). */
+bool lint_peered(const struct model *m, const struct model_vpc *a, const struct model_vpc *b);
 
 /* ---------------------------------------------------------- the families */
 
@@ -190,6 +198,9 @@ void lint_check_hns140(struct lint_ctx *c); /* lint/rules_catalog.c */
 void lint_check_hns141(struct lint_ctx *c);
 void lint_check_hns145(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns155(struct lint_ctx *c); /* lint/rules_zones.c */
+void lint_check_hns170(struct lint_ctx *c); /* lint/rules_vpcdns.c */
+void lint_check_hns171(struct lint_ctx *c);
+void lint_check_hns172(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

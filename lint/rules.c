@@ -134,6 +134,16 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS155", LINT_ERROR, "an NS record at a wildcard name in a hosted zone",
 	    R53 "resource-record-sets-values-shared.html" },
 	  lint_check_hns155 },
+	{ { "HNS170", LINT_ERROR, "a DHCP option set names a DNS server the VPC cannot use",
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html" },
+	  lint_check_hns170 },
+	{ { "HNS171", LINT_ERROR, "a DNS server in a VPC forwards to another VPC's +2 resolver",
+	    R53 "resolver-overview-DSN-queries-to-vpc.html" },
+	  lint_check_hns171 },
+	{ { "HNS172", LINT_WARNING,
+	    "a load through one DNS server in a VPC above the +2's 1,024 packets per second",
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html" },
+	  lint_check_hns172 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

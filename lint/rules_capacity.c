@@ -263,6 +263,8 @@ lint_check_hns120(struct lint_ctx *c)
 		const struct model_load *ld = &m->loads[i];
 		if (ld->from.kind != MODEL_FROM_VPC || ld->has_target || ld->qps <= LINT_VPC_DNS_PPS)
 			continue;
+		if (ld->from.vpc->n_dhcp_dns > 0 && !ld->from.vpc->dhcp_dns[0].amazon)
+			continue; /* its DHCP servers take it, not the +2 (HNS172) */
 		lint_emit(c, lint_key_loc(c, ld->loc, "qps"), lint_fmt(c, "load.%s.qps", ld->name),
 			  lint_fmt(c,
 				   "load %s sends %u qps from one source in VPC %s to its +2 "

@@ -55,6 +55,9 @@ lint_reach_onprem(const struct lint_ctx *c, const struct model_onprem_resolver *
 		const struct model_forward *f = lint_onprem_forward(r, q);
 		if (z != NULL && (f == NULL || strlen(z->name) >= strlen(f->zone)))
 			return (struct lint_reach){ LINT_REACH_PRIVATE, NULL };
+		if (f == NULL && lint_vpcdns_own_plus2(c, r, r->default_upstreams,
+							      r->n_default_upstreams))
+			return lint_reach_view(c, r->vpc, q, false);
 		if (f == NULL)
 			return r->default_kind == MODEL_DEFAULT_INTERNET
 				       ? (struct lint_reach){ LINT_REACH_PUBLIC, NULL }
@@ -62,6 +65,8 @@ lint_reach_onprem(const struct lint_ctx *c, const struct model_onprem_resolver *
 		const struct model_resolver_endpoint *in = lint_inbound_of(c, f->to, f->n_to);
 		if (in != NULL)
 			return lint_reach_view(c, in->vpc, q, true);
+		if (lint_vpcdns_own_plus2(c, r, f->to, f->n_to))
+			return lint_reach_view(c, r->vpc, q, false);
 		const struct model_onprem_resolver *next = NULL;
 		for (size_t k = 0; k < f->n_to && next == NULL; k++) {
 			const struct lint_addr_entry *e = lint_addr_find(c, &f->to[k]);
@@ -77,8 +82,15 @@ static struct lint_reach
 lint_reach_of(const struct lint_ctx *c, const struct model_from *from, const char *q)
 {
 	switch (from->kind) {
-	case MODEL_FROM_VPC:
+	case MODEL_FROM_VPC: {
+		/* A DHCP option set's first server answers the VPC's instances. */
+		const struct model_onprem_resolver *dhcp = lint_vpcdns_dhcp_first(c, from->vpc);
+		if (dhcp != NULL)
+			return lint_reach_onprem(c, dhcp, q);
+		if (from->vpc->n_dhcp_dns > 0 && !from->vpc->dhcp_dns[0].amazon)
+			return (struct lint_reach){ LINT_REACH_UNKNOWN, NULL };
 		return lint_reach_view(c, from->vpc, q, false);
+	}
 	case MODEL_FROM_INBOUND:
 		return lint_reach_view(c, from->inbound->vpc, q, true);
 	case MODEL_FROM_ONPREM:
@@ -155,7 +167,7 @@ lint_wants_private(const struct model *m, const struct model_expect *x)
 	}
 }
 
-static bool
+bool
 lint_peered(const struct model *m, const struct model_vpc *a, const struct model_vpc *b)
 {
 	for (size_t i = 0; i < m->n_peerings; i++) /* a peering AWS refuses joins nothing */

@@ -20,6 +20,7 @@ struct lint_target {
 	struct model_loc loc;
 	const char *owner; /* "dc1-dns forwards corp.example.com", "rule corp" */
 	bool from_onprem;
+	const struct model_vpc *vpc; /* a resolver placed in a VPC sends from there (HNS171) */
 };
 
 typedef void (*lint_target_fn)(struct lint_ctx *c, const struct lint_target *t);
@@ -44,7 +45,8 @@ lint_targets_each(struct lint_ctx *c, lint_target_fn fn)
 					lint_item_loc(c, key, k),
 					lint_fmt(c, "%s forwards %s", r->name,
 						 f->zone[0] ? f->zone : "."),
-					true,
+					r->vpc == NULL,
+					r->vpc,
 				};
 				fn(c, &t);
 			}
@@ -56,7 +58,8 @@ lint_targets_each(struct lint_ctx *c, lint_target_fn fn)
 				lint_fmt(c, "onprem.resolvers.%s.default.%zu", r->name, k),
 				lint_item_loc(c, key, k),
 				lint_fmt(c, "%s sends everything else", r->name),
-				true,
+				r->vpc == NULL,
+				r->vpc,
 			};
 			fn(c, &t);
 		}
@@ -71,6 +74,7 @@ lint_targets_each(struct lint_ctx *c, lint_target_fn fn)
 				lint_item_loc(c, key, k),
 				lint_fmt(c, "rule %s (%s)", lint_rule_label(c, r), r->domain[0] ? r->domain : "."),
 				false,
+				NULL,
 			};
 			fn(c, &t);
 		}
@@ -137,7 +141,7 @@ lint_hns102_target(struct lint_ctx *c, const struct lint_target *t)
 				"%s is an ENI of interface endpoint %s (%s): it carries the "
 				"service's HTTPS traffic and answers no DNS",
 				addr, x->name, x->service_short);
-	} else if (e != NULL && e->kind == LINT_ADDR_VPC_DNS && !t->from_onprem) {
+	} else if (e != NULL && e->kind == LINT_ADDR_VPC_DNS && !t->from_onprem && t->vpc == NULL) {
 		const struct model_vpc *v = e->obj;
 		what = lint_fmt(c,
 				"%s is the +2 resolver of VPC %s: forwarding to it from outside "

@@ -5,7 +5,8 @@
  * The servers form a small graph: an on-prem resolver forwards a name to
  * its targets (on-prem resolvers or inbound endpoints); an inbound endpoint
  * resolves in its VPC's view, where a FORWARD rule sends the name on to the
- * rule's targets.  From every on-prem forward and every rule that targets an
+ * rule's targets; a DNS server placed in a VPC (onprem.resolvers.<r>.vpc)
+ * that sends the name to its own VPC's +2 goes on the same way.  From every on-prem forward and every rule that targets an
  * inbound endpoint, a depth-first walk for that zone's name finds the first
  * server that comes back; each distinct cycle is reported once, at the
  * forward or rule where the walk started.
@@ -100,6 +101,24 @@ lint_cycle_text(struct lint_walk *w, size_t node, const char *hop)
 	w->cycle_key = key;
 }
 
+/*
+ * A DNS server placed in a VPC that sends the name to its own VPC's +2: the
+ * +2 applies the VPC's rules, so a FORWARD rule sends it on (R14 again).
+ */
+static void
+lint_walk_plus2(struct lint_walk *w, const struct model_onprem_resolver *r,
+		const struct hns_addr *to, size_t n)
+{
+	if (w->cycle != NULL || !lint_vpcdns_own_plus2(w->c, r, to, n))
+		return;
+	struct lint_match mt = lint_view_match(w->c, r->vpc, w->name, false);
+	if (mt.kind == LINT_MATCH_FORWARD)
+		lint_walk_targets(w, mt.rule->targets, mt.rule->n_targets,
+				  lint_fmt(w->c, "vpc:%s -> rule:%s -> outbound:%s -> ", r->vpc->name,
+					   mt.rule->name,
+					   mt.rule->endpoint ? mt.rule->endpoint->name : "?"));
+}
+
 static void
 lint_walk_from(struct lint_walk *w, size_t node, const char *hop)
 {
@@ -120,10 +139,13 @@ lint_walk_from(struct lint_walk *w, size_t node, const char *hop)
 		const struct model_onprem_resolver *r = &m->onprem.resolvers[node];
 		const struct model_zone *z = lint_onprem_zone(r, w->name);
 		const struct model_forward *f = lint_onprem_forward(r, w->name);
-		if (f != NULL && (z == NULL || strlen(f->zone) > strlen(z->name)))
+		if (f != NULL && (z == NULL || strlen(f->zone) > strlen(z->name))) {
 			lint_walk_targets(w, f->to, f->n_to, NULL);
-		else if (f == NULL && z == NULL && r->default_kind == MODEL_DEFAULT_UPSTREAMS)
+			lint_walk_plus2(w, r, f->to, f->n_to);
+		} else if (f == NULL && z == NULL && r->default_kind == MODEL_DEFAULT_UPSTREAMS) {
 			lint_walk_targets(w, r->default_upstreams, r->n_default_upstreams, NULL);
+			lint_walk_plus2(w, r, r->default_upstreams, r->n_default_upstreams);
+		}
 	} else {
 		const struct model_resolver_endpoint *e = &m->resolver_endpoints[node - nr];
 		struct lint_match mt = lint_view_match(w->c, e->vpc, w->name, true);

@@ -42,6 +42,8 @@ struct ld_addr_use {
 	struct model_loc loc;
 	size_t seq; /* order of registration */
 	const char *path;
+	/* Targets: the VPC of the resolver that sends to it (onprem.resolvers.<r>.vpc), NULL on-prem. */
+	const struct model_vpc *vpc;
 };
 
 /* The state of one load. */
@@ -59,6 +61,7 @@ struct ld {
 	size_t n_uses, cap_uses;
 	struct ld_addr_use *targets; /* on-prem forward targets, for ld_reach_check */
 	size_t n_targets, cap_targets;
+	size_t resolver_targets; /* targets[] index where the resolver being read starts */
 	size_t n_errs, cap_errs, n_total;
 	size_t n_records;  /* counted so far over all zone texts */
 	bool records_full; /* MODEL_MAX_RECORDS crossed (reported once) */
@@ -115,6 +118,13 @@ bool ld_cidr_aws(struct ld *ld, const struct hns_cidr *c, struct model_loc loc, 
  * on-prem; the capacity of serve's address map, the forwarder and the VPN.
  */
 void ld_reach_check(struct ld *ld);
+/* load_vpcdns.c: `vpcs.<v>.dhcp_options` (an F_FN field of the VPC). */
+void ld_vpc_dhcp_options(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+/* After the walk: resolvers placed in VPCs (their subnet) and DHCP option sets' servers. */
+void ld_vpcdns_check(struct ld *ld);
+/* Whether a resolver in VPC `from` reaches a server at a; when not, why (or "") into why. */
+bool ld_vpc_reaches(const struct model *m, const struct model_vpc *from, const struct hns_addr *a,
+                    char *why, size_t len);
 
 /* reach.c: registers a server address in use; ld_addr_dups() reports the ones used twice. */
 void ld_use_addr(struct ld *ld, const struct hns_addr *a, struct model_loc loc, const char *path);

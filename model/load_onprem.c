@@ -141,6 +141,7 @@ static const struct field onprem_resolver_fields[] = {
     FFN("cache", 0, onres_cache),
     FENUM("profile", 0, struct model_onprem_resolver, profile, "standard", resolver_profiles),
     FFN("health", 0, onres_health),
+    FIELD("vpc", F_VPC, 0, struct model_onprem_resolver, vpc, NULL),
 };
 
 static bool
@@ -165,6 +166,7 @@ onres_pre(struct ld *ld, const struct ynode *k, const char *sub, void *obj, void
 	r->cache = cache_defaults;
 	r->health = health_defaults;
 	r->default_kind = MODEL_DEFAULT_INTERNET;
+	ld->resolver_targets = ld->n_targets;
 	return true;
 }
 
@@ -175,6 +177,9 @@ onres_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const 
 	struct model_onprem *op = &ld->m->onprem;
 	struct model_onprem_resolver *r = obj;
 
+	/* A resolver in a VPC sends from there (model/load_vpcdns.c). */
+	for (size_t i = ld->resolver_targets; r->vpc != NULL && i < ld->n_targets; i++)
+		ld->targets[i].vpc = r->vpc;
 	if (HAS(p, onprem_resolver_fields, "address") && r->address.family != 0) {
 		char ap[LD_PATH_MAX];
 		const struct ynode *an = ld_map_get(val, "address");
@@ -190,7 +195,7 @@ onres_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const 
 			return;
 		if (!hns_addr_is_loopback(&r->address))
 			ld_use_addr(ld, &r->address, an->loc, ap);
-		if (op->has_cidr && !hns_addr_is_loopback(&r->address) &&
+		if (op->has_cidr && r->vpc == NULL && !hns_addr_is_loopback(&r->address) &&
 		    !hns_cidr_contains(&op->cidr, &r->address)) {
 			char b1[HNS_ADDR_STRLEN], b2[64];
 

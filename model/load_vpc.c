@@ -179,6 +179,7 @@ static const struct field vpc_fields[] = {
     FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
     FIELD("autodefined_reverse", F_BOOL, 0, struct model_vpc, autodefined_reverse, "true"),
     FFN("subnets", 0, vpc_subnets),
+    FFN("dhcp_options", 0, ld_vpc_dhcp_options),
 };
 
 static bool

@@ -177,6 +177,7 @@ model_load_buffer(const char *name, const char *buf, size_t len, struct model **
 		else
 			ld_schema_walk(&ld, root, "", top, top_fields, NFIELDS(top_fields), m);
 		ld_addr_dups(&ld);
+		ld_vpcdns_check(&ld);
 		ld_reach_check(&ld);
 	}
 	if (ld.oom)

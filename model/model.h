@@ -46,6 +46,18 @@ struct model_subnet {
 	struct model_loc loc;
 };
 
+/* One `domain_name_servers` entry of a VPC's DHCP option set. */
+struct model_dhcp_dns {
+	bool amazon;	     /* AmazonProvidedDNS: addr is the VPC's own +2 */
+	struct hns_addr addr; /* the server's (virtual, or loopback: a real one) address */
+	struct model_loc loc;
+};
+
+/* AWS: a DHCP option set names up to four domain name servers. */
+#define MODEL_MAX_DHCP_DNS 4
+/* DNS servers placed in one VPC (onprem.resolvers.<r>.vpc) that its +2 counts as inside. */
+#define MODEL_MAX_VPC_DNS_SERVERS 8
+
 struct model_vpc {
 	const char *name;
 	const char *id;	    /* "vpc-…", given or derived from the name */
@@ -61,6 +73,13 @@ struct model_vpc {
 	struct model_subnet *subnets;
 	size_t n_subnets;
 	size_t index; /* position in model.vpcs */
+	/*
+	 * `dhcp_options.domain_name_servers` (an extension of format v1): the
+	 * DNS servers the VPC's DHCP option set hands its instances, in order;
+	 * none: AmazonProvidedDNS, the +2 resolver (model/load_vpcdns.c).
+	 */
+	struct model_dhcp_dns *dhcp_dns;
+	size_t n_dhcp_dns;
 	struct model_loc loc;
 };
 
@@ -258,6 +277,14 @@ struct model_onprem_resolver {
 	struct model_loc loc;
 	enum model_resolver_profile profile; /* `profile`, default standard */
 	struct model_health health;	     /* `health` */
+	/*
+	 * `vpc` (an extension of format v1): a DNS server placed in a VPC (an
+	 * AD domain controller, a BIND instance on EC2) instead of on-prem;
+	 * NULL on-prem.  Its address lies in `subnet` of that VPC; its queries
+	 * to the VPC's +2 come from inside the VPC (model/load_vpcdns.c).
+	 */
+	struct model_vpc *vpc;
+	struct model_subnet *subnet; /* with vpc: the subnet holding `address` */
 };
 
 struct model_onprem {

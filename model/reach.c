@@ -109,6 +109,7 @@ ld_addr_use_push(struct ld *ld, struct ld_addr_use **v, size_t *n, size_t *cap,
 	u->addr = *a;
 	u->loc = loc;
 	u->seq = *n;
+	u->vpc = NULL;
 	u->path = hns_arena_strdup(&ld->tmp, path);
 	if (u->path == NULL)
 		u->path = "?";
@@ -210,8 +211,15 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 {
 	why[0] = '\0';
 	for (size_t i = 0; i < m->onprem.n_resolvers; i++) {
-		if (hns_addr_equal(&m->onprem.resolvers[i].address, a))
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		if (!hns_addr_equal(&r->address, a))
+			continue;
+		if (r->vpc == NULL || vpc_on_vpn(m, r->vpc))
 			return true;
+		snprintf(why, len, "DNS server %s in VPC %s, which the VPN does not route (vpn.vpcs)",
+		         r->name, r->vpc->name);
+		return false;
 	}
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++) {
 		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
@@ -291,8 +299,12 @@ onprem_expected(const struct model *m, char *buf, size_t len)
 	char res[160] = "", aws[240] = "";
 	size_t nr = 0, na = 0;
 
-	for (size_t i = 0; i < m->onprem.n_resolvers; i++)
-		list_add(res, sizeof(res), &nr, 4, &m->onprem.resolvers[i].address);
+	for (size_t i = 0; i < m->onprem.n_resolvers; i++) {
+		const struct model_onprem_resolver *r = &m->onprem.resolvers[i];
+
+		if (r->vpc == NULL || vpc_on_vpn(m, r->vpc)) /* a DNS server in a VPC over the VPN */
+			list_add(res, sizeof(res), &nr, 4, &r->address);
+	}
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++) {
 		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
 
@@ -429,6 +441,17 @@ ld_reach_check(struct ld *ld)
 	for (size_t i = 0; i < ld->n_targets; i++) {
 		const struct ld_addr_use *t = &ld->targets[i];
 
+		if (t->vpc != NULL) { /* sent from a DNS server in a VPC */
+			if (ld_vpc_reaches(ld->m, t->vpc, &t->addr, why, sizeof(why)))
+				continue;
+			ld_err(ld, t->loc, t->path,
+			       "%s is %s (expected what a DNS server in VPC %s reaches: a VPC's +2 "
+			       "resolver, an inbound endpoint ENI, a resolver of onprem.resolvers, or "
+			       "a real server's loopback ip:port)",
+			       hns_addr_str(&t->addr, buf, sizeof(buf)),
+			       why[0] ? why : "an address nothing of the emulation serves", t->vpc->name);
+			continue;
+		}
 		if (onprem_reaches(ld->m, &t->addr, why, sizeof(why)))
 			continue;
 		if (!have_expected) {

@@ -48,6 +48,17 @@ rslv_source_outside(const struct rslv_server *s, const struct hns_addr *src)
 	       bsearch(src, s->outside, s->n_outside, sizeof(*s->outside), addr_cmp) != NULL;
 }
 
+/* Whether src is one of the listener's own VPC's DNS servers (spec.inside). */
+static bool
+rslv_listener_inside(const struct rslv_listener *l, const struct hns_addr *src)
+{
+	for (size_t i = 0; i < l->spec.n_inside; i++) {
+		if (addr_cmp(&l->spec.inside[i], src) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool
 rslv_listener_over(struct rslv_listener *l, uint64_t now_sec)
 {
@@ -70,7 +81,8 @@ rslv_listener_admit(struct rslv_server *s, struct rslv_listener *l, struct rslv_
 		    const struct hns_addr *src, hns_time_t now)
 {
 	if (l->spec.from == RSLV_FROM_VPC) {
-		if (s->o.outside_policy != RSLV_OUTSIDE_ANSWER && rslv_source_outside(s, src)) {
+		if (s->o.outside_policy != RSLV_OUTSIDE_ANSWER && rslv_source_outside(s, src) &&
+		    !rslv_listener_inside(l, src)) {
 			hns_trace("outside-vpc", "%s: a query from outside the VPC is not supported by AWS (R8): %s",
 				  l->spec.label ? l->spec.label : "+2 resolver",
 				  s->o.outside_policy == RSLV_OUTSIDE_REFUSED ? "REFUSED" : "dropped");

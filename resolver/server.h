@@ -18,7 +18,9 @@
  *       resolver, a relay, an outbound ENI, another +2 resolver) is outside
  *       the VPC; AWS does not support that, so by default the query is
  *       dropped (the sender times out), or answered REFUSED, or answered as
- *       usual (opts.outside_policy);
+ *       usual (opts.outside_policy) -- except a source in the listener's
+ *       spec.inside: a DNS server placed in that VPC (an AD domain
+ *       controller forwarding to its own +2), which is inside;
  *   R9: each source gets opts.vpc_pps packets per second (a token bucket,
  *       resolver/ratelimit.h); the excess is dropped.
  * Every drop is counted per listener (rslv_server_stats).
@@ -36,6 +38,9 @@
 
 struct event_base;
 
+/* Sources one +2 listener counts as inside its VPC (MODEL_MAX_VPC_DNS_SERVERS, model/model.h). */
+#define RSLV_MAX_INSIDE 8
+
 struct rslv_listener_spec {
 	struct hns_addr real; /* loopback address and port to bind */
 	enum rslv_from from;
@@ -44,6 +49,9 @@ struct rslv_listener_spec {
 	const struct model_eni *eni;		       /* INBOUND: the ENI */
 	uint32_t qps_limit;			       /* 0: none */
 	const char *label;			       /* for logs and stats */
+	/* VPC: sources in opts.outside that are inside this VPC (its DNS servers), port ignored */
+	struct hns_addr inside[RSLV_MAX_INSIDE];
+	size_t n_inside;
 };
 
 /* Where a forwarded query to `target` (a rule target) must be sent; NULL: unreachable. */

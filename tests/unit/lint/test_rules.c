@@ -334,6 +334,28 @@ static const struct rule_case cases[] = {
 	  { { "      api  A  10.0.1.50\n", "      api  A  10.0.1.50\n      *.lab  NS  ns1.corp.example.com.\n" } },
 	  "*.lab  NS",
 	  { { "      api  A  10.0.1.50\n", "      api  A  10.0.1.50\n      lab  NS  ns1.corp.example.com.\n" } } },
+	{ "HNS170", LINT_ERROR,
+	  { { "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n",
+	      "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n"
+	      "    dhcp_options: {domain_name_servers: [10.0.0.2]}\n" } },
+	  "dhcp_options",
+	  { { "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n",
+	      "      s: {az: eu-west-1a, cidr: 10.1.1.0/24}\n"
+	      "    dhcp_options: {domain_name_servers: [AmazonProvidedDNS]}\n" } } },
+	{ "HNS171", LINT_ERROR,
+	  { { "vpn:\n", "    ad:\n      vpc: spoke\n      address: 10.1.1.50\n"
+			 "      default: [10.0.0.2]\nvpn:\n" } },
+	  "default: [10.0.0.2]",
+	  { { "vpn:\n", "    ad:\n      vpc: spoke\n      address: 10.1.1.50\n"
+			 "      default: [10.1.0.2]\nvpn:\n" } } },
+	{ "HNS172", LINT_WARNING,
+	  { { "vpn:\n", "    ad:\n      vpc: hub\n      address: 10.0.1.60\n"
+			 "      default: [10.0.0.2]\nvpn:\n" },
+	    { "    from: onprem\n    qps: 2000", "    from: onprem:ad\n    qps: 2000" } },
+	  "qps: 2000",
+	  { { "vpn:\n", "    ad:\n      vpc: hub\n      address: 10.0.1.60\n"
+			 "      default: [10.0.0.2]\nvpn:\n" },
+	    { "    from: onprem\n    qps: 2000", "    from: onprem:ad\n    qps: 1000" } } },
 };
 
 static void

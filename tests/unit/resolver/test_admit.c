@@ -109,6 +109,24 @@ test_r8_outside_sources_dropped(void **state)
 	fixture_deinit();
 }
 
+/* A DNS server placed in the +2's own VPC (spec.inside) is inside, though the map lists it. */
+static void
+test_r8_own_vpc_dns_server_inside(void **state)
+{
+	fixture_init(RSLV_OUTSIDE_DROP, RSLV_VPC_PPS);
+	fx.ls[0].spec.inside[0] = addr("127.53.1.1");
+	fx.ls[0].spec.n_inside = 1;
+	assert_int_equal(admit(0, "127.53.1.1:40000", T0), RSLV_ADMIT_OK);
+	/* the other emulated components stay outside */
+	assert_int_equal(admit(0, "127.53.3.2:1234", T0), RSLV_ADMIT_DROP);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 1);
+	/* another VPC's +2 listener does not count it inside */
+	fx.ls[0].spec.n_inside = 0;
+	assert_int_equal(admit(0, "127.53.1.1:40000", T0), RSLV_ADMIT_DROP);
+	assert_int_equal(fx.ls[0].st.dropped_outside, 2);
+	fixture_deinit();
+}
+
 static void
 test_r8_policy_refused_and_answer(void **state)
 {
@@ -303,6 +321,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_r8_outside_sources_dropped),
+		cmocka_unit_test(test_r8_own_vpc_dns_server_inside),
 		cmocka_unit_test(test_r8_policy_refused_and_answer),
 		cmocka_unit_test(test_r8_refused_answer),
 		cmocka_unit_test(test_r9_burst_then_refill),
