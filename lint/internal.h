@@ -184,6 +184,10 @@ void lint_check_hns127(struct lint_ctx *c); /* lint/rules_endpoints.c */
 void lint_check_hns128(struct lint_ctx *c); /* lint/rules_zones.c */
 void lint_check_hns129(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns130(struct lint_ctx *c);
+/* rules_ipv6.c */
+void lint_check_hns175(struct lint_ctx *c);
+void lint_check_hns176(struct lint_ctx *c);
+void lint_check_hns177(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];
