@@ -8,7 +8,10 @@
  *     each such server a loopback address of its own; a loopback address in
  *     the scenario would stand for a real server instead, which the other
  *     side could never reach under the scenario's address.  ENIs live in
- *     the scenario's subnets, which are IPv4.
+ *     the scenario's subnets: IPv4, and IPv6 in a subnet's ipv6_cidr
+ *     (model/load_ipv6.c); a dual-stack ENI is reached under both addresses.
+ *     fd00:ec2::253, the Amazon DNS server's IPv6 address, answers inside a
+ *     VPC only: no on-prem target.
  *   - A VPC's or subnet's CIDR is IPv4, from /16 to /28 (AWS: "The allowed
  *     block size is between a /16 netmask and /28 netmask",
  *     https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html),
