@@ -117,6 +117,10 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS130", LINT_ERROR, "an expectation no rule or zone can make hold",
 	    R53 "resolver-overview-forward-vpc-to-network-domain-name-matches.html" },
 	  lint_check_hns130 },
+	/* Reported by the engine itself while it reads ignore comments (lint/lint.c). */
+	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
+	    "docs/lint.md#suppressing-a-finding" },
+	  NULL },
 	{ { "HNS175", LINT_ERROR, "a DNS record IP type the endpoint's IP address type refuses",
 	    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html" },
 	  lint_check_hns175 },
@@ -126,10 +130,6 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS177", LINT_WARNING, "an on-prem forward to one inbound ENI under both addresses",
 	    R53 "resolver-forwarding-inbound-queries.html" },
 	  lint_check_hns177 },
-	/* Reported by the engine itself while it reads ignore comments (lint/lint.c). */
-	{ { "HNS131", LINT_WARNING, "an ignore comment without a reason, or naming no rule",
-	    "docs/lint.md#suppressing-a-finding" },
-	  NULL },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

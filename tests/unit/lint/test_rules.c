@@ -318,6 +318,11 @@ static const struct rule_case cases[] = {
 	  { { "targets: [192.168.10.53, 192.168.10.54]\n      vpcs: [hub, spoke]",
 	      "targets: [192.168.10.53, 192.168.10.54]\n      vpcs: [hub]" } },
 	  "  - name: corp from the spoke", { { NULL, NULL } } },
+	{ "HNS131", LINT_WARNING,
+	  { { "targets: [192.168.10.53, 192.168.10.54]", "targets: [192.168.10.53]  # hybridns: ignore HNS118" } },
+	  "# hybridns: ignore",
+	  { { "targets: [192.168.10.53, 192.168.10.54]",
+	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
 	{ "HNS175", LINT_ERROR,
 	  { { "    private_dns: false\n", "    private_dns: false\n    dns_record_ip_type: ipv6\n" } },
 	  "dns_record_ip_type: ipv6",
@@ -338,11 +343,6 @@ static const struct rule_case cases[] = {
 	    { "ips: {a: 10.0.1.10, b: 10.0.2.10}", "ip_address_type: dualstack\n      ips: {a: 10.0.1.10, b: 10.0.2.10}" },
 	    { "ssm.eu-west-1.amazonaws.com\n          to: [10.0.1.10, 10.0.2.10]",
 	      "ssm.eu-west-1.amazonaws.com\n          to: [\"2600:1f18:6b:a101::10\", \"2600:1f18:6b:a102::10\"]" } } },
-	{ "HNS131", LINT_WARNING,
-	  { { "targets: [192.168.10.53, 192.168.10.54]", "targets: [192.168.10.53]  # hybridns: ignore HNS118" } },
-	  "# hybridns: ignore",
-	  { { "targets: [192.168.10.53, 192.168.10.54]",
-	      "targets: [192.168.10.53]  # hybridns: ignore HNS118 one resolver in this test" } } },
 };
 
 static void
