@@ -106,7 +106,8 @@ addr_is_private(const struct model *m, const char *value)
 	if (hns_addr_parse(value, &a) != 0)
 		return false;
 	for (size_t i = 0; i < m->n_vpcs; i++) {
-		if (hns_cidr_contains(&m->vpcs[i].cidr, &a))
+		if (hns_cidr_contains(&m->vpcs[i].cidr, &a) ||
+		    (m->vpcs[i].ipv6_cidr.base.family && hns_cidr_contains(&m->vpcs[i].ipv6_cidr, &a)))
 			return true;
 	}
 	return m->onprem.has_cidr && hns_cidr_contains(&m->onprem.cidr, &a);
@@ -155,7 +156,11 @@ expected_texts(const struct model_expect *e, char texts[][EXPECT_TEXT_MAX], size
 				continue;
 			if (a->kind == MODEL_ANSWER_ENDPOINT && eni_is_down(e, eni))
 				continue;
-			hns_addr_str(&eni->ip, texts[n], EXPECT_TEXT_MAX);
+			/* AAAA asks for the IPv6 addresses (none: the ENI has no AAAA) */
+			if ((e->qtype == LDNS_RR_TYPE_AAAA && eni->ip6.family == 0) ||
+			    (e->qtype == LDNS_RR_TYPE_A && eni->ip.family != AF_INET))
+				continue;
+			hns_addr_str(e->qtype == LDNS_RR_TYPE_AAAA ? &eni->ip6 : &eni->ip, texts[n], EXPECT_TEXT_MAX);
 			n++;
 		}
 	}

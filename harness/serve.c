@@ -21,6 +21,19 @@ vpc_on_vpn(const struct model *m, const struct model_vpc *vpc)
 	return false;
 }
 
+/* A dual-stack ENI: its IPv6 address is a second virtual address of the same server. */
+static bool
+eni_dual(const struct model_eni *eni)
+{
+	return eni->ip6.family != 0 && !hns_addr_equal(&eni->ip6, &eni->ip);
+}
+
+static bool
+eni_has(const struct model_eni *eni, const struct hns_addr *a)
+{
+	return hns_addr_equal(&eni->ip, a) || (eni_dual(eni) && hns_addr_equal(&eni->ip6, a));
+}
+
 static int
 add(struct serve_ctx *ctx, enum hns_role role, const struct hns_addr *virt, const char *label)
 {
@@ -58,6 +71,8 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 			snprintf(label, sizeof(label), "%s/%s (%s)", ep->name, eni->subnet->name,
 				 eni->subnet->az);
 			rc = add(ctx, role, &eni->ip, label);
+			if (rc == 0 && eni_dual(eni)) /* its IPv6 address: a loopback one of its own */
+				rc = add(ctx, role, &eni->ip6, label);
 		}
 	}
 	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
@@ -77,6 +92,8 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 		for (size_t j = 0; j < ep->n_enis && rc == 0; j++) {
 			snprintf(label, sizeof(label), "vpn -> %s/%s", ep->name, ep->enis[j].subnet->name);
 			rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &ep->enis[j].ip, label);
+			if (rc == 0 && eni_dual(&ep->enis[j]))
+				rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &ep->enis[j].ip6, label);
 		}
 	}
 	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
@@ -150,12 +167,12 @@ fault_matches_addr(const struct model_fault *f, enum hns_role role, const struct
 	switch (f->kind) {
 	case MODEL_FAULT_RESOLVER_ENI:
 		return (role == HNS_ROLE_INBOUND || role == HNS_ROLE_OUTBOUND) &&
-		       hns_addr_equal(&f->eni->ip, virt);
+		       eni_has(f->eni, virt);
 	case MODEL_FAULT_RESOLVER_ENDPOINT:
 		if (role != HNS_ROLE_INBOUND && role != HNS_ROLE_OUTBOUND)
 			return false;
 		for (size_t i = 0; i < f->resolver_endpoint->n_enis; i++) {
-			if (hns_addr_equal(&f->resolver_endpoint->enis[i].ip, virt))
+			if (eni_has(&f->resolver_endpoint->enis[i], virt))
 				return true;
 		}
 		return false;

@@ -131,7 +131,7 @@ find_inbound(const struct model *m, const struct hns_addr *a,
 		if (ep->direction != MODEL_INBOUND)
 			continue;
 		for (size_t k = 0; k < ep->n_enis; k++) {
-			if (hns_addr_equal(&ep->enis[k].ip, a)) {
+			if (hns_addr_equal(&ep->enis[k].ip, a) || hns_addr_equal(&ep->enis[k].ip6, a)) {
 				*ep_out = ep;
 				*eni_out = &ep->enis[k];
 				return true;

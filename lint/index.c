@@ -38,6 +38,13 @@ lint_addr_entry_cmp(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
+/* Whether the ENI has an IPv6 address besides its IPv4 one. */
+static bool
+eni_dual(const struct model_eni *e)
+{
+	return e->ip6.family != 0 && !hns_addr_equal(&e->ip6, &e->ip);
+}
+
 static void
 lint_addr_push(struct lint_ctx *c, const struct hns_addr *ip, enum lint_addr_kind kind,
 	       const void *obj, const struct model_eni *eni)
@@ -57,9 +64,9 @@ lint_addrs_build(struct lint_ctx *c)
 	size_t n = m->n_vpcs + m->onprem.n_resolvers;
 
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++)
-		n += m->resolver_endpoints[i].n_enis;
+		n += 2 * m->resolver_endpoints[i].n_enis; /* IPv4 and IPv6 */
 	for (size_t i = 0; i < m->n_endpoints; i++)
-		n += m->endpoints[i].n_enis;
+		n += 2 * m->endpoints[i].n_enis;
 	c->addrs = calloc(n + 1, sizeof(*c->addrs));
 	if (c->addrs == NULL)
 		return HNS_ENOMEM;
@@ -67,16 +74,26 @@ lint_addrs_build(struct lint_ctx *c)
 		lint_addr_push(c, &m->vpcs[i].dns_addr, LINT_ADDR_VPC_DNS, &m->vpcs[i], NULL);
 	for (size_t i = 0; i < m->n_resolver_endpoints; i++) {
 		const struct model_resolver_endpoint *r = &m->resolver_endpoints[i];
-		for (size_t j = 0; j < r->n_enis; j++)
+		for (size_t j = 0; j < r->n_enis; j++) {
 			lint_addr_push(c, &r->enis[j].ip,
 				       r->direction == MODEL_INBOUND ? LINT_ADDR_INBOUND
 								     : LINT_ADDR_OUTBOUND,
 				       r, &r->enis[j]);
+			if (eni_dual(&r->enis[j])) /* a dual-stack ENI under its IPv6 address too */
+				lint_addr_push(c, &r->enis[j].ip6,
+					       r->direction == MODEL_INBOUND ? LINT_ADDR_INBOUND
+									     : LINT_ADDR_OUTBOUND,
+					       r, &r->enis[j]);
+		}
 	}
 	for (size_t i = 0; i < m->n_endpoints; i++)
-		for (size_t j = 0; j < m->endpoints[i].n_enis; j++)
+		for (size_t j = 0; j < m->endpoints[i].n_enis; j++) {
 			lint_addr_push(c, &m->endpoints[i].enis[j].ip, LINT_ADDR_INTERFACE,
 				       &m->endpoints[i], &m->endpoints[i].enis[j]);
+			if (eni_dual(&m->endpoints[i].enis[j]))
+				lint_addr_push(c, &m->endpoints[i].enis[j].ip6, LINT_ADDR_INTERFACE,
+					       &m->endpoints[i], &m->endpoints[i].enis[j]);
+		}
 	for (size_t i = 0; i < m->onprem.n_resolvers; i++)
 		lint_addr_push(c, &m->onprem.resolvers[i].address, LINT_ADDR_ONPREM,
 			       &m->onprem.resolvers[i], NULL);

@@ -201,6 +201,10 @@ void lint_check_hns155(struct lint_ctx *c); /* lint/rules_zones.c */
 void lint_check_hns170(struct lint_ctx *c); /* lint/rules_vpcdns.c */
 void lint_check_hns171(struct lint_ctx *c);
 void lint_check_hns172(struct lint_ctx *c);
+/* rules_ipv6.c */
+void lint_check_hns175(struct lint_ctx *c);
+void lint_check_hns176(struct lint_ctx *c);
+void lint_check_hns177(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

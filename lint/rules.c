@@ -144,6 +144,15 @@ const struct lint_rule_def lint_rule_defs[] = {
 	    "a load through one DNS server in a VPC above the +2's 1,024 packets per second",
 	    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html" },
 	  lint_check_hns172 },
+	{ { "HNS175", LINT_ERROR, "a DNS record IP type the endpoint's IP address type refuses",
+	    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html" },
+	  lint_check_hns175 },
+	{ { "HNS176", LINT_ERROR, "an expectation of A or AAAA records an endpoint's name never has",
+	    PL "create-interface-endpoint.html" },
+	  lint_check_hns176 },
+	{ { "HNS177", LINT_WARNING, "an on-prem forward to one inbound ENI under both addresses",
+	    R53 "resolver-forwarding-inbound-queries.html" },
+	  lint_check_hns177 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

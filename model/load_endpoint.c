@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/catalog.h"
+#include "model/load_ipv6.h"
 #include "model/schema.h"
 
 static const struct enum_val endpoint_types[] = {
@@ -127,6 +128,9 @@ static const struct field endpoint_fields[] = {
     FFN("dns_names", 0, ep_dns_names),
     FFN("enis", 0, ep_enis),
     FFN("subnets", 0, ep_subnets),
+    FENUM("ip_address_type", 0, struct model_endpoint, ip_address_type, NULL, ld_ip_types),
+    FENUM("dns_record_ip_type", 0, struct model_endpoint, dns_record_ip_type, NULL,
+          ld_dns_ip_types),
 };
 
 /* What ld_top_endpoints keeps of each endpoint for the checks across endpoints. */
@@ -200,6 +204,10 @@ ep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const cha
 		         ld_map_get(val, "enis")->n == 0)
 			ld_err(ld, ld_map_get(val, "enis")->loc, sub,
 			       "an interface endpoint needs at least one ENI");
+		ld_enis_ip_type(ld, val, sub, "enis", HAS(p, endpoint_fields, "ip_address_type"),
+		                ep->enis, ep->n_enis, &ep->ip_address_type);
+		ep->dns_record_ip_type_given = HAS(p, endpoint_fields, "dns_record_ip_type");
+		ld_endpoint_dns_ip_type(ld, ep);
 		if (!HAS(p, endpoint_fields, "private_dns"))
 			ep->private_dns = true;
 		if (ep->private_dns && ep->vpc != NULL &&

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "model/load_ipv6.h"
 #include "model/schema.h"
 
 static const struct enum_val directions[] = {
@@ -41,6 +42,8 @@ static const struct field resolver_endpoint_fields[] = {
     FRANGE("qps_per_ip", F_U32, 0, struct model_resolver_endpoint, qps_per_ip, "10000", 1,
            10000000),
     FIELD("conntrack", F_BOOL, 0, struct model_resolver_endpoint, conntrack, "false"),
+    FENUM("ip_address_type", 0, struct model_resolver_endpoint, ip_address_type, NULL,
+          ld_ip_types),
 };
 
 static bool
@@ -58,6 +61,8 @@ rep_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const ch
 {
 	struct model_resolver_endpoint *re = obj;
 
+	ld_enis_ip_type(ld, val, sub, "ips", HAS(p, resolver_endpoint_fields, "ip_address_type"),
+	                re->enis, re->n_enis, &re->ip_address_type);
 	if (HAS(p, resolver_endpoint_fields, "ips") &&
 	    ld_map_get(val, "ips")->kind == YN_MAP && ld_map_get(val, "ips")->n < 2) {
 		char ip[LD_PATH_MAX];

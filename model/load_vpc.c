@@ -10,6 +10,7 @@
 #include <string.h>
 #include <ctype.h>
 
+#include "model/load_ipv6.h"
 #include "model/schema.h"
 
 static bool
@@ -24,6 +25,7 @@ region_az_ok(const char *region, const char *az)
 static const struct field subnet_fields[] = {
     FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
     FRANGE("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL, 16, 28),
+    FFN("ipv6_cidr", 0, ld_subnet_ipv6_cidr),
 };
 
 static int
@@ -178,6 +180,7 @@ static const struct field vpc_fields[] = {
     FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
     FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
     FIELD("autodefined_reverse", F_BOOL, 0, struct model_vpc, autodefined_reverse, "true"),
+    FFN("ipv6_cidr", 0, ld_vpc_ipv6_cidr), /* before subnets: theirs lie in it */
     FFN("subnets", 0, vpc_subnets),
     FFN("dhcp_options", 0, ld_vpc_dhcp_options),
 };
@@ -331,22 +334,32 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 		return;
 	*out = arr;
 	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
+		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1], *v4;
 		struct model_eni *e = &arr[*n];
+		char ip_path[LD_PATH_MAX];
 		struct model_subnet *s;
 
 		if (!ld_handle_ok(ld, v, i, path))
 			continue;
 		ld_path_key(sub, path, k->str);
 		s = ld_subnet_of(ld, vpc, k, sub);
-		if (s == NULL || !ld_addr(ld, val, sub, &e->ip))
+		memset(e, 0, sizeof(*e));
+		if (s == NULL || !ld_eni_value(ld, val, sub, s, e, &v4))
+			continue;
+		if (v4 == NULL) /* IPv6 only (model/load_ipv6.c) */
+			goto place;
+		if (v4 != val)
+			ld_path_key(ip_path, sub, "ip");
+		else
+			snprintf(ip_path, sizeof(ip_path), "%s", sub);
+		if (!ld_addr(ld, v4, ip_path, &e->ip))
 			continue;
 		snprintf(key_exp, sizeof(key_exp), "an address inside subnet %s (%s)", s->name,
 		         hns_cidr_str(&s->cidr, cbuf, sizeof(cbuf)));
-		if (!ld_server_addr(ld, &e->ip, val->loc, sub, true, key_exp))
+		if (!ld_server_addr(ld, &e->ip, v4->loc, ip_path, true, key_exp))
 			continue;
 		if (s->cidr.base.family != 0 && !hns_cidr_contains(&s->cidr, &e->ip)) {
-			ld_err(ld, val->loc, sub, "%s is not inside subnet %s (%s)",
+			ld_err(ld, v4->loc, ip_path, "%s is not inside subnet %s (%s)",
 			       hns_addr_str(&e->ip, buf, sizeof(buf)), s->name,
 			       hns_cidr_str(&s->cidr, cbuf, sizeof(cbuf)));
 			continue;
@@ -357,7 +370,7 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 			uint32_t last = (uint32_t)((1ULL << (32 - s->cidr.prefix)) - 1);
 
 			if (off < 4 || off == last) {
-				ld_err(ld, val->loc, sub,
+				ld_err(ld, v4->loc, ip_path,
 				       "%s is reserved by AWS in subnet %s (%s: the first four "
 				       "addresses "
 				       "and the last one are not assignable)",
@@ -366,6 +379,7 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 				continue;
 			}
 		}
+	place:
 		if (one_per_az && s->az != NULL) {
 			bool clash = false;
 
@@ -384,7 +398,8 @@ ld_enis(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc
 			if (clash)
 				continue;
 		}
-		ld_use_addr(ld, &e->ip, val->loc, sub);
+		if (e->ip.family != 0)
+			ld_use_addr(ld, &e->ip, v4->loc, ip_path);
 		e->subnet = s;
 		e->loc = k->loc;
 		char key[LD_PATH_MAX];

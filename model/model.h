@@ -44,6 +44,7 @@ struct model_subnet {
 	struct hns_cidr cidr;
 	struct model_vpc *vpc;
 	struct model_loc loc;
+	struct hns_cidr ipv6_cidr; /* `ipv6_cidr` (an extension of v1); family 0 when none */
 };
 
 /* One `domain_name_servers` entry of a VPC's DHCP option set. */
@@ -81,6 +82,10 @@ struct model_vpc {
 	struct model_dhcp_dns *dhcp_dns;
 	size_t n_dhcp_dns;
 	struct model_loc loc;
+	/* `ipv6_cidr` (an extension of v1); family 0 when none.  With one, the
+	 * +2 resolver also answers Nitro instances at dns_addr6 (fd00:ec2::253). */
+	struct hns_cidr ipv6_cidr;
+	struct hns_addr dns_addr6; /* family 0 without ipv6_cidr */
 };
 
 struct model_peering {
@@ -95,10 +100,35 @@ enum model_endpoint_type {
 	MODEL_ENDPOINT_GATEWAY,
 };
 
-/* An ENI: one IP in one subnet (interface endpoints and resolver endpoints). */
+/*
+ * IP address type of an endpoint (`ip_address_type`, an extension of v1):
+ * which addresses its ENIs have.  AWS: IpAddressType of a VPC endpoint,
+ * ResolverEndpointType of a Resolver endpoint.
+ */
+enum model_ip_type {
+	MODEL_IP_IPV4 = 0,
+	MODEL_IP_DUALSTACK,
+	MODEL_IP_IPV6,
+};
+
+/* DnsRecordIpType of an interface endpoint (`dns_record_ip_type`): which records its names get. */
+enum model_dns_ip_type {
+	MODEL_DNS_IPV4 = 0,	   /* A on every name */
+	MODEL_DNS_DUALSTACK,	   /* A and AAAA on every name */
+	MODEL_DNS_IPV6,		   /* AAAA on every name */
+	MODEL_DNS_SERVICE_DEFINED, /* A on private DNS names; A and AAAA on regional and zonal */
+};
+
+/*
+ * An ENI: one IP in one subnet (interface endpoints and resolver endpoints).
+ * `ip` is its IPv4 address, or its IPv6 one when it has no IPv4 (an
+ * endpoint of ip_address_type ipv6); `ip6` is its IPv6 address (family 0
+ * when none), so `ip` names the ENI wherever one address does.
+ */
 struct model_eni {
 	struct model_subnet *subnet;
 	struct hns_addr ip;
+	struct hns_addr ip6;
 	const char *id; /* "eni-…" / "rni-…", derived */
 	/* The interface endpoint's zonal DNS name for this ENI's AZ (interface endpoints only). */
 	const char *zonal_name;
@@ -133,6 +163,10 @@ struct model_endpoint {
 	struct model_subnet **gateway_subnets;
 	size_t n_gateway_subnets;
 	struct model_loc loc;
+	/* interface only, extensions of v1 */
+	enum model_ip_type ip_address_type;	/* default: what the ENIs are given */
+	enum model_dns_ip_type dns_record_ip_type; /* default: the ip_address_type's */
+	bool dns_record_ip_type_given;
 };
 
 /* --------------------------------------------------------------- zones */
@@ -198,6 +232,7 @@ struct model_resolver_endpoint {
 	uint32_t qps_per_ip;
 	bool conntrack; /* when true the effective ceiling is min(qps_per_ip, 1500) */
 	struct model_loc loc;
+	enum model_ip_type ip_address_type; /* ResolverEndpointType; default: what the ips are */
 };
 
 enum model_rule_type {

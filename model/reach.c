@@ -8,7 +8,10 @@
  *     each such server a loopback address of its own; a loopback address in
  *     the scenario would stand for a real server instead, which the other
  *     side could never reach under the scenario's address.  ENIs live in
- *     the scenario's subnets, which are IPv4.
+ *     the scenario's subnets: IPv4, and IPv6 in a subnet's ipv6_cidr
+ *     (model/load_ipv6.c); a dual-stack ENI is reached under both addresses.
+ *     fd00:ec2::253, the Amazon DNS server's IPv6 address, answers inside a
+ *     VPC only: no on-prem target.
  *   - A VPC's or subnet's CIDR is IPv4, from /16 to /28 (AWS: "The allowed
  *     block size is between a /16 netmask and /28 netmask",
  *     https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html),
@@ -202,6 +205,13 @@ vpc_on_vpn(const struct model *m, const struct model_vpc *vpc)
 	return false;
 }
 
+/* Whether a is one of the ENI's addresses (IPv4 or IPv6). */
+static bool
+eni_has(const struct model_eni *e, const struct hns_addr *a)
+{
+	return hns_addr_equal(&e->ip, a) || (e->ip6.family != 0 && hns_addr_equal(&e->ip6, a));
+}
+
 /*
  * Whether on-prem reaches a server at a; when not, why (what has the
  * address) into why, or "" when nothing of the scenario has it.
@@ -225,7 +235,7 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 		const struct model_resolver_endpoint *ep = &m->resolver_endpoints[i];
 
 		for (size_t j = 0; j < ep->n_enis; j++) {
-			if (!hns_addr_equal(&ep->enis[j].ip, a))
+			if (!eni_has(&ep->enis[j], a))
 				continue;
 			if (ep->direction == MODEL_OUTBOUND) {
 				snprintf(why, len,
@@ -244,6 +254,12 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 		}
 	}
 	for (size_t i = 0; i < m->n_vpcs; i++) {
+		if (m->vpcs[i].dns_addr6.family != 0 && hns_addr_equal(&m->vpcs[i].dns_addr6, a)) {
+			snprintf(why, len,
+			         "the Amazon DNS server's IPv6 address, which answers Nitro "
+			         "instances inside a VPC only");
+			return false;
+		}
 		if (m->vpcs[i].cidr.base.family == 0 || !hns_addr_equal(&m->vpcs[i].dns_addr, a))
 			continue;
 		if (vpc_on_vpn(m, &m->vpcs[i]))
@@ -256,7 +272,7 @@ onprem_reaches(const struct model *m, const struct hns_addr *a, char *why, size_
 		const struct model_endpoint *ep = &m->endpoints[i];
 
 		for (size_t j = 0; j < ep->n_enis; j++) {
-			if (hns_addr_equal(&ep->enis[j].ip, a)) {
+			if (eni_has(&ep->enis[j], a)) {
 				snprintf(why, len,
 				         "the ENI of interface endpoint %s, which serves its service, "
 				         "not DNS",
@@ -310,8 +326,12 @@ onprem_expected(const struct model *m, char *buf, size_t len)
 
 		if (ep->direction != MODEL_INBOUND || ep->vpc == NULL || !vpc_on_vpn(m, ep->vpc))
 			continue;
-		for (size_t j = 0; j < ep->n_enis; j++)
+		for (size_t j = 0; j < ep->n_enis; j++) {
 			list_add(aws, sizeof(aws), &na, 6, &ep->enis[j].ip);
+			if (ep->enis[j].ip6.family != 0 &&
+			    !hns_addr_equal(&ep->enis[j].ip6, &ep->enis[j].ip))
+				list_add(aws, sizeof(aws), &na, 6, &ep->enis[j].ip6);
+		}
 	}
 	for (size_t i = 0; i < m->n_vpcs; i++) {
 		if (m->vpcs[i].cidr.base.family != 0 && vpc_on_vpn(m, &m->vpcs[i]))
@@ -369,15 +389,22 @@ capacity_servers(struct ld *ld)
 		bool in = ep->direction == MODEL_INBOUND;
 
 		for (size_t j = 0; j < ep->n_enis; j++) {
+			/* A dual-stack ENI has an address of the map per family. */
+			bool two = ep->enis[j].ip6.family != 0 &&
+			           !hns_addr_equal(&ep->enis[j].ip6, &ep->enis[j].ip);
+
 			snprintf(path, sizeof(path), "resolver.endpoints.%s.ips.%s", ep->name,
 			         ep->enis[j].subnet->name);
-			role_count(ld, in ? &n_in : &n_out, in ? "inbound ENI" : "outbound ENI",
-			           ep->enis[j].loc, path);
-			if (in && m->vpn.present && ep->vpc != NULL && vpc_on_vpn(m, ep->vpc))
-				role_count(ld, &n_relay,
-				           "relay toward AWS (VPN VPCs' +2 resolvers and inbound "
-				           "ENIs)",
+			for (int f = 0; f <= (int)two; f++) {
+				role_count(ld, in ? &n_in : &n_out, in ? "inbound ENI" : "outbound ENI",
 				           ep->enis[j].loc, path);
+				if (in && m->vpn.present && ep->vpc != NULL &&
+				    vpc_on_vpn(m, ep->vpc))
+					role_count(ld, &n_relay,
+					           "relay toward AWS (VPN VPCs' +2 resolvers and "
+					           "inbound ENIs)",
+					           ep->enis[j].loc, path);
+			}
 		}
 	}
 	if (m->vpn.n_tunnels > MODEL_MAX_TUNNELS) {

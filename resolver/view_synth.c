@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/hash.h"
+#include "model/ipv6.h"
 #include "resolver/qlog_json.h"
 #include "resolver/view_internal.h"
 
@@ -16,39 +17,61 @@
  * of the public pool for AWS service names.
  */
 
-/* Answer records of an endpoint's ENIs (all, or those in one AZ). */
+/* One A or AAAA record of an ENI address at owner. */
+static int
+add_eni_rr(struct build *b, struct build_zone *bz, const uint8_t *owner, size_t olen,
+	   const struct model_endpoint *ep, const struct hns_addr *ip,
+	   const struct model_record *rec)
+{
+	struct hns_arena *a = &b->w->arena;
+	uint32_t ttl = b->w->model->defaults.vpce_ttl;
+	struct build_rr *r = rslv_build_rr_add(bz);
+	char item[HNS_ADDR_STRLEN + 64];
+	bool v4 = ip->family == AF_INET;
+
+	if (!r)
+		return HNS_ENOMEM;
+	memcpy(r->owner, owner, olen);
+	r->olen = (uint8_t)olen;
+	r->type = v4 ? DNS_TYPE_A : DNS_TYPE_AAAA;
+	r->wire = rslv_rr_wire(a, r->type, DNS_CLASS_IN, ttl, ip->bytes, v4 ? 4 : 16, &r->len);
+	rslv_qlog_item_addr(ip, item, sizeof(item));
+	r->json = hns_arena_strdup(a, item);
+	r->ep = ep;
+	r->rec = rec;
+	r->alias = rec != NULL;
+	if (!r->wire || !r->json)
+		return HNS_ENOMEM;
+	return 0;
+}
+
+/*
+ * Answer records of an endpoint's ENIs (all, or those in one AZ): A for
+ * IPv4 and AAAA for IPv6 addresses, as the endpoint's DNS record IP type
+ * gives them to this name (a private DNS zone's names or the others).
+ */
 int
 rslv_build_add_enis(struct build *b, struct build_zone *bz, const uint8_t *owner, size_t olen,
 	       const struct model_endpoint *ep, const char *az, const struct model_record *rec)
 {
-	struct hns_arena *a = &b->w->arena;
-	uint32_t ttl = b->w->model->defaults.vpce_ttl;
+	bool private_name = bz->z->kind == RSLV_ZONE_PRIVATE_DNS;
+	bool want4 = model_dns_ip_type_has(ep->dns_record_ip_type, private_name, false);
+	bool want6 = model_dns_ip_type_has(ep->dns_record_ip_type, private_name, true);
 
 	for (size_t i = 0; i < ep->n_enis; i++) {
 		const struct model_eni *e = &ep->enis[i];
+		int rc = 0;
 
 		if (az && (!e->subnet || !e->subnet->az || strcmp(e->subnet->az, az) != 0))
 			continue;
 		if (b->w->eni_down && b->w->eni_down(b->w->eni_down_arg, e))
 			continue;
-		struct build_rr *r = rslv_build_rr_add(bz);
-		char item[HNS_ADDR_STRLEN + 64];
-
-		if (!r)
-			return HNS_ENOMEM;
-		memcpy(r->owner, owner, olen);
-		r->olen = (uint8_t)olen;
-		bool v4 = e->ip.family == AF_INET;
-
-		r->type = v4 ? DNS_TYPE_A : DNS_TYPE_AAAA;
-		r->wire = rslv_rr_wire(a, r->type, DNS_CLASS_IN, ttl, e->ip.bytes, v4 ? 4 : 16, &r->len);
-		rslv_qlog_item_addr(&e->ip, item, sizeof(item));
-		r->json = hns_arena_strdup(a, item);
-		r->ep = ep;
-		r->rec = rec;
-		r->alias = rec != NULL;
-		if (!r->wire || !r->json)
-			return HNS_ENOMEM;
+		if (want4 && e->ip.family == AF_INET)
+			rc = add_eni_rr(b, bz, owner, olen, ep, &e->ip, rec);
+		if (rc == 0 && want6 && e->ip6.family == AF_INET6)
+			rc = add_eni_rr(b, bz, owner, olen, ep, &e->ip6, rec);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -138,6 +138,13 @@ dump(const struct lint_findings *f)
 	"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" \
 	"\""
 
+/* The hub VPC of hybrid.yaml, and dual-stack (for the IPv6 rules). */
+#define HUB_V4 "    cidr: 10.0.0.0/16\n    subnets:\n      a: {az: eu-west-1a, cidr: 10.0.1.0/24}\n" \
+	       "      b: {az: eu-west-1b, cidr: 10.0.2.0/24}\n"
+#define HUB_V6 "    cidr: 10.0.0.0/16\n    ipv6_cidr: \"2600:1f18:6b:a100::/56\"\n    subnets:\n" \
+	       "      a: {az: eu-west-1a, cidr: 10.0.1.0/24, ipv6_cidr: \"2600:1f18:6b:a101::/64\"}\n" \
+	       "      b: {az: eu-west-1b, cidr: 10.0.2.0/24, ipv6_cidr: \"2600:1f18:6b:a102::/64\"}\n"
+
 static const struct rule_case cases[] = {
 	{ "HNS101", LINT_ERROR,
 	  { { "to: [10.0.1.10, 10.0.2.10]\n          timeout_ms: 1000\n        - zone: ssm",
@@ -356,6 +363,26 @@ static const struct rule_case cases[] = {
 	  { { "vpn:\n", "    ad:\n      vpc: hub\n      address: 10.0.1.60\n"
 			 "      default: [10.0.0.2]\nvpn:\n" },
 	    { "    from: onprem\n    qps: 2000", "    from: onprem:ad\n    qps: 1000" } } },
+	{ "HNS175", LINT_ERROR,
+	  { { "    private_dns: false\n", "    private_dns: false\n    dns_record_ip_type: ipv6\n" } },
+	  "dns_record_ip_type: ipv6",
+	  { { "    private_dns: false\n", "    private_dns: false\n    dns_record_ip_type: ipv4\n" } } },
+	{ "HNS176", LINT_ERROR,
+	  { { "query: ssm.eu-west-1.amazonaws.com A\n", "query: ssm.eu-west-1.amazonaws.com AAAA\n" } },
+	  "  - name: ssm from the spoke",
+	  { { HUB_V4, HUB_V6 },
+	    { "    private_dns: false\n", "    private_dns: false\n    ip_address_type: dualstack\n" },
+	    { "query: ssm.eu-west-1.amazonaws.com A\n", "query: ssm.eu-west-1.amazonaws.com AAAA\n" } } },
+	{ "HNS177", LINT_WARNING,
+	  { { HUB_V4, HUB_V6 },
+	    { "ips: {a: 10.0.1.10, b: 10.0.2.10}", "ip_address_type: dualstack\n      ips: {a: 10.0.1.10, b: 10.0.2.10}" },
+	    { "ssm.eu-west-1.amazonaws.com\n          to: [10.0.1.10, 10.0.2.10]",
+	      "ssm.eu-west-1.amazonaws.com\n          to: [10.0.1.10, \"2600:1f18:6b:a101::10\", 10.0.2.10]" } },
+	  "2600:1f18:6b:a101::10\", 10.0.2.10]",
+	  { { HUB_V4, HUB_V6 },
+	    { "ips: {a: 10.0.1.10, b: 10.0.2.10}", "ip_address_type: dualstack\n      ips: {a: 10.0.1.10, b: 10.0.2.10}" },
+	    { "ssm.eu-west-1.amazonaws.com\n          to: [10.0.1.10, 10.0.2.10]",
+	      "ssm.eu-west-1.amazonaws.com\n          to: [\"2600:1f18:6b:a101::10\", \"2600:1f18:6b:a102::10\"]" } } },
 };
 
 static void
