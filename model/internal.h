@@ -145,11 +145,25 @@ void ld_top_peerings(struct ld *ld, const struct ynode *v, const char *path, voi
 void ld_top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_hosted_zones(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_resolver(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_firewall(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_profiles(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_onprem(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_vpn(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_internet(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_expect(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+
+/* loader.c: a 12-digit account id (quoted in YAML), or NULL (reported). */
+const char *ld_account_id(struct ld *ld, const struct ynode *v, const char *path);
+/* load_resolver.c: `shared_with`, a list of account ids (AWS RAM), into (*out, *n). */
+void ld_account_list(struct ld *ld, const struct ynode *v, const char *path, const char ***out,
+                     size_t *n);
+/*
+ * Whether a VPC may use a resource of `owner` shared with `shared` (AWS
+ * RAM): its own account's, or one shared with its account.
+ */
+bool ld_account_may_use(const struct model_vpc *vpc, const char *owner, const char *const *shared,
+                        size_t n_shared);
 
 /* load_vpc.c: a list of VPC names into (*out, *n). */
 void ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc ***out,

@@ -21,6 +21,16 @@ region_az_ok(const char *region, const char *az)
 	       islower((unsigned char)az[rl]);
 }
 
+/* `account`: the VPC's owner (an extension of format v1; default the scenario's). */
+static void
+vpc_account(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	const char *id = ld_account_id(ld, v, path);
+
+	if (id != NULL)
+		((struct model_vpc *)obj)->account = id;
+}
+
 static const struct field subnet_fields[] = {
     FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
     FRANGE("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL, 16, 28),
@@ -178,6 +188,7 @@ static const struct field vpc_fields[] = {
     FIELD("dns_support", F_BOOL, 0, struct model_vpc, dns_support, "true"),
     FIELD("dns_hostnames", F_BOOL, 0, struct model_vpc, dns_hostnames, "true"),
     FFN("subnets", 0, vpc_subnets),
+    FFN("account", 0, vpc_account),
 };
 
 static bool
@@ -186,6 +197,7 @@ vpc_pre(struct ld *ld, const struct ynode *key, const char *sub, void *obj, void
 	struct model_vpc *vpc = obj;
 
 	vpc->region = ld->m->region;
+	vpc->account = ld->m->account;
 	vpc->index = ld->m->n_vpcs - 1;
 	return true;
 }
