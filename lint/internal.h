@@ -127,6 +127,13 @@ struct model_loc lint_item_loc(const struct lint_ctx *c, struct model_loc key, s
 
 /* ------------------------------------------------------------ questions */
 
+/*
+ * What the VPC's own associations hold at exactly `name` ("private hosted
+ * zone", "resolver rule"), leaving out not_zone and not_rule; NULL when
+ * nothing: where a Route 53 Profile's zone or rule of that name applies.
+ */
+const char *lint_own_assoc(const struct model *m, const struct model_vpc *vpc, const char *name,
+			   const struct model_zone *not_zone, const struct model_rule *not_rule);
 const struct lint_addr_entry *lint_addr_find(const struct lint_ctx *c, const struct hns_addr *a);
 /* The rule, zone or private-DNS zone the +2 resolver of `vpc` uses for `name`. */
 struct lint_match lint_view_match(const struct lint_ctx *c, const struct model_vpc *vpc,
@@ -184,6 +191,9 @@ void lint_check_hns127(struct lint_ctx *c); /* lint/rules_endpoints.c */
 void lint_check_hns128(struct lint_ctx *c); /* lint/rules_zones.c */
 void lint_check_hns129(struct lint_ctx *c); /* lint/rules_expect.c */
 void lint_check_hns130(struct lint_ctx *c);
+void lint_check_hns180(struct lint_ctx *c);
+void lint_check_hns181(struct lint_ctx *c);
+void lint_check_hns182(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

@@ -254,3 +254,49 @@ ld_top_firewall(struct ld *ld, const struct ynode *v, const char *path, void *ob
 	ld_walk_handles(ld, v, path, &w, m->fw_groups, &m->n_fw_groups, NULL);
 	fw_assoc_dups(ld, path);
 }
+
+static int
+fw_step_cmp(const void *a, const void *b)
+{
+	const struct model_fw_step *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if ((x->profile == NULL) != (y->profile == NULL))
+		return x->profile == NULL ? -1 : 1;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->rule->priority < y->rule->priority ? -1 : x->rule->priority > y->rule->priority;
+}
+
+/* Appends group g's rules at priority to out (up to cap); *n counts them all. */
+static void
+fw_steps_add(const struct model_fw_group *g, uint32_t priority, const struct model_profile *p,
+             struct model_fw_step *out, size_t cap, size_t *n)
+{
+	for (size_t i = 0; i < g->n_rules; i++, (*n)++) {
+		if (out != NULL && *n < cap)
+			out[*n] = (struct model_fw_step){g, &g->rules[i], p, priority};
+	}
+}
+
+size_t
+model_fw_steps(const struct model *m, const struct model_vpc *vpc, struct model_fw_step *out,
+               size_t cap)
+{
+	const struct model_profile *p = vpc->profile;
+	size_t n = 0;
+
+	for (size_t g = 0; g < m->n_fw_groups; g++) {
+		for (size_t a = 0; a < m->fw_groups[g].n_assocs; a++) {
+			if (m->fw_groups[g].assocs[a].vpc == vpc)
+				fw_steps_add(&m->fw_groups[g], m->fw_groups[g].assocs[a].priority,
+				             NULL, out, cap, &n);
+		}
+	}
+	for (size_t f = 0; p != NULL && f < p->n_firewall; f++)
+		fw_steps_add(p->firewall[f].group, p->firewall[f].priority, p, out, cap, &n);
+	if (out != NULL && n > 1)
+		qsort(out, n < cap ? n : cap, sizeof(*out), fw_step_cmp);
+	return n;
+}

@@ -250,6 +250,14 @@ struct model_fw_group {
 	struct model_loc loc;
 };
 
+/* One rule of a VPC's DNS Firewall, as model_fw_steps() orders them. */
+struct model_fw_step {
+	const struct model_fw_group *group;
+	const struct model_fw_rule *rule;
+	const struct model_profile *profile; /* associated through the VPC's profile, or NULL */
+	uint32_t priority;		     /* the group's association priority */
+};
+
 /* -------------------------------------------- Route 53 Profiles (extension of v1) */
 
 struct model_profile_fw {
@@ -639,6 +647,15 @@ struct model_onprem_resolver *model_onprem_resolver_find(const struct model *m, 
  * on-prem target (m may be NULL: then only loopback).
  */
 bool model_onprem_target_ok(const struct model *m, const struct hns_addr *a);
+
+/*
+ * The DNS Firewall rules that filter vpc's queries, in evaluation order:
+ * by association priority (lowest first; at equal priorities the VPC's own
+ * association before its profile's), then by rule priority.  Writes up to
+ * cap steps to out (may be NULL) and returns how many there are.
+ */
+size_t model_fw_steps(const struct model *m, const struct model_vpc *vpc,
+		      struct model_fw_step *out, size_t cap);
 
 /*
  * Parses a `from` text -- onprem | onprem:<resolver> | vpc:<vpc> |

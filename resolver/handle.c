@@ -40,9 +40,10 @@ hop_note(const struct rslv_trace *t, const struct rslv_result *res, const struct
 	} else if (hp->kind == MODEL_HOP_RULE) {
 		const struct model_rule *r = hp->target;
 
-		if (vpc && r && r->account && vpc->account && strcmp(r->account, vpc->account) != 0)
-			snprintf(buf, cap, " (owner %s, shared through AWS RAM)", r->account);
 		p = t->profile;
+		if (vpc && r && r->account && vpc->account && strcmp(r->account, vpc->account) != 0)
+			snprintf(buf, cap, " (owner %s, shared %s)", r->account,
+				 p ? "in the profile" : "through AWS RAM");
 	} else if (hp->kind == MODEL_HOP_ZONE) {
 		p = t->profile;
 	}

@@ -10,32 +10,17 @@
 /*
  * Route 53 Resolver DNS Firewall (docs/aws-semantics.md, "DNS Firewall").
  *
- * At load time each view gets its firewall as one flat list of steps: the
- * rules of every rule group associated with the VPC, directly or through
- * its Route 53 Profile, ordered by the association's priority (lowest
- * first; at equal priorities the VPC's own association first), then by
- * the rule's priority in its group.  An OVERRIDE rule's CNAME answer is
- * prepared then.
+ * At load time each view gets its firewall as one flat list of steps in
+ * the model's evaluation order (model_fw_steps: the rule groups associated
+ * with the VPC, directly or through its Route 53 Profile, by association
+ * priority, then each group's rules by theirs), each rule's domains in
+ * wire form and an OVERRIDE rule's CNAME answer prepared.
  *
  * Per query, before the rule table: the first step whose domain list (and
  * query type, when the rule has one) matches decides.  ALLOW and ALERT
  * stop the inspection and let the query through; BLOCK answers NODATA,
  * NXDOMAIN or the OVERRIDE CNAME.  No match: the query goes on.
  */
-
-static int
-step_cmp(const void *a, const void *b)
-{
-	const struct rslv_fw_step *x = a, *y = b;
-
-	if (x->priority != y->priority)
-		return x->priority < y->priority ? -1 : 1;
-	if ((x->profile == NULL) != (y->profile == NULL))
-		return x->profile == NULL ? -1 : 1;
-	if (x->group != y->group)
-		return x->group < y->group ? -1 : 1;
-	return x->rule->priority < y->rule->priority ? -1 : x->rule->priority > y->rule->priority;
-}
 
 /* The CNAME answer of an OVERRIDE rule, owner the question (c0 0c). */
 static int
@@ -92,52 +77,28 @@ step_fill(struct rslv_world *w, struct rslv_fw_step *st, const struct model_fw_g
 	return 0;
 }
 
-/* Appends the rules of group g at priority to v (grown by the caller's count). */
-static int
-add_group(struct rslv_world *w, struct rslv_fw_step *v, size_t *n,
-	  const struct model_fw_group *g, uint32_t priority, const struct model_profile *p)
-{
-	for (size_t i = 0; i < g->n_rules; i++) {
-		int rc = step_fill(w, &v[*n], g, &g->rules[i], priority, p);
-
-		if (rc)
-			return rc;
-		(*n)++;
-	}
-	return 0;
-}
-
 int
 rslv_build_firewall(struct rslv_world *w, struct rslv_view *view)
 {
-	const struct model *m = w->model;
-	const struct model_vpc *vpc = view->vpc;
-	const struct model_profile *p = vpc->profile;
+	size_t n = model_fw_steps(w->model, view->vpc, NULL, 0);
+	struct model_fw_step *ms;
 	struct rslv_fw_step *v;
-	size_t cap = 0, n = 0;
 	int rc = 0;
 
-	for (size_t g = 0; g < m->n_fw_groups; g++)
-		for (size_t a = 0; a < m->fw_groups[g].n_assocs; a++)
-			if (m->fw_groups[g].assocs[a].vpc == vpc)
-				cap += m->fw_groups[g].n_rules;
-	for (size_t f = 0; p && f < p->n_firewall; f++)
-		cap += p->firewall[f].group->n_rules;
-	if (cap == 0)
+	if (n == 0)
 		return 0;
-	v = hns_arena_alloc(&w->arena, cap * sizeof(*v));
-	if (!v)
+	ms = calloc(n, sizeof(*ms));
+	v = hns_arena_alloc(&w->arena, n * sizeof(*v));
+	if (!ms || !v) {
+		free(ms);
 		return HNS_ENOMEM;
-	for (size_t g = 0; rc == 0 && g < m->n_fw_groups; g++)
-		for (size_t a = 0; rc == 0 && a < m->fw_groups[g].n_assocs; a++)
-			if (m->fw_groups[g].assocs[a].vpc == vpc)
-				rc = add_group(w, v, &n, &m->fw_groups[g],
-					       m->fw_groups[g].assocs[a].priority, NULL);
-	for (size_t f = 0; rc == 0 && p && f < p->n_firewall; f++)
-		rc = add_group(w, v, &n, p->firewall[f].group, p->firewall[f].priority, p);
+	}
+	model_fw_steps(w->model, view->vpc, ms, n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = step_fill(w, &v[i], ms[i].group, ms[i].rule, ms[i].priority, ms[i].profile);
+	free(ms);
 	if (rc)
 		return rc;
-	qsort(v, n, sizeof(*v), step_cmp);
 	view->fw = v;
 	view->n_fw = n;
 	return 0;
