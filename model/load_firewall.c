@@ -144,7 +144,8 @@ fw_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	g->rules = ld_list_alloc(ld, v, path, sizeof(*g->rules));
 	ld_walk_list(ld, v, path, &w, g->rules, &g->n_rules, NULL);
 	for (size_t i = 0; i < g->n_rules; i++) {
-		for (size_t j = 0; j < i; j++) {
+		for (size_t j = 0; j < i && g->rules[i].priority != 0; j++) {
+			/* priority 0: the rule was not read (reported already) */
 			if (g->rules[j].priority != g->rules[i].priority)
 				continue;
 			ld_path_index(sub, path, i);
