@@ -164,6 +164,19 @@ void ld_account_list(struct ld *ld, const struct ynode *v, const char *path, con
  */
 bool ld_account_may_use(const struct model_vpc *vpc, const char *owner, const char *const *shared,
                         size_t n_shared);
+/*
+ * Each VPC of the `vpcs` list in map val (at key path sub) that may not use
+ * the resource `what` `name` of `owner` shared with `shared`: a located
+ * error (AWS refuses the association without the RAM share).
+ */
+void ld_check_shares(struct ld *ld, const struct ynode *val, const char *sub, const char *what,
+                     const char *name, const char *owner, const char *const *shared,
+                     size_t n_shared);
+/*
+ * An association priority (DNS Firewall: 100 to 9900) from scalar v at
+ * path into *out; false (reported) when it is none.
+ */
+bool ld_fw_priority(struct ld *ld, const struct ynode *v, const char *path, uint32_t *out);
 
 /* load_vpc.c: a list of VPC names into (*out, *n). */
 void ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc ***out,

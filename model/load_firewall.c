@@ -160,6 +160,22 @@ fw_rules(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 		qsort(g->rules, g->n_rules, sizeof(*g->rules), fw_rule_cmp);
 }
 
+bool
+ld_fw_priority(struct ld *ld, const struct ynode *v, const char *path, uint32_t *out)
+{
+	uint64_t prio;
+
+	if (!ld_want_scalar(ld, v, path, "an association priority (100 to 9900)"))
+		return false;
+	if (!ld_parse_u64(v->str, &prio) || prio < FW_ASSOC_MIN || prio > FW_ASSOC_MAX) {
+		ld_err(ld, v->loc, path, "'%s' is not an association priority (expected %u to %u)",
+		       v->str, FW_ASSOC_MIN, FW_ASSOC_MAX);
+		return false;
+	}
+	*out = (uint32_t)prio;
+	return true;
+}
+
 /* `vpcs: {<vpc>: <priority>}`: the group's associations. */
 static void
 fw_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
@@ -175,7 +191,6 @@ fw_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		struct model_fw_assoc *a = &g->assocs[g->n_assocs];
-		uint64_t prio;
 
 		if (!ld_handle_ok(ld, v, i, path))
 			continue;
@@ -186,15 +201,8 @@ fw_vpcs(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			       NAMES(names, ld->m->vpcs, ld->m->n_vpcs, struct model_vpc));
 			continue;
 		}
-		if (!ld_want_scalar(ld, val, sub, "an association priority (100 to 9900)"))
+		if (!ld_fw_priority(ld, val, sub, &a->priority))
 			continue;
-		if (!ld_parse_u64(val->str, &prio) || prio < FW_ASSOC_MIN || prio > FW_ASSOC_MAX) {
-			ld_err(ld, val->loc, sub,
-			       "'%s' is not an association priority (expected %u to %u)", val->str,
-			       FW_ASSOC_MIN, FW_ASSOC_MAX);
-			continue;
-		}
-		a->priority = (uint32_t)prio;
 		a->loc = k->loc;
 		g->n_assocs++;
 	}

@@ -117,7 +117,6 @@ prof_firewall(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		struct model_profile_fw *f = &p->firewall[p->n_firewall];
-		uint64_t prio;
 
 		if (!ld_handle_ok(ld, v, i, path))
 			continue;
@@ -131,14 +130,8 @@ prof_firewall(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 			             struct model_fw_group));
 			continue;
 		}
-		if (!ld_want_scalar(ld, val, sub, "a priority (100 to 9900)"))
+		if (!ld_fw_priority(ld, val, sub, &f->priority))
 			continue;
-		if (!ld_parse_u64(val->str, &prio) || prio < 100 || prio > 9900) {
-			ld_err(ld, val->loc, sub, "'%s' is not a priority (expected 100 to 9900)",
-			       val->str);
-			continue;
-		}
-		f->priority = (uint32_t)prio;
 		f->loc = k->loc;
 		p->n_firewall++;
 	}
@@ -198,28 +191,10 @@ prof_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
           void *obj, uint64_t present, void *ctx)
 {
 	struct model_profile *p = obj;
-	const struct ynode *vl = ld_map_get(val, "vpcs");
-	char kp[LD_PATH_MAX], ip[LD_PATH_MAX];
 
 	p->id = ld_derive_id(ld, "rp-", "rp", p->name);
-	if (vl == NULL || vl->kind != YN_SEQ)
-		return;
-	ld_path_key(kp, sub, "vpcs");
-	for (size_t i = 0; i < vl->n; i++) {
-		const struct model_vpc *vpc;
-
-		if (vl->kids[i]->kind != YN_SCALAR)
-			continue;
-		vpc = model_vpc_find(ld->m, vl->kids[i]->str);
-		if (vpc == NULL ||
-		    ld_account_may_use(vpc, p->account, p->shared_with, p->n_shared_with))
-			continue;
-		ld_path_index(ip, kp, i);
-		ld_err(ld, vl->kids[i]->loc, ip,
-		       "VPC %s belongs to account %s; profile %s is owned by %s and not shared "
-		       "with it (AWS RAM: add \"%s\" to shared_with)",
-		       vpc->name, vpc->account, p->name, p->account, vpc->account);
-	}
+	ld_check_shares(ld, val, sub, "profile", p->name, p->account, p->shared_with,
+	                p->n_shared_with);
 }
 
 void

@@ -209,12 +209,10 @@ static const struct field rule_fields[] = {
     FFN("shared_with", 0, rule_shared_with),
 };
 
-/*
- * A rule associated with a VPC of another account needs an AWS RAM share
- * with that account: AWS refuses AssociateResolverRule otherwise.
- */
-static void
-rule_check_shares(struct ld *ld, const struct ynode *val, const char *sub, struct model_rule *r)
+void
+ld_check_shares(struct ld *ld, const struct ynode *val, const char *sub, const char *what,
+                const char *name, const char *owner, const char *const *shared,
+                size_t n_shared)
 {
 	const struct ynode *vl = ld_map_get(val, "vpcs");
 	char kp[LD_PATH_MAX], ip[LD_PATH_MAX];
@@ -228,14 +226,13 @@ rule_check_shares(struct ld *ld, const struct ynode *val, const char *sub, struc
 		if (vl->kids[i]->kind != YN_SCALAR)
 			continue;
 		vpc = model_vpc_find(ld->m, vl->kids[i]->str);
-		if (vpc == NULL ||
-		    ld_account_may_use(vpc, r->account, r->shared_with, r->n_shared_with))
+		if (vpc == NULL || ld_account_may_use(vpc, owner, shared, n_shared))
 			continue;
 		ld_path_index(ip, kp, i);
 		ld_err(ld, vl->kids[i]->loc, ip,
-		       "VPC %s belongs to account %s; rule %s is owned by %s and not shared with "
+		       "VPC %s belongs to account %s; %s %s is owned by %s and not shared with "
 		       "it (AWS RAM refuses the association: add \"%s\" to shared_with)",
-		       vpc->name, vpc->account, r->name, r->account, vpc->account);
+		       vpc->name, vpc->account, what, name, owner, vpc->account);
 	}
 }
 
@@ -249,7 +246,8 @@ rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
 	r->id = ld_derive_id(ld, "rslvr-rr-", "rslvr-rr", r->name);
 	if (r->account == NULL)
 		r->account = ld->m->account;
-	rule_check_shares(ld, val, sub, r);
+	ld_check_shares(ld, val, sub, "rule", r->name, r->account, r->shared_with,
+	                r->n_shared_with);
 	if (r->type == MODEL_RULE_FORWARD) {
 		if (!HAS(p, rule_fields, "endpoint"))
 			ld_err(ld, k->loc, sub,
