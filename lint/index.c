@@ -129,6 +129,36 @@ lint_addr_private(const struct hns_addr *ip)
 
 /* ----------------------------------------------------------------- views */
 
+static bool
+vpc_listed(struct model_vpc *const *v, size_t n, const struct model_vpc *vpc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == vpc)
+			return true;
+	return false;
+}
+
+const char *
+lint_own_assoc(const struct model *m, const struct model_vpc *vpc, const char *name,
+	       const struct model_zone *not_zone, const struct model_rule *not_rule)
+{
+	for (size_t i = 0; i < m->n_zones; i++) {
+		const struct model_zone *z = &m->zones[i];
+
+		if (z != not_zone && z->kind == MODEL_ZONE_PRIVATE && strcmp(z->name, name) == 0 &&
+		    vpc_listed(z->vpcs, z->n_vpcs, vpc))
+			return "private hosted zone";
+	}
+	for (size_t i = 0; i < m->n_rules; i++) {
+		const struct model_rule *r = &m->rules[i];
+
+		if (r != not_rule && strcmp(r->domain, name) == 0 &&
+		    vpc_listed(r->vpcs, r->n_vpcs, vpc))
+			return "resolver rule";
+	}
+	return NULL;
+}
+
 /* Two passes over the model: count per VPC, then fill. */
 static int
 lint_views_build(struct lint_ctx *c)
@@ -178,6 +208,20 @@ lint_views_build(struct lint_ctx *c)
 			if (m->resolver_endpoints[i].direction == MODEL_INBOUND)
 				LINT_VIEW_ADD(m->resolver_endpoints[i].vpc, inbound,
 					      &m->resolver_endpoints[i]);
+		/* a VPC's Route 53 Profile, where the VPC's own hold no identical name */
+		for (size_t i = 0; i < m->n_vpcs; i++) {
+			const struct model_vpc *vpc = &m->vpcs[i];
+			const struct model_profile *p = vpc->profile;
+
+			for (size_t k = 0; p && k < p->n_rules; k++)
+				if (!vpc_listed(p->rules[k]->vpcs, p->rules[k]->n_vpcs, vpc) &&
+				    !lint_own_assoc(m, vpc, p->rules[k]->domain, NULL, p->rules[k]))
+					LINT_VIEW_ADD(vpc, rules, p->rules[k]);
+			for (size_t k = 0; p && k < p->n_zones; k++)
+				if (!vpc_listed(p->zones[k]->vpcs, p->zones[k]->n_vpcs, vpc) &&
+				    !lint_own_assoc(m, vpc, p->zones[k]->name, p->zones[k], NULL))
+					LINT_VIEW_ADD(vpc, zones, p->zones[k]);
+		}
 #undef LINT_VIEW_ADD
 	}
 	return 0;

@@ -129,6 +129,13 @@ struct model_loc lint_item_loc(const struct lint_ctx *c, struct model_loc key, s
 
 /* ------------------------------------------------------------ questions */
 
+/*
+ * What the VPC's own associations hold at exactly `name` ("private hosted
+ * zone", "resolver rule"), leaving out not_zone and not_rule; NULL when
+ * nothing: where a Route 53 Profile's zone or rule of that name applies.
+ */
+const char *lint_own_assoc(const struct model *m, const struct model_vpc *vpc, const char *name,
+			   const struct model_zone *not_zone, const struct model_rule *not_rule);
 const struct lint_addr_entry *lint_addr_find(const struct lint_ctx *c, const struct hns_addr *a);
 /* lint/rules_vpcdns.c: whether r is placed in a VPC and one of `to` is that VPC's +2. */
 bool lint_vpcdns_own_plus2(const struct lint_ctx *c, const struct model_onprem_resolver *r,
@@ -205,6 +212,9 @@ void lint_check_hns172(struct lint_ctx *c);
 void lint_check_hns175(struct lint_ctx *c);
 void lint_check_hns176(struct lint_ctx *c);
 void lint_check_hns177(struct lint_ctx *c);
+void lint_check_hns180(struct lint_ctx *c);
+void lint_check_hns181(struct lint_ctx *c);
+void lint_check_hns182(struct lint_ctx *c);
 
 /* The table, in ID order (lint/rules.c). */
 extern const struct lint_rule_def lint_rule_defs[];

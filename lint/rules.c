@@ -153,6 +153,16 @@ const struct lint_rule_def lint_rule_defs[] = {
 	{ { "HNS177", LINT_WARNING, "an on-prem forward to one inbound ENI under both addresses",
 	    R53 "resolver-forwarding-inbound-queries.html" },
 	  lint_check_hns177 },
+	{ { "HNS180", LINT_INFO, "a Resolver rule shared with an account none of whose VPCs uses it",
+	    R53 "resolver-rules-managing.html" },
+	  lint_check_hns180 },
+	{ { "HNS181", LINT_WARNING, "a DNS Firewall rule that an earlier rule always decides before it",
+	    R53 "resolver-dns-firewall-rule-settings.html" },
+	  lint_check_hns181 },
+	{ { "HNS182", LINT_INFO,
+	    "a Route 53 Profile's zone or rule left out where the VPC's own has the same name",
+	    R53 "profiles.html" },
+	  lint_check_hns182 },
 };
 
 const size_t lint_n_rule_defs = sizeof(lint_rule_defs) / sizeof(lint_rule_defs[0]);

@@ -155,11 +155,38 @@ void ld_top_peerings(struct ld *ld, const struct ynode *v, const char *path, voi
 void ld_top_endpoints(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_hosted_zones(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_resolver(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_firewall(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+void ld_top_profiles(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_onprem(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_vpn(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_internet(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_expect(struct ld *ld, const struct ynode *v, const char *path, void *obj);
 void ld_top_load(struct ld *ld, const struct ynode *v, const char *path, void *obj);
+
+/* loader.c: a 12-digit account id (quoted in YAML), or NULL (reported). */
+const char *ld_account_id(struct ld *ld, const struct ynode *v, const char *path);
+/* load_resolver.c: `shared_with`, a list of account ids (AWS RAM), into (*out, *n). */
+void ld_account_list(struct ld *ld, const struct ynode *v, const char *path, const char ***out,
+                     size_t *n);
+/*
+ * Whether a VPC may use a resource of `owner` shared with `shared` (AWS
+ * RAM): its own account's, or one shared with its account.
+ */
+bool ld_account_may_use(const struct model_vpc *vpc, const char *owner, const char *const *shared,
+                        size_t n_shared);
+/*
+ * Each VPC of the `vpcs` list in map val (at key path sub) that may not use
+ * the resource `what` `name` of `owner` shared with `shared`: a located
+ * error (AWS refuses the association without the RAM share).
+ */
+void ld_check_shares(struct ld *ld, const struct ynode *val, const char *sub, const char *what,
+                     const char *name, const char *owner, const char *const *shared,
+                     size_t n_shared);
+/*
+ * An association priority (DNS Firewall: 100 to 9900) from scalar v at
+ * path into *out; false (reported) when it is none.
+ */
+bool ld_fw_priority(struct ld *ld, const struct ynode *v, const char *path, uint32_t *out);
 
 /* load_vpc.c: a list of VPC names into (*out, *n). */
 void ld_vpc_list(struct ld *ld, const struct ynode *v, const char *path, struct model_vpc ***out,

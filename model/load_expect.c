@@ -116,7 +116,7 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			ld_err(ld, it->loc, sub,
 			       "'%s' is not a hop (expected onprem:, vpn:, inbound:, outbound:, "
 			       "vpc:, rule:, "
-			       "zone: or private-dns: with a name, or internet)",
+			       "zone:, private-dns: or firewall: with a name, or internet)",
 			       it->str);
 			continue;
 		}
@@ -169,6 +169,10 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			h->target = ep != NULL && ep->type == MODEL_ENDPOINT_INTERFACE ? ep : NULL;
 			break;
 		}
+		case MODEL_HOP_FIREWALL:
+			h->target = ld_find(m->fw_groups, m->n_fw_groups, sizeof(*m->fw_groups), ref,
+			                    strlen(ref));
+			break;
 		case MODEL_HOP_INTERNET:
 			break;
 		}
@@ -181,6 +185,7 @@ ld_via(struct ld *ld, const struct ynode *v, const char *path, struct model_hop 
 			       : h->kind == MODEL_HOP_VPC      ? "VPC"
 			       : h->kind == MODEL_HOP_RULE     ? "resolver rule"
 			       : h->kind == MODEL_HOP_ZONE     ? "zone"
+			       : h->kind == MODEL_HOP_FIREWALL ? "DNS Firewall rule group"
 			                                       : "interface endpoint",
 			       ref);
 			continue;

@@ -156,6 +156,64 @@ rule_id(struct ld *ld, const struct ynode *v, const char *path, void *obj)
 	r->id_given = r->id != NULL;
 }
 
+void
+ld_account_list(struct ld *ld, const struct ynode *v, const char *path, const char ***out,
+                size_t *n)
+{
+	char sub[LD_PATH_MAX];
+	const char **arr = ld_list_alloc(ld, v, path, sizeof(*arr));
+
+	if (arr == NULL)
+		return;
+	*out = arr;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *id;
+		bool dup = false;
+
+		ld_path_index(sub, path, i);
+		id = ld_account_id(ld, v->kids[i], sub);
+		if (id == NULL)
+			continue;
+		for (size_t j = 0; j < *n; j++)
+			dup |= strcmp(arr[j], id) == 0;
+		if (dup) {
+			ld_err(ld, v->kids[i]->loc, sub, "account %s is listed twice", id);
+			continue;
+		}
+		arr[(*n)++] = id;
+	}
+}
+
+bool
+ld_account_may_use(const struct model_vpc *vpc, const char *owner, const char *const *shared,
+                   size_t n_shared)
+{
+	if (vpc->account == NULL || owner == NULL || strcmp(vpc->account, owner) == 0)
+		return true;
+	for (size_t i = 0; i < n_shared; i++) {
+		if (strcmp(shared[i], vpc->account) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+rule_account(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	const char *id = ld_account_id(ld, v, path);
+
+	if (id != NULL)
+		((struct model_rule *)obj)->account = id;
+}
+
+static void
+rule_shared_with(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	struct model_rule *r = obj;
+
+	ld_account_list(ld, v, path, &r->shared_with, &r->n_shared_with);
+}
+
 static const struct field rule_fields[] = {
     FIELD("domain", F_NAME, FL_REQ, struct model_rule, domain, NULL),
     FFN("id", 0, rule_id),
@@ -163,7 +221,36 @@ static const struct field rule_fields[] = {
     FFN("endpoint", 0, rule_endpoint),
     FFN("targets", 0, rule_targets),
     FFN("vpcs", 0, rule_vpcs),
+    FFN("account", 0, rule_account),
+    FFN("shared_with", 0, rule_shared_with),
 };
+
+void
+ld_check_shares(struct ld *ld, const struct ynode *val, const char *sub, const char *what,
+                const char *name, const char *owner, const char *const *shared,
+                size_t n_shared)
+{
+	const struct ynode *vl = ld_map_get(val, "vpcs");
+	char kp[LD_PATH_MAX], ip[LD_PATH_MAX];
+
+	if (vl == NULL || vl->kind != YN_SEQ)
+		return;
+	ld_path_key(kp, sub, "vpcs");
+	for (size_t i = 0; i < vl->n; i++) {
+		const struct model_vpc *vpc;
+
+		if (vl->kids[i]->kind != YN_SCALAR)
+			continue;
+		vpc = model_vpc_find(ld->m, vl->kids[i]->str);
+		if (vpc == NULL || ld_account_may_use(vpc, owner, shared, n_shared))
+			continue;
+		ld_path_index(ip, kp, i);
+		ld_err(ld, vl->kids[i]->loc, ip,
+		       "VPC %s belongs to account %s; %s %s is owned by %s and not shared with "
+		       "it (AWS RAM refuses the association: add \"%s\" to shared_with)",
+		       vpc->name, vpc->account, what, name, owner, vpc->account);
+	}
+}
 
 static void
 rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const char *sub,
@@ -182,6 +269,10 @@ rule_post(struct ld *ld, const struct ynode *k, const struct ynode *val, const c
 			break;
 		}
 	}
+	if (r->account == NULL)
+		r->account = ld->m->account;
+	ld_check_shares(ld, val, sub, "rule", r->name, r->account, r->shared_with,
+	                r->n_shared_with);
 	if (r->type == MODEL_RULE_FORWARD) {
 		if (!HAS(p, rule_fields, "endpoint"))
 			ld_err(ld, k->loc, sub,

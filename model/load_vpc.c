@@ -22,6 +22,16 @@ region_az_ok(const char *region, const char *az)
 	       islower((unsigned char)az[rl]);
 }
 
+/* `account`: the VPC's owner (an extension of format v1; default the scenario's). */
+static void
+vpc_account(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	const char *id = ld_account_id(ld, v, path);
+
+	if (id != NULL)
+		((struct model_vpc *)obj)->account = id;
+}
+
 static const struct field subnet_fields[] = {
     FIELD("az", F_STR, FL_REQ, struct model_subnet, az, NULL),
     FRANGE("cidr", F_CIDR, FL_REQ, struct model_subnet, cidr, NULL, 16, 28),
@@ -183,6 +193,7 @@ static const struct field vpc_fields[] = {
     FFN("ipv6_cidr", 0, ld_vpc_ipv6_cidr), /* before subnets: theirs lie in it */
     FFN("subnets", 0, vpc_subnets),
     FFN("dhcp_options", 0, ld_vpc_dhcp_options),
+    FFN("account", 0, vpc_account),
 };
 
 static bool
@@ -191,6 +202,7 @@ vpc_pre(struct ld *ld, const struct ynode *key, const char *sub, void *obj, void
 	struct model_vpc *vpc = obj;
 
 	vpc->region = ld->m->region;
+	vpc->account = ld->m->account;
 	vpc->index = ld->m->n_vpcs - 1;
 	return true;
 }

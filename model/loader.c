@@ -44,17 +44,26 @@ ld_top_defaults(struct ld *ld, const struct ynode *v, const char *path, void *ob
 	               &ld->m->defaults);
 }
 
-void
-ld_top_account(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+const char *
+ld_account_id(struct ld *ld, const struct ynode *v, const char *path)
 {
 	if (!ld_want_scalar(ld, v, path, "a 12-digit account id"))
-		return;
+		return NULL;
 	if (v->len != 12 || strspn(v->str, "0123456789") != 12) {
 		ld_err(ld, v->loc, path, "'%s' is not an account id (expected 12 digits, quoted)",
 		       v->str);
-		return;
+		return NULL;
 	}
-	ld->m->account = ld_strdup(ld, v->str);
+	return ld_strdup(ld, v->str);
+}
+
+void
+ld_top_account(struct ld *ld, const struct ynode *v, const char *path, void *obj)
+{
+	const char *id = ld_account_id(ld, v, path);
+
+	if (id != NULL)
+		ld->m->account = id;
 }
 
 static const struct field top_fields[] = {
@@ -68,6 +77,8 @@ static const struct field top_fields[] = {
     FFN("endpoints", 0, ld_top_endpoints),
     FFN("hosted_zones", 0, ld_top_hosted_zones),
     FFN("resolver", 0, ld_top_resolver),
+    FFN("firewall", 0, ld_top_firewall),
+    FFN("profiles", 0, ld_top_profiles),
     FFN("onprem", 0, ld_top_onprem),
     FFN("vpn", 0, ld_top_vpn),
     FFN("internet", 0, ld_top_internet),

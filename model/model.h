@@ -71,6 +71,8 @@ struct model_vpc {
 	 * hostnames on, Resolver's reverse zones for the VPC's and its peers' CIDRs and the
 	 * RFC 1918 ones answer PTR locally. */
 	bool autodefined_reverse;
+	const char *account; /* owner: `account`, or the scenario's (an extension of v1) */
+	struct model_profile *profile; /* the Route 53 Profile associated, or NULL */
 	struct model_subnet *subnets;
 	size_t n_subnets;
 	size_t index; /* position in model.vpcs */
@@ -249,6 +251,93 @@ struct model_rule {
 	struct model_resolver_endpoint *endpoint; /* outbound, forward rules */
 	struct hns_addr *targets;		  /* port 53 when not given */
 	size_t n_targets;
+	struct model_vpc **vpcs;
+	size_t n_vpcs;
+	struct model_loc loc;
+	const char *account;	  /* owner: `account`, or the scenario's */
+	const char **shared_with; /* AWS RAM share: account ids (an extension of v1) */
+	size_t n_shared_with;
+};
+
+/* ------------------------------------------------ DNS Firewall (extension of v1) */
+
+enum model_fw_action {
+	MODEL_FW_ALLOW,
+	MODEL_FW_BLOCK,
+	MODEL_FW_ALERT,
+};
+
+enum model_fw_block {
+	MODEL_FW_NODATA,
+	MODEL_FW_NXDOMAIN,
+	MODEL_FW_OVERRIDE,
+};
+
+/* One entry of a rule's domain list: "a.b" (that name), "*.a.b" (names below it), "*" (all). */
+struct model_fw_domain {
+	const char *name; /* lower-cased, without "*." */
+	bool wildcard;
+};
+
+struct model_fw_rule {
+	const char *name;
+	uint32_t priority; /* unique in the group; lowest first */
+	struct model_fw_domain *domains;
+	size_t n_domains;
+	uint16_t qtype; /* 0: every type */
+	enum model_fw_action action;
+	enum model_fw_block block;     /* BLOCK */
+	const char *override_name;     /* OVERRIDE: the CNAME target */
+	uint32_t override_ttl;	       /* OVERRIDE */
+	const char *id;		       /* "rslvr-fdl-..." of its domain list, for query logs */
+	struct model_loc loc;
+};
+
+/* A rule group's association with one VPC. */
+struct model_fw_assoc {
+	struct model_vpc *vpc;
+	uint32_t priority; /* 100..9900, unique per VPC; lowest first */
+	struct model_loc loc;
+};
+
+struct model_fw_group {
+	const char *name;
+	const char *id; /* "rslvr-frg-..." */
+	struct model_fw_rule *rules; /* sorted by priority */
+	size_t n_rules;
+	struct model_fw_assoc *assocs;
+	size_t n_assocs;
+	struct model_loc loc;
+};
+
+/* One rule of a VPC's DNS Firewall, as model_fw_steps() orders them. */
+struct model_fw_step {
+	const struct model_fw_group *group;
+	const struct model_fw_rule *rule;
+	const struct model_profile *profile; /* associated through the VPC's profile, or NULL */
+	uint32_t priority;		     /* the group's association priority */
+};
+
+/* -------------------------------------------- Route 53 Profiles (extension of v1) */
+
+struct model_profile_fw {
+	struct model_fw_group *group;
+	uint32_t priority;
+	struct model_loc loc;
+};
+
+struct model_profile {
+	const char *name;
+	const char *id; /* "rp-..." */
+	const char *account;
+	const char **shared_with;
+	size_t n_shared_with;
+	struct model_zone **zones; /* private hosted zones */
+	size_t n_zones;
+	struct model_rule **rules;
+	size_t n_rules;
+	struct model_profile_fw *firewall;
+	size_t n_firewall;
 	struct model_vpc **vpcs;
 	size_t n_vpcs;
 	struct model_loc loc;
@@ -458,6 +547,7 @@ enum model_hop_kind {
 	MODEL_HOP_RULE,	       /* rule:<rule> */
 	MODEL_HOP_ZONE,	       /* zone:<zone> */
 	MODEL_HOP_PRIVATE_DNS, /* private-dns:<endpoint> */
+	MODEL_HOP_FIREWALL,    /* firewall:<rule group> */
 	MODEL_HOP_INTERNET,    /* internet */
 };
 
@@ -558,6 +648,10 @@ struct model {
 	size_t n_resolver_endpoints;
 	struct model_rule *rules;
 	size_t n_rules;
+	struct model_fw_group *fw_groups; /* `firewall` */
+	size_t n_fw_groups;
+	struct model_profile *profiles; /* `profiles` */
+	size_t n_profiles;
 	struct model_onprem onprem;
 	struct model_vpn vpn;
 	struct model_internet internet;
@@ -664,6 +758,15 @@ bool model_peering_active(const struct model_peering *p);
 /* The VPC at the other end of an active peering of `p` with `v`, NULL if none. */
 const struct model_vpc *model_peering_other(const struct model_peering *p,
 					    const struct model_vpc *v);
+
+/*
+ * The DNS Firewall rules that filter vpc's queries, in evaluation order:
+ * by association priority (lowest first; at equal priorities the VPC's own
+ * association before its profile's), then by rule priority.  Writes up to
+ * cap steps to out (may be NULL) and returns how many there are.
+ */
+size_t model_fw_steps(const struct model *m, const struct model_vpc *vpc,
+		      struct model_fw_step *out, size_t cap);
 
 /*
  * Parses a `from` text -- onprem | onprem:<resolver> | vpc:<vpc> |

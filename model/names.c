@@ -82,6 +82,8 @@ model_hop_kind_str(enum model_hop_kind k)
 		return "zone";
 	case MODEL_HOP_PRIVATE_DNS:
 		return "private-dns";
+	case MODEL_HOP_FIREWALL:
+		return "firewall";
 	case MODEL_HOP_INTERNET:
 		return "internet";
 	}

@@ -14,13 +14,53 @@
  * packets.
  */
 
+/*
+ * What a hop adds to the trace beyond its name (empty for most): the DNS
+ * Firewall rule and its action, a rule owned by another account (shared
+ * through AWS RAM), an association that came from the VPC's Route 53 Profile.
+ */
+static void
+hop_note(const struct rslv_trace *t, const struct rslv_result *res, const struct model_hop *hp,
+	 char *buf, size_t cap)
+{
+	static const char *const actions[] = {"ALLOW", "BLOCK", "ALERT"};
+	static const char *const blocks[] = {"NODATA", "NXDOMAIN", "OVERRIDE"};
+	const struct model_vpc *vpc =
+		t->n && t->hops[0].kind == MODEL_HOP_VPC ? t->hops[0].target : NULL;
+	const struct model_profile *p = NULL;
+
+	buf[0] = '\0';
+	if (hp->kind == MODEL_HOP_FIREWALL && res->fw) {
+		const struct model_fw_rule *r = res->fw->rule;
+
+		snprintf(buf, cap, " rule %s (priority %u): %s%s%s", r->name, r->priority,
+			 actions[r->action], r->action == MODEL_FW_BLOCK ? " " : "",
+			 r->action == MODEL_FW_BLOCK ? blocks[r->block] : "");
+		p = res->fw->profile;
+	} else if (hp->kind == MODEL_HOP_RULE) {
+		const struct model_rule *r = hp->target;
+
+		p = t->profile;
+		if (vpc && r && r->account && vpc->account && strcmp(r->account, vpc->account) != 0)
+			snprintf(buf, cap, " (owner %s, shared %s)", r->account,
+				 p ? "in the profile" : "through AWS RAM");
+	} else if (hp->kind == MODEL_HOP_ZONE) {
+		p = t->profile;
+	}
+	if (p) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, cap - o, " (profile %s)", p->name);
+	}
+}
+
 void
 rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h)
 {
 	if (!hns_trace_enabled)
 		return;
 	const struct rslv_trace *t = &h->res.trace;
-	char hop[96], name[DNS_NAME_STRLEN];
+	char hop[96], name[DNS_NAME_STRLEN], note[160];
 
 	if (dns_name_to_str(h->q.q.name, h->q.q.name_len, name, sizeof(name)) != 0)
 		name[0] = '\0';
@@ -36,10 +76,11 @@ rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h)
 			snprintf(hop, sizeof(hop), "%s:%s", model_hop_kind_str(hp->kind), hp->ref);
 		else
 			snprintf(hop, sizeof(hop), "%s", model_hop_kind_str(hp->kind));
+		hop_note(t, &h->res, hp, note, sizeof(note));
 		if (i + 1 < t->n)
-			hns_trace(hop, "%s", name);
+			hns_trace(hop, "%s%s", name, note);
 		else
-			hns_trace(hop, "%s %s%s%s", name, t->what ? t->what : "",
+			hns_trace(hop, "%s%s %s%s%s", name, note, t->what ? t->what : "",
 				  t->endpoint ? " endpoint:" : "", t->endpoint ? t->endpoint->name : "");
 	}
 }

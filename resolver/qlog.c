@@ -41,7 +41,7 @@ qlog_head(FILE *f, struct rslv_server *s, const struct rslv_listener *l,
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	dns_type_name(qtype, tn, sizeof(tn));
 	fprintf(f, "{\"version\":\"1.100000\",\"account_id\":");
-	json_str(f, m->account ? m->account : "111122223333");
+	json_str(f, vpc && vpc->account ? vpc->account : m->account ? m->account : "111122223333");
 	fprintf(f, ",\"region\":");
 	json_str(f, vpc ? vpc->region : m->region);
 	fprintf(f, ",\"vpc_id\":");
@@ -72,6 +72,18 @@ qlog_head(FILE *f, struct rslv_server *s, const struct rslv_listener *l,
 	fprintf(f, "},");
 }
 
+/* The DNS Firewall fields, present when a rule with ALERT or BLOCK matched (R15). */
+static void
+qlog_firewall(FILE *f, const struct rslv_fw_step *st)
+{
+	fprintf(f, "\"firewall_rule_group_id\":");
+	json_str(f, st->group->id);
+	fprintf(f, ",\"firewall_rule_action\":\"%s\",\"firewall_domain_list_id\":",
+		st->rule->action == MODEL_FW_BLOCK ? "BLOCK" : "ALERT");
+	json_str(f, st->rule->id);
+	fprintf(f, ",");
+}
+
 void
 rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
 		 const struct hns_addr *client, bool tcp, const struct rslv_handled *h)
@@ -87,6 +99,8 @@ rslv_qlog_answer(struct rslv_server *s, const struct rslv_listener *l,
 	pthread_mutex_lock(&s->qlog_mu);
 	qlog_head(s->qlog, s, l, client, tcp, h->q.q.name, h->q.q.name_len, h->q.q.qtype,
 		  r->rcode, NULL);
+	if (r->fw && r->fw->rule->action != MODEL_FW_ALLOW)
+		qlog_firewall(s->qlog, r->fw);
 	fprintf(s->qlog, "\"answers\":[%s]}\n", r->answer ? r->answer->json : synth);
 	fflush(s->qlog);
 	pthread_mutex_unlock(&s->qlog_mu);

@@ -122,11 +122,31 @@ struct rslv_rule_entry {
 	const struct model_rule *custom; /* FORWARD or SYSTEM rule associated with the VPC */
 	struct rslv_zone *autodef;	 /* PHZ, private DNS, internal, reverse */
 	struct rslv_zone *autodef_inbound; /* a zone that applies only via inbound endpoints */
+	const struct model_profile *profile; /* the entry comes from the VPC's Route 53 Profile */
+};
+
+/* One domain of a DNS Firewall rule, in lower-case wire form. */
+struct rslv_fw_domain {
+	uint8_t wire[DNS_NAME_MAX];
+	uint8_t len;
+	bool wildcard; /* "*.name": names below it only; "*": every name */
+};
+
+/* One DNS Firewall rule of a view, in evaluation order (view_firewall.c). */
+struct rslv_fw_step {
+	const struct model_fw_group *group;
+	const struct model_fw_rule *rule;
+	const struct model_profile *profile; /* associated through the VPC's profile, or NULL */
+	uint32_t priority;		     /* the group's association priority */
+	const struct rslv_fw_domain *domains;
+	const struct rslv_rrset *override; /* BLOCK with OVERRIDE: the CNAME answer */
 };
 
 struct rslv_view {
 	const struct model_vpc *vpc;
 	uint32_t tag; /* its rule entries in rslv_world.rules */
+	const struct rslv_fw_step *fw; /* DNS Firewall rules, lowest priorities first */
+	size_t n_fw;
 };
 
 struct rslv_world {
@@ -177,6 +197,7 @@ struct rslv_trace {
 	const struct model_record *record;
 	const struct model_endpoint *endpoint;
 	const struct rslv_zone *zone;
+	const struct model_profile *profile; /* the deciding rule or zone came from this profile */
 };
 
 struct rslv_result {
@@ -194,6 +215,8 @@ struct rslv_result {
 	uint8_t synth_name[DNS_NAME_MAX];
 	uint8_t synth_name_len;
 	const struct model_rule *rule; /* FORWARD */
+	/* The DNS Firewall rule that matched with ALERT or BLOCK (query logs), or NULL. */
+	const struct rslv_fw_step *fw;
 	struct rslv_trace trace;
 };
 

@@ -555,8 +555,8 @@ build_nodes(struct build *b, struct build_zone *bz)
 	return 0;
 }
 
-static int
-rule_entry_get(struct rslv_world *w, uint32_t tag, const uint8_t *name, size_t len,
+int
+rslv_rule_entry_get(struct rslv_world *w, uint32_t tag, const uint8_t *name, size_t len,
 	       struct rslv_rule_entry **out)
 {
 	struct rslv_rule_entry *e = rslv_table_get(&w->rules, tag, name, len);
@@ -579,7 +579,7 @@ static int
 view_add_zone(struct rslv_world *w, struct rslv_view *v, struct rslv_zone *z)
 {
 	struct rslv_rule_entry *e;
-	int rc = rule_entry_get(w, v->tag, z->wname, z->wlen, &e);
+	int rc = rslv_rule_entry_get(w, v->tag, z->wname, z->wlen, &e);
 
 	if (rc)
 		return rc;
@@ -627,7 +627,7 @@ build_view(struct build *b, struct rslv_view *v)
 		n = rslv_name_wire_lower(r->domain, name);
 		if (n <= 0)
 			return HNS_ENAME;
-		rc = rule_entry_get(w, v->tag, name, (size_t)n, &e);
+		rc = rslv_rule_entry_get(w, v->tag, name, (size_t)n, &e);
 		if (rc)
 			return rc;
 		e->custom = r;
@@ -729,7 +729,8 @@ world_build(struct build *b)
 	for (size_t i = 0; i < m->n_vpcs; i++) {
 		w->views[i].vpc = &m->vpcs[i];
 		w->views[i].tag = (uint32_t)i + 1;
-		if ((rc = build_view(b, &w->views[i])))
+		if ((rc = build_view(b, &w->views[i])) || (rc = rslv_build_profile(b, &w->views[i])) ||
+		    (rc = rslv_build_firewall(w, &w->views[i])))
 			return rc;
 	}
 	/* the internet view: public hosted zones, internet.zones, the vpce names */

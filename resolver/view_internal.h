@@ -59,6 +59,9 @@ const uint8_t *rslv_rr_wire(struct hns_arena *a, uint16_t type, uint16_t class, 
 			    const uint8_t *rdata, size_t rdlen, uint32_t *len_out);
 struct build_rr *rslv_build_rr_add(struct build_zone *bz);
 struct build_zone *rslv_build_zone_add(struct build *b, enum rslv_zone_kind kind, const char *name);
+/* The view-tag entry of a name in the rule table, made empty when absent. */
+int rslv_rule_entry_get(struct rslv_world *w, uint32_t tag, const uint8_t *name, size_t len,
+			struct rslv_rule_entry **out);
 /* A Route 53 style default SOA for zones the scenario does not describe. */
 int rslv_zone_set_default_soa(struct rslv_world *w, struct rslv_zone *z);
 
@@ -93,7 +96,22 @@ uint32_t rslv_aws_pool_addr(const uint8_t *q, size_t qlen);
 /* view_chase.c: precompile every CNAME set's chains (rslv_rrset.chase). */
 int rslv_world_chase(struct rslv_world *w);
 
+/* view_firewall.c: a view's DNS Firewall steps, at load time (after its profile is known). */
+int rslv_build_firewall(struct rslv_world *w, struct rslv_view *v);
+/*
+ * Per query, before the rule table: the firewall's verdict.  Adds the
+ * firewall hop and sets out->fw when a rule matched; true when it blocked
+ * (out is the whole answer), false when the query goes on.
+ */
+bool rslv_firewall_check(const struct rslv_view *v, const uint8_t *qname, size_t qlen,
+			 uint16_t qtype, struct rslv_result *out);
+/* view_profile.c: the VPC's Route 53 Profile into its rule table, after its own associations. */
+int rslv_build_profile(struct build *b, struct rslv_view *v);
+
 /* view_lookup.c */
+/* Appends a hop to a trace (at most RSLV_TRACE_MAX; the rest are dropped). */
+void rslv_trace_add(struct rslv_trace *t, enum model_hop_kind kind, const char *ref,
+		    const void *target);
 /* NXDOMAIN, or NODATA when the name exists (and the model answers NODATA for other types). */
 void rslv_result_negative(const struct rslv_world *w, const struct rslv_zone *z, bool exists,
 			  struct rslv_result *out);

@@ -14,8 +14,8 @@
  * precompiled for the question's origin (view_chase.c).
  */
 
-static void
-trace_hop(struct rslv_trace *t, enum model_hop_kind kind, const char *ref, const void *target)
+void
+rslv_trace_add(struct rslv_trace *t, enum model_hop_kind kind, const char *ref, const void *target)
 {
 	if (t->n >= RSLV_TRACE_MAX)
 		return;
@@ -24,6 +24,12 @@ trace_hop(struct rslv_trace *t, enum model_hop_kind kind, const char *ref, const
 	t->hops[t->n].target = target;
 	t->hops[t->n].loc = (struct model_loc){0, 0};
 	t->n++;
+}
+
+static void
+trace_hop(struct rslv_trace *t, enum model_hop_kind kind, const char *ref, const void *target)
+{
+	rslv_trace_add(t, kind, ref, target);
 }
 
 void
@@ -158,6 +164,7 @@ resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 	memset(out, 0, offsetof(struct rslv_result, synth_name));
 	out->synth_name_len = 0;
 	out->rule = NULL;
+	out->fw = NULL;
 	memset(&out->trace, 0, sizeof(out->trace));
 
 	if (from == RSLV_FROM_INTERNET || view >= w->n_views) {
@@ -176,10 +183,13 @@ resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 		out->trace.what = "no-dns-support";
 		return;
 	}
+	if (v->n_fw && rslv_firewall_check(v, qname, qlen, qtype, out))
+		return;
 	/* Every rule and autodefined zone on the name's suffixes, longest first. */
 	dns_nametab_walk_init(&walk, &w->rules.nt, v->tag, qname, qlen);
 	while ((e = dns_nametab_walk_next(&walk, NULL)) != NULL) {
 		if (e->custom && !system) {
+			out->trace.profile = e->profile;
 			trace_hop(&out->trace, MODEL_HOP_RULE, e->custom->name, e->custom);
 			if (e->custom->type == MODEL_RULE_FORWARD) {
 				out->action = RSLV_FORWARD;
@@ -196,6 +206,8 @@ resolve_one(const struct rslv_world *w, size_t view, enum rslv_from from, const 
 			inbound && e->autodef_inbound ? e->autodef_inbound : e->autodef;
 
 		if (z) {
+			if (!system)
+				out->trace.profile = e->profile;
 			zone_hop(&out->trace, z);
 			zone_answer(w, z, qname, qlen, qtype, out);
 			return;

@@ -383,6 +383,28 @@ static const struct rule_case cases[] = {
 	    { "ips: {a: 10.0.1.10, b: 10.0.2.10}", "ip_address_type: dualstack\n      ips: {a: 10.0.1.10, b: 10.0.2.10}" },
 	    { "ssm.eu-west-1.amazonaws.com\n          to: [10.0.1.10, 10.0.2.10]",
 	      "ssm.eu-west-1.amazonaws.com\n          to: [\"2600:1f18:6b:a101::10\", \"2600:1f18:6b:a102::10\"]" } } },
+	/* accounts, DNS Firewall, Route 53 Profiles (lint/rules_accounts.c) */
+	{ "HNS180", LINT_INFO,
+	  { { "      vpcs: [hub, spoke]\nonprem:", "      vpcs: [hub, spoke]\n      shared_with: [\"444455556666\"]\nonprem:" } },
+	  "shared_with: [\"444455556666\"]",
+	  { { "      vpcs: [hub, spoke]\nonprem:", "      vpcs: [hub, spoke]\n      shared_with: [\"444455556666\"]\nonprem:" },
+	    { "  spoke:\n    cidr: 10.1.0.0/16", "  spoke:\n    account: \"444455556666\"\n    cidr: 10.1.0.0/16" } } },
+	{ "HNS181", LINT_WARNING,
+	  { { "resolver:\n  endpoints:\n", "firewall:\n  g:\n    rules:\n      - {name: a, priority: 1, domains: [\"*.example\"], action: block}\n"
+	      "      - {name: b, priority: 2, domains: [x.example], action: alert}\n    vpcs: {hub: 100}\n"
+	      "resolver:\n  endpoints:\n" } },
+	  "{name: b,",
+	  { { "resolver:\n  endpoints:\n", "firewall:\n  g:\n    rules:\n      - {name: a, priority: 1, domains: [\"*.example\"], action: block}\n"
+	      "      - {name: b, priority: 2, domains: [example], action: alert}\n    vpcs: {hub: 100}\n"
+	      "resolver:\n  endpoints:\n" } } },
+	{ "HNS182", LINT_INFO,
+	  { { "hosted_zones:\n", "hosted_zones:\n  corp.internal:\n    vpcs: []\n    records: |\n      x  A  10.0.9.9\n" },
+	    { "resolver:\n  endpoints:\n", "profiles:\n  p:\n    hosted_zones: [corp.internal]\n    vpcs: [hub]\n"
+	      "resolver:\n  endpoints:\n" } },
+	  "    hosted_zones: [corp.internal]",
+	  { { "hosted_zones:\n", "hosted_zones:\n  other.internal:\n    vpcs: []\n    records: |\n      x  A  10.0.9.9\n" },
+	    { "resolver:\n  endpoints:\n", "profiles:\n  p:\n    hosted_zones: [other.internal]\n    vpcs: [hub]\n"
+	      "resolver:\n  endpoints:\n" } } },
 };
 
 static void

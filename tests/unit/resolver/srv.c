@@ -46,7 +46,13 @@ static const char scenario[] =
 	"      type: forward\n"
 	"      endpoint: outbound\n"
 	"      targets: [192.168.10.53]\n"
-	"      vpcs: [hub]\n";
+	"      vpcs: [hub]\n"
+	"firewall:\n"
+	"  guard:\n"
+	"    rules:\n"
+	"      - {name: deny, priority: 1, domains: [\"*.blocked.example\"], action: block, block_response: nxdomain}\n"
+	"      - {name: watch, priority: 2, domains: [say.example.com], action: alert}\n"
+	"    vpcs: {hub: 100}\n";
 
 struct hns_addr
 srv_addr(const char *s)

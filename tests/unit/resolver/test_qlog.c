@@ -267,6 +267,37 @@ test_forwarded_rcodes(void **state)
 	srv_deinit(&t);
 }
 
+/* DNS Firewall: BLOCK and ALERT matches carry the firewall fields (R15); others do not. */
+static void
+test_firewall_fields(void **state)
+{
+	uint8_t q[512];
+	size_t n = srv_query("x.blocked.example", DNS_TYPE_A, q);
+	const struct model_fw_group *g;
+
+	srv_init(&t, RSLV_OUTSIDE_DROP, RSLV_VPC_PPS, true);
+	g = &t.m->fw_groups[0];
+	json_t *j = ask_logged(SRV_VPC, false, q, n);
+
+	assert_string_equal(str(j, "rcode"), "NXDOMAIN");
+	assert_string_equal(str(j, "firewall_rule_group_id"), g->id);
+	assert_string_equal(str(j, "firewall_rule_action"), "BLOCK");
+	assert_string_equal(str(j, "firewall_domain_list_id"), g->rules[0].id);
+	assert_true(strncmp(g->rules[0].id, "rslvr-fdl-", 10) == 0);
+	assert_int_equal(json_array_size(json_object_get(j, "answers")), 0);
+	json_decref(j);
+	n = srv_query("say.example.com", DNS_TYPE_TXT, q);
+	j = ask_logged(SRV_VPC, false, q, n);
+	assert_string_equal(str(j, "firewall_rule_action"), "ALERT");
+	assert_int_equal(json_array_size(json_object_get(j, "answers")), 1);
+	json_decref(j);
+	n = srv_query("www.example.com", DNS_TYPE_A, q);
+	j = ask_logged(SRV_VPC, false, q, n);
+	assert_null(json_object_get(j, "firewall_rule_action"));
+	json_decref(j);
+	srv_deinit(&t);
+}
+
 int
 main(void)
 {
@@ -278,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_synthesised),
 		cmocka_unit_test(test_internet_not_logged),
 		cmocka_unit_test(test_forwarded_rcodes),
+		cmocka_unit_test(test_firewall_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
