@@ -15,6 +15,7 @@ import json, re, sys
 mode = sys.argv[1]
 plan = mode == "aws-vs-plan"
 VPCE = re.compile(r"vpce-[0-9a-f]+-[a-z0-9]{8}")
+RULE_ID = re.compile(r" \(rslvr-rr-[0-9a-f]+\)")  # findings name a rule by its id when known
 
 def norm(x, path=()):
     if isinstance(x, dict):
@@ -31,7 +32,7 @@ def norm(x, path=()):
     if isinstance(x, list):
         return [norm(v, path) for v in x]
     if isinstance(x, str) and plan:
-        return VPCE.sub("vpce-X", x)
+        return RULE_ID.sub("", VPCE.sub("vpce-X", x))
     return x
 
 json.dump(norm(json.load(sys.stdin)), sys.stdout, indent=1, sort_keys=True)
