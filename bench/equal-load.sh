@@ -150,19 +150,6 @@ load:
       - {query: "host{seq}.bench.example A", weight: 99}
 EOF
 
-dnsdist_conf() { # cache on|off
-	{
-		echo "setLocal('127.0.0.1:$PORT')"
-		echo "newServer({address='127.0.0.1:$BACKEND_PORT'})"
-		echo "setSecurityPollSuffix('')"
-		echo "setACL({'127.0.0.0/8'})"
-		if [ "$1" = on ]; then
-			echo "pc = newPacketCache(100000, {maxTTL=86400, minTTL=0})"
-			echo "getPool(''):setCache(pc)"
-		fi
-	} >"$TMP/dnsdist.conf"
-}
-
 wait_ready() { # addr port name want
 	for _ in $(seq 1 100); do
 		if dig +time=1 +tries=1 +short -p "$2" "@$1" "$3" A 2>/dev/null | grep -q "$4"; then
@@ -172,12 +159,6 @@ wait_ready() { # addr port name want
 	done
 	echo "bench: nothing answers $3 at $1:$2" >&2
 	return 1
-}
-
-descendants() { # pid: it and every process below it
-	local c
-	echo -n "$1 "
-	for c in $(pgrep -P "$1" || true); do descendants "$c"; done
 }
 
 taskset -c $SERVER_CPU nsd -d -c "$TMP/backend.conf" >"$TMP/backend.out" 2>&1 &
@@ -215,7 +196,7 @@ start_server() {
 		PIDS+=("$SERVER_PID")
 		;;
 	dnsdist:fwd-*)
-		dnsdist_conf "$([ "$2" = fwd-cached ] && echo on || echo off)"
+		bench_dnsdist_conf "$([ "$2" = fwd-cached ] && echo on || echo off)"
 		taskset -c $SERVER_CPU dnsdist --supervised --disable-syslog -C "$TMP/dnsdist.conf" \
 			>"$TMP/server.out" 2>&1 &
 		SERVER_PID=$!
@@ -228,7 +209,7 @@ start_server() {
 		wait_ready "$ADDR" $PORT ready.bench.test 192.0.2.1 || { tail -5 "$TMP/server.out" >&2; exit 1; }
 	fi
 	# nsd -d forks a main process, which forks the server: measure the whole tree
-	MEASURE=$(descendants "$SERVER_PID")
+	MEASURE=$(bench_descendants "$SERVER_PID")
 }
 
 stop_server() {

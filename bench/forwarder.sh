@@ -123,19 +123,6 @@ load:
 $(for i in 0 1 2 3 4 5 6 7 8 9; do echo "      - {query: \"c$i.bench.test A\", weight: 1}"; done)
 EOF
 
-dnsdist_conf() { # cache on|off
-	{
-		echo "setLocal('127.0.0.1:$PORT')"
-		echo "newServer({address='127.0.0.1:$BACKEND_PORT'})"
-		echo "setSecurityPollSuffix('')"
-		echo "setACL({'127.0.0.0/8'})"
-		if [ "$1" = on ]; then
-			echo "pc = newPacketCache(100000, {maxTTL=86400, minTTL=0})"
-			echo "getPool(''):setCache(pc)"
-		fi
-	} >"$TMP/dnsdist.conf"
-}
-
 cat >"$TMP/unbound.conf" <<EOF
 server:
 	interface: 127.0.0.1
@@ -170,7 +157,7 @@ start_server() { # system case
 			>"$TMP/hybridns.out" 2>&1 &
 		;;
 	dnsdist)
-		dnsdist_conf "$([ "$2" = cached ] && echo on || echo off)"
+		bench_dnsdist_conf "$([ "$2" = cached ] && echo on || echo off)"
 		taskset -c $SERVER_CPU dnsdist --supervised --disable-syslog -C "$TMP/dnsdist.conf" \
 			>"$TMP/dnsdist.out" 2>&1 &
 		;;

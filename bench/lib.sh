@@ -113,3 +113,25 @@ bench_cleanup() {
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$TMP"
 }
+
+# dnsdist.conf for the forwarder benches: listens on $PORT, forwards to
+# $BACKEND_PORT, no security poll; its packet cache with "on".
+bench_dnsdist_conf() { # cache on|off
+	{
+		echo "setLocal('127.0.0.1:$PORT')"
+		echo "newServer({address='127.0.0.1:$BACKEND_PORT'})"
+		echo "setSecurityPollSuffix('')"
+		echo "setACL({'127.0.0.0/8'})"
+		if [ "$1" = on ]; then
+			echo "pc = newPacketCache(100000, {maxTTL=86400, minTTL=0})"
+			echo "getPool(''):setCache(pc)"
+		fi
+	} >"$TMP/dnsdist.conf"
+}
+
+# A pid and every process below it (a server's helpers count in its CPU).
+bench_descendants() { # pid: it and every process below it
+	local c
+	echo -n "$1 "
+	for c in $(pgrep -P "$1" || true); do bench_descendants "$c"; done
+}

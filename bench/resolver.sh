@@ -162,13 +162,7 @@ start_nsd() {
 	PIDS+=("$NSD_PID")
 	wait_ready 127.0.0.1
 	# nsd -d forks a main process, which forks the server: measure the whole tree
-	NSD_ALL=$(descendants "$NSD_PID")
-}
-
-descendants() { # pid: it and every process below it
-	local c
-	echo -n "$1 "
-	for c in $(pgrep -P "$1" || true); do descendants "$c"; done
+	NSD_ALL=$(bench_descendants "$NSD_PID")
 }
 
 stop_pid() {
