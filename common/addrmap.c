@@ -49,18 +49,35 @@ virt_equal(const struct hns_addr *a, const struct hns_addr *b)
 	return hns_addr_equal(a, b);
 }
 
-const struct hns_addrmap_entry *
-hns_addrmap_find(const struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt)
+static const struct hns_addrmap_entry *
+find(const struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt, bool any_owner,
+     unsigned owner)
 {
 	static const struct hns_addr none;
 
 	if (virt == NULL)
 		virt = &none;
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->entries[i].role == role && virt_equal(&m->entries[i].virt, virt))
-			return &m->entries[i];
+		const struct hns_addrmap_entry *e = &m->entries[i];
+
+		if (e->role == role && virt_equal(&e->virt, virt) && (any_owner || e->owner == owner))
+			return e;
 	}
 	return NULL;
+}
+
+/* Any owner: the first server added at that address. */
+const struct hns_addrmap_entry *
+hns_addrmap_find(const struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt)
+{
+	return find(m, role, virt, true, 0);
+}
+
+const struct hns_addrmap_entry *
+hns_addrmap_find_owned(const struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
+		       unsigned owner)
+{
+	return find(m, role, virt, false, owner);
 }
 
 const struct hns_addrmap_entry *
@@ -77,6 +94,13 @@ int
 hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
 		const char *label, const struct hns_addrmap_entry **out)
 {
+	return hns_addrmap_add_owned(m, role, virt, 0, label, out);
+}
+
+int
+hns_addrmap_add_owned(struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
+		      unsigned owner, const char *label, const struct hns_addrmap_entry **out)
+{
 	static const struct hns_addr none;
 	const struct hns_addrmap_entry *old;
 	struct hns_addrmap_entry *e;
@@ -85,7 +109,7 @@ hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr
 		return HNS_EINVAL;
 	if (virt == NULL)
 		virt = &none;
-	old = hns_addrmap_find(m, role, virt);
+	old = hns_addrmap_find_owned(m, role, virt, owner);
 	if (old != NULL) {
 		if (out != NULL)
 			*out = old;
@@ -100,6 +124,7 @@ hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr
 	e->role = role;
 	e->virt = *virt;
 	e->virt.port = 0;
+	e->owner = owner;
 	hns_addr_from_v4(&e->real, (127u << 24) | (53u << 16) | ((uint32_t)role << 8) | (m->used[role] + 1),
 			 m->port);
 	m->used[role]++;

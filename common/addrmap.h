@@ -44,6 +44,10 @@ struct hns_addrmap_entry {
 	struct hns_addr virt; /* family 0 when the server has no scenario address (internet) */
 	struct hns_addr real; /* 127.53.<role>.<n>:<port> */
 	char label[112];      /* "inbound/private-a (eu-west-1a)" */
+	/* Which server of the role, when two share one virtual address: a VPC's +2
+	 * is 10.0.0.2 in every VPC of 10.0.0.0/16, but each VPC has its own (its
+	 * index + 1).  0 for the rest. */
+	unsigned owner;
 };
 
 struct hns_addrmap {
@@ -61,9 +65,16 @@ void hns_addrmap_deinit(struct hns_addrmap *m);
  */
 int hns_addrmap_add(struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
 		    const char *label, const struct hns_addrmap_entry **out);
+/* The same for one server of several at one address: (role, virt, owner) is the key. */
+int hns_addrmap_add_owned(struct hns_addrmap *m, enum hns_role role, const struct hns_addr *virt,
+			  unsigned owner, const char *label, const struct hns_addrmap_entry **out);
 /* The entry of (role, virt), or NULL.  virt may be NULL for roles without one (internet). */
 const struct hns_addrmap_entry *hns_addrmap_find(const struct hns_addrmap *m, enum hns_role role,
 						 const struct hns_addr *virt);
+/* The entry of (role, virt, owner), or NULL. */
+const struct hns_addrmap_entry *hns_addrmap_find_owned(const struct hns_addrmap *m,
+						       enum hns_role role,
+						       const struct hns_addr *virt, unsigned owner);
 /* The entry whose real address is a (port included), or NULL: who is this loopback peer? */
 const struct hns_addrmap_entry *hns_addrmap_find_real(const struct hns_addrmap *m,
 						      const struct hns_addr *a);

@@ -76,8 +76,12 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 		}
 	}
 	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
+		/* Every VPC has its own +2, even where two VPCs' CIDRs start alike. */
 		snprintf(label, sizeof(label), "vpc/%s +2", m->vpcs[i].name);
-		rc = add(ctx, HNS_ROLE_VPC_DNS, &m->vpcs[i].dns_addr, label);
+		rc = hns_addrmap_add_owned(&ctx->map, HNS_ROLE_VPC_DNS, &m->vpcs[i].dns_addr,
+					   (unsigned)i + 1, label, NULL);
+		if (rc != 0)
+			fprintf(stderr, "hybridns: address map: %s: %s\n", label, hns_strerror(rc));
 	}
 	if (rc == 0)
 		rc = add(ctx, HNS_ROLE_INTERNET, NULL, "internet");
@@ -99,8 +103,13 @@ serve_map_build(struct serve_ctx *ctx, uint16_t port)
 	for (size_t i = 0; i < m->n_vpcs && rc == 0; i++) {
 		if (!vpc_on_vpn(m, &m->vpcs[i]))
 			continue;
+		/* the +2 of this VPC: of two VPN-routed VPCs at one address, on-prem's
+		 * route by address reaches the first (serve_route) */
 		snprintf(label, sizeof(label), "vpn -> vpc/%s +2", m->vpcs[i].name);
-		rc = add(ctx, HNS_ROLE_RELAY_TO_AWS, &m->vpcs[i].dns_addr, label);
+		rc = hns_addrmap_add_owned(&ctx->map, HNS_ROLE_RELAY_TO_AWS, &m->vpcs[i].dns_addr,
+					   (unsigned)i + 1, label, NULL);
+		if (rc != 0)
+			fprintf(stderr, "hybridns: address map: %s: %s\n", label, hns_strerror(rc));
 	}
 	/* ... and DNS servers placed in those VPCs (an AD domain controller on EC2) the same way. */
 	for (size_t i = 0; i < m->onprem.n_resolvers && rc == 0; i++) {

@@ -196,16 +196,12 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 			if (ep->conntrack && (s->qps_limit == 0 || s->qps_limit > 1500))
 				s->qps_limit = 1500;
 			n++;
-		} else if (e->role == HNS_ROLE_VPC_DNS) {
-			for (size_t v = 0; v < m->n_vpcs; v++) {
-				if (hns_addr_equal(&m->vpcs[v].dns_addr, &e->virt)) {
-					s->from = RSLV_FROM_VPC;
-					s->view = v;
-					vpc_inside(ctx, &m->vpcs[v], s);
-					n++;
-					break;
-				}
-			}
+		} else if (e->role == HNS_ROLE_VPC_DNS && e->owner >= 1 && e->owner <= m->n_vpcs) {
+			/* the +2 of one VPC (owner - 1), whatever other VPC shares its address */
+			s->from = RSLV_FROM_VPC;
+			s->view = e->owner - 1;
+			vpc_inside(ctx, &m->vpcs[e->owner - 1], s);
+			n++;
 		}
 	}
 	struct hns_addr *outside = NULL;

@@ -57,6 +57,8 @@ relay_target(const struct hns_addrmap *map, const struct hns_addrmap_entry *e)
 
 	if (e->role == HNS_ROLE_RELAY_TO_ONPREM)
 		return hns_addrmap_find(map, HNS_ROLE_ONPREM, &e->virt);
+	if (e->owner != 0) /* to one VPC's +2, whatever other VPC shares its address */
+		return hns_addrmap_find_owned(map, HNS_ROLE_VPC_DNS, &e->virt, e->owner);
 	for (size_t i = 0; i < sizeof(to_aws) / sizeof(to_aws[0]); i++) {
 		t = hns_addrmap_find(map, to_aws[i], &e->virt);
 		if (t)

@@ -47,7 +47,8 @@ world_dhcp_targets(const struct serve_ctx *ctx, const struct model_vpc *vpc, str
 		const struct hns_addr *real;
 
 		if (d->amazon) {
-			e = hns_addrmap_find(&ctx->map, HNS_ROLE_VPC_DNS, &vpc->dns_addr);
+			e = hns_addrmap_find_owned(&ctx->map, HNS_ROLE_VPC_DNS, &vpc->dns_addr,
+						   (unsigned)vpc->index + 1);
 			real = e != NULL ? &e->real : NULL;
 		} else {
 			real = serve_route(ctx, false, &d->addr);
@@ -72,7 +73,8 @@ world_client_targets(const struct serve_ctx *ctx, const struct model_from *f, st
 	case MODEL_FROM_VPC:
 		if (f->vpc->n_dhcp_dns > 0)
 			return world_dhcp_targets(ctx, f->vpc, out, max);
-		e = hns_addrmap_find(&ctx->map, HNS_ROLE_VPC_DNS, &f->vpc->dns_addr);
+		e = hns_addrmap_find_owned(&ctx->map, HNS_ROLE_VPC_DNS, &f->vpc->dns_addr,
+					   (unsigned)f->vpc->index + 1);
 		break;
 	case MODEL_FROM_INBOUND:
 		for (size_t i = 0; i < f->inbound->n_enis && n < max; i++) {

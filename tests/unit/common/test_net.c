@@ -155,6 +155,33 @@ test_addrmap(void **state)
 	hns_addrmap_deinit(&m);
 }
 
+/* Two VPCs of 10.0.0.0/16 both have a +2 at 10.0.0.2: one server each. */
+static void
+test_addrmap_owned(void **state)
+{
+	struct hns_addrmap m;
+	const struct hns_addrmap_entry *a, *b, *again;
+	struct hns_addr v;
+
+	(void)state;
+	hns_addrmap_init(&m, 5300);
+	hns_addr_parse("10.0.0.2", &v);
+	assert_int_equal(hns_addrmap_add_owned(&m, HNS_ROLE_VPC_DNS, &v, 1, "vpc/a +2", &a), 0);
+	assert_int_equal(hns_addrmap_add_owned(&m, HNS_ROLE_VPC_DNS, &v, 2, "vpc/b +2", &b), 0);
+	assert_int_equal(m.n, 2);
+	assert_false(hns_addr_equal(&m.entries[0].real, &m.entries[1].real));
+	assert_ptr_equal(hns_addrmap_find_owned(&m, HNS_ROLE_VPC_DNS, &v, 1), &m.entries[0]);
+	assert_ptr_equal(hns_addrmap_find_owned(&m, HNS_ROLE_VPC_DNS, &v, 2), &m.entries[1]);
+	assert_null(hns_addrmap_find_owned(&m, HNS_ROLE_VPC_DNS, &v, 3));
+	/* by address alone: the first one added */
+	assert_ptr_equal(hns_addrmap_find(&m, HNS_ROLE_VPC_DNS, &v), &m.entries[0]);
+	/* the same owner again: the same entry */
+	assert_int_equal(hns_addrmap_add_owned(&m, HNS_ROLE_VPC_DNS, &v, 2, "again", &again), 0);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.entries[1].owner, 2);
+	hns_addrmap_deinit(&m);
+}
+
 int
 main(void)
 {
@@ -163,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_loopback_sockets),
 		cmocka_unit_test(test_port_never_shared_with_another_socket),
 		cmocka_unit_test(test_addrmap),
+		cmocka_unit_test(test_addrmap_owned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
