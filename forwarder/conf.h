@@ -117,6 +117,7 @@ struct fwd_config {
 	uint16_t edns_size;	 /* buffer size advertised upstream */
 	uint32_t table_size;	 /* in-flight upstream queries per worker */
 	unsigned upstream_socks; /* UDP sockets per worker for upstream queries */
+	uint32_t coalesce_us;	 /* receive coalescing tick (common/evloop.h), 0 = off */
 };
 
 /*

@@ -212,6 +212,7 @@ drain(struct fwd_worker *w, int fd,
 		if (n <= 0)
 			break;
 		w->now = hns_now();
+		w->loop.handled += (unsigned)n;
 		for (int i = 0; i < n; i++)
 			one(w, r, i, arg);
 		if (n < FWD_BATCH)

@@ -29,7 +29,7 @@ stop_readable(evutil_socket_t fd, short what, void *arg)
 	char b;
 
 	(void)!read(fd, &b, 1);
-	event_base_loopbreak(w->base);
+	hns_evloop_stop(&w->loop);
 }
 
 static void *
@@ -37,7 +37,7 @@ worker_main(void *arg)
 {
 	struct fwd_worker *w = arg;
 
-	event_base_dispatch(w->base);
+	hns_evloop_run(&w->loop);
 	return NULL;
 }
 
@@ -76,6 +76,8 @@ worker_init(struct fwd_worker *w, const struct fwd_config *cfg, const struct hns
 	event_config_free(ec);
 	if (!w->base)
 		return HNS_ENOMEM;
+	w->loop = (struct hns_evloop){ .base = w->base, .name = "hns-forwarder", .tick_us = cfg->coalesce_us,
+				       .full = FWD_BATCH };
 	rc = fwd_core_new(cfg, &fwd_worker_ops, w, seed, &w->core);
 	if (rc < 0)
 		return rc;

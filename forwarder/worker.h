@@ -16,6 +16,7 @@
 
 #include "common/addr.h"
 #include "common/clock.h"
+#include "common/evloop.h"
 #include "common/tcp_gate.h"
 #include "forwarder/conf.h"
 #include "forwarder/core.h"
@@ -89,6 +90,7 @@ struct fwd_worker {
 	const struct fwd_config *cfg;
 	struct fwd_core *core;
 	struct event_base *base;
+	struct hns_evloop loop;
 	pthread_t thread;
 	bool started;
 	hns_time_t now; /* of the batch being handled */

@@ -62,6 +62,8 @@ struct load_opts {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	uint32_t coalesce_us; /* the in-process world's --coalesce (serve.h) */
+	int udp_io;	      /* and its --udp-io */
 	bool quiet; /* no progress line */
 	double tcp; /* --tcp, or < 0: the profile's */
 	/* load_findmax.c, load_plot.c, load_shard.c */
@@ -361,7 +363,10 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			rc = HNS_ENOMEM;
 			goto out;
 		}
-		struct world_opts wo = { .seed = o->seed, .seed_given = o->seed_given };
+		struct world_opts wo = { .seed = o->seed,
+					 .seed_given = o->seed_given,
+					 .coalesce_us = o->coalesce_us,
+					 .aws = { .udp_io = o->udp_io } };
 
 		rc = world_up(&ctx, m, &p->given, &wo, base);
 		if (rc != 0) {
@@ -561,6 +566,8 @@ static const struct cli_opt load_cli_opts[] = {
 	CLI_OPT_SEED(struct load_opts, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
+	SERVE_OPT_COALESCE(struct load_opts, coalesce_us),
+	SERVE_OPT_UDP_IO(struct load_opts, udp_io),
 	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
 	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
 	  0, tcp_parse },

@@ -71,6 +71,7 @@ struct serve_args {
 	uint64_t seed;
 	bool seed_given;
 	unsigned workers;
+	uint32_t coalesce_us;
 	const char *query_log, *stats_json;
 	bool no_vpn;
 	enum hns_log_level log_level;
@@ -92,6 +93,7 @@ static const struct cli_opt serve_opts[] = {
 	CLI_OPT_SEED(struct serve_args, seed, seed_given),
 	{ "workers", 0, CLI_UNSIGNED, SA(workers), CLI_NONE, "N",
 	  "worker threads per forwarder (default one per core)", 1, 64, 0, NULL },
+	SERVE_OPT_COALESCE(struct serve_args, coalesce_us),
 	{ "query-log", 0, CLI_STRING, SA(query_log), CLI_NONE, "FILE",
 	  "write Route 53 Resolver query logs (JSON lines)", 0, 0, 0, NULL },
 	{ "stats-json", 0, CLI_STRING, SA(stats_json), CLI_NONE, "FILE",
@@ -102,6 +104,7 @@ static const struct cli_opt serve_opts[] = {
 	  "err, warn, info or debug", 0, 0, 0, parse_log_level },
 	SERVE_OPT_VPC_OUTSIDE(struct serve_args, aws.vpc_outside),
 	SERVE_OPT_VPC_PPS(struct serve_args, aws.vpc_pps),
+	SERVE_OPT_UDP_IO(struct serve_args, aws.udp_io),
 	{ "vpn-control", 0, CLI_ADDR, SA(vpn_control), CLI_NONE, "IP:PORT",
 	  "the VPN's control socket (default 127.53.0.7 on the map's port)", 0, 0,
 	  CLI_LOOPBACK | CLI_NEED_PORT, NULL },
@@ -194,6 +197,7 @@ cmd_serve(int argc, char **argv)
 	ctx.seed = sa.seed;
 	ctx.seed_given = sa.seed_given;
 	ctx.workers = sa.workers;
+	ctx.coalesce_us = sa.coalesce_us;
 	ctx.query_log = sa.query_log;
 	ctx.stats_json = sa.stats_json;
 	ctx.aws_opts = sa.aws;

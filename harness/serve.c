@@ -3,11 +3,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "common/evloop.h"
 #include "harness/serve.h"
 #include "model/model.h"
 
@@ -302,4 +305,40 @@ serve_world_stop(struct serve_ctx *ctx)
 			side_table[i].stop(ctx);
 	}
 	ctx->started = 0;
+}
+
+int
+serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t max, uint32_t off,
+		   const char *what, uint32_t *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (strcmp(arg, "off") == 0) {
+		*out = off;
+		return 0;
+	}
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n > max) {
+		fprintf(stderr, "hybridns %s: --%s: '%s' (expected %s or off)\n", cmd, opt, arg, what);
+		return HNS_EUSAGE;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
+int
+serve_coalesce_parse(const char *cmd, const char *arg, void *field)
+{
+	return serve_count_or_off(cmd, "coalesce", arg, HNS_COALESCE_MAX_US, SERVE_COALESCE_OFF,
+				  "1-1000 microseconds", field);
+}
+
+uint32_t
+serve_coalesce_us(const struct serve_ctx *ctx)
+{
+	if (ctx->coalesce_us == SERVE_COALESCE_OFF)
+		return 0;
+	return ctx->coalesce_us ? ctx->coalesce_us : SERVE_COALESCE_DEFAULT_US;
 }

@@ -41,6 +41,7 @@ enum serve_side {
 struct serve_aws_opts {
 	int vpc_outside;  /* enum rslv_outside_policy: drop (0), refused, answer */
 	uint32_t vpc_pps; /* per source at a +2 listener; 0: RSLV_VPC_PPS (1024), RSLV_PPS_OFF: none */
+	int udp_io;	  /* enum rslv_udp_io: auto (0), epoll, io_uring */
 };
 
 /* The option-table rows of those settings (harness/cli.h), the same in every command. */
@@ -52,8 +53,35 @@ struct serve_aws_opts {
 	{ "vpc-pps", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "N|off",                        \
 	  "packets per second per source at a VPC +2 resolver (default 1024)", 0, 0, 0,          \
 	  serve_vpc_pps_parse }
+#define SERVE_OPT_UDP_IO(S, field)                                                                \
+	{ "udp-io", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "auto|epoll|io_uring",          \
+	  "how the AWS listeners' UDP workers wait and read (default auto: io_uring where the "  \
+	  "kernel allows it)", 0, 0, 0, NULL }
 /* --vpc-pps: a positive number below RSLV_PPS_OFF, or "off"; into a uint32_t. */
 int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
+
+/*
+ * --coalesce US|off: the receive coalescing tick of every UDP loop of the
+ * world (common/evloop.h).  The field is 0 for "not given" (the default
+ * below) and SERVE_COALESCE_OFF for off.
+ */
+#define SERVE_COALESCE_DEFAULT_US 100
+#define SERVE_COALESCE_OFF UINT32_MAX
+#define SERVE_OPT_COALESCE(S, field)                                                              \
+	{ "coalesce", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "US|off",                     \
+	  "receive coalescing: after a turn short of a full batch, wait US microseconds "         \
+	  "(1-1000) before reading again (default 100)", 0, 0, 0, serve_coalesce_parse }
+struct serve_ctx;
+int serve_coalesce_parse(const char *cmd, const char *arg, void *field);
+/*
+ * A CLI value "N|off" (harness/cli.h CLI_CUSTOM): 1..max into *out, or
+ * `off` as off; otherwise "hybridns CMD: --OPT: 'ARG' (expected WHAT or
+ * off)" and HNS_EUSAGE.
+ */
+int serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t max, uint32_t off,
+		       const char *what, uint32_t *out);
+/* The tick in microseconds (0: off) for a ctx->coalesce_us setting. */
+uint32_t serve_coalesce_us(const struct serve_ctx *ctx);
 
 struct serve_ctx {
 	const struct model *model;
@@ -68,6 +96,7 @@ struct serve_ctx {
 	 */
 	bool vpn_in_path;
 	unsigned workers;	 /* threads per high-rate listener (default: online CPUs) */
+	uint32_t coalesce_us;	 /* --coalesce: 0 not given, SERVE_COALESCE_OFF, or the tick */
 	uint64_t seed;		 /* --seed, or the scenario's vpn.seed */
 	bool seed_given;
 	/*

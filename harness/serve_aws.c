@@ -65,23 +65,8 @@ static const char *const outside_names[] = {
 int
 serve_vpc_pps_parse(const char *cmd, const char *arg, void *field)
 {
-	uint32_t *pps = field;
-	char *end;
-	unsigned long n;
-
-	if (strcmp(arg, "off") == 0) {
-		*pps = RSLV_PPS_OFF;
-		return 0;
-	}
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n >= RSLV_PPS_OFF) {
-		fprintf(stderr, "hybridns %s: --vpc-pps: '%s' (expected a positive number or off)\n",
-			cmd, arg);
-		return HNS_EUSAGE;
-	}
-	*pps = (uint32_t)n;
-	return 0;
+	return serve_count_or_off(cmd, "vpc-pps", arg, RSLV_PPS_OFF - 1, RSLV_PPS_OFF,
+				  "a positive number", field);
 }
 
 /* R8 and R9 settings of ctx, defaults filled in. */
@@ -227,6 +212,8 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 		.n_outside = n_outside,
 		.outside_policy = policy,
 		.vpc_pps = pps,
+		.coalesce_us = serve_coalesce_us(ctx),
+		.udp_io = (enum rslv_udp_io)ctx->aws_opts.udp_io,
 	};
 	struct rslv_server *srv = NULL;
 

@@ -108,6 +108,7 @@ serve_onprem_start(struct serve_ctx *ctx)
 			goto fail;
 		}
 		one->resolver = r;
+		one->cfg->coalesce_us = serve_coalesce_us(ctx);
 		st->n++;
 		rc = fwd_server_start(one->cfg, listen, ctx->workers, ctx->seed + i, &one->srv);
 		if (rc < 0) {

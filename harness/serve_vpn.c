@@ -161,6 +161,7 @@ serve_vpn_start(struct serve_ctx *ctx)
 			 hns_addr_port_str(&t->real, b, sizeof(b)), e->label);
 	}
 	control_open(ctx, v);
+	vpn_set_coalesce(v, serve_coalesce_us(ctx));
 	rc = vpn_start(v);
 	if (rc < 0) {
 		vpn_free(v);

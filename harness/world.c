@@ -115,6 +115,7 @@ world_up(struct serve_ctx *ctx, const struct model *m, const struct model_given 
 		ctx->seed_given = o->seed_given || m->vpn.seed_given;
 		ctx->given = o->tap != NULL ? world_tap_given(o->tap) : given;
 		ctx->aws_opts = o->aws;
+		ctx->coalesce_us = o->coalesce_us;
 		ctx->vpn_in_path = m->vpn.present;
 		rc = serve_map_build(ctx, port);
 		if (rc == 0)

@@ -80,6 +80,7 @@ struct world_opts {
 	/* A real resolver under test in place of the first on-prem resolver, or NULL. */
 	struct world_tap *tap;
 	struct serve_aws_opts aws; /* --vpc-outside, --vpc-pps (all zero: AWS's defaults) */
+	uint32_t coalesce_us;	   /* --coalesce (serve.h) */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
+#include "common/evloop.h"
 #include "resolver/answer.h"
 #include "resolver/server.h"
 
@@ -57,6 +58,8 @@ struct rslv_worker {
 	pthread_t thread;
 	bool started;
 	struct event_base *base;
+	struct hns_evloop loop;
+	struct rslv_uring *ur; /* io_uring.c, or NULL: the epoll loop */
 	int *fds; /* one per listener */
 	struct event **evs;
 	struct event *stop_ev;
@@ -188,6 +191,16 @@ void rslv_trace_emit(const struct rslv_listener *l, const struct rslv_handled *h
 /* io_udp.c */
 int rslv_udp_start(struct rslv_server *s);
 void rslv_udp_stop(struct rslv_server *s);
+/*
+ * io_uring.c: the worker's loop on io_uring.  init on the starting thread
+ * (a negative hns_err when this kernel refuses io_uring); run on the
+ * worker's thread, returning false when it could not go on there (the
+ * caller then runs the epoll loop); stop from any thread.
+ */
+int rslv_uring_init(struct rslv_worker *wk);
+bool rslv_uring_run(struct rslv_worker *wk);
+void rslv_uring_stop(struct rslv_worker *wk);
+void rslv_uring_free(struct rslv_worker *wk);
 /* io_tcp.c */
 int rslv_tcp_start(struct rslv_server *s);
 void rslv_tcp_stop(struct rslv_server *s);

@@ -43,6 +43,7 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 
 		if (n <= 0)
 			return;
+		wk->loop.handled += (unsigned)n;
 		hns_time_t now = hns_now();
 		int ns = 0;
 
@@ -67,7 +68,10 @@ worker_main(void *arg)
 {
 	struct rslv_worker *wk = arg;
 
-	event_base_dispatch(wk->base);
+	hns_thread_name(wk->loop.name);
+	if (wk->ur && rslv_uring_run(wk))
+		return NULL;
+	hns_evloop_run(&wk->loop);
 	return NULL;
 }
 
@@ -76,7 +80,7 @@ worker_on_stop(evutil_socket_t fd, short what, void *arg)
 {
 	struct rslv_worker *wk = arg;
 
-	event_base_loopbreak(wk->base);
+	hns_evloop_stop(&wk->loop);
 }
 
 static pthread_once_t evthread_once = PTHREAD_ONCE_INIT;
@@ -90,6 +94,7 @@ evthread_setup(void)
 static void
 worker_free(struct rslv_worker *wk, size_t n_ls)
 {
+	rslv_uring_free(wk);
 	for (size_t i = 0; i < n_ls; i++) {
 		if (wk->evs && wk->evs[i])
 			event_free(wk->evs[i]);
@@ -127,6 +132,8 @@ rslv_udp_start(struct rslv_server *s)
 		wk->ct = calloc(s->n_ls ? s->n_ls : 1, sizeof(*wk->ct));
 		if (!wk->base || !wk->fds || !wk->evs || !wk->ct)
 			return HNS_ENOMEM;
+		wk->loop = (struct hns_evloop){ .base = wk->base, .name = "hns-aws-udp", .tick_us = s->o.coalesce_us,
+						.full = RSLV_BATCH };
 		/* activated from the main thread: stays pending until the loop runs it */
 		wk->stop_ev = event_new(wk->base, -1, 0, worker_on_stop, wk);
 		if (!wk->stop_ev)
@@ -151,6 +158,17 @@ rslv_udp_start(struct rslv_server *s)
 			if (!wk->evs[i] || event_add(wk->evs[i], NULL) != 0)
 				return HNS_ENOMEM;
 		}
+		/* the epoll loop above stays ready: the worker falls back to it */
+		if (s->o.udp_io != RSLV_IO_EPOLL && (rc = rslv_uring_init(wk)) < 0) {
+			if (s->o.udp_io == RSLV_IO_URING) {
+				hns_err(HNS_SUB_RESOLVER, "udp worker %u: io_uring: %s", k,
+					hns_strerror(rc));
+				return rc;
+			}
+			hns_info(HNS_SUB_RESOLVER, "udp worker %u: io_uring: %s; using epoll", k,
+				 hns_strerror(rc));
+			rc = 0;
+		}
 	}
 	for (unsigned k = 0; k < n; k++) {
 		if (pthread_create(&s->workers[k].thread, NULL, worker_main, &s->workers[k]) != 0)
@@ -169,6 +187,7 @@ rslv_udp_stop(struct rslv_server *s)
 		struct rslv_worker *wk = &s->workers[k];
 
 		if (wk->started) {
+			rslv_uring_stop(wk);
 			event_active(wk->stop_ev, EV_READ, 0);
 			pthread_join(wk->thread, NULL);
 		}

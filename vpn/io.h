@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "common/evloop.h"
 #include "vpn/queue.h"
 #include "vpn/relay.h"
 
@@ -65,6 +66,7 @@ struct vpn_lane {
 
 struct vpn {
 	struct event_base *base;
+	struct hns_evloop loop; /* its thread's loop, with receive coalescing */
 	struct vpn_tunnels ts;
 	struct vpn_lane lanes[VPN_MAX_TUNNELS][VPN_DIR_COUNT][VPN_Q_COUNT];
 

@@ -392,7 +392,11 @@ on_lane_timer(evutil_socket_t unused, short what, void *arg)
 static int
 rx_batch(struct vpn *v, int fd)
 {
-	return hns_mmsg_recv(fd, v->rx_msg, VPN_BATCH, MSG_TRUNC);
+	int n = hns_mmsg_recv(fd, v->rx_msg, VPN_BATCH, MSG_TRUNC);
+
+	if (n > 0)
+		v->loop.handled += (unsigned)n;
+	return n;
 }
 
 void
@@ -590,7 +594,7 @@ on_stop(evutil_socket_t fd, short what, void *arg)
 
 	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
 		hns_warn(HNS_SUB_VPN, "stop eventfd: %s", strerror(errno));
-	event_base_loopbreak(v->base);
+	hns_evloop_stop(&v->loop);
 }
 
 int
@@ -618,6 +622,7 @@ vpn_new(const struct model_tunnel *tunnels, size_t n, uint64_t seed, struct vpn 
 	event_config_free(cfg);
 	if (!v->base)
 		goto fail;
+	v->loop = (struct hns_evloop){ .base = v->base, .name = "hns-vpn", .full = VPN_BATCH };
 	for (size_t t = 0; t < n; t++) {
 		const struct vpn_tunnel *tu = &v->ts.t[t];
 
@@ -749,8 +754,14 @@ vpn_thread(void *arg)
 	/* Signals are the main thread's business (its event_base handles them). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	event_base_loop(v->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	hns_evloop_run(&v->loop);
 	return NULL;
+}
+
+void
+vpn_set_coalesce(struct vpn *v, uint32_t tick_us)
+{
+	v->loop.tick_us = tick_us;
 }
 
 int

@@ -66,6 +66,13 @@ int vpn_relay_addr(const struct vpn *v, size_t i, struct hns_addr *out);
 int vpn_control_open(struct vpn *v, const struct hns_addr *a);
 int vpn_control_addr(const struct vpn *v, struct hns_addr *out);
 
+/*
+ * Receive coalescing on the vpn's thread (common/evloop.h): after a turn
+ * that read some datagrams but not a full batch, sleep tick_us before the
+ * next.  0 (the default): off.  Only before vpn_start.
+ */
+void vpn_set_coalesce(struct vpn *v, uint32_t tick_us);
+
 /* Run the event loop on a new thread. */
 int vpn_start(struct vpn *v);
 /* Stop and join that thread (no-op when not running). */

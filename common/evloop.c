@@ -1,0 +1,89 @@
+#include "config.h"
+
+#include <event2/event.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "common/evloop.h"
+
+bool
+hns_coalesce_pays(uint64_t n, uint64_t elapsed_ns, uint32_t tick_us)
+{
+	if (n == 0 || tick_us == 0)
+		return false;
+	/* n / elapsed * tick >= MIN, without dividing by a zero elapsed */
+	return (double)n * (double)tick_us * (double)HNS_NSEC_PER_USEC >=
+	       HNS_COALESCE_MIN_PER_TICK * (double)elapsed_ns;
+}
+
+void
+hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full)
+{
+	if (tick_us > HNS_COALESCE_MAX_US)
+		tick_us = HNS_COALESCE_MAX_US;
+	*c = (struct hns_coalesce){ .tick_us = tick_us, .full = full, .win_start = hns_now() };
+	c->tick.tv_nsec = (long)tick_us * 1000;
+	/* The default timer slack (50 us) would stretch a 50 us tick to 100. */
+	if (tick_us)
+		(void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+}
+
+void
+hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
+{
+	if (!c->tick_us)
+		return;
+
+	hns_time_t now = hns_now();
+
+	c->win_n += handled;
+	if (now - c->win_start >= HNS_COALESCE_WINDOW_MS * HNS_NSEC_PER_MSEC) {
+		c->on = now >= c->cool_until &&
+			hns_coalesce_pays(c->win_n, now - c->win_start, c->tick_us);
+		c->win_start = now;
+		c->win_n = 0;
+	}
+	if (c->on && handled && handled < c->full) {
+		nanosleep(&c->tick, NULL);
+		c->ticks++;
+
+		hns_time_t woke = hns_now();
+
+		if (woke - now > (hns_time_t)HNS_COALESCE_LATE_X * c->tick_us * HNS_NSEC_PER_USEC) {
+			c->late++;
+			c->on = false;
+			c->cool_until = woke + HNS_COALESCE_COOL_MS * HNS_NSEC_PER_MSEC;
+		}
+	}
+}
+
+void
+hns_thread_name(const char *name)
+{
+	(void)pthread_setname_np(pthread_self(), name);
+}
+
+void
+hns_evloop_run(struct hns_evloop *l)
+{
+	if (l->name)
+		hns_thread_name(l->name);
+	hns_coalesce_init(&l->co, l->tick_us, l->full);
+	while (!l->stop) {
+		l->handled = 0;
+		if (event_base_loop(l->base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY) < 0)
+			break;
+		l->turns++;
+		if (!l->stop)
+			hns_coalesce_turn(&l->co, l->handled);
+	}
+}
+
+void
+hns_evloop_stop(struct hns_evloop *l)
+{
+	l->stop = true;
+	event_base_loopbreak(l->base);
+}

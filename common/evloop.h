@@ -1,0 +1,84 @@
+/*
+ * common/evloop.h -- a worker's event loop, with receive coalescing.
+ *
+ * Below saturation a server's cost per query here is its wake-ups: each
+ * datagram that finds the thread asleep costs a wake-up and a context
+ * switch, and nothing batches (docs/performance.md).  A NIC solves the
+ * same problem with interrupt coalescing (ethtool's rx-usecs): after a
+ * turn that found work but not a full batch, the loop sleeps `tick_us`
+ * before looking again, so the datagrams that arrive meanwhile are read
+ * and answered in one turn.  A turn that found a full batch goes on at
+ * once (saturation is unchanged); a turn after which nothing is ready
+ * blocks as usual (an idle server does not tick).  The price is at most
+ * tick_us of added latency per pass through the loop, which the docs
+ * state.  tick_us 0 is the plain loop.
+ *
+ * A tick is not free: the timer's arming and interrupt cost here about as
+ * much as two datagrams' wake-ups, so a loop that would find one datagram
+ * per tick pays more than it saves.  The loop therefore measures its own
+ * rate over HNS_COALESCE_WINDOW_MS and ticks only while a tick gathers
+ * HNS_COALESCE_MIN_PER_TICK datagrams or more on average.
+ *
+ * Nor does a tick pay on a core that is busy with other work: the sleeper
+ * then waits for the core long after its tick, with queries waiting for
+ * it (near saturation the forwarder beside its backend lost 8 % that
+ * way).  A sleep that overshoots its tick by HNS_COALESCE_LATE_X turns
+ * coalescing off for HNS_COALESCE_COOL_MS.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct event_base;
+
+#define HNS_COALESCE_MAX_US 1000      /* a tick longer than 1 ms is a delay, not coalescing */
+#define HNS_COALESCE_WINDOW_MS 2      /* the rate is measured over this window */
+#define HNS_COALESCE_MIN_PER_TICK 1.5 /* datagrams a tick must gather on average */
+#define HNS_COALESCE_LATE_X 4	      /* a sleep this many ticks long: the core is busy */
+#define HNS_COALESCE_COOL_MS 100      /* ... and coalescing stays off this long */
+
+/* The coalescing state of one loop, whatever waits in it (libevent, io_uring). */
+struct hns_coalesce {
+	uint32_t tick_us; /* 0: off */
+	unsigned full;	  /* a turn that handled this many datagrams goes on at once */
+	bool on;	  /* the last window's rate makes ticks pay */
+	uint64_t win_start, win_n; /* the rate's window: its start (ns) and datagrams */
+	uint64_t cool_until;	   /* off until then (ns) after a late wake-up */
+	uint64_t ticks, late;	   /* statistics: sleeps, sleeps that came back late */
+	struct timespec tick;
+};
+
+/* From the loop's own thread (it lowers the thread's timer slack). */
+void hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full);
+/* After each turn, with the datagrams it handled: sleeps a tick when that pays. */
+void hns_coalesce_turn(struct hns_coalesce *c, unsigned handled);
+
+/*
+ * Whether ticks of tick_us pay at the rate of n datagrams in elapsed
+ * nanoseconds: whether a tick would gather HNS_COALESCE_MIN_PER_TICK or
+ * more on average.  Never with tick_us 0 or n 0.
+ */
+bool hns_coalesce_pays(uint64_t n, uint64_t elapsed_ns, uint32_t tick_us);
+
+/* A libevent worker loop. */
+struct hns_evloop {
+	struct event_base *base;
+	const char *name; /* the thread's name (top -H, perf), at most 15 characters */
+	uint32_t tick_us; /* 0: no coalescing */
+	unsigned full;	  /* a turn that handled this many datagrams goes on at once */
+	unsigned handled; /* datagrams handled in this turn: the callbacks add to it */
+	volatile bool stop;
+	uint64_t turns;		/* statistics: loop turns */
+	struct hns_coalesce co; /* set up by hns_evloop_run */
+};
+
+/* Run until hns_evloop_stop(); from the loop's own thread. */
+void hns_evloop_run(struct hns_evloop *l);
+
+/* Ask the loop to end after its current turn; from one of its callbacks. */
+void hns_evloop_stop(struct hns_evloop *l);
+
+/* Name the calling thread (top -H, perf); at most 15 characters are kept. */
+void hns_thread_name(const char *name);
