@@ -6,6 +6,8 @@
 # Usage: bench/equal-load.sh [--rounds N] [--duration S] [--build DIR]
 #                            [--against DIR]
 #        EQ_CASES="fwd-uncached:10000 eni:40000" bench/equal-load.sh ...
+#        EQ_ARGS_A="--coalesce off" EQ_ARGS_B="--udp-io epoll" \
+#            bench/equal-load.sh --against build-bench ...
 #
 # Inside a private network namespace (unshare --net, loopback only).  Every
 # measurement starts the server fresh on core 0 (forwarders next to one NSD
@@ -24,6 +26,8 @@
 #   eni           100 names, inbound ENI vs NSD      10k 40k 100k
 # Systems are interleaved per case and rate (A B A B ...); with --against,
 # a second hybridns build runs as hybridns-B in the same interleaving.
+# EQ_ARGS_A / EQ_ARGS_B: more `serve` options for hybridns / hybridns-B, so
+# one build can run against itself with a setting changed.
 # Prints every run, then medians and per-round ratios against dnsdist / NSD
 # (and B against A).  CPU per query at a fixed rate below saturation is what
 # the lead compares; on a busy machine it moves with the load of the other
@@ -168,13 +172,14 @@ wait_ready 127.0.0.1 $BACKEND_PORT ready.bench.test 192.0.2.1
 # start_server SYSTEM CASE: sets SERVER_PID (stopped by stop_server), MEASURE
 # (the pids whose CPU counts) and ADDR (where the client sends)
 start_server() {
-	local bin=$HYBRIDNS
+	local bin=$HYBRIDNS extra=${EQ_ARGS_A:-}
 	ADDR=127.0.0.1
-	case "$1" in hybridns-B) bin=$HYBRIDNS_B ;; esac
+	case "$1" in hybridns-B) bin=$HYBRIDNS_B extra=${EQ_ARGS_B:-} ;; esac
 	case "$1:$2" in
 	hybridns*:eni)
+		# shellcheck disable=SC2086 # extra: words
 		taskset -c $SERVER_CPU "$bin" serve "$TMP/eni.yaml" --only aws --port $PORT \
-			--workers 1 >"$TMP/server.out" 2>&1 &
+			--workers 1 $extra >"$TMP/server.out" 2>&1 &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
 		ADDR=""
@@ -191,7 +196,7 @@ start_server() {
 		;;
 	hybridns*:fwd-*)
 		taskset -c $SERVER_CPU "$bin" serve "$TMP/fwd-$([ "$2" = fwd-cached ] && echo on || echo off).yaml" \
-			--only onprem --listen 127.0.0.1:$PORT --workers 1 >"$TMP/server.out" 2>&1 &
+			--only onprem --listen 127.0.0.1:$PORT --workers 1 $extra >"$TMP/server.out" 2>&1 &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
 		;;
