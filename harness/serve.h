@@ -41,7 +41,7 @@ enum serve_side {
 struct serve_aws_opts {
 	int vpc_outside;  /* enum rslv_outside_policy: drop (0), refused, answer */
 	uint32_t vpc_pps; /* per source at a +2 listener; 0: RSLV_VPC_PPS (1024), RSLV_PPS_OFF: none */
-	int udp_io;	  /* enum rslv_udp_io: auto (0), epoll, io_uring */
+	int udp_io;	  /* enum rslv_udp_io: epoll (0), auto, io_uring */
 };
 
 /* The option-table rows of those settings (harness/cli.h), the same in every command. */
@@ -54,15 +54,16 @@ struct serve_aws_opts {
 	  "packets per second per source at a VPC +2 resolver (default 1024)", 0, 0, 0,          \
 	  serve_vpc_pps_parse }
 #define SERVE_OPT_UDP_IO(S, field)                                                                \
-	{ "udp-io", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "auto|epoll|io_uring",          \
-	  "how the AWS listeners' UDP workers wait and read (default auto: io_uring where the "  \
-	  "kernel allows it)", 0, 0, 0, NULL }
+	{ "udp-io", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "epoll|auto|io_uring",          \
+	  "how the AWS listeners' UDP workers wait and read (default epoll; auto: io_uring "      \
+	  "where the kernel allows it)", 0, 0, 0, NULL }
 /* --vpc-pps: a positive number below RSLV_PPS_OFF, or "off"; into a uint32_t. */
 int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
 
 /*
- * --coalesce US|off: the receive coalescing tick of every UDP loop of the
- * world (common/evloop.h).  The field is 0 for "not given" (the default
+ * --coalesce US|off: the receive coalescing tick of the forwarder's and the
+ * AWS listeners' UDP loops (common/evloop.h; not the VPN's, whose
+ * deliveries a tick would make late).  The field is 0 for "not given" (the default
  * below) and SERVE_COALESCE_OFF for off.
  */
 #define SERVE_COALESCE_DEFAULT_US 100

@@ -68,9 +68,9 @@ enum rslv_outside_policy {
 
 /* How UDP workers wait and read (resolver/io_uring.c). */
 enum rslv_udp_io {
-	RSLV_IO_AUTO = 0, /* io_uring where the kernel allows it, else epoll */
-	RSLV_IO_EPOLL,	  /* epoll_wait, recvmmsg and sendmmsg per ready socket */
-	RSLV_IO_URING,	  /* io_uring or fail to start */
+	RSLV_IO_EPOLL = 0, /* epoll_wait, recvmmsg and sendmmsg per ready socket (the default) */
+	RSLV_IO_AUTO,	   /* io_uring where the kernel allows it, else epoll */
+	RSLV_IO_URING,	   /* io_uring or fail to start */
 };
 
 /* opts.vpc_pps: no per-source limit at +2 listeners. */

@@ -69,7 +69,9 @@ int vpn_control_addr(const struct vpn *v, struct hns_addr *out);
 /*
  * Receive coalescing on the vpn's thread (common/evloop.h): after a turn
  * that read some datagrams but not a full batch, sleep tick_us before the
- * next.  0 (the default): off.  Only before vpn_start.
+ * next.  0 (the default, and what `serve` keeps): off, since a tick delays
+ * the deliveries due meanwhile (bench/vpn.sh measures both).  Only before
+ * vpn_start.
  */
 void vpn_set_coalesce(struct vpn *v, uint32_t tick_us);
 
