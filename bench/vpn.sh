@@ -29,6 +29,10 @@ echo "# accuracy: 50000 pps, 20 ms latency, 5 s"
 "$LOAD" --rate 50000 --seconds 5 --latency 20 2>/dev/null
 echo "# accuracy with jitter: 50000 pps, 20 +- 2 ms, 5 s"
 "$LOAD" --rate 50000 --seconds 5 --latency 20 --jitter 2 2>/dev/null
+echo "# accuracy with receive coalescing (--coalesce 100, serve's default): 50000 pps, 20 ms latency, 5 s"
+"$LOAD" --rate 50000 --seconds 5 --latency 20 --coalesce 100 2>/dev/null
+echo "# the same at 10000 pps"
+"$LOAD" --rate 10000 --seconds 5 --latency 20 --coalesce 100 2>/dev/null
 echo "# accuracy under SCHED_FIFO: 50000 pps, 20 ms latency, 5 s"
 "$LOAD" --rate 50000 --seconds 5 --latency 20 --rt 2>/dev/null
 echo "# throughput: unpaced, 1 ms latency, 3 s"

@@ -17,6 +17,8 @@
 # query read around it: the world's cost below saturation.  Prints every
 # run, then medians: the highest rate held, what broke the next step, and
 # the fixed-rate costs.  WORLD_FIND=0 skips the search (fixed rate only).
+# WORLD_ARGS_A / WORLD_ARGS_B: more `load` options for build A / B (one
+# build against itself: --against build-bench WORLD_ARGS_B="--coalesce off").
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
@@ -39,7 +41,8 @@ perf stat -e "$PERF_EVENTS" -- true >/dev/null 2>&1 || HAVE_PERF=0
 capacity() {
 	local step rc=0
 	step=$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')
-	"$1" load "$SCEN" --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --from-qps 20000 \
+	# shellcheck disable=SC2086 # ARGS: words
+	"$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --from-qps 20000 \
 		--max-qps "$LOAD_QPS" --step-duration "$step" --quiet --format json \
 		-o "$TMP/find.json" >"$TMP/find.out" 2>&1 || rc=$?
 	if [ "$rc" -gt 1 ]; then
@@ -65,7 +68,8 @@ PY
 # fixed BIN PROFILE: "us_per_query syscalls_per_query epoll_per_q recv_per_q send_per_q cs_per_q loss_pct p99"
 fixed() {
 	local pid perf_pid="" t0 t1 rc=0
-	"$1" load "$SCEN" --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 8))" --quiet \
+	# shellcheck disable=SC2086 # ARGS: words
+	"$1" load "$SCEN" $ARGS --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 8))" --quiet \
 		--format json -o "$TMP/fixed.json" >"$TMP/fixed.out" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
@@ -114,8 +118,8 @@ echo "world: $ROUNDS rounds; find-max steps of $DURATION/4 s up to $LOAD_QPS qps
 for r in $(seq 1 "$ROUNDS"); do
 	for p in unique mixed; do
 		for b in $builds; do
-			bin=$HYBRIDNS
-			[ "$b" = A ] || bin=$HYBRIDNS_B
+			bin=$HYBRIDNS ARGS=${WORLD_ARGS_A:-}
+			[ "$b" = A ] || bin=$HYBRIDNS_B ARGS=${WORLD_ARGS_B:-}
 			held=0 broke=0 p99=0 why=-
 			[ "$FIND" = 0 ] || read -r held broke p99 why < <(capacity "$bin" "$p")
 			read -r us sq ep rx tx cs loss fp99 < <(fixed "$bin" "$p")

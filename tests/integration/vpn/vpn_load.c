@@ -8,6 +8,7 @@
  * send time + latency.  Bounded by --seconds (at most 60).
  *
  *   vpn_load [--rate PPS|0] [--seconds S] [--latency MS] [--jitter MS] [--size BYTES] [--rt]
+ *            [--coalesce US]
  *
  * --rate 0 sends as fast as one thread can (throughput mode).  --rt runs
  * the process (relay, sender and sink threads) under SCHED_FIFO, to see
@@ -37,6 +38,7 @@ struct opts {
 	double rate, seconds, latency, jitter;
 	size_t size;
 	bool rt;
+	uint32_t coalesce_us; /* the relay's receive coalescing tick, 0: off */
 };
 
 struct sender {
@@ -119,6 +121,7 @@ main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },    { "seconds", required_argument, NULL, 's' },
 		{ "latency", required_argument, NULL, 'l' }, { "jitter", required_argument, NULL, 'j' },
 		{ "size", required_argument, NULL, 'b' },    { "rt", no_argument, NULL, 'R' },
+		{ "coalesce", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct model_tunnel t;
@@ -143,6 +146,7 @@ main(int argc, char **argv)
 		case 'j': o.jitter = atof(optarg); break;
 		case 'b': o.size = (size_t)atoi(optarg); break;
 		case 'R': o.rt = true; break;
+		case 'c': o.coalesce_us = (uint32_t)atoi(optarg); break;
 		default: fprintf(stderr, "usage: vpn_load [--rate N] [--seconds S] [--latency MS] [--jitter MS] [--size B]\n"); return 2;
 		}
 	}
@@ -172,7 +176,10 @@ main(int argc, char **argv)
 	if (sink < 0 || hns_sock_local_addr(sink, &sink_a) != 0)
 		return 3;
 	if (vpn_new(&t, 1, 1, &v) != 0 || vpn_relay_add(v, VPN_TO_AWS, &a, &sink_a, "bench") != 0 ||
-	    vpn_relay_addr(v, 0, &relay_a) != 0 || vpn_start(v) != 0)
+	    vpn_relay_addr(v, 0, &relay_a) != 0)
+		return 3;
+	vpn_set_coalesce(v, o.coalesce_us); /* the relay's receive coalescing, as `serve` sets it */
+	if (vpn_start(v) != 0)
 		return 3;
 	memset(&s, 0, sizeof(s));
 	s.o = o;
