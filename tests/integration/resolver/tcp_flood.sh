@@ -3,8 +3,9 @@
 # Phase 1: 2,000 idle connections from 127.0.0.3, over the per-source
 # ceiling (256).  Phase 2: 2,000 from 40 addresses (under it), 1,024 then
 # 976 more, over the server's table (1,024): the oldest idle ones are
-# evicted.  During each, a client at 127.0.0.2 must get correct answers
-# over TCP and UDP, and the stats must show the refusals and evictions.
+# evicted, or closed by the idle sweep first.  During each, a client at
+# 127.0.0.2 must get correct answers over TCP and UDP, and the stats must
+# show the refusals and the connections shed.
 # No timing assertion: bounded retries, the answer's content is checked.
 source "$SRCDIR/tests/integration/lib.sh"
 
@@ -84,10 +85,15 @@ wait "$FLOOD_PID" 2>/dev/null || true
 
 srcs=()
 for i in $(seq 1 40); do srcs+=("127.0.1.$i"); done
+shed0=$(tcpstat "t['evicted'] + t['idle_closed']")
 flood "$TMP/flood2" 0.5 1024 976 "${srcs[@]}"
 for _ in $(seq 1 5); do ask +tcp; done
 ask
-wait_tcpstat "t['evicted'] >= 1 and t['open'] <= 1024"
+# The 976 over the table were shed: evicted (the oldest idle ones) when they
+# came while it was full, or closed by the idle sweep, whose timeout falls
+# to 200 ms as the table fills, when it ran first during the flooder's
+# pause. Which one depends on the timing; both keep the table bounded.
+wait_tcpstat "t['open'] <= 1024 and t['refused_full'] == 0 and t['evicted'] + t['idle_closed'] - $shed0 >= 976"
 
 kill -0 "$SRV" || fail "server died"
 kill "$SRV"
