@@ -112,10 +112,13 @@ srcs=()
 for i in $(seq 1 40); do srcs+=("127.0.1.$i"); done
 flood "$TMP/flood2" 0.5 1024 976 "${srcs[@]}"
 serve_during_flood
-# Each connection beyond the table's 1024 was refused or displaced an idle one; the second wave
-# found the table full of connections idle for longer than the floor (200 ms): evictions.
+# Each connection beyond the table's 1024 was refused, displaced an idle one (evicted), or
+# found room the idle sweep had made: the timeout falls to its floor (200 ms) as the table
+# fills, so when the flooder's second wave comes slowly the sweep closes the first wave before
+# the table is full, and nothing is evicted (seen in CI). Either way the table stays bounded;
+# eviction itself is tested in tests/unit/common/test_tcp_gate.c.
 wait_stats "$t['refused_full'] + $t['evicted'] + $t['idle_closed'] - $base >= $CONNECTED - 1024 and
-	$t['evicted'] >= 1 and $t['open'] <= 1024"
+	$t['open'] <= 1024"
 # Phase 2 stayed under the per-client ceiling.
 [ "$(stats "$t['refused_per_client']")" = "$base_src" ] || fail "refusals per client in phase 2"
 
