@@ -70,6 +70,8 @@ listener_text(FILE *out, const struct load_where_listener *l)
 		fprintf(out, "  DROPPED over 1024 pps per source %llu", (unsigned long long)l->dropped_rate);
 	if (l->dropped_outside)
 		fprintf(out, "  dropped (outside) %llu", (unsigned long long)l->dropped_outside);
+	if (l->dropped_send)
+		fprintf(out, "  DROPPED answers (send buffer full) %llu", (unsigned long long)l->dropped_send);
 	if (l->ceiling && strcmp(l->kind, "inbound") == 0)
 		fprintf(out, "  peak %llu/s of %llu/s (headroom %lld)", (unsigned long long)l->peak,
 			(unsigned long long)l->ceiling, (long long)l->ceiling - (long long)l->peak);
@@ -192,6 +194,7 @@ load_where_write_json(struct json_writer *w, const struct load_where *where)
 		json_kv_uint(w, "dropped_ceiling", l->dropped_ceiling);
 		json_kv_uint(w, "dropped_rate", l->dropped_rate);
 		json_kv_uint(w, "dropped_outside", l->dropped_outside);
+		json_kv_uint(w, "dropped_send", l->dropped_send);
 		json_kv_uint(w, "peak_qps", l->peak);
 		if (l->ceiling) {
 			json_kv_uint(w, "ceiling_qps", l->ceiling);

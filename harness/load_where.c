@@ -152,6 +152,7 @@ read_listeners(struct load_where *w, const struct load_where *prev, const json_t
 		l->dropped_ceiling = ju(e, "dropped_ceiling");
 		l->dropped_rate = ju(e, "dropped_rate");
 		l->dropped_outside = ju(e, "dropped_outside");
+		l->dropped_send = ju(e, "dropped_send");
 		l->ceiling = listener_ceiling(ctx, l->label, l->kind);
 		l->peak = 0;
 		for (size_t k = 0; prev->have && k < prev->n_lis; k++) {
@@ -246,6 +247,7 @@ load_where_worst(const struct load_where *w, const char **name, const char **cau
 		WORST(w->lis[i].dropped_ceiling, w->lis[i].label, "dropped over the ENI's query ceiling");
 		WORST(w->lis[i].dropped_rate, w->lis[i].label, "dropped over 1024 pps per source");
 		WORST(w->lis[i].dropped_outside, w->lis[i].label, "dropped: source outside the VPC");
+		WORST(w->lis[i].dropped_send, w->lis[i].label, "answers dropped: its socket buffer was full");
 	}
 #undef WORST
 	return *n > 0;

@@ -36,6 +36,7 @@ struct load_where_listener {
 	char kind[16];
 	uint64_t queries, answered, forwarded, cache_hits;
 	uint64_t dropped_ceiling, dropped_rate, dropped_outside;
+	uint64_t dropped_send; /* answers its socket refused (buffer full) */
 	uint64_t ceiling; /* queries per second: the ENI's (10,000 / 1,500) or the +2's per source; 0 none */
 	uint64_t peak;	  /* the highest queries per second between two samples */
 };

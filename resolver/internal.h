@@ -33,14 +33,21 @@ struct rslv_counters {
 	uint64_t queries, answered, forwarded, dropped_ceiling, formerr;
 	uint64_t dropped_outside, refused_outside, dropped_rate; /* R8, R9 */
 	uint64_t cache_hits;	     /* forwarded questions answered from the cache */
+	uint64_t dropped_send;	     /* UDP answers the socket refused (buffer full): never sent */
 	uint64_t rcode[RSLV_RCODES]; /* every answer sent, forwarded ones included */
 };
 
 /* Count one event in a counter of the calling thread (no read-modify-write bus lock). */
 static inline void
+rslv_count_n(uint64_t *v, uint64_t n)
+{
+	__atomic_store_n(v, __atomic_load_n(v, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+static inline void
 rslv_count(uint64_t *v)
 {
-	__atomic_store_n(v, __atomic_load_n(v, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	rslv_count_n(v, 1);
 }
 
 struct rslv_listener {

@@ -57,7 +57,10 @@ udp_on_read(evutil_socket_t fd, short what, void *arg)
 			ns++;
 		}
 		/* a full socket buffer drops the rest, as a busy server would (common/mmsg.h) */
-		(void)hns_mmsg_send(fd, wk->smsg, (unsigned)ns, NULL);
+		unsigned lost = hns_mmsg_send(fd, wk->smsg, (unsigned)ns, NULL);
+
+		if (lost)
+			rslv_count_n(&ct->dropped_send, lost);
 		if (n < RSLV_BATCH)
 			return;
 	}

@@ -29,7 +29,8 @@
  * - A turn handles every completion that is there (the sends' come after
  *   the queries that arrived meanwhile: a turn that stopped at a query
  *   would never reach them).  A query that finds every send slot in
- *   flight is dropped, as by a server whose socket buffer is full; with
+ *   flight is dropped, as by a server whose socket buffer is full (both
+ *   counted in the listener's dropped_send); with
  *   as many slots as the completion queue holds that takes two full
  *   turns' answers still in flight.
  * - Stop: an eventfd read completes.
@@ -58,6 +59,7 @@ enum { UR_RX = 1, UR_TX_DONE, UR_STOP };
 #define UR_INDEX(d) ((size_t)((d) & 0xffffffffffffffULL))
 
 struct ur_tx {
+	uint32_t li; /* the listener it answers for (its dropped_send counter) */
 	struct msghdr mh;
 	struct iovec iov;
 	struct sockaddr_storage to;
@@ -77,7 +79,6 @@ struct rslv_uring {
 	unsigned tx_free[UR_TX], n_free; /* free slots, a stack */
 	bool *rearm;			 /* [n_ls]: the multishot receive ended */
 	unsigned queued_sends;		 /* sends in the submission queue */
-	uint64_t send_errors, dropped; /* answers the kernel refused, queries without a send slot */
 };
 
 static struct io_uring_sqe *
@@ -235,7 +236,7 @@ ur_query(struct rslv_worker *wk, size_t li, struct io_uring_cqe *cqe, hns_time_t
 	struct rslv_peer p = { .fd = wk->fds[li] };
 
 	if (u->n_free == 0)
-		u->dropped++;
+		rslv_count(&wk->ct[li].dropped_send); /* every slot in flight: a full buffer */
 	else if (o && o->namelen <= UR_NAME &&
 	    hns_addr_from_sockaddr(&p.addr, io_uring_recvmsg_name(o)) == 0) {
 		struct ur_tx *t = &u->tx[u->tx_free[u->n_free - 1]];
@@ -249,6 +250,7 @@ ur_query(struct rslv_worker *wk, size_t li, struct io_uring_cqe *cqe, hns_time_t
 			if (sqe) {
 				unsigned slot = u->tx_free[--u->n_free];
 
+				t->li = (uint32_t)li;
 				memcpy(&t->to, io_uring_recvmsg_name(o), o->namelen);
 				t->iov = (struct iovec){ .iov_base = t->buf, .iov_len = wk->h.len };
 				t->mh = (struct msghdr){ .msg_name = &t->to,
@@ -258,6 +260,8 @@ ur_query(struct rslv_worker *wk, size_t li, struct io_uring_cqe *cqe, hns_time_t
 				io_uring_prep_sendmsg(sqe, wk->fds[li], &t->mh, 0);
 				io_uring_sqe_set_data64(sqe, UR_DATA(UR_TX_DONE, slot));
 				u->queued_sends++;
+			} else {
+				rslv_count(&wk->ct[li].dropped_send);
 			}
 		}
 	}
@@ -294,12 +298,15 @@ ur_turn(struct rslv_worker *wk)
 				queries++;
 			}
 			break;
-		case UR_TX_DONE:
+		case UR_TX_DONE: {
+			unsigned slot = (unsigned)UR_INDEX(d);
+
 			/* a full socket buffer drops the answer, as a busy server would */
 			if (cqe->res < 0)
-				u->send_errors++;
-			u->tx_free[u->n_free++] = (unsigned)UR_INDEX(d);
+				rslv_count(&wk->ct[u->tx[slot].li].dropped_send);
+			u->tx_free[u->n_free++] = slot;
 			break;
+		}
 		case UR_STOP:
 			u->stop = true;
 			break;

@@ -108,13 +108,14 @@ rslv_server_stats(struct rslv_server *s, FILE *out)
 			",\"kind\":\"%s\",\"address\":\"%s\","
 			"\"queries\":%lu,\"answered\":%lu,\"forwarded\":%lu,\"cache_hits\":%lu,"
 			"\"formerr\":%lu,\"dropped_ceiling\":%lu,\"dropped_outside\":%lu,"
-			"\"refused_outside\":%lu,\"dropped_rate\":%lu,\"rcodes\":{",
+			"\"refused_outside\":%lu,\"dropped_rate\":%lu,\"dropped_send\":%lu,\"rcodes\":{",
 			listener_kind(l->spec.from),
 			hns_addr_port_str(&l->spec.real, a, sizeof(a)), (unsigned long)st.queries,
 			(unsigned long)st.answered, (unsigned long)st.forwarded,
 			(unsigned long)st.cache_hits, (unsigned long)st.formerr,
 			(unsigned long)st.dropped_ceiling, (unsigned long)st.dropped_outside,
-			(unsigned long)st.refused_outside, (unsigned long)st.dropped_rate);
+			(unsigned long)st.refused_outside, (unsigned long)st.dropped_rate,
+			(unsigned long)st.dropped_send);
 		for (int r = 0; r < RSLV_RCODES; r++)
 			fprintf(out, "%s\"%s\":%lu", r ? "," : "",
 				r < RSLV_RCODES - 1 ? DNS_RCODE_NAME((unsigned)r) : "other",

@@ -113,7 +113,8 @@ void rslv_server_stop(struct rslv_server *s);
 /*
  * Counters as JSON: {"listeners": [{"label", "kind", "queries", "answered",
  * "forwarded", "cache_hits", "formerr", "dropped_ceiling", "dropped_outside",
- * "refused_outside", "dropped_rate", "rcodes": {"NOERROR": n, ...}}],
+ * "refused_outside", "dropped_rate", "dropped_send" (UDP answers the socket
+ * refused: buffer full), "rcodes": {"NOERROR": n, ...}}],
  * "rate_evictions": n, "tcp_clients": {"open", "refused_per_client",
  * "refused_full", "evicted", "idle_closed", "fd_exhausted"}}, no trailing
  * newline.
