@@ -28,6 +28,9 @@
 # a second hybridns build runs as hybridns-B in the same interleaving.
 # EQ_ARGS_A / EQ_ARGS_B: more `serve` options for hybridns / hybridns-B, so
 # one build can run against itself with a setting changed.
+# EQ_PROFILE=DIR: instead of counting system calls, record where the server's
+# CPU goes (perf record -g, cpu-clock) into DIR/SYSTEM-CASE-RATE-rROUND.data,
+# for `perf report -i FILE --no-children --sort sym` (sys/q ... are then 0).
 # Prints every run, then medians and per-round ratios against dnsdist / NSD
 # (and B against A).  CPU per query at a fixed rate below saturation is what
 # the lead compares; on a busy machine it moves with the load of the other
@@ -35,7 +38,7 @@
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 29 "$@"
+bench_args 37 "$@"
 bench_enter nsd:nsd dnsdist:dnsdist dig:bind9-dnsutils perf:linux-perf
 bench_inner hns-eqload
 
@@ -253,7 +256,12 @@ measure() {
 	t0=$(cpu_ticks $MEASURE)
 	# shellcheck disable=SC2086
 	c0=$(ctx_switches $MEASURE)
-	if [ $HAVE_PERF = 1 ]; then
+	if [ -n "${EQ_PROFILE:-}" ]; then
+		mkdir -p "$EQ_PROFILE"
+		perf record -q -F 15000 -e cpu-clock -g -p "$(echo $MEASURE | tr ' ' ,)" \
+			-o "$EQ_PROFILE/$1-$2-$3-r$4.data" >/dev/null 2>&1 &
+		perf_pid=$!
+	elif [ $HAVE_PERF = 1 ]; then
 		perf stat -x, -e "$PERF_EVENTS" -p "$(echo $MEASURE | tr ' ' ,)" -o "$TMP/perf.txt" &
 		perf_pid=$!
 	fi
@@ -268,6 +276,7 @@ measure() {
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid" 2>/dev/null || true
 		wait "$perf_pid" 2>/dev/null || true
+		[ -z "${EQ_PROFILE:-}" ] || : >"$TMP/perf.txt"
 	else
 		: >"$TMP/perf.txt"
 	fi
