@@ -30,6 +30,32 @@ hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full)
 		(void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 }
 
+bool
+hns_coalesce_want(struct hns_coalesce *c, unsigned handled, uint64_t now)
+{
+	if (!c->tick_us)
+		return false;
+	c->win_n += handled;
+	if (now - c->win_start >= HNS_COALESCE_WINDOW_MS * HNS_NSEC_PER_MSEC) {
+		c->on = now >= c->cool_until &&
+			hns_coalesce_pays(c->win_n, now - c->win_start, c->tick_us);
+		c->win_start = now;
+		c->win_n = 0;
+	}
+	return c->on && handled && handled < c->full;
+}
+
+void
+hns_coalesce_slept(struct hns_coalesce *c, uint64_t from, uint64_t woke)
+{
+	c->ticks++;
+	if (woke - from > (uint64_t)HNS_COALESCE_LATE_X * c->tick_us * HNS_NSEC_PER_USEC) {
+		c->late++;
+		c->on = false;
+		c->cool_until = woke + HNS_COALESCE_COOL_MS * HNS_NSEC_PER_MSEC;
+	}
+}
+
 void
 hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
 {
@@ -38,24 +64,9 @@ hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
 
 	hns_time_t now = hns_now();
 
-	c->win_n += handled;
-	if (now - c->win_start >= HNS_COALESCE_WINDOW_MS * HNS_NSEC_PER_MSEC) {
-		c->on = now >= c->cool_until &&
-			hns_coalesce_pays(c->win_n, now - c->win_start, c->tick_us);
-		c->win_start = now;
-		c->win_n = 0;
-	}
-	if (c->on && handled && handled < c->full) {
+	if (hns_coalesce_want(c, handled, now)) {
 		nanosleep(&c->tick, NULL);
-		c->ticks++;
-
-		hns_time_t woke = hns_now();
-
-		if (woke - now > (hns_time_t)HNS_COALESCE_LATE_X * c->tick_us * HNS_NSEC_PER_USEC) {
-			c->late++;
-			c->on = false;
-			c->cool_until = woke + HNS_COALESCE_COOL_MS * HNS_NSEC_PER_MSEC;
-		}
+		hns_coalesce_slept(c, now, hns_now());
 	}
 }
 

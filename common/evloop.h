@@ -56,6 +56,15 @@ void hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full);
 void hns_coalesce_turn(struct hns_coalesce *c, unsigned handled);
 
 /*
+ * The same in two halves, for a loop that sleeps its own way (an io_uring
+ * wait with a timeout): whether to tick after a turn that handled
+ * `handled` datagrams at `now` (ns, hns_now), and, after the tick, when it
+ * started and when it ended (a late one turns coalescing off for a while).
+ */
+bool hns_coalesce_want(struct hns_coalesce *c, unsigned handled, uint64_t now);
+void hns_coalesce_slept(struct hns_coalesce *c, uint64_t from, uint64_t woke);
+
+/*
  * Whether ticks of tick_us pay at the rate of n datagrams in elapsed
  * nanoseconds: whether a tick would gather HNS_COALESCE_MIN_PER_TICK or
  * more on average.  Never with tick_us 0 or n 0.

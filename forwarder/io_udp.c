@@ -35,6 +35,11 @@ fwd_sendq_deinit(struct fwd_sendq *q)
 void
 fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q)
 {
+	if (w->ur_on) { /* handed to the ring: sent (or refused) before q is reused */
+		fwd_uring_queue(w, q);
+		fwd_uring_submit(w, true);
+		return;
+	}
 	/* The one send-failure rule of common/mmsg.h; every dropped answer or query is counted. */
 	w->io.send_errors += hns_mmsg_send(q->fd, q->msgs, q->n, NULL);
 	q->n = 0;
@@ -139,12 +144,28 @@ timer_fire(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-fwd_worker_flush(struct fwd_worker *w)
+fwd_worker_queue_sends(struct fwd_worker *w)
 {
-	fwd_sendq_flush(w, &w->clientq);
+	if (w->clientq.n)
+		fwd_uring_queue(w, &w->clientq);
 	for (unsigned i = 0; i < 2 * w->n_socks; i++)
 		if (w->ups[i].q.n)
-			fwd_sendq_flush(w, &w->ups[i].q);
+			fwd_uring_queue(w, &w->ups[i].q);
+}
+
+void
+fwd_worker_flush(struct fwd_worker *w)
+{
+	if (w->ur_on) {
+		fwd_worker_queue_sends(w);
+		fwd_uring_submit(w, false);
+	} else {
+		if (w->clientq.n)
+			fwd_sendq_flush(w, &w->clientq);
+		for (unsigned i = 0; i < 2 * w->n_socks; i++)
+			if (w->ups[i].q.n)
+				fwd_sendq_flush(w, &w->ups[i].q);
+	}
 
 	hns_time_t next = fwd_core_next_deadline(w->core);
 
@@ -164,36 +185,47 @@ fwd_worker_flush(struct fwd_worker *w)
 
 /* ------------------------------------------------------------ reading */
 
-/* A client's query: answered at once (cache, local zone, error) or handed to the core. */
-static void
-client_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
+void
+fwd_client_datagram(struct fwd_worker *w, const struct sockaddr *from, const uint8_t *pkt,
+		    size_t len)
 {
 	struct fwd_client cl = { .conn = 0 };
 
-	if (hns_addr_from_sockaddr(&cl.addr, (struct sockaddr *)&r->from[i]) != 0)
+	if (hns_addr_from_sockaddr(&cl.addr, from) != 0)
 		return;
 	uint8_t *out = sendq_slot(w, &w->clientq);
-	size_t len = fwd_core_query(w->core, &cl, r->bufs[i], r->msgs[i].msg_len, w->now, out,
-				    FWD_ANSWER_LEN);
+	size_t n = fwd_core_query(w->core, &cl, pkt, len, w->now, out, FWD_ANSWER_LEN);
 
-	if (len) {
-		sendq_commit(&w->clientq, &cl.addr, len);
+	if (n) {
+		sendq_commit(&w->clientq, &cl.addr, n);
 		w->io.udp_answers++;
 	}
 }
 
-/* An upstream's reply, to the core. */
+void
+fwd_upstream_datagram(struct fwd_worker *w, const struct fwd_upsock *us, const struct sockaddr *from,
+		      const uint8_t *pkt, size_t len, bool truncated)
+{
+	struct hns_addr a;
+
+	if (truncated)
+		return; /* larger than we asked for: let the query time out or go TCP */
+	if (hns_addr_from_sockaddr(&a, from) != 0)
+		return;
+	fwd_core_reply(w->core, &a, us->index, false, pkt, len, w->now);
+}
+
+static void
+client_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
+{
+	fwd_client_datagram(w, (struct sockaddr *)&r->from[i], r->bufs[i], r->msgs[i].msg_len);
+}
+
 static void
 upstream_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
 {
-	struct fwd_upsock *us = arg;
-	struct hns_addr from;
-
-	if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-		return; /* larger than we asked for: let the query time out or go TCP */
-	if (hns_addr_from_sockaddr(&from, (struct sockaddr *)&r->from[i]) != 0)
-		return;
-	fwd_core_reply(w->core, &from, us->index, false, r->bufs[i], r->msgs[i].msg_len, w->now);
+	fwd_upstream_datagram(w, arg, (struct sockaddr *)&r->from[i], r->bufs[i], r->msgs[i].msg_len,
+			      r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC);
 }
 
 /*
@@ -271,9 +303,7 @@ upsock_open(struct fwd_worker *w, const struct hns_addr *listen, const struct hn
 		return rc;
 	}
 	us->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, upstream_readable, us);
-	if (!us->ev || event_add(us->ev, NULL) != 0)
-		return HNS_ENOMEM;
-	return 0;
+	return us->ev ? 0 : HNS_ENOMEM;
 }
 
 int
@@ -294,7 +324,7 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 		return rc;
 	w->udp_ev = event_new(w->base, w->udp_fd, EV_READ | EV_PERSIST, client_readable, w);
 	w->timer = evtimer_new(w->base, timer_fire, w);
-	if (!w->udp_ev || !w->timer || event_add(w->udp_ev, NULL) != 0)
+	if (!w->udp_ev || !w->timer)
 		return HNS_ENOMEM;
 
 	w->n_ups = (unsigned)w->cfg->n_upstreams;
@@ -317,12 +347,37 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 				return rc;
 		}
 	}
+	if (w->cfg->udp_io == FWD_IO_EPOLL)
+		return 0;
+	rc = fwd_uring_init(w);
+	if (rc < 0 && w->cfg->udp_io == FWD_IO_URING)
+		return rc;
+	return 0; /* auto: epoll where io_uring is refused */
+}
+
+int
+fwd_udp_worker_start(struct fwd_worker *w)
+{
+	if (w->ur && fwd_uring_start(w))
+		return 0;
+	return fwd_udp_epoll_start(w);
+}
+
+int
+fwd_udp_epoll_start(struct fwd_worker *w)
+{
+	if (event_add(w->udp_ev, NULL) != 0)
+		return HNS_ENOMEM;
+	for (unsigned k = 0; k < 2 * w->n_socks; k++)
+		if (w->ups[k].ev && event_add(w->ups[k].ev, NULL) != 0)
+			return HNS_ENOMEM;
 	return 0;
 }
 
 void
 fwd_udp_worker_deinit(struct fwd_worker *w)
 {
+	fwd_uring_free(w);
 	for (unsigned k = 0; w->ups && k < 2 * w->n_socks; k++) {
 		struct fwd_upsock *us = &w->ups[k];
 

@@ -36,7 +36,12 @@ static void *
 worker_main(void *arg)
 {
 	struct fwd_worker *w = arg;
+	int rc = fwd_udp_worker_start(w);
 
+	if (rc < 0) {
+		hns_err(HNS_SUB_FORWARDER, "%s: worker %u: %s", w->cfg->name, w->index, hns_strerror(rc));
+		return NULL;
+	}
 	hns_evloop_run(&w->loop);
 	return NULL;
 }
@@ -207,6 +212,7 @@ fwd_server_stats(const struct fwd_server *s, struct fwd_server_stats *out)
 			out->cache_entries += dns_cache_count(c);
 		}
 		out->inflight += fwd_core_inflight(w->core);
+		out->io_uring_workers += __atomic_load_n(&w->ur_on, __ATOMIC_RELAXED);
 		out->udp_answers += w->io.udp_answers;
 		out->tcp_queries += w->io.tcp_queries;
 		out->tcp_conns += w->io.tcp_conns;

@@ -32,6 +32,7 @@ struct fwd_server_stats {
 	/* TCP clients by the gates (tcp_conn_refused is the sum of every refusal). */
 	uint64_t tcp_open, tcp_refused_per_client, tcp_refused_full, tcp_evicted, tcp_idle_closed;
 	uint64_t tcp_fd_exhausted;
+	uint64_t io_uring_workers; /* workers whose UDP sockets the ring serves (--udp-io) */
 };
 
 /*

@@ -27,6 +27,7 @@ struct evconnlistener;
 struct bufferevent;
 struct fwd_tcp_conn;
 struct fwd_tcp_up;
+struct fwd_uring;
 
 #define FWD_BATCH 64
 #define FWD_RECV_LEN 4096  /* a client query or an upstream UDP reply */
@@ -104,6 +105,8 @@ struct fwd_worker {
 
 	struct fwd_upsock *ups; /* [2][n_socks]: IPv4 then IPv6, opened for families in use */
 	unsigned n_ups, n_socks;
+	struct fwd_uring *ur; /* io_uring.c: the ring, when cfg->udp_io asks for one */
+	bool ur_on;	      /* the ring serves the UDP sockets (else epoll does) */
 
 	struct event *timer;
 	hns_time_t timer_at; /* 0 = not armed */
@@ -123,10 +126,37 @@ int fwd_sendq_init(struct fwd_sendq *q, int fd, size_t buflen);
 void fwd_sendq_deinit(struct fwd_sendq *q);
 void fwd_sendq_flush(struct fwd_worker *w, struct fwd_sendq *q);
 int fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen);
+/* On the worker's thread, before its loop: the ring's receives, or the epoll events. */
+int fwd_udp_worker_start(struct fwd_worker *w);
+/* The epoll events of the UDP sockets, added (also when the ring gives up). */
+int fwd_udp_epoll_start(struct fwd_worker *w);
 void fwd_udp_worker_deinit(struct fwd_worker *w);
 /* Flush every pending batch and re-arm the timer: end of every callback. */
 void fwd_worker_flush(struct fwd_worker *w);
+/* Every pending batch to the ring's submission queue, not yet submitted (io_uring.c). */
+void fwd_worker_queue_sends(struct fwd_worker *w);
+/* A client's query read from `from`: answered at once (cache, local zone, error) or to the core. */
+void fwd_client_datagram(struct fwd_worker *w, const struct sockaddr *from, const uint8_t *pkt,
+			 size_t len);
+/* An upstream's reply read on us's socket, to the core (a truncated one is dropped). */
+void fwd_upstream_datagram(struct fwd_worker *w, const struct fwd_upsock *us,
+			   const struct sockaddr *from, const uint8_t *pkt, size_t len, bool truncated);
 extern const struct fwd_io_ops fwd_worker_ops;
+
+/* io_uring.c */
+/* The ring, made disabled on the starting thread; < 0 where the kernel refuses it. */
+int fwd_uring_init(struct fwd_worker *w);
+/* On the worker's thread: enable it and arm the receives; false: use epoll. */
+bool fwd_uring_start(struct fwd_worker *w);
+/*
+ * q's datagrams as sends in the submission queue (q is empty after);
+ * fwd_uring_submit sends them, and must before q's buffers are written
+ * again: `now`, or at the end of a callback (the ring's own turn submits
+ * at its next io_uring_enter, before it reads anything).
+ */
+void fwd_uring_queue(struct fwd_worker *w, struct fwd_sendq *q);
+void fwd_uring_submit(struct fwd_worker *w, bool now);
+void fwd_uring_free(struct fwd_worker *w);
 
 /* io_tcp.c */
 int fwd_tcp_worker_init(struct fwd_worker *w, const struct hns_addr *listen);

@@ -109,6 +109,7 @@ serve_onprem_start(struct serve_ctx *ctx)
 		}
 		one->resolver = r;
 		one->cfg->coalesce_us = serve_coalesce_us(ctx);
+		one->cfg->udp_io = (enum fwd_udp_io)ctx->aws_opts.udp_io;
 		st->n++;
 		rc = fwd_server_start(one->cfg, listen, ctx->workers, ctx->seed + i, &one->srv);
 		if (rc < 0) {
@@ -153,6 +154,7 @@ stats_one(struct json_writer *j, const struct onprem_one *one)
 	json_kv_uint(j, "tcp_queries", s.tcp_queries);
 	json_kv_uint(j, "tcp_connections", s.tcp_conns);
 	json_kv_uint(j, "send_errors", s.send_errors);
+	json_kv_uint(j, "io_uring_workers", s.io_uring_workers);
 
 	json_key(j, "drops");
 	json_object_begin(j);

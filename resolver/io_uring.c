@@ -5,12 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/uring.h"
 #include "resolver/internal.h"
 
 /*
@@ -68,9 +67,7 @@ struct ur_tx {
 
 struct rslv_uring {
 	struct io_uring ring;
-	struct io_uring_buf_ring *br;
-	size_t br_size;
-	uint8_t *bufs; /* [UR_BUFS][UR_BUF_LEN] */
+	struct hns_uring_bufs bufs; /* group UR_BGID */
 	struct msghdr rx_tmpl;
 	int stop_fd;
 	uint64_t stop_val;
@@ -129,11 +126,9 @@ rslv_uring_free(struct rslv_worker *wk)
 		return;
 	if (u->ring.ring_fd >= 0)
 		io_uring_queue_exit(&u->ring);
-	if (u->br)
-		munmap(u->br, u->br_size);
+	hns_uring_bufs_free(&u->bufs);
 	if (u->stop_fd >= 0)
 		close(u->stop_fd);
-	free(u->bufs);
 	free(u->tx);
 	free(u->rearm);
 	free(u);
@@ -154,10 +149,9 @@ rslv_uring_init(struct rslv_worker *wk)
 	wk->ur = u;
 	u->ring.ring_fd = -1;
 	u->stop_fd = -1;
-	u->bufs = malloc((size_t)UR_BUFS * UR_BUF_LEN);
 	u->tx = malloc(UR_TX * sizeof(*u->tx));
 	u->rearm = calloc(s->n_ls ? s->n_ls : 1, sizeof(bool));
-	if (!u->bufs || !u->tx || !u->rearm)
+	if (!u->tx || !u->rearm)
 		goto nomem;
 
 	/*
@@ -177,27 +171,11 @@ rslv_uring_init(struct rslv_worker *wk)
 		return rc;
 	}
 
-	/* the provided-buffer ring: mapped memory the kernel and we share */
-	u->br_size = UR_BUFS * sizeof(struct io_uring_buf);
-	u->br = mmap(NULL, u->br_size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-	if (u->br == MAP_FAILED) {
-		u->br = NULL;
-		goto nomem;
-	}
-	struct io_uring_buf_reg reg = { .ring_addr = (uintptr_t)u->br,
-					.ring_entries = UR_BUFS,
-					.bgid = UR_BGID };
-
-	rc = io_uring_register_buf_ring(&u->ring, &reg, 0);
+	rc = hns_uring_bufs_init(&u->bufs, &u->ring, UR_BUFS, UR_BUF_LEN, UR_BGID);
 	if (rc < 0) {
 		rslv_uring_free(wk);
 		return rc;
 	}
-	io_uring_buf_ring_init(u->br);
-	for (unsigned i = 0; i < UR_BUFS; i++)
-		io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * UR_BUF_LEN, UR_BUF_LEN, (unsigned short)i,
-				      io_uring_buf_ring_mask(UR_BUFS), (int)i);
-	io_uring_buf_ring_advance(u->br, UR_BUFS);
 
 	u->rx_tmpl.msg_namelen = UR_NAME;
 	for (unsigned i = 0; i < UR_TX; i++)
@@ -231,7 +209,7 @@ ur_query(struct rslv_worker *wk, size_t li, struct io_uring_cqe *cqe, hns_time_t
 	struct rslv_server *s = wk->srv;
 	struct rslv_uring *u = wk->ur;
 	unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-	uint8_t *buf = u->bufs + (size_t)bid * UR_BUF_LEN;
+	uint8_t *buf = hns_uring_buf(&u->bufs, bid);
 	struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(buf, cqe->res, &u->rx_tmpl);
 	struct rslv_peer p = { .fd = wk->fds[li] };
 
@@ -265,8 +243,7 @@ ur_query(struct rslv_worker *wk, size_t li, struct io_uring_cqe *cqe, hns_time_t
 			}
 		}
 	}
-	io_uring_buf_ring_add(u->br, buf, UR_BUF_LEN, (unsigned short)bid, io_uring_buf_ring_mask(UR_BUFS),
-			      (*added)++);
+	hns_uring_buf_return(&u->bufs, bid, (*added)++);
 }
 
 /* Handle the completions there are; returns how many queries came. */
@@ -314,7 +291,7 @@ ur_turn(struct rslv_worker *wk)
 	}
 	io_uring_cq_advance(&u->ring, seen);
 	if (added)
-		io_uring_buf_ring_advance(u->br, added);
+		io_uring_buf_ring_advance(u->bufs.br, added);
 	for (size_t i = 0; i < wk->srv->n_ls && !u->failed; i++) {
 		if (u->rearm[i] && ur_arm_recv(u, wk->fds[i], i) == 0)
 			u->rearm[i] = false;
@@ -328,11 +305,10 @@ ur_start(struct rslv_worker *wk)
 {
 	struct rslv_uring *u = wk->ur;
 
-	/* liburing 2.3 declares io_uring_enable_rings but does not export it */
-	if (syscall(__NR_io_uring_register, u->ring.ring_fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0) < 0)
-		return -errno;
+	int rc = hns_uring_enable(&u->ring);
 
-	int rc;
+	if (rc < 0)
+		return rc;
 
 	if (ur_arm_stop(u) < 0)
 		return HNS_ENOMEM;

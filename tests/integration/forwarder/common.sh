@@ -27,9 +27,11 @@ write_scenario() {
 }
 
 # start_forwarder NAME: serve $TMP/s.yaml's on-prem resolver on 127.0.0.1:$PF
-# (one worker, stats to $TMP/stats.json); its pid is FWD; returns once it answers NAME.
+# (one worker, stats to $TMP/stats.json, UDP on UDP_IO: epoll unless set);
+# its pid is FWD; returns once it answers NAME.
 start_forwarder() {
 	"$HYBRIDNS" serve "$TMP/s.yaml" --only onprem --listen "127.0.0.1:$PF" --workers 1 \
+		--udp-io "${UDP_IO:-epoll}" --log-level info \
 		--stats-json "$TMP/stats.json" >"$TMP/serve.log" 2>&1 &
 	FWD=$!
 	PIDS+=("$FWD")

@@ -73,6 +73,10 @@ write_scenario forwarder-integration <<YAML
 YAML
 
 start_forwarder app.corp.example.com
+if [ -n "${FWD_CHECK_RING:-}" ]; then
+	[ "$(stats "d['io_uring_workers']")" = 1 ] || fail "the worker is not on io_uring: $(cat "$TMP/serve.log")"
+	echo "ok: on io_uring"
+fi
 
 q() { dig +time=3 +tries=1 -p "$PF" @127.0.0.1 "$@"; }
 short() { q +short "$@"; }
