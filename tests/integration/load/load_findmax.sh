@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # --find-max on the reference scenario with the inbound endpoint's per-ENI
-# ceiling lowered to 300 qps: the search finds a rate that held below a rate
+# ceiling lowered to 200 qps: the search finds a rate that held below a rate
 # that broke and names the inbound ENI's ceiling as the place of loss.
 # Then --plot writes well-formed SVG, and the options' usage errors exit 2.
 # Verdicts are far from the boundary where they are asserted (the ceiling
-# drops a quarter of the queries at 4x the rate); no timing assertions.
+# drops a quarter of the queries at 4x the rate), and the loss SLO (5 %) is
+# far above what a sanitizer build on a busy machine loses by itself (6 of
+# 400 queries once, with no component dropping any); no timing assertions.
 . "$SRCDIR/tests/integration/lib.sh"
 
 SS="$SRCDIR/scenarios/shared-services.yaml"
 low="$TMP/low.yaml"
-sed '/^      ips: {private-a: 10.0.1.10, private-b: 10.0.2.10}/a\      qps_per_ip: 300' "$SS" >"$low"
-grep -q 'qps_per_ip: 300' "$low" || fail "could not lower the inbound ceiling in $low"
+sed '/^      ips: {private-a: 10.0.1.10, private-b: 10.0.2.10}/a\      qps_per_ip: 200' "$SS" >"$low"
+grep -q 'qps_per_ip: 200' "$low" || fail "could not lower the inbound ceiling in $low"
 
-# 80 % of the steady mix goes through inbound/private-a: it holds about 375 qps.
+# 80 % of the steady mix goes through inbound/private-a: it holds about 250 qps.
 "$HYBRIDNS" load "$low" --profile steady --find-max --from-qps 200 --max-qps 1200 --step-duration 1 \
-	--slo max_loss=1% --format json -o "$TMP/fm.json" || fail "find-max exited $?: $(cat "$TMP/fm.json" 2>/dev/null)"
+	--slo max_loss=5% --format json -o "$TMP/fm.json" || fail "find-max exited $?: $(cat "$TMP/fm.json" 2>/dev/null)"
 python3 - "$TMP/fm.json" <<'PY' || fail "find-max report: $(cat "$TMP/fm.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -22,7 +24,7 @@ assert r["profile"] == "steady"
 steps = r["steps"]
 assert 2 <= len(steps) <= 16, len(steps)
 assert steps[0]["qps"] == 200
-# the ceiling cannot hold 1200 qps (960 through one 300-qps ENI): the search broke
+# the ceiling cannot hold 1200 qps (960 through one 200-qps ENI): the search broke
 assert r["broke_qps"] is not None and 200 <= r["held_qps"] < r["broke_qps"] <= 1200, (r["held_qps"], r["broke_qps"])
 assert not r["held_at_max"]
 for s in steps:
@@ -39,11 +41,11 @@ assert b["counter"] == "dropped_ceiling", b
 assert b["excess"] > 0 and "max_loss" in b["failed_slos"]
 PY
 # The text form, one step that holds at the ceiling of the search.
-out=$("$HYBRIDNS" load "$low" --profile steady --find-max --from-qps 200 --max-qps 200 --step-duration 1 --slo max_loss=1%) ||
+out=$("$HYBRIDNS" load "$low" --profile steady --find-max --from-qps 200 --max-qps 200 --step-duration 1 --slo max_loss=5%) ||
 	fail "find-max text exited $?: $out"
 echo "$out" | grep -Eq "^ +1 +200 +200 +[0-9]+ .* held$" || fail "text: no step line: $out"
 echo "$out" | grep -q "highest rate that held: 200 qps (the ceiling of the search" || fail "text: no verdict: $out"
-echo "$out" | grep -q "SLOs max_loss 1%, answers" || fail "text: SLOs not named: $out"
+echo "$out" | grep -q "SLOs max_loss 5%, answers" || fail "text: SLOs not named: $out"
 
 # --plot: two SVG files per profile, well-formed, events marked.
 "$HYBRIDNS" load "$SS" --profile tunnel-failover --qps 500 --duration 3 --plot "$TMP/plots" >"$TMP/run.txt" ||
