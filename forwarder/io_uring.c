@@ -322,7 +322,12 @@ ur_ready(evutil_socket_t fd, short what, void *arg)
 			before = hns_now();
 			struct io_uring_cqe *cqe;
 
-			/* the sends complete in the call; FWD_BATCH datagrams end the tick early */
+			/*
+			 * The sends complete in the call.  The tick runs its whole length:
+			 * deferred work wakes the waiter by work items (a socket's
+			 * receive is one, however many datagrams it holds), and never
+			 * this many here.
+			 */
 			rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, u->pending + FWD_BATCH,
 							      &u->tick, NULL);
 		} else {
