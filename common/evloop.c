@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <event2/event.h>
 #include <pthread.h>
 #include <sys/prctl.h>
@@ -24,7 +25,6 @@ hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full)
 	if (tick_us > HNS_COALESCE_MAX_US)
 		tick_us = HNS_COALESCE_MAX_US;
 	*c = (struct hns_coalesce){ .tick_us = tick_us, .full = full, .win_start = hns_now() };
-	c->tick.tv_nsec = (long)tick_us * 1000;
 	/* The default timer slack (50 us) would stretch a 50 us tick to 100. */
 	if (tick_us)
 		(void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
@@ -56,6 +56,18 @@ hns_coalesce_slept(struct hns_coalesce *c, uint64_t from, uint64_t woke)
 	}
 }
 
+/* Sleep from now until end (ns, hns_now), then account the tick. */
+static void
+coalesce_sleep(struct hns_coalesce *c, uint64_t now, uint64_t end)
+{
+	struct timespec ts = { .tv_sec = (time_t)(end / HNS_NSEC_PER_SEC),
+			       .tv_nsec = (long)(end % HNS_NSEC_PER_SEC) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	hns_coalesce_slept(c, now, hns_now());
+}
+
 void
 hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
 {
@@ -64,10 +76,29 @@ hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
 
 	hns_time_t now = hns_now();
 
-	if (hns_coalesce_want(c, handled, now)) {
-		nanosleep(&c->tick, NULL);
-		hns_coalesce_slept(c, now, hns_now());
+	if (hns_coalesce_want(c, handled, now))
+		coalesce_sleep(c, now, now + c->tick_us * HNS_NSEC_PER_USEC);
+}
+
+/* A tick for a loop with a deadline: it ends by the loop's next timer. */
+static void
+evloop_coalesce(struct hns_evloop *l)
+{
+	struct hns_coalesce *c = &l->co;
+	hns_time_t now, end, d;
+
+	if (!c->tick_us)
+		return;
+	now = hns_now();
+	if (!hns_coalesce_want(c, l->handled, now))
+		return;
+	end = now + c->tick_us * HNS_NSEC_PER_USEC;
+	if (l->deadline && (d = l->deadline(l->deadline_arg)) != 0 && d < end) {
+		if (d < now + HNS_COALESCE_MIN_SLEEP_US * HNS_NSEC_PER_USEC)
+			return;
+		end = d;
 	}
+	coalesce_sleep(c, now, end);
 }
 
 void
@@ -88,7 +119,7 @@ hns_evloop_run(struct hns_evloop *l)
 			break;
 		l->turns++;
 		if (!l->stop)
-			hns_coalesce_turn(&l->co, l->handled);
+			evloop_coalesce(l);
 	}
 }
 

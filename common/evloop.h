@@ -38,6 +38,7 @@ struct event_base;
 #define HNS_COALESCE_MIN_PER_TICK 1.5 /* datagrams a tick must gather on average */
 #define HNS_COALESCE_LATE_X 4	      /* a sleep this many ticks long: the core is busy */
 #define HNS_COALESCE_COOL_MS 100      /* ... and coalescing stays off this long */
+#define HNS_COALESCE_MIN_SLEEP_US 20  /* a tick cut shorter than this is not slept */
 
 /* The coalescing state of one loop, whatever waits in it (libevent, io_uring). */
 struct hns_coalesce {
@@ -47,7 +48,6 @@ struct hns_coalesce {
 	uint64_t win_start, win_n; /* the rate's window: its start (ns) and datagrams */
 	uint64_t cool_until;	   /* off until then (ns) after a late wake-up */
 	uint64_t ticks, late;	   /* statistics: sleeps, sleeps that came back late */
-	struct timespec tick;
 };
 
 /* From the loop's own thread (it lowers the thread's timer slack). */
@@ -78,6 +78,14 @@ struct hns_evloop {
 	uint32_t tick_us; /* 0: no coalescing */
 	unsigned full;	  /* a turn that handled this many datagrams goes on at once */
 	unsigned handled; /* datagrams handled in this turn: the callbacks add to it */
+	/*
+	 * For a loop with timers that must fire on time (the VPN's deliveries):
+	 * the latest a tick may end (ns, hns_now; 0 any time), asked before
+	 * each tick.  A tick then ends by it, and is skipped when that is
+	 * nearer than HNS_COALESCE_MIN_SLEEP_US.  NULL: ticks run their length.
+	 */
+	uint64_t (*deadline)(void *arg);
+	void *deadline_arg;
 	volatile bool stop;
 	uint64_t turns;		/* statistics: loop turns */
 	struct hns_coalesce co; /* set up by hns_evloop_run */

@@ -40,6 +40,8 @@ hns_mmsg_recv(int fd, struct mmsghdr *msgs, unsigned n, int flags)
 
 		if (h->msg_name)
 			h->msg_namelen = sizeof(struct sockaddr_storage);
+		if (h->msg_control)
+			h->msg_controllen = sizeof(union hns_mmsg_ctl);
 		h->msg_flags = 0;
 		msgs[i].msg_len = 0;
 	}
@@ -54,6 +56,73 @@ hns_mmsg_recv(int fd, struct mmsghdr *msgs, unsigned n, int flags)
 			return 0;
 		return -errno;
 	}
+}
+
+int
+hns_mmsg_want_arrival(int fd)
+{
+	int on = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0 ? 0 : -errno;
+}
+
+void
+hns_mmsg_setup_arrival(struct mmsghdr *msgs, union hns_mmsg_ctl *ctl, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		msgs[i].msg_hdr.msg_control = &ctl[i];
+		msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+	}
+}
+
+static int64_t
+ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+int64_t
+hns_mmsg_clock_skew(void)
+{
+	struct timespec m1, real, m2;
+	int64_t skew = 0;
+
+	/* Real time read between two monotonic reads; a pair that a preemption
+	 * split by more than 20 us is read again (a few times at most). */
+	for (int tries = 0; tries < 4; tries++) {
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &real);
+		clock_gettime(CLOCK_MONOTONIC, &m2);
+		skew = ts_ns(&real) - ts_ns(&m1) - (ts_ns(&m2) - ts_ns(&m1)) / 2;
+		if (ts_ns(&m2) - ts_ns(&m1) <= 20000)
+			break;
+	}
+	return skew;
+}
+
+uint64_t
+hns_mmsg_arrival(const struct mmsghdr *m, uint64_t now, int64_t skew)
+{
+	const struct msghdr *h = &m->msg_hdr;
+
+	if (!h->msg_control || (h->msg_flags & MSG_CTRUNC))
+		return now;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+		struct timespec ts;
+		int64_t at;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		at = ts_ns(&ts) - skew;
+		/* Not after now (the skew is read a little after the stamps), nor a
+		 * second before: a stepped real-time clock falls back to now. */
+		if (at <= 0 || (uint64_t)at > now || now - (uint64_t)at > 1000000000ULL)
+			return now;
+		return (uint64_t)at;
+	}
+	return now;
 }
 
 static bool

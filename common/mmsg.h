@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* EINTR retries per hns_mmsg_send or hns_mmsg_recv call before the error counts as any other. */
 #define HNS_MMSG_EINTR_TRIES 8
@@ -54,6 +55,31 @@ void hns_mmsg_setup_recv(struct mmsghdr *msgs, struct iovec *iov, unsigned n, ui
  * negative hns_err (-errno).
  */
 int hns_mmsg_recv(int fd, struct mmsghdr *msgs, unsigned n, int flags);
+
+/*
+ * Arrival times.  A loop that reads late (it coalesces, or its core was
+ * busy) still needs the time each datagram arrived: the VPN's delays run
+ * from it.  The kernel stamps every datagram as it is queued
+ * (SO_TIMESTAMPNS, CLOCK_REALTIME); hns_mmsg_arrival turns that into the
+ * monotonic clock.
+ *
+ * hns_mmsg_want_arrival(fd) turns the stamps on for fd (0 or -errno);
+ * hns_mmsg_setup_arrival gives each of n receive slots its control buffer
+ * (hns_mmsg_recv then resets its length with the rest of the slot);
+ * hns_mmsg_arrival(m, now, skew) is the arrival of a received slot on the
+ * monotonic clock, skew being hns_mmsg_clock_skew() read once per batch;
+ * it is `now` when the slot has no stamp or the stamp is not in the last
+ * second (the real-time clock was stepped).
+ */
+union hns_mmsg_ctl {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct timespec))];
+};
+
+int hns_mmsg_want_arrival(int fd);
+void hns_mmsg_setup_arrival(struct mmsghdr *msgs, union hns_mmsg_ctl *ctl, unsigned n);
+int64_t hns_mmsg_clock_skew(void);
+uint64_t hns_mmsg_arrival(const struct mmsghdr *m, uint64_t now, int64_t skew);
 
 /*
  * Send msgs[0..n) on fd by the rule above, in as few sendmmsg calls as it

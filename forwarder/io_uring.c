@@ -200,7 +200,6 @@ fwd_uring_start(struct fwd_worker *w)
 			goto refused;
 		}
 	hns_coalesce_init(&u->co, w->cfg->coalesce_us, UR_PASS_FULL);
-	u->tick.tv_nsec = (long long)u->co.tick_us * 1000;
 	w->loop.tick_us = 0; /* the ring ticks, not the libevent loop */
 	w->ur_on = true;
 	u->last_turn = UINT64_MAX;
@@ -322,6 +321,7 @@ ur_ready(evutil_socket_t fd, short what, void *arg)
 			before = hns_now();
 			struct io_uring_cqe *cqe;
 
+			u->tick.tv_nsec = (long long)u->co.tick_us * 1000;
 			/*
 			 * The sends complete in the call.  The tick runs its whole length:
 			 * deferred work wakes the waiter by work items (a socket's

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "common/evloop.h"
+#include "common/mmsg.h"
 #include "vpn/queue.h"
 #include "vpn/relay.h"
 
@@ -98,6 +99,7 @@ struct vpn {
 	struct mmsghdr rx_msg[VPN_BATCH];
 	struct iovec rx_iov[VPN_BATCH];
 	struct sockaddr_storage rx_addr[VPN_BATCH];
+	union hns_mmsg_ctl rx_ctl[VPN_BATCH]; /* the kernel's arrival stamps */
 	struct mmsghdr tx_msg[VPN_BATCH];
 	struct iovec tx_iov[VPN_BATCH];
 
@@ -115,3 +117,5 @@ void vpn_tcp_relay_close(struct vpn_relay *r);
 void vpn_tcp_conns_free(struct vpn *v);
 /* Accepts that failed for want of a descriptor (each paused the TCP listeners). */
 uint64_t vpn_tcp_fd_exhausted(const struct vpn *v);
+/* The earliest time a queued TCP chunk is due (ns, hns_now), 0 when none is queued. */
+hns_time_t vpn_tcp_next_due(const struct vpn *v);

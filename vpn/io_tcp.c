@@ -140,6 +140,22 @@ conn_maybe_done(struct vpn_tcp_conn *c)
 	return true;
 }
 
+hns_time_t
+vpn_tcp_next_due(const struct vpn *v)
+{
+	hns_time_t first = 0;
+
+	for (const struct vpn_tcp_conn *c = v->conns; c; c = c->next) {
+		for (int i = 0; i < 2; i++) {
+			const struct tcp_chunk *k = c->side[i].head;
+
+			if (k && (!first || k->at < first))
+				first = k->at;
+		}
+	}
+	return first;
+}
+
 static void
 side_arm(struct vpn_tcp_conn *c, int i)
 {

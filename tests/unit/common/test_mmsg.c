@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/mmsg.h"
 #include "common/net.h"
@@ -276,6 +277,62 @@ test_loopback_round_trip(void **state)
 	close(rx);
 }
 
+/*
+ * Arrival stamps: a datagram read 20 ms after it was sent carries the time
+ * it was sent (the kernel's stamp on the monotonic clock), not the time it
+ * was read.  Without the stamp hns_mmsg_arrival gives the read time back.
+ */
+static void
+test_arrival_is_the_kernels_stamp(void **state)
+{
+	struct hns_addr a, rx_addr;
+	struct sockaddr_storage to, from;
+	socklen_t tolen;
+	uint8_t msg[8] = "stamped", in[16];
+	struct mmsghdr sm, rm;
+	struct iovec siov, riov;
+	union hns_mmsg_ctl ctl;
+	uint64_t before, after, read_at, at;
+	int rx, tx, got = 0;
+
+	hns_addr_parse("127.0.0.1", &a);
+	rx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
+	tx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
+	assert_true(rx >= 0 && tx >= 0);
+	assert_int_equal(hns_mmsg_want_arrival(rx), 0);
+	assert_int_equal(hns_sock_local_addr(rx, &rx_addr), 0);
+	tolen = hns_addr_to_sockaddr(&rx_addr, &to);
+	hns_mmsg_setup_recv(&rm, &riov, 1, in, sizeof(in), &from);
+	hns_mmsg_setup_arrival(&rm, &ctl, 1);
+
+	for (int round = 0; round < 2; round++) {
+		before = hns_now();
+		hns_mmsg_set(&sm, &siov, msg, sizeof(msg), &to, tolen);
+		assert_int_equal(hns_mmsg_send(tx, &sm, 1, NULL), 0);
+		after = hns_now();
+		usleep(20000);
+		got = 0;
+		for (int tries = 0; got == 0 && tries < 2000; tries++) {
+			got = hns_mmsg_recv(rx, &rm, 1, 0);
+			if (got == 0)
+				usleep(1000);
+		}
+		assert_int_equal(got, 1);
+		read_at = hns_now();
+		at = hns_mmsg_arrival(&rm, read_at, hns_mmsg_clock_skew());
+		assert_true(read_at - after >= 20 * HNS_NSEC_PER_MSEC);
+		/* Within 1 ms of the send (the clocks' conversion), 19 ms before the read. */
+		assert_true(at + HNS_NSEC_PER_MSEC >= before);
+		assert_true(at <= after + HNS_NSEC_PER_MSEC);
+	}
+
+	/* A slot without a control buffer has no stamp: the read time. */
+	rm.msg_hdr.msg_control = NULL;
+	assert_int_equal(hns_mmsg_arrival(&rm, read_at, hns_mmsg_clock_skew()), read_at);
+	close(tx);
+	close(rx);
+}
+
 int
 main(void)
 {
@@ -288,6 +345,7 @@ main(void)
 		cmocka_unit_test_teardown(test_zero_taken_skips_one, teardown),
 		cmocka_unit_test(test_set_clears),
 		cmocka_unit_test(test_loopback_round_trip),
+		cmocka_unit_test(test_arrival_is_the_kernels_stamp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
