@@ -19,6 +19,29 @@ hns_coalesce_pays(uint64_t n, uint64_t elapsed_ns, uint32_t tick_us)
 	       HNS_COALESCE_MIN_PER_TICK * (double)elapsed_ns;
 }
 
+uint32_t
+hns_coalesce_pick(uint64_t n, uint64_t elapsed_ns, uint32_t tick_us)
+{
+	double per_us, want, max_us;
+	uint32_t t;
+
+	if (n == 0 || tick_us == 0)
+		return 0;
+	if (elapsed_ns == 0)
+		return tick_us;
+	per_us = (double)n * (double)HNS_NSEC_PER_USEC / (double)elapsed_ns;
+	if (per_us * tick_us >= HNS_COALESCE_TARGET_PER_TICK)
+		return tick_us;
+	max_us = tick_us * HNS_COALESCE_STRETCH_X;
+	if (max_us > HNS_COALESCE_MAX_US)
+		max_us = HNS_COALESCE_MAX_US;
+	want = HNS_COALESCE_TARGET_PER_TICK / per_us;
+	t = (uint32_t)((want < max_us ? want : max_us) + 0.5);
+	if (t > tick_us && per_us * t >= HNS_COALESCE_MIN_STRETCHED)
+		return t;
+	return hns_coalesce_pays(n, elapsed_ns, tick_us) ? tick_us : 0;
+}
+
 void
 hns_coalesce_init(struct hns_coalesce *c, uint32_t tick_us, unsigned full)
 {
@@ -37,8 +60,10 @@ hns_coalesce_want(struct hns_coalesce *c, unsigned handled, uint64_t now)
 		return false;
 	c->win_n += handled;
 	if (now - c->win_start >= HNS_COALESCE_WINDOW_MS * HNS_NSEC_PER_MSEC) {
-		c->on = now >= c->cool_until &&
-			hns_coalesce_pays(c->win_n, now - c->win_start, c->tick_us);
+		c->cur_us = now >= c->cool_until
+				    ? hns_coalesce_pick(c->win_n, now - c->win_start, c->tick_us)
+				    : 0;
+		c->on = c->cur_us != 0;
 		c->win_start = now;
 		c->win_n = 0;
 	}
@@ -49,7 +74,7 @@ void
 hns_coalesce_slept(struct hns_coalesce *c, uint64_t from, uint64_t woke)
 {
 	c->ticks++;
-	if (woke - from > (uint64_t)HNS_COALESCE_LATE_X * c->tick_us * HNS_NSEC_PER_USEC) {
+	if (woke - from > (uint64_t)HNS_COALESCE_LATE_X * c->cur_us * HNS_NSEC_PER_USEC) {
 		c->late++;
 		c->on = false;
 		c->cool_until = woke + HNS_COALESCE_COOL_MS * HNS_NSEC_PER_MSEC;
@@ -77,7 +102,7 @@ hns_coalesce_turn(struct hns_coalesce *c, unsigned handled)
 	hns_time_t now = hns_now();
 
 	if (hns_coalesce_want(c, handled, now))
-		coalesce_sleep(c, now, now + c->tick_us * HNS_NSEC_PER_USEC);
+		coalesce_sleep(c, now, now + c->cur_us * HNS_NSEC_PER_USEC);
 }
 
 /* A tick for a loop with a deadline: it ends by the loop's next timer. */
@@ -92,7 +117,7 @@ evloop_coalesce(struct hns_evloop *l)
 	now = hns_now();
 	if (!hns_coalesce_want(c, l->handled, now))
 		return;
-	end = now + c->tick_us * HNS_NSEC_PER_USEC;
+	end = now + c->cur_us * HNS_NSEC_PER_USEC;
 	if (l->deadline && (d = l->deadline(l->deadline_arg)) != 0 && d < end) {
 		if (d < now + HNS_COALESCE_MIN_SLEEP_US * HNS_NSEC_PER_USEC)
 			return;

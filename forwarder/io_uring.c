@@ -321,7 +321,7 @@ ur_ready(evutil_socket_t fd, short what, void *arg)
 			before = hns_now();
 			struct io_uring_cqe *cqe;
 
-			u->tick.tv_nsec = (long long)u->co.tick_us * 1000;
+			u->tick.tv_nsec = (long long)u->co.cur_us * 1000;
 			/*
 			 * The sends complete in the call.  The tick runs its whole length:
 			 * deferred work wakes the waiter by work items (a socket's

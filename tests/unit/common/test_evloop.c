@@ -38,6 +38,27 @@ test_pays_by_rate(void **state)
 	assert_true(hns_coalesce_pays(20, 2000 * US, 200));
 }
 
+/* The tick a rate picks: the base, a stretched one, or none. */
+static void
+test_pick_by_rate(void **state)
+{
+	(void)state;
+	/* 40,000 a second: a 100 us tick gathers 4, the target: kept */
+	assert_int_equal(hns_coalesce_pick(80, 2000 * US, 100), 100);
+	assert_int_equal(hns_coalesce_pick(800, 2000 * US, 100), 100); /* never shorter */
+	/* 20,000 a second (the forwarder at 10,000 queries): stretched to 200 us */
+	assert_int_equal(hns_coalesce_pick(40, 2000 * US, 100), 200);
+	/* 13,000 a second: 308 us would gather 4; 250 (2.5 x 100) gathers 3.25: the cap */
+	assert_int_equal(hns_coalesce_pick(26, 2000 * US, 100), 250);
+	/* 10,000 a second: 250 us gathers 2.5, short of 3, and 100 us gathers 1: none */
+	assert_int_equal(hns_coalesce_pick(20, 2000 * US, 100), 0);
+	/* the cap is HNS_COALESCE_MAX_US whatever the base */
+	assert_int_equal(hns_coalesce_pick(8, 2000 * US, 800), 1000);
+	/* no traffic or no tick: none */
+	assert_int_equal(hns_coalesce_pick(0, 2000 * US, 100), 0);
+	assert_int_equal(hns_coalesce_pick(100, 2000 * US, 0), 0);
+}
+
 static void
 test_pays_never_without_tick_or_traffic(void **state)
 {
@@ -171,6 +192,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pays_by_rate),
+		cmocka_unit_test(test_pick_by_rate),
 		cmocka_unit_test(test_pays_never_without_tick_or_traffic),
 		cmocka_unit_test(test_loop_plain),
 		cmocka_unit_test(test_loop_coalescing),
