@@ -117,8 +117,8 @@ hns_mmsg_arrival(const struct mmsghdr *m, uint64_t now, int64_t skew)
 		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
 		at = ts_ns(&ts) - skew;
 		/* Not after now (the skew is read a little after the stamps), nor a
-		 * second before: a stepped real-time clock falls back to now. */
-		if (at <= 0 || (uint64_t)at > now || now - (uint64_t)at > 1000000000ULL)
+		 * minute before: a stepped real-time clock falls back to now. */
+		if (at <= 0 || (uint64_t)at > now || now - (uint64_t)at > 60 * 1000000000ULL)
 			return now;
 		return (uint64_t)at;
 	}

@@ -69,7 +69,7 @@ int hns_mmsg_recv(int fd, struct mmsghdr *msgs, unsigned n, int flags);
  * hns_mmsg_arrival(m, now, skew) is the arrival of a received slot on the
  * monotonic clock, skew being hns_mmsg_clock_skew() read once per batch;
  * it is `now` when the slot has no stamp or the stamp is not in the last
- * second (the real-time clock was stepped).
+ * minute (the real-time clock was stepped).
  */
 union hns_mmsg_ctl {
 	struct cmsghdr align;

@@ -301,6 +301,7 @@ struct lg_worker {
 	uint16_t sids[LG_BATCH];
 	struct mmsghdr rmsg[LG_BATCH];
 	struct iovec riov[LG_BATCH];
+	union hns_mmsg_ctl rctl[LG_BATCH]; /* the kernel's arrival stamps */
 	uint8_t rbuf[LG_BATCH][LG_RECV_MAX];
 };
 
@@ -556,14 +557,19 @@ worker_recv(struct lg_worker *w)
 		for (int pass = 0; pass < 64; pass++) {
 			int rc;
 			uint64_t now;
+			int64_t skew;
 
 			hns_mmsg_setup_recv(w->rmsg, w->riov, LG_BATCH, &w->rbuf[0][0], LG_RECV_MAX, NULL);
+			hns_mmsg_setup_arrival(w->rmsg, w->rctl, LG_BATCH);
 			rc = hns_mmsg_recv(w->fds[si], w->rmsg, LG_BATCH, 0);
 			if (rc <= 0)
 				break;
 			now = hns_now();
+			skew = hns_mmsg_clock_skew();
+			/* Timed by the kernel's stamp: when the answer arrived, not when read. */
 			for (int i = 0; i < rc; i++)
-				worker_answer(w, si, w->rbuf[i], w->rmsg[i].msg_len, now);
+				worker_answer(w, si, w->rbuf[i], w->rmsg[i].msg_len,
+					      hns_mmsg_arrival(&w->rmsg[i], now, skew));
 			got += (unsigned)rc;
 			if (rc < LG_BATCH)
 				break;
@@ -767,6 +773,7 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 		w->fds[w->n_fds++] = fd;
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+		(void)hns_mmsg_want_arrival(fd); /* without: answers are timed when read */
 		if (!hns_net_dest_allowed(t)) {
 			rc = HNS_ENOTLOOPBACK;
 			goto fail;
