@@ -50,6 +50,17 @@ struct event_base;
 #define HNS_COALESCE_COOL_MS 100      /* ... and coalescing stays off this long */
 #define HNS_COALESCE_MIN_SLEEP_US 20  /* a tick cut shorter than this is not slept */
 
+/*
+ * How a UDP worker (the forwarder's, the AWS listeners') waits on and reads
+ * its sockets: `--udp-io`.  The io_uring loops are forwarder/io_uring.c and
+ * resolver/io_uring.c.
+ */
+enum hns_udp_io {
+	HNS_UDP_IO_EPOLL = 0, /* epoll_wait, recvmmsg and sendmmsg per ready socket (the default) */
+	HNS_UDP_IO_AUTO,      /* io_uring where the kernel allows it, else epoll */
+	HNS_UDP_IO_URING,     /* io_uring or fail to start */
+};
+
 /* The coalescing state of one loop, whatever waits in it (libevent, io_uring). */
 struct hns_coalesce {
 	uint32_t tick_us; /* 0: off */

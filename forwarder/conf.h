@@ -29,6 +29,7 @@
 
 #include "common/addr.h"
 #include "common/bounds.h"
+#include "common/evloop.h"
 #include "dns/cache.h"
 #include "dns/nametab.h"
 #include "dns/wire.h"
@@ -101,13 +102,6 @@ struct fwd_rule {
 	struct fwd_local_zone local; /* FWD_RULE_LOCAL */
 };
 
-/* How a worker waits on and reads its UDP sockets (forwarder/io_uring.c). */
-enum fwd_udp_io {
-	FWD_IO_EPOLL = 0, /* epoll_wait, recvmmsg and sendmmsg per ready socket (the default) */
-	FWD_IO_AUTO,	  /* io_uring where the kernel allows it, else epoll */
-	FWD_IO_URING,	  /* io_uring or fail to start */
-};
-
 struct fwd_config {
 	char name[64];
 	char hop[80]; /* "onprem:<name>", for trace events */
@@ -125,7 +119,7 @@ struct fwd_config {
 	uint32_t table_size;	 /* in-flight upstream queries per worker */
 	unsigned upstream_socks; /* UDP sockets per worker for upstream queries */
 	uint32_t coalesce_us;	 /* receive coalescing tick (common/evloop.h), 0 = off */
-	enum fwd_udp_io udp_io;	 /* how the workers' UDP sockets are waited on and read */
+	enum hns_udp_io udp_io;	 /* how the workers' UDP sockets are waited on and read */
 };
 
 /*

@@ -347,10 +347,10 @@ fwd_udp_worker_init(struct fwd_worker *w, const struct hns_addr *listen)
 				return rc;
 		}
 	}
-	if (w->cfg->udp_io == FWD_IO_EPOLL)
+	if (w->cfg->udp_io == HNS_UDP_IO_EPOLL)
 		return 0;
 	rc = fwd_uring_init(w);
-	if (rc < 0 && w->cfg->udp_io == FWD_IO_URING)
+	if (rc < 0 && w->cfg->udp_io == HNS_UDP_IO_URING)
 		return rc;
 	return 0; /* auto: epoll where io_uring is refused */
 }

@@ -41,7 +41,7 @@ enum serve_side {
 struct serve_aws_opts {
 	int vpc_outside;  /* enum rslv_outside_policy: drop (0), refused, answer */
 	uint32_t vpc_pps; /* per source at a +2 listener; 0: RSLV_VPC_PPS (1024), RSLV_PPS_OFF: none */
-	int udp_io;	  /* enum rslv_udp_io: epoll (0), auto, io_uring */
+	int udp_io;	  /* enum hns_udp_io (common/evloop.h): epoll (0), auto, io_uring */
 };
 
 /* The option-table rows of those settings (harness/cli.h), the same in every command. */
@@ -55,23 +55,24 @@ struct serve_aws_opts {
 	  serve_vpc_pps_parse }
 #define SERVE_OPT_UDP_IO(S, field)                                                                \
 	{ "udp-io", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "epoll|auto|io_uring",          \
-	  "how the AWS listeners' UDP workers wait and read (default epoll; auto: io_uring "      \
-	  "where the kernel allows it)", 0, 0, 0, NULL }
+	  "how the forwarders' and the AWS listeners' UDP workers wait and read (default epoll; " \
+	  "auto: io_uring where the kernel allows it)", 0, 0, 0, NULL }
 /* --vpc-pps: a positive number below RSLV_PPS_OFF, or "off"; into a uint32_t. */
 int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
 
 /*
- * --coalesce US|off: the receive coalescing tick of the forwarder's and the
- * AWS listeners' UDP loops (common/evloop.h; not the VPN's, whose
- * deliveries a tick would make late).  The field is 0 for "not given" (the default
- * below) and SERVE_COALESCE_OFF for off.
+ * --coalesce US|off: the receive coalescing tick of the forwarder's, the
+ * AWS listeners' and the VPN's loops (common/evloop.h: stretched up to 2.5x
+ * at moderate rates; the VPN's ends by its next delivery).  The field is 0
+ * for "not given" (the default below) and SERVE_COALESCE_OFF for off.
  */
 #define SERVE_COALESCE_DEFAULT_US 100
 #define SERVE_COALESCE_OFF UINT32_MAX
 #define SERVE_OPT_COALESCE(S, field)                                                              \
 	{ "coalesce", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "US|off",                     \
 	  "receive coalescing: after a turn short of a full batch, wait US microseconds "         \
-	  "(1-1000) before reading again (default 100)", 0, 0, 0, serve_coalesce_parse }
+	  "(1-1000; up to 2.5x at moderate rates) before reading again (default 100)", 0, 0, 0,  \
+	  serve_coalesce_parse }
 struct serve_ctx;
 int serve_coalesce_parse(const char *cmd, const char *arg, void *field);
 /*

@@ -213,7 +213,7 @@ side_start(struct serve_ctx *ctx, bool internet, void **state)
 		.outside_policy = policy,
 		.vpc_pps = pps,
 		.coalesce_us = serve_coalesce_us(ctx),
-		.udp_io = (enum rslv_udp_io)ctx->aws_opts.udp_io,
+		.udp_io = (enum hns_udp_io)ctx->aws_opts.udp_io,
 	};
 	struct rslv_server *srv = NULL;
 

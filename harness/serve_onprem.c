@@ -109,7 +109,7 @@ serve_onprem_start(struct serve_ctx *ctx)
 		}
 		one->resolver = r;
 		one->cfg->coalesce_us = serve_coalesce_us(ctx);
-		one->cfg->udp_io = (enum fwd_udp_io)ctx->aws_opts.udp_io;
+		one->cfg->udp_io = (enum hns_udp_io)ctx->aws_opts.udp_io;
 		st->n++;
 		rc = fwd_server_start(one->cfg, listen, ctx->workers, ctx->seed + i, &one->srv);
 		if (rc < 0) {

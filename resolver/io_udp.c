@@ -162,8 +162,8 @@ rslv_udp_start(struct rslv_server *s)
 				return HNS_ENOMEM;
 		}
 		/* the epoll loop above stays ready: the worker falls back to it */
-		if (s->o.udp_io != RSLV_IO_EPOLL && (rc = rslv_uring_init(wk)) < 0) {
-			if (s->o.udp_io == RSLV_IO_URING) {
+		if (s->o.udp_io != HNS_UDP_IO_EPOLL && (rc = rslv_uring_init(wk)) < 0) {
+			if (s->o.udp_io == HNS_UDP_IO_URING) {
 				hns_err(HNS_SUB_RESOLVER, "udp worker %u: io_uring: %s", k,
 					hns_strerror(rc));
 				return rc;

@@ -33,6 +33,7 @@
 #include <stdio.h>
 
 #include "common/addr.h"
+#include "common/evloop.h"
 #include "resolver/ratelimit.h"
 #include "resolver/view.h"
 
@@ -66,13 +67,6 @@ enum rslv_outside_policy {
 	RSLV_OUTSIDE_ANSWER,   /* answered as from inside (R8 off) */
 };
 
-/* How UDP workers wait and read (resolver/io_uring.c). */
-enum rslv_udp_io {
-	RSLV_IO_EPOLL = 0, /* epoll_wait, recvmmsg and sendmmsg per ready socket (the default) */
-	RSLV_IO_AUTO,	   /* io_uring where the kernel allows it, else epoll */
-	RSLV_IO_URING,	   /* io_uring or fail to start */
-};
-
 /* opts.vpc_pps: no per-source limit at +2 listeners. */
 #define RSLV_PPS_OFF UINT32_MAX
 
@@ -94,7 +88,7 @@ struct rslv_server_opts {
 	/* R9: packets per second per source at a +2 listener; 0: RSLV_VPC_PPS, RSLV_PPS_OFF: none */
 	uint32_t vpc_pps;
 	uint32_t coalesce_us; /* UDP workers' receive coalescing tick (common/evloop.h), 0: off */
-	enum rslv_udp_io udp_io;
+	enum hns_udp_io udp_io;
 };
 
 #define RSLV_FWD_TIMEOUT_MS 1500
