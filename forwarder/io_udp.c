@@ -143,14 +143,21 @@ timer_fire(evutil_socket_t fd, short what, void *arg)
 	fwd_worker_flush(w);
 }
 
+/* fn on every send batch that holds datagrams. */
+static void
+each_pending_sendq(struct fwd_worker *w, void (*fn)(struct fwd_worker *, struct fwd_sendq *))
+{
+	if (w->clientq.n)
+		fn(w, &w->clientq);
+	for (unsigned i = 0; i < 2 * w->n_socks; i++)
+		if (w->ups[i].q.n)
+			fn(w, &w->ups[i].q);
+}
+
 void
 fwd_worker_queue_sends(struct fwd_worker *w)
 {
-	if (w->clientq.n)
-		fwd_uring_queue(w, &w->clientq);
-	for (unsigned i = 0; i < 2 * w->n_socks; i++)
-		if (w->ups[i].q.n)
-			fwd_uring_queue(w, &w->ups[i].q);
+	each_pending_sendq(w, fwd_uring_queue);
 }
 
 void
@@ -160,11 +167,7 @@ fwd_worker_flush(struct fwd_worker *w)
 		fwd_worker_queue_sends(w);
 		fwd_uring_submit(w, false);
 	} else {
-		if (w->clientq.n)
-			fwd_sendq_flush(w, &w->clientq);
-		for (unsigned i = 0; i < 2 * w->n_socks; i++)
-			if (w->ups[i].q.n)
-				fwd_sendq_flush(w, &w->ups[i].q);
+		each_pending_sendq(w, fwd_sendq_flush);
 	}
 
 	hns_time_t next = fwd_core_next_deadline(w->core);

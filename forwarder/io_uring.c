@@ -318,9 +318,9 @@ ur_ready(evutil_socket_t fd, short what, void *arg)
 		int rc;
 
 		if (tick) {
-			before = hns_now();
 			struct io_uring_cqe *cqe;
 
+			before = hns_now();
 			u->tick.tv_nsec = (long long)u->co.cur_us * 1000;
 			/*
 			 * The sends complete in the call.  The tick runs its whole length:

@@ -559,8 +559,6 @@ worker_recv(struct lg_worker *w)
 			uint64_t now;
 			int64_t skew;
 
-			hns_mmsg_setup_recv(w->rmsg, w->riov, LG_BATCH, &w->rbuf[0][0], LG_RECV_MAX, NULL);
-			hns_mmsg_setup_arrival(w->rmsg, w->rctl, LG_BATCH);
 			rc = hns_mmsg_recv(w->fds[si], w->rmsg, LG_BATCH, 0);
 			if (rc <= 0)
 				break;
@@ -785,6 +783,9 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 		}
 		w->next_id[i] = hns_csprng_u16();
 	}
+	/* Set up once: hns_mmsg_recv resets what a receive changes. */
+	hns_mmsg_setup_recv(w->rmsg, w->riov, LG_BATCH, &w->rbuf[0][0], LG_RECV_MAX, NULL);
+	hns_mmsg_setup_arrival(w->rmsg, w->rctl, LG_BATCH);
 	for (unsigned i = 0; i < w->n_tcp; i++)
 		w->tcp[i].fd = -1;
 	for (unsigned i = 0; i < w->n_tcp; i++) {

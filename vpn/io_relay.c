@@ -477,11 +477,13 @@ on_relay_read(evutil_socket_t fd, short what, void *arg)
 
 	for (int b = 0; b < RX_MAX_BATCHES; b++) {
 		int n = rx_batch(v, fd);
-		hns_time_t now = hns_now();
-		int64_t skew = hns_mmsg_clock_skew();
 
 		if (n <= 0)
 			return;
+
+		hns_time_t now = hns_now();
+		int64_t skew = hns_mmsg_clock_skew();
+
 		for (int i = 0; i < n; i++) {
 			hns_time_t at = hns_mmsg_arrival(&v->rx_msg[i], now, skew);
 			uint32_t flow = flow_get(v, ri, &v->rx_addr[i], v->rx_msg[i].msg_hdr.msg_namelen,
@@ -511,11 +513,13 @@ on_flow_read(evutil_socket_t fd, short what, void *arg)
 
 	for (int b = 0; b < RX_MAX_BATCHES; b++) {
 		int n = rx_batch(v, fd);
-		hns_time_t now = hns_now();
-		int64_t skew = hns_mmsg_clock_skew();
 
 		if (n <= 0)
 			return;
+
+		hns_time_t now = hns_now();
+		int64_t skew = hns_mmsg_clock_skew();
+
 		f->last = now;
 		for (int i = 0; i < n; i++) {
 			r->st.up_rx++;

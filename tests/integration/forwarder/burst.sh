@@ -39,7 +39,7 @@ os.kill(pid, signal.SIGCONT)
 s.settimeout(3)
 seen = {}
 try:
-    while len(seen) < N or True:
+    while True:
         pkt = s.recv(4096)
         qid = struct.unpack(">H", pkt[:2])[0]
         seen[qid] = seen.get(qid, 0) + 1
