@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "common/mmsg.h"
 #include "common/net.h"
@@ -369,11 +370,22 @@ fwd_udp_worker_start(struct fwd_worker *w)
 int
 fwd_udp_epoll_start(struct fwd_worker *w)
 {
+	int rc;
+
 	if (event_add(w->udp_ev, NULL) != 0)
 		return HNS_ENOMEM;
-	for (unsigned k = 0; k < 2 * w->n_socks; k++)
-		if (w->ups[k].ev && event_add(w->ups[k].ev, NULL) != 0)
+	if ((rc = hns_handoff_attach(w->udp_fd, w->base, client_readable, w)) < 0)
+		return rc;
+	for (unsigned k = 0; k < 2 * w->n_socks; k++) {
+		struct fwd_upsock *us = &w->ups[k];
+
+		if (!us->ev)
+			continue;
+		if (event_add(us->ev, NULL) != 0)
 			return HNS_ENOMEM;
+		if ((rc = hns_handoff_attach(us->q.fd, w->base, upstream_readable, us)) < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -387,7 +399,7 @@ fwd_udp_worker_deinit(struct fwd_worker *w)
 		if (us->ev)
 			event_free(us->ev);
 		if (us->q.fd >= 0)
-			close(us->q.fd);
+			hns_handoff_close(us->q.fd);
 		fwd_sendq_deinit(&us->q);
 	}
 	free(w->ups);
@@ -398,7 +410,7 @@ fwd_udp_worker_deinit(struct fwd_worker *w)
 		event_free(w->timer);
 	w->udp_ev = w->timer = NULL;
 	if (w->udp_fd >= 0)
-		close(w->udp_fd);
+		hns_handoff_close(w->udp_fd);
 	w->udp_fd = -1;
 	fwd_sendq_deinit(&w->clientq);
 	free(w->recvq);

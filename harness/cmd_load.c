@@ -24,6 +24,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/handoff.h"
 #include "common/plural.h"
 #include "common/rand.h"
 #include "harness/cli.h"
@@ -64,6 +65,7 @@ struct load_opts {
 	unsigned workers;
 	uint32_t coalesce_us; /* the in-process world's --coalesce (serve.h) */
 	int udp_io;	      /* and its --udp-io */
+	int handoff;	      /* and its --handoff (enum serve_handoff) */
 	bool quiet; /* no progress line */
 	double tcp; /* --tcp, or < 0: the profile's */
 	/* load_findmax.c, load_plot.c, load_shard.c */
@@ -408,10 +410,16 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	}
 	struct load_loop l = { .run = run, .r = r, .ctx = world ? &ctx : NULL, .base = base,
 			       .progress = !o->quiet && isatty(STDERR_FILENO) };
+	struct hns_handoff_stats ho0, ho1;
 
+	hns_handoff_stats(&ho0);
 	rc = load_drive(&l);
 	if (lg_finish(run, &r->res) != 0 && rc == 0)
 		rc = HNS_ENOMEM;
+	hns_handoff_stats(&ho1);
+	r->in_memory = hns_handoff_enabled();
+	r->handed = ho1.handed - ho0.handed;
+	r->through_kernel = ho1.kernel - ho0.kernel;
 	if (world && r->where != NULL)
 		load_where_sample(r->where, &ctx, hns_now());
 	slo_judge(r);
@@ -568,6 +576,7 @@ static const struct cli_opt load_cli_opts[] = {
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
 	SERVE_OPT_COALESCE(struct load_opts, coalesce_us),
 	SERVE_OPT_UDP_IO(struct load_opts, udp_io),
+	SERVE_OPT_HANDOFF(struct load_opts, handoff, "memory"),
 	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
 	  "send this fraction of the queries over TCP instead of the profile's `tcp` (0.1 or 10%)", 0, 0,
 	  0, tcp_parse },
@@ -614,8 +623,10 @@ cmd_load(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.workers = 1;
 	o.tcp = -1;
+	o.handoff = SERVE_HANDOFF_MEMORY;
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
 		return status;
+	hns_handoff_enable(o.handoff == SERVE_HANDOFF_MEMORY);
 	o.qps = (double)o.qps_arg;
 	o.json = o.format == 1;
 	output = o.output;

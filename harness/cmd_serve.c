@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "harness/cli.h"
 #include "harness/cmd.h"
@@ -72,6 +73,7 @@ struct serve_args {
 	bool seed_given;
 	unsigned workers;
 	uint32_t coalesce_us;
+	int handoff; /* enum serve_handoff */
 	const char *query_log, *stats_json;
 	bool no_vpn;
 	enum hns_log_level log_level;
@@ -94,6 +96,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "workers", 0, CLI_UNSIGNED, SA(workers), CLI_NONE, "N",
 	  "worker threads per forwarder (default one per core)", 1, 64, 0, NULL },
 	SERVE_OPT_COALESCE(struct serve_args, coalesce_us),
+	SERVE_OPT_HANDOFF(struct serve_args, handoff, "kernel"),
 	{ "query-log", 0, CLI_STRING, SA(query_log), CLI_NONE, "FILE",
 	  "write Route 53 Resolver query logs (JSON lines)", 0, 0, 0, NULL },
 	{ "stats-json", 0, CLI_STRING, SA(stats_json), CLI_NONE, "FILE",
@@ -123,12 +126,15 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * {"onprem": [...], "aws": {...}, "vpn": {...}}: each side's counters, null
- * for a side that does not run in this process (`load` reads it too).
+ * {"onprem": [...], "aws": {...}, "vpn": {...}, "handoff": {...}}: each
+ * side's counters, null for a side that does not run in this process
+ * (`load` reads it too); then --handoff and its counters for the process.
  */
 void
 serve_stats_write(struct serve_ctx *ctx, FILE *f)
 {
+	struct hns_handoff_stats ho;
+
 	fputs("{\"onprem\": ", f);
 	if (ctx->started & SERVE_ONPREM)
 		serve_onprem_stats(ctx, f);
@@ -144,6 +150,9 @@ serve_stats_write(struct serve_ctx *ctx, FILE *f)
 		vpn_stats_write_json(ctx->vpn, f);
 	else
 		fputs("null", f);
+	hns_handoff_stats(&ho);
+	fprintf(f, ",\n\"handoff\": {\"mode\": \"%s\", \"handed\": %llu, \"kernel\": %llu}",
+		hns_handoff_enabled() ? "memory" : "kernel", ho.handed, ho.kernel);
 	fputs("}\n", f);
 }
 
@@ -198,6 +207,7 @@ cmd_serve(int argc, char **argv)
 	ctx.seed_given = sa.seed_given;
 	ctx.workers = sa.workers;
 	ctx.coalesce_us = sa.coalesce_us;
+	hns_handoff_enable(sa.handoff == SERVE_HANDOFF_MEMORY);
 	ctx.query_log = sa.query_log;
 	ctx.stats_json = sa.stats_json;
 	ctx.aws_opts = sa.aws;

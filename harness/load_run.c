@@ -117,6 +117,11 @@ load_run_write_text(FILE *out, const struct model *m, const struct load_report *
 			r->workers * r->sockets, HNS_PLURAL(r->workers * r->sockets, "socket", "sockets"));
 	if (r->note[0])
 		fprintf(out, "  note: %s\n", r->note);
+	if (!r->external && r->in_memory)
+		fprintf(out, "  handoff: memory; %llu datagrams handed over between the world's own sockets, %llu sent through the kernel (to the generator or outside)\n",
+			r->handed, r->through_kernel);
+	else if (!r->external)
+		fprintf(out, "  handoff: kernel; every hop a real datagram\n");
 	fprintf(out, "  sent %llu  answered %llu  lost %llu (%.3f%%)  late %llu  achieved %.0f qps",
 		(unsigned long long)res->sent, (unsigned long long)res->answered,
 		(unsigned long long)res->lost, load_loss_of(res) * 100, (unsigned long long)res->late,
@@ -225,6 +230,14 @@ load_run_write_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
 	json_kv_uint(w, "workers", r->workers);
 	json_kv_uint(w, "sockets", r->workers * r->sockets);
+	if (!r->external) {
+		json_key(w, "handoff");
+		json_object_begin(w);
+		json_kv_string(w, "mode", r->in_memory ? "memory" : "kernel");
+		json_kv_uint(w, "handed", r->handed);
+		json_kv_uint(w, "kernel", r->through_kernel);
+		json_object_end(w);
+	}
 	json_kv_uint(w, "intended", res->intended);
 	json_kv_uint(w, "sent", res->sent);
 	json_kv_uint(w, "sent_late", res->sent_late);

@@ -55,6 +55,10 @@ struct load_report {
 	bool pass;
 	char note[256];
 	struct load_where *where; /* in-process runs: the components' counters; owned */
+	/* in-process runs: --handoff memory, and the world's datagrams over the run from its
+	 * attached sockets: handed over in memory, and sent through the kernel */
+	bool in_memory;
+	unsigned long long handed, through_kernel;
 	struct load_shard shard;
 };
 

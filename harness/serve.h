@@ -57,6 +57,19 @@ struct serve_aws_opts {
 	{ "udp-io", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "epoll|auto|io_uring",          \
 	  "how the forwarders' and the AWS listeners' UDP workers wait and read (default epoll; " \
 	  "auto: io_uring where the kernel allows it)", 0, 0, 0, NULL }
+/*
+ * --handoff kernel|memory: how a datagram between two of the world's own
+ * UDP sockets travels (common/handoff.h): through the kernel, a real
+ * datagram a capture on lo sees, or copied in memory, at a fraction of the
+ * CPU.  Sockets that talk to anything outside the process use the kernel
+ * either way.  `serve` defaults to kernel, `load` to memory (dflt).
+ */
+enum serve_handoff { SERVE_HANDOFF_KERNEL, SERVE_HANDOFF_MEMORY };
+#define SERVE_OPT_HANDOFF(S, field, dflt)                                                         \
+	{ "handoff", 0, CLI_CHOICE, offsetof(S, field), CLI_NONE, "kernel|memory",               \
+	  "how datagrams between the world's own UDP sockets travel: through the kernel "         \
+	  "(a capture on lo sees every hop) or copied in memory (default " dflt ")", 0, 0, 0,    \
+	  NULL }
 /* --vpc-pps: a positive number below RSLV_PPS_OFF, or "off"; into a uint32_t. */
 int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "common/mmsg.h"
 #include "common/net.h"
@@ -102,7 +103,7 @@ worker_free(struct rslv_worker *wk, size_t n_ls)
 		if (wk->evs && wk->evs[i])
 			event_free(wk->evs[i]);
 		if (wk->fds && wk->fds[i] >= 0)
-			close(wk->fds[i]);
+			hns_handoff_close(wk->fds[i]);
 	}
 	free(wk->evs);
 	free(wk->fds);
@@ -172,6 +173,10 @@ rslv_udp_start(struct rslv_server *s)
 				 hns_strerror(rc));
 			rc = 0;
 		}
+		/* the epoll loop's sockets take handed-over datagrams (common/handoff.h) */
+		for (size_t i = 0; !wk->ur && i < s->n_ls; i++)
+			if ((rc = hns_handoff_attach(wk->fds[i], wk->base, udp_on_read, wk)) < 0)
+				return rc;
 	}
 	for (unsigned k = 0; k < n; k++) {
 		if (pthread_create(&s->workers[k].thread, NULL, worker_main, &s->workers[k]) != 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/handoff.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/mmsg.h"
@@ -129,7 +130,7 @@ flow_close(struct vpn *v, uint32_t i)
 	if (f->ev)
 		event_free(f->ev);
 	if (f->fd >= 0)
-		close(f->fd);
+		hns_handoff_close(f->fd);
 	f->ev = NULL;
 	f->fd = -1;
 	f->used = false;
@@ -189,11 +190,12 @@ flow_get(struct vpn *v, uint32_t relay, const struct sockaddr_storage *client, s
 	i = v->free_head;
 	f = &v->flows[i];
 	f->ev = event_new(v->base, fd, EV_READ | EV_PERSIST, on_flow_read, f);
-	if (!f->ev || event_add(f->ev, NULL) != 0) {
+	if (!f->ev || event_add(f->ev, NULL) != 0 ||
+	    hns_handoff_attach(fd, v->base, on_flow_read, f) != 0) {
 		if (f->ev)
 			event_free(f->ev);
 		f->ev = NULL;
-		close(fd);
+		hns_handoff_close(fd);
 		return VPN_NO_FLOW;
 	}
 	v->free_head = f->hnext;
@@ -756,6 +758,9 @@ vpn_relay_add(struct vpn *v, enum vpn_dir dir, const struct hns_addr *listen,
 	r->ev = event_new(v->base, fd, EV_READ | EV_PERSIST, on_relay_read, r);
 	if (!r->ev || event_add(r->ev, NULL) != 0)
 		goto fail;
+	rc = hns_handoff_attach(fd, v->base, on_relay_read, r);
+	if (rc < 0)
+		goto fail;
 	rc = vpn_tcp_relay_open(v, r);
 	if (rc < 0)
 		goto fail;
@@ -765,7 +770,7 @@ fail:
 	if (r->ev)
 		event_free(r->ev);
 	r->ev = NULL;
-	close(fd);
+	hns_handoff_close(fd);
 	return rc;
 }
 
@@ -868,7 +873,7 @@ vpn_free(struct vpn *v)
 		if (r->ev)
 			event_free(r->ev);
 		if (r->fd >= 0)
-			close(r->fd);
+			hns_handoff_close(r->fd);
 	}
 	for (size_t t = 0; t < VPN_MAX_TUNNELS; t++) {
 		for (int d = 0; d < VPN_DIR_COUNT; d++) {
