@@ -33,6 +33,7 @@
 
 #include "common/error.h"
 #include "common/handoff.h"
+#include "common/hugepage.h"
 
 #define HO_MAX_FD 65536
 #define HO_BUCKETS 1024
@@ -109,6 +110,11 @@ static struct ho_loop *loops;
 static struct ho_loop *dead_loops; /* kept: a signal callback may still hold one */
 static struct ho_ep *by_fd[HO_MAX_FD]; /* each entry written and read by the fd's owner */
 static unsigned long long st_handed, st_kernel;
+/* Rings are cut from chunks of huge pages (one fault per chunk, not one per 4 KiB) and
+ * never freed: a detached endpoint keeps its ring for the next. */
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *pool;
+static size_t pool_left;
 
 void
 hns_handoff_enable(bool on)
@@ -439,6 +445,25 @@ msg_size(const struct msghdr *h)
 	return n;
 }
 
+static uint8_t *
+ring_alloc(void)
+{
+	uint8_t *r = NULL;
+
+	pthread_mutex_lock(&pool_mu);
+	if (pool_left < HNS_HANDOFF_RING) {
+		pool = aligned_alloc(HNS_HUGEPAGE_MIN, HNS_HUGEPAGE_MIN);
+		pool_left = pool ? HNS_HUGEPAGE_MIN : 0;
+		hns_hugepage_advise(pool, pool_left);
+	}
+	if (pool_left >= HNS_HANDOFF_RING) {
+		r = pool + HNS_HUGEPAGE_MIN - pool_left;
+		pool_left -= HNS_HANDOFF_RING;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	return r;
+}
+
 /* Room for a record of span bytes at ep's tail (ep locked), or NULL: full. */
 static struct ho_rec *
 ring_reserve(struct ho_ep *ep, uint32_t span)
@@ -528,7 +553,7 @@ hns_handoff_send(int fd, struct mmsghdr *msgs, unsigned n, bool *handed)
 				cur = NULL;
 				continue;
 			}
-			if (!cur->ring && !(cur->ring = malloc(HNS_HANDOFF_RING))) {
+			if (!cur->ring && !(cur->ring = ring_alloc())) {
 				pthread_mutex_unlock(&cur->mu);
 				cur = NULL;
 				continue;

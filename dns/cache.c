@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hugepage.h"
 #include "dns/msg.h"
 #include "dns/cache.h"
 
@@ -61,12 +62,12 @@ dns_cache_new(const struct dns_cache_cfg *cfg, struct dns_cache **out)
 	while (slots < 2 * n)
 		slots <<= 1;
 	c->mask = slots - 1;
-	c->entries = calloc(n, sizeof(*c->entries));
-	c->wires = calloc(n, c->cfg.wire_max);
+	c->entries = hns_calloc_huge(n, sizeof(*c->entries));
+	c->wires = hns_calloc_huge(n, c->cfg.wire_max);
 	c->free_list = calloc(n, sizeof(*c->free_list));
 	c->refs = calloc(n, sizeof(*c->refs));
 	c->hashes = calloc(n, sizeof(*c->hashes));
-	c->index = calloc(slots, sizeof(*c->index));
+	c->index = hns_calloc_huge(slots, sizeof(*c->index));
 	if (!c->entries || !c->wires || !c->free_list || !c->refs || !c->hashes || !c->index) {
 		dns_cache_free(c);
 		return HNS_ENOMEM;

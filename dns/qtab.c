@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hugepage.h"
 #include "common/rand.h"
 #include "dns/qtab.h"
 
@@ -29,7 +30,7 @@ dns_qtab_new(uint32_t n_slots, uint32_t n_waiters, struct dns_qtab **out)
 	t->n_slots = n;
 	t->bmask = b - 1;
 	t->n_waiters = n_waiters;
-	t->slots = calloc(n, sizeof(*t->slots));
+	t->slots = hns_calloc_huge(n, sizeof(*t->slots));
 	t->id_slot = calloc(65536, sizeof(*t->id_slot));
 	t->buckets = malloc(b * sizeof(*t->buckets));
 	t->wnext = malloc(n_waiters * sizeof(*t->wnext));

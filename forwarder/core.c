@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hugepage.h"
 #include "common/rand.h"
 #include "common/trace.h"
 #include "dns/cache.h"
@@ -42,7 +43,7 @@ fwd_core_new(const struct fwd_config *cfg, const struct fwd_io_ops *ops, void *i
 	hns_prng_seed(&c->prng, seed);
 	if (dns_qtab_new(n, 2 * n, &c->tab) < 0)
 		goto fail;
-	c->slots = calloc(n, sizeof(*c->slots));
+	c->slots = hns_calloc_huge(n, sizeof(*c->slots));
 	c->waiters = calloc(2 * n, sizeof(*c->waiters));
 	c->rule_class = calloc(cfg->n_rules + 1, sizeof(*c->rule_class));
 	c->rr_next = calloc(cfg->n_rules + 1, sizeof(*c->rr_next));

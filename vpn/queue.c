@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/hugepage.h"
 #include "vpn/queue.h"
 
 int
@@ -24,8 +25,9 @@ vpn_queue_init(struct vpn_queue *q, uint32_t entries, uint32_t bytes)
 	while (cap < entries)
 		cap <<= 1;
 	memset(q, 0, sizeof(*q));
-	q->e = calloc(cap, sizeof(*q->e));
+	q->e = hns_calloc_huge(cap, sizeof(*q->e));
 	q->buf = malloc(bytes);
+	hns_hugepage_advise(q->buf, bytes);
 	if (!q->e || !q->buf) {
 		free(q->e);
 		free(q->buf);

@@ -326,7 +326,7 @@ test_full_ring_overflows_to_kernel(void **state)
 	b.got = 0;
 	for (unsigned i = 0; i < 2 * fit; i++) {
 		assert_int_equal(send_one(&a, &b, (uint8_t)(i % 251), 100), 0);
-		if (i % 500 == 499)
+		if (i % (fit / 2) == fit / 2 - 1)
 			run_until(&b, i + 1);
 	}
 	run_until(&b, 2 * fit);

@@ -1,0 +1,35 @@
+/*
+ * common/hugepage.c -- transparent huge pages for large tables (see hugepage.h).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/hugepage.h"
+
+void
+hns_hugepage_advise(void *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
+
+	if (!p || len < HNS_HUGEPAGE_MIN || page == 0 || page == (uintptr_t)-1)
+		return;
+	start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	end = ((uintptr_t)p + len) & ~(page - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+void *
+hns_calloc_huge(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	/* calloc cannot overflow n * size and return non-NULL */
+	if (p)
+		hns_hugepage_advise(p, n * size);
+	return p;
+}
