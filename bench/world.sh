@@ -11,14 +11,18 @@
 # profile (unique: every name new; mixed: half hot names), the capacity
 # search `hybridns load --find-max --slo p99_ms=20,max_loss=0.1%` from
 # 20,000 qps doubling up to --load-qps (default 300000) and narrowing to
-# within 5 %, steps of a quarter of --duration (at least 1 s).  Then a fixed
+# within 5 %, steps of a quarter of --duration (at least 1 s; WORLD_STEP=S:
+# S seconds.  Each step is a world of its own, whose first second is its
+# coldest: longer steps weigh the sustained rate).  Then a fixed
 # rate (WORLD_QPS, default 30000) for --duration, with the process's CPU
 # per answered query, system calls per query (perf) and context switches per
 # query read around it: the world's cost below saturation.  Prints every
 # run, then medians: the highest rate held, what broke the next step, and
 # the fixed-rate costs.  WORLD_FIND=0 skips the search (fixed rate only).
 # WORLD_ARGS_A / WORLD_ARGS_B: more `load` options for build A / B (one
-# build against itself: --against build-bench WORLD_ARGS_B="--coalesce off").
+# build against itself: --against build-bench WORLD_ARGS_B="--coalesce off";
+# WORLD_ARGS_B="--handoff kernel": every hop through the kernel, against
+# `load`'s default, in memory).
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +44,7 @@ perf stat -e "$PERF_EVENTS" -- true >/dev/null 2>&1 || HAVE_PERF=0
 # capacity BIN PROFILE: "held_qps broke_qps p99_at_held what_broke"
 capacity() {
 	local step rc=0
-	step=$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')
+	step=${WORLD_STEP:-$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')}
 	# shellcheck disable=SC2086 # ARGS: words
 	"$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --from-qps 20000 \
 		--max-qps "$LOAD_QPS" --step-duration "$step" --quiet --format json \

@@ -24,6 +24,22 @@ hns_hugepage_advise(void *p, size_t len)
 }
 
 void *
+hns_malloc_huge(size_t size)
+{
+	size_t whole;
+	void *p;
+
+	if (size < HNS_HUGEPAGE_MIN)
+		return malloc(size);
+	whole = (size + HNS_HUGEPAGE_MIN - 1) & ~(HNS_HUGEPAGE_MIN - 1);
+	if (whole < size)
+		return NULL;
+	p = aligned_alloc(HNS_HUGEPAGE_MIN, whole);
+	hns_hugepage_advise(p, whole);
+	return p;
+}
+
+void *
 hns_calloc_huge(size_t n, size_t size)
 {
 	void *p = calloc(n, size);

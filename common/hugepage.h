@@ -23,6 +23,13 @@
 void hns_hugepage_advise(void *p, size_t len);
 
 /*
+ * malloc(size) with huge pages over all of it when size is HNS_HUGEPAGE_MIN
+ * or more: aligned to 2 MiB and rounded up to a whole 2 MiB (freed with
+ * free()).  Not zeroed, as malloc.
+ */
+void *hns_malloc_huge(size_t size);
+
+/*
  * calloc(n, size) with huge pages advised on a block of HNS_HUGEPAGE_MIN
  * or more (freed with free()).
  */

@@ -64,9 +64,9 @@ dns_cache_new(const struct dns_cache_cfg *cfg, struct dns_cache **out)
 	c->mask = slots - 1;
 	c->entries = hns_calloc_huge(n, sizeof(*c->entries));
 	c->wires = hns_calloc_huge(n, c->cfg.wire_max);
-	c->free_list = calloc(n, sizeof(*c->free_list));
-	c->refs = calloc(n, sizeof(*c->refs));
-	c->hashes = calloc(n, sizeof(*c->hashes));
+	c->free_list = hns_calloc_huge(n, sizeof(*c->free_list));
+	c->refs = hns_calloc_huge(n, sizeof(*c->refs));
+	c->hashes = hns_calloc_huge(n, sizeof(*c->hashes));
 	c->index = hns_calloc_huge(slots, sizeof(*c->index));
 	if (!c->entries || !c->wires || !c->free_list || !c->refs || !c->hashes || !c->index) {
 		dns_cache_free(c);

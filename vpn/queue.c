@@ -26,8 +26,7 @@ vpn_queue_init(struct vpn_queue *q, uint32_t entries, uint32_t bytes)
 		cap <<= 1;
 	memset(q, 0, sizeof(*q));
 	q->e = hns_calloc_huge(cap, sizeof(*q->e));
-	q->buf = malloc(bytes);
-	hns_hugepage_advise(q->buf, bytes);
+	q->buf = hns_malloc_huge(bytes);
 	if (!q->e || !q->buf) {
 		free(q->e);
 		free(q->buf);
