@@ -24,7 +24,8 @@
  * more; else tick_us when it gathers HNS_COALESCE_MIN_PER_TICK; else none.
  * So the added latency is at most the stretched tick per pass, and only
  * at the moderate rates where a tick of tick_us would gather too little
- * (the forwarder at 10,000 queries a second: 200 us, docs/performance.md).
+ * (the forwarder at 10,000 queries a second: 200 us; an ENI at 10,000:
+ * 250 us, docs/performance.md).
  *
  * Nor does a tick pay on a core that is busy with other work: the sleeper
  * then waits for the core long after its tick, with queries waiting for
@@ -45,7 +46,7 @@ struct event_base;
 #define HNS_COALESCE_MIN_PER_TICK 1.5 /* datagrams a tick of tick_us must gather on average */
 #define HNS_COALESCE_TARGET_PER_TICK 4 /* what a tick is stretched to gather ... */
 #define HNS_COALESCE_STRETCH_X 2.5     /* ... up to this many times tick_us ... */
-#define HNS_COALESCE_MIN_STRETCHED 3   /* ... if it then gathers this many */
+#define HNS_COALESCE_MIN_STRETCHED 2.4 /* ... if it then gathers this many */
 #define HNS_COALESCE_LATE_X 4	      /* a sleep this many ticks long: the core is busy */
 #define HNS_COALESCE_COOL_MS 100      /* ... and coalescing stays off this long */
 #define HNS_COALESCE_MIN_SLEEP_US 20  /* a tick cut shorter than this is not slept */

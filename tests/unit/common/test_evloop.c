@@ -50,8 +50,10 @@ test_pick_by_rate(void **state)
 	assert_int_equal(hns_coalesce_pick(40, 2000 * US, 100), 200);
 	/* 13,000 a second: 308 us would gather 4; 250 (2.5 x 100) gathers 3.25: the cap */
 	assert_int_equal(hns_coalesce_pick(26, 2000 * US, 100), 250);
-	/* 10,000 a second: 250 us gathers 2.5, short of 3, and 100 us gathers 1: none */
-	assert_int_equal(hns_coalesce_pick(20, 2000 * US, 100), 0);
+	/* 10,000 a second (an ENI at 10,000 queries): 250 us gathers 2.5, enough */
+	assert_int_equal(hns_coalesce_pick(20, 2000 * US, 100), 250);
+	/* 8,000 a second: 250 us gathers 2, short of 2.4, and 100 us gathers 0.8: none */
+	assert_int_equal(hns_coalesce_pick(16, 2000 * US, 100), 0);
 	/* the cap is HNS_COALESCE_MAX_US whatever the base */
 	assert_int_equal(hns_coalesce_pick(8, 2000 * US, 800), 1000);
 	/* no traffic or no tick: none */
