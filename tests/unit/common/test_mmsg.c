@@ -288,18 +288,46 @@ test_loopback_round_trip(void **state)
  * when it is read.  The test therefore first waits (a bounded number of
  * tries) until a datagram comes stamped earlier than it was read.
  */
+/*
+ * Send one datagram from tx to `to`, wait wait_us, read it on rx into rm:
+ * the times around the send, the read time and the datagram's arrival.
+ */
+static void
+stamped_trip(int tx, int rx, struct sockaddr_storage *to, socklen_t tolen, struct mmsghdr *rm,
+	     useconds_t wait_us, uint64_t *before, uint64_t *after, uint64_t *read_at, uint64_t *at)
+{
+	uint8_t msg[8] = "stamped";
+	struct mmsghdr sm;
+	struct iovec siov;
+	int got = 0;
+
+	*before = hns_now();
+	hns_mmsg_set(&sm, &siov, msg, sizeof(msg), to, tolen);
+	assert_int_equal(hns_mmsg_send(tx, &sm, 1, NULL), 0);
+	*after = hns_now();
+	usleep(wait_us);
+	for (int tries = 0; got == 0 && tries < 2000; tries++) {
+		got = hns_mmsg_recv(rx, rm, 1, 0);
+		if (got == 0)
+			usleep(1000);
+	}
+	assert_int_equal(got, 1);
+	*read_at = hns_now();
+	*at = hns_mmsg_arrival(rm, *read_at, hns_mmsg_clock_skew());
+}
+
 static void
 test_arrival_is_the_kernels_stamp(void **state)
 {
 	struct hns_addr a, rx_addr;
 	struct sockaddr_storage to, from;
 	socklen_t tolen;
-	uint8_t msg[8] = "stamped", in[16];
-	struct mmsghdr sm, rm;
-	struct iovec siov, riov;
+	uint8_t in[16];
+	struct mmsghdr rm;
+	struct iovec riov;
 	union hns_mmsg_ctl ctl;
 	uint64_t before, after, read_at, at;
-	int rx, tx, got = 0;
+	int rx, tx;
 
 	hns_addr_parse("127.0.0.1", &a);
 	rx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
@@ -312,37 +340,13 @@ test_arrival_is_the_kernels_stamp(void **state)
 	hns_mmsg_setup_arrival(&rm, &ctl, 1);
 
 	for (int tries = 0; tries < 200; tries++) {
-		hns_mmsg_set(&sm, &siov, msg, sizeof(msg), &to, tolen);
-		assert_int_equal(hns_mmsg_send(tx, &sm, 1, NULL), 0);
-		usleep(5000);
-		got = 0;
-		for (int i = 0; got == 0 && i < 2000; i++) {
-			got = hns_mmsg_recv(rx, &rm, 1, 0);
-			if (got == 0)
-				usleep(1000);
-		}
-		assert_int_equal(got, 1);
-		read_at = hns_now();
-		if (hns_mmsg_arrival(&rm, read_at, hns_mmsg_clock_skew()) + 2 * HNS_NSEC_PER_MSEC <=
-		    read_at)
+		stamped_trip(tx, rx, &to, tolen, &rm, 5000, &before, &after, &read_at, &at);
+		if (at + 2 * HNS_NSEC_PER_MSEC <= read_at)
 			break;
 	}
 
 	for (int round = 0; round < 2; round++) {
-		before = hns_now();
-		hns_mmsg_set(&sm, &siov, msg, sizeof(msg), &to, tolen);
-		assert_int_equal(hns_mmsg_send(tx, &sm, 1, NULL), 0);
-		after = hns_now();
-		usleep(20000);
-		got = 0;
-		for (int tries = 0; got == 0 && tries < 2000; tries++) {
-			got = hns_mmsg_recv(rx, &rm, 1, 0);
-			if (got == 0)
-				usleep(1000);
-		}
-		assert_int_equal(got, 1);
-		read_at = hns_now();
-		at = hns_mmsg_arrival(&rm, read_at, hns_mmsg_clock_skew());
+		stamped_trip(tx, rx, &to, tolen, &rm, 20000, &before, &after, &read_at, &at);
 		assert_true(read_at - after >= 20 * HNS_NSEC_PER_MSEC);
 		/* Within 1 ms of the send (the clocks' conversion), 19 ms before the read. */
 		assert_true(at + HNS_NSEC_PER_MSEC >= before);
