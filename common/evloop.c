@@ -143,6 +143,8 @@ hns_evloop_run(struct hns_evloop *l)
 		if (event_base_loop(l->base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY) < 0)
 			break;
 		l->turns++;
+		if (l->turn_end)
+			l->turn_end(l->turn_end_arg);
 		if (!l->stop)
 			evloop_coalesce(l);
 	}

@@ -162,6 +162,12 @@ fwd_worker_queue_sends(struct fwd_worker *w)
 }
 
 void
+fwd_worker_turn_end(void *arg)
+{
+	fwd_worker_flush(arg);
+}
+
+void
 fwd_worker_flush(struct fwd_worker *w)
 {
 	if (w->ur_on) {
@@ -234,7 +240,11 @@ upstream_datagram(struct fwd_worker *w, struct fwd_recvq *r, int i, void *arg)
 
 /*
  * Read fd in batches, each datagram to one(); a bounded number of batches
- * per wake-up, so the other sockets and the timers get their turn.
+ * per wake-up, so the other sockets and the timers get their turn.  What
+ * the datagrams queue is sent at the end of the loop's turn
+ * (fwd_worker_turn_end): a turn that reads the client socket and three
+ * upstream sockets sends its answers in one sendmmsg, not three, and
+ * its queries last, just before the loop sleeps.
  */
 static void
 drain(struct fwd_worker *w, int fd,
@@ -254,7 +264,6 @@ drain(struct fwd_worker *w, int fd,
 		if (n < FWD_BATCH)
 			break;
 	}
-	fwd_worker_flush(w);
 }
 
 static void

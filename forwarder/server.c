@@ -82,7 +82,8 @@ worker_init(struct fwd_worker *w, const struct fwd_config *cfg, const struct hns
 	if (!w->base)
 		return HNS_ENOMEM;
 	w->loop = (struct hns_evloop){ .base = w->base, .name = "hns-forwarder", .tick_us = cfg->coalesce_us,
-				       .full = FWD_BATCH };
+				       .full = FWD_BATCH, .turn_end = fwd_worker_turn_end,
+				       .turn_end_arg = w };
 	rc = fwd_core_new(cfg, &fwd_worker_ops, w, seed, &w->core);
 	if (rc < 0)
 		return rc;

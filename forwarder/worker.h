@@ -131,8 +131,10 @@ int fwd_udp_worker_start(struct fwd_worker *w);
 /* The epoll events of the UDP sockets, added (also when the ring gives up). */
 int fwd_udp_epoll_start(struct fwd_worker *w);
 void fwd_udp_worker_deinit(struct fwd_worker *w);
-/* Flush every pending batch and re-arm the timer: end of every callback. */
+/* Flush every pending batch (answers first, queries last) and re-arm the timer. */
 void fwd_worker_flush(struct fwd_worker *w);
+/* The same, as the loop's turn_end: once per loop turn, after every ready socket was read. */
+void fwd_worker_turn_end(void *arg);
 /* Every pending batch to the ring's submission queue, not yet submitted (io_uring.c). */
 void fwd_worker_queue_sends(struct fwd_worker *w);
 /* A client's query read from `from`: answered at once (cache, local zone, error) or to the core. */

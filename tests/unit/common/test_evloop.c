@@ -43,13 +43,15 @@ static void
 test_pick_by_rate(void **state)
 {
 	(void)state;
-	/* 40,000 a second: a 100 us tick gathers 4, the target: kept */
-	assert_int_equal(hns_coalesce_pick(80, 2000 * US, 100), 100);
-	assert_int_equal(hns_coalesce_pick(800, 2000 * US, 100), 100); /* never shorter */
-	/* 20,000 a second (the forwarder at 10,000 queries): stretched to 200 us */
-	assert_int_equal(hns_coalesce_pick(40, 2000 * US, 100), 200);
-	/* 13,000 a second: 308 us would gather 4; 250 (2.5 x 100) gathers 3.25: the cap */
-	assert_int_equal(hns_coalesce_pick(26, 2000 * US, 100), 250);
+	/* 160,000 a second: a 100 us tick gathers 16, the target: kept */
+	assert_int_equal(hns_coalesce_pick(320, 2000 * US, 100), 100);
+	assert_int_equal(hns_coalesce_pick(3200, 2000 * US, 100), 100); /* never shorter */
+	/* 100,000 a second (the caching forwarder at 100,000 queries): 160 us gathers 16 */
+	assert_int_equal(hns_coalesce_pick(200, 2000 * US, 100), 160);
+	/* 80,000 a second (the forwarder at 40,000 queries, reply and query each): 200 us */
+	assert_int_equal(hns_coalesce_pick(160, 2000 * US, 100), 200);
+	/* 20,000 a second (the forwarder at 10,000): 800 us would gather 16; the cap, 250 */
+	assert_int_equal(hns_coalesce_pick(40, 2000 * US, 100), 250);
 	/* 10,000 a second (an ENI at 10,000 queries): 250 us gathers 2.5, enough */
 	assert_int_equal(hns_coalesce_pick(20, 2000 * US, 100), 250);
 	/* 8,000 a second: 250 us gathers 2, short of 2.4, and 100 us gathers 0.8: none */
@@ -82,6 +84,7 @@ struct fx {
 	int fd, stop_fds[2];
 	struct event *rd, *stop;
 	volatile unsigned got;
+	uint64_t turn_ends; /* turn_end calls */
 };
 
 static void
@@ -95,6 +98,14 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		f->got++;
 		f->loop.handled++;
 	}
+}
+
+static void
+on_turn_end(void *arg)
+{
+	struct fx *f = arg;
+
+	f->turn_ends++;
 }
 
 static void
@@ -128,7 +139,8 @@ loop_reads_everything(uint32_t tick_us)
 	assert_int_equal(hns_sock_local_addr(f.fd, &a), 0);
 	assert_int_equal(pipe(f.stop_fds), 0);
 	f.loop = (struct hns_evloop){ .base = event_base_new(), .name = "test-evloop",
-				      .tick_us = tick_us, .full = 64 };
+				      .tick_us = tick_us, .full = 64, .turn_end = on_turn_end,
+				      .turn_end_arg = &f };
 	assert_non_null(f.loop.base);
 	f.rd = event_new(f.loop.base, f.fd, EV_READ | EV_PERSIST, on_read, &f);
 	f.stop = event_new(f.loop.base, f.stop_fds[0], EV_READ, on_stop, &f);
@@ -163,6 +175,7 @@ loop_reads_everything(uint32_t tick_us)
 	assert_int_equal(f.got, N_SENT);
 	assert_true(f.loop.turns > 0);
 	assert_true(f.loop.co.ticks <= f.loop.turns); /* a tick follows a turn */
+	assert_int_equal(f.turn_ends, f.loop.turns);  /* turn_end ends every turn */
 	if (tick_us == 0)
 		assert_int_equal(f.loop.co.ticks, 0);
 
