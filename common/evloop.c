@@ -3,8 +3,13 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/evloop.h"
@@ -126,6 +131,56 @@ evloop_coalesce(struct hns_evloop *l)
 	coalesce_sleep(c, now, end);
 }
 
+/* ------------------------------------------------------------ scheduler slice */
+
+static _Atomic uint32_t slice_us = HNS_SLICE_DEFAULT_US;
+
+/* struct sched_attr of sched_setattr(2); glibc 2.36 declares neither. */
+struct hns_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period; /* ns */
+	uint32_t sched_util_min, sched_util_max;
+};
+
+void
+hns_sched_slice_set(uint32_t us)
+{
+	atomic_store(&slice_us, us > HNS_SLICE_MAX_US ? HNS_SLICE_MAX_US : us);
+}
+
+uint32_t
+hns_sched_slice_get(void)
+{
+	return atomic_load(&slice_us);
+}
+
+int
+hns_sched_slice_apply(void)
+{
+	struct hns_sched_attr a = { .size = sizeof(a) };
+	uint32_t us = atomic_load(&slice_us);
+	int policy = sched_getscheduler(0);
+
+	/* Slices are the fair class's (normal, batch, idle); a real-time thread keeps its own. */
+	if (policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE)
+		return 0;
+	a.sched_policy = (uint32_t)policy;
+
+	/* Keep the thread's nice value: sched_setattr sets every field. */
+	errno = 0;
+	a.sched_nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	if (errno != 0)
+		a.sched_nice = 0;
+	/* 0 asks for the default slice back (sched_runtime 0 clears a custom one). */
+	a.sched_runtime = (uint64_t)us * HNS_NSEC_PER_USEC;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) != 0)
+		return -errno;
+	return 0;
+}
+
 void
 hns_thread_name(const char *name)
 {
@@ -137,6 +192,7 @@ hns_evloop_run(struct hns_evloop *l)
 {
 	if (l->name)
 		hns_thread_name(l->name);
+	(void)hns_sched_slice_apply(); /* a kernel without custom slices: the default one */
 	hns_coalesce_init(&l->co, l->tick_us, l->full);
 	while (!l->stop) {
 		l->handled = 0;

@@ -138,5 +138,27 @@ void hns_evloop_run(struct hns_evloop *l);
 /* Ask the loop to end after its current turn; from one of its callbacks. */
 void hns_evloop_stop(struct hns_evloop *l);
 
+/*
+ * The scheduler slice of the loops' threads (Linux 6.12+, EEVDF: the
+ * sched_runtime of sched_setattr for a SCHED_OTHER thread).  A loop runs
+ * in short bursts, a tick or a wake-up apart.  With the default slice a
+ * process it sends to on the same core (a backend beside the forwarder,
+ * one component of the world beside another) preempts it at its first
+ * send, and is preempted back, once per socket it sends on.  With a
+ * short slice of its own the loop finishes its turn first and the
+ * other reads the whole turn's datagrams at once.
+ *
+ * hns_sched_slice_set(us) before the loops start (0: the kernel's
+ * default); every hns_evloop_run then asks for it on its own thread.
+ * hns_sched_slice_apply() does it for the calling thread: 0, or -errno
+ * where the kernel has no custom slices (the loop runs on regardless).
+ */
+#define HNS_SLICE_MIN_US 100     /* the shortest the kernel allows */
+#define HNS_SLICE_DEFAULT_US 100
+#define HNS_SLICE_MAX_US 100000	 /* the longest */
+void hns_sched_slice_set(uint32_t us);
+uint32_t hns_sched_slice_get(void);
+int hns_sched_slice_apply(void);
+
 /* Name the calling thread (top -H, perf); at most 15 characters are kept. */
 void hns_thread_name(const char *name);

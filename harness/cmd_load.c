@@ -64,6 +64,7 @@ struct load_opts {
 	bool seed_given;
 	unsigned workers;
 	uint32_t coalesce_us; /* the in-process world's --coalesce (serve.h) */
+	uint32_t slice_us;    /* and its --sched-slice */
 	int udp_io;	      /* and its --udp-io */
 	int handoff;	      /* and its --handoff (enum serve_handoff) */
 	bool quiet; /* no progress line */
@@ -575,6 +576,7 @@ static const struct cli_opt load_cli_opts[] = {
 	{ "workers", 0, CLI_UNSIGNED, offsetof(struct load_opts, workers), CLI_NONE, "N",
 	  "sender threads", 1, LG_MAX_WORKERS, 0, NULL },
 	SERVE_OPT_COALESCE(struct load_opts, coalesce_us),
+	SERVE_OPT_SLICE(struct load_opts, slice_us),
 	SERVE_OPT_UDP_IO(struct load_opts, udp_io),
 	SERVE_OPT_HANDOFF(struct load_opts, handoff, "memory"),
 	{ "tcp", 0, CLI_CUSTOM, offsetof(struct load_opts, tcp), CLI_NONE, "FRACTION",
@@ -627,6 +629,7 @@ cmd_load(int argc, char **argv)
 	if ((status = cli_parse(&cmd_load_cli, argc, argv, &o, &args, &n_args)) >= 0)
 		return status;
 	hns_handoff_enable(o.handoff == SERVE_HANDOFF_MEMORY);
+	serve_slice_apply(o.slice_us);
 	o.qps = (double)o.qps_arg;
 	o.json = o.format == 1;
 	output = o.output;

@@ -73,7 +73,8 @@ struct serve_args {
 	bool seed_given;
 	unsigned workers;
 	uint32_t coalesce_us;
-	int handoff; /* enum serve_handoff */
+	uint32_t slice_us; /* --sched-slice (serve.h) */
+	int handoff;	   /* enum serve_handoff */
 	const char *query_log, *stats_json;
 	bool no_vpn;
 	enum hns_log_level log_level;
@@ -96,6 +97,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "workers", 0, CLI_UNSIGNED, SA(workers), CLI_NONE, "N",
 	  "worker threads per forwarder (default one per core)", 1, 64, 0, NULL },
 	SERVE_OPT_COALESCE(struct serve_args, coalesce_us),
+	SERVE_OPT_SLICE(struct serve_args, slice_us),
 	SERVE_OPT_HANDOFF(struct serve_args, handoff, "kernel"),
 	{ "query-log", 0, CLI_STRING, SA(query_log), CLI_NONE, "FILE",
 	  "write Route 53 Resolver query logs (JSON lines)", 0, 0, 0, NULL },
@@ -207,6 +209,7 @@ cmd_serve(int argc, char **argv)
 	ctx.seed_given = sa.seed_given;
 	ctx.workers = sa.workers;
 	ctx.coalesce_us = sa.coalesce_us;
+	serve_slice_apply(sa.slice_us);
 	hns_handoff_enable(sa.handoff == SERVE_HANDOFF_MEMORY);
 	ctx.query_log = sa.query_log;
 	ctx.stats_json = sa.stats_json;

@@ -335,6 +335,30 @@ serve_coalesce_parse(const char *cmd, const char *arg, void *field)
 				  "1-1000 microseconds", field);
 }
 
+int
+serve_slice_parse(const char *cmd, const char *arg, void *field)
+{
+	uint32_t *out = field;
+	int rc = serve_count_or_off(cmd, "sched-slice", arg, HNS_SLICE_MAX_US, SERVE_SLICE_OFF,
+				    "100-100000 microseconds", out);
+
+	if (rc == 0 && *out != SERVE_SLICE_OFF && *out < HNS_SLICE_MIN_US) {
+		fprintf(stderr, "hybridns %s: --sched-slice: '%s' (expected 100-100000 microseconds or off)\n",
+			cmd, arg);
+		return HNS_EUSAGE;
+	}
+	return rc;
+}
+
+void
+serve_slice_apply(uint32_t field)
+{
+	if (field == SERVE_SLICE_OFF)
+		hns_sched_slice_set(0);
+	else
+		hns_sched_slice_set(field ? field : HNS_SLICE_DEFAULT_US);
+}
+
 uint32_t
 serve_coalesce_us(const struct serve_ctx *ctx)
 {

@@ -86,6 +86,21 @@ int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
 	  "receive coalescing: after a turn short of a full batch, wait US microseconds "         \
 	  "(1-1000; up to 2.5x at moderate rates) before reading again (default 100)", 0, 0, 0,  \
 	  serve_coalesce_parse }
+/*
+ * --sched-slice US|off: the scheduler slice the loops' threads ask for
+ * (common/evloop.h, hns_sched_slice_set; default HNS_SLICE_DEFAULT_US,
+ * off: the kernel's own).  The field is 0 for "not given" and
+ * SERVE_SLICE_OFF for off; serve_slice_apply sets it for the process.
+ */
+#define SERVE_SLICE_OFF UINT32_MAX
+#define SERVE_OPT_SLICE(S, field)                                                                 \
+	{ "sched-slice", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "US|off",                  \
+	  "the scheduler slice of the loops' threads (100-100000 microseconds, Linux 6.12+; "    \
+	  "off: the kernel's default; default 100, so a loop ends its turn before a process "    \
+	  "it wakes on the same core runs)",                                                      \
+	  0, 0, 0, serve_slice_parse }
+int serve_slice_parse(const char *cmd, const char *arg, void *field);
+void serve_slice_apply(uint32_t field);
 struct serve_ctx;
 int serve_coalesce_parse(const char *cmd, const char *arg, void *field);
 /*

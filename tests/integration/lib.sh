@@ -115,3 +115,21 @@ run_rc() {
 	printf -v "$__var" '%d' $?
 	set -e
 }
+
+# refused_by_serve_and_load SCENARIO BAD...: each BAD ("--option value")
+# makes `serve` and `load` exit 2, serve with a message naming the option
+# and the value.
+refused_by_serve_and_load() {
+	local scen=$1 bad rc
+	shift
+	for bad in "$@"; do
+		# shellcheck disable=SC2086 # bad: an option and its value
+		run_rc rc "$HYBRIDNS" serve "$scen" $bad
+		[ "$rc" = 2 ] || fail "serve $bad: exit $rc, want 2"
+		grep -q -- "${bad%% *}: .*'${bad#* }'" "$TMP/err" ||
+			fail "serve $bad: no message naming it: $(cat "$TMP/err")"
+		# shellcheck disable=SC2086
+		run_rc rc "$HYBRIDNS" load "$scen" $bad
+		[ "$rc" = 2 ] || fail "load $bad: exit $rc, want 2"
+	done
+}

@@ -28,14 +28,7 @@ run_rc rc "$HYBRIDNS" serve "$SCEN" --vpc-pps 0
 [ "$rc" = 2 ] || fail "a bad --vpc-pps: exit $rc, want 2"
 grep -q -- "--vpc-pps: '0'" "$TMP/err" || fail "no message for a bad --vpc-pps"
 echo "ok: bad --vpc-outside and --vpc-pps refused"
-for bad in "--coalesce 0" "--coalesce 1001" "--coalesce 5ms" "--udp-io poll"; do
-	# shellcheck disable=SC2086 # bad: an option and its value
-	run_rc rc "$HYBRIDNS" serve "$SCEN" $bad
-	[ "$rc" = 2 ] || fail "serve $bad: exit $rc, want 2"
-	grep -q -- "${bad%% *}: .*'${bad#* }'" "$TMP/err" || fail "serve $bad: no message naming it: $(cat "$TMP/err")"
-	run_rc rc "$HYBRIDNS" load "$SCEN" $bad
-	[ "$rc" = 2 ] || fail "load $bad: exit $rc, want 2"
-done
+refused_by_serve_and_load "$SCEN" "--coalesce 0" "--coalesce 1001" "--coalesce 5ms" "--udp-io poll"
 echo "ok: bad --coalesce and --udp-io refused by serve and load"
 
 # serve OUT [OPTION...]: serve SCEN in the background, map in OUT.

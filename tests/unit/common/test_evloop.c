@@ -13,7 +13,11 @@
 
 #include <event2/event.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "common/addr.h"
@@ -63,6 +67,68 @@ test_pick_by_rate(void **state)
 	assert_int_equal(hns_coalesce_pick(100, 2000 * US, 0), 0);
 }
 
+/* struct sched_attr of sched_getattr(2) */
+struct attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t prio;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+
+/* The calling thread's scheduler slice in ns, as the kernel reports it. */
+static uint64_t
+thread_slice_ns(void)
+{
+	struct attr a = { .size = sizeof(a) };
+
+	assert_int_equal(syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0), 0);
+	return a.runtime;
+}
+
+/* Whether this kernel has custom slices for normal threads (Linux 6.12). */
+static bool
+kernel_has_slices(void)
+{
+	struct utsname u;
+	unsigned maj = 0, min = 0;
+
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%u.%u", &maj, &min), 2);
+	return maj > 6 || (maj == 6 && min >= 12);
+}
+
+/* A slice asked for is the slice the kernel runs the thread with; 0 gives its own back. */
+static void
+test_slice_applied(void **state)
+{
+	uint64_t dflt;
+
+	(void)state;
+	dflt = thread_slice_ns();
+	hns_sched_slice_set(300);
+	assert_int_equal(hns_sched_slice_get(), 300);
+	if (!kernel_has_slices()) {
+		/* older kernels refuse or ignore the field: the thread runs on as before */
+		(void)hns_sched_slice_apply();
+		assert_int_equal(thread_slice_ns(), dflt);
+		hns_sched_slice_set(HNS_SLICE_DEFAULT_US);
+		return;
+	}
+	assert_int_equal(hns_sched_slice_apply(), 0);
+	assert_int_equal(thread_slice_ns(), 300 * US);
+	hns_sched_slice_set(0);
+	assert_int_equal(hns_sched_slice_apply(), 0);
+	assert_int_not_equal(thread_slice_ns(), 300 * US);
+	/* longer than the kernel allows: its longest */
+	hns_sched_slice_set(HNS_SLICE_MAX_US + 1);
+	assert_int_equal(hns_sched_slice_get(), HNS_SLICE_MAX_US);
+	hns_sched_slice_set(HNS_SLICE_DEFAULT_US);
+	assert_int_equal(hns_sched_slice_apply(), 0);
+	assert_int_equal(thread_slice_ns(), HNS_SLICE_DEFAULT_US * US);
+}
+
 static void
 test_pays_never_without_tick_or_traffic(void **state)
 {
@@ -85,6 +151,7 @@ struct fx {
 	struct event *rd, *stop;
 	volatile unsigned got;
 	uint64_t turn_ends; /* turn_end calls */
+	uint64_t slice_ns;  /* the loop thread's slice, seen from its callback */
 };
 
 static void
@@ -94,6 +161,8 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	char buf[64];
 	ssize_t n;
 
+	if (!f->slice_ns)
+		f->slice_ns = thread_slice_ns();
 	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 0) {
 		f->got++;
 		f->loop.handled++;
@@ -176,6 +245,8 @@ loop_reads_everything(uint32_t tick_us)
 	assert_true(f.loop.turns > 0);
 	assert_true(f.loop.co.ticks <= f.loop.turns); /* a tick follows a turn */
 	assert_int_equal(f.turn_ends, f.loop.turns);  /* turn_end ends every turn */
+	if (kernel_has_slices()) /* the loop's thread runs with the process's slice */
+		assert_int_equal(f.slice_ns, (uint64_t)hns_sched_slice_get() * US);
 	if (tick_us == 0)
 		assert_int_equal(f.loop.co.ticks, 0);
 
@@ -209,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_pays_by_rate),
 		cmocka_unit_test(test_pick_by_rate),
 		cmocka_unit_test(test_pays_never_without_tick_or_traffic),
+		cmocka_unit_test(test_slice_applied),
 		cmocka_unit_test(test_loop_plain),
 		cmocka_unit_test(test_loop_coalescing),
 	};
