@@ -96,8 +96,8 @@ int serve_vpc_pps_parse(const char *cmd, const char *arg, void *field);
 #define SERVE_OPT_SLICE(S, field)                                                                 \
 	{ "sched-slice", 0, CLI_CUSTOM, offsetof(S, field), CLI_NONE, "US|off",                  \
 	  "the scheduler slice of the loops' threads (100-100000 microseconds, Linux 6.12+; "    \
-	  "off: the kernel's default; default 100, so a loop ends its turn before a process "    \
-	  "it wakes on the same core runs)",                                                      \
+	  "off: the kernel's default; default 100, so a process a loop wakes on the same core "  \
+	  "preempts its turn less often)",                                                        \
 	  0, 0, 0, serve_slice_parse }
 int serve_slice_parse(const char *cmd, const char *arg, void *field);
 void serve_slice_apply(uint32_t field);
