@@ -180,6 +180,7 @@ start_server() {
 	case "$1" in hybridns-B) bin=$HYBRIDNS_B extra=${EQ_ARGS_B:-} ;; esac
 	case "$1:$2" in
 	hybridns*:eni)
+		: >"$TMP/server.out" # read below before the job may have opened it
 		# shellcheck disable=SC2086 # extra: words
 		taskset -c $SERVER_CPU "$bin" serve "$TMP/eni.yaml" --only aws --port $PORT \
 			--workers 1 $extra >"$TMP/server.out" 2>&1 &

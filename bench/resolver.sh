@@ -143,6 +143,7 @@ run_one() {
 }
 
 start_hybridns() {
+	: >"$TMP/hns.out" # read below before the job may have opened it
 	taskset -c $SERVER_CPU "$HYBRIDNS" serve "$TMP/scenario.yaml" --only aws --port "$PORT" \
 		--workers 1 >"$TMP/hns.out" 2>&1 &
 	HNS_PID=$!

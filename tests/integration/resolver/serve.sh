@@ -9,6 +9,9 @@ source "$SRCDIR/tests/integration/lib.sh"
 
 PORT=$(free_port)
 SCEN="$SRCDIR/tests/integration/resolver/rules.yaml"
+# The map is read while serve starts: the file exists before the background
+# job opens it (on a busy machine the job may not have run its redirection yet).
+: >"$TMP/serve.out"
 "$HYBRIDNS" serve "$SCEN" --port "$PORT" --workers 2 --query-log "$TMP/qlog.json" \
 	--udp-io "${UDP_IO:-io_uring}" --log-level info >"$TMP/serve.out" 2>"$TMP/serve.err" &
 PIDS+=($!)

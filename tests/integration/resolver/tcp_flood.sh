@@ -15,6 +15,9 @@ FLOOD="$SRCDIR/tests/integration/forwarder/tcp_flood.py"
 ulimit -n "$(ulimit -Hn)"
 
 PORT=$(free_port)
+# The map is read while serve starts: the file exists before the background
+# job opens it (on a busy machine the job may not have run its redirection yet).
+: >"$TMP/serve.out"
 "$HYBRIDNS" serve "$SRCDIR/tests/integration/resolver/rules.yaml" --only aws --port "$PORT" \
 	--workers 1 --stats-json "$TMP/stats.json" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SRV=$!
