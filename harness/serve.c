@@ -308,8 +308,8 @@ serve_world_stop(struct serve_ctx *ctx)
 }
 
 int
-serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t max, uint32_t off,
-		   const char *what, uint32_t *out)
+serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t min, uint32_t max,
+		   uint32_t off, const char *what, uint32_t *out)
 {
 	char *end;
 	unsigned long n;
@@ -320,7 +320,7 @@ serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t m
 	}
 	errno = 0;
 	n = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n > max) {
+	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n < min || n > max) {
 		fprintf(stderr, "hybridns %s: --%s: '%s' (expected %s or off)\n", cmd, opt, arg, what);
 		return HNS_EUSAGE;
 	}
@@ -331,23 +331,15 @@ serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t m
 int
 serve_coalesce_parse(const char *cmd, const char *arg, void *field)
 {
-	return serve_count_or_off(cmd, "coalesce", arg, HNS_COALESCE_MAX_US, SERVE_COALESCE_OFF,
+	return serve_count_or_off(cmd, "coalesce", arg, 1, HNS_COALESCE_MAX_US, SERVE_COALESCE_OFF,
 				  "1-1000 microseconds", field);
 }
 
 int
 serve_slice_parse(const char *cmd, const char *arg, void *field)
 {
-	uint32_t *out = field;
-	int rc = serve_count_or_off(cmd, "sched-slice", arg, HNS_SLICE_MAX_US, SERVE_SLICE_OFF,
-				    "100-100000 microseconds", out);
-
-	if (rc == 0 && *out != SERVE_SLICE_OFF && *out < HNS_SLICE_MIN_US) {
-		fprintf(stderr, "hybridns %s: --sched-slice: '%s' (expected 100-100000 microseconds or off)\n",
-			cmd, arg);
-		return HNS_EUSAGE;
-	}
-	return rc;
+	return serve_count_or_off(cmd, "sched-slice", arg, HNS_SLICE_MIN_US, HNS_SLICE_MAX_US,
+				  SERVE_SLICE_OFF, "100-100000 microseconds", field);
 }
 
 void

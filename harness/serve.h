@@ -104,12 +104,12 @@ void serve_slice_apply(uint32_t field);
 struct serve_ctx;
 int serve_coalesce_parse(const char *cmd, const char *arg, void *field);
 /*
- * A CLI value "N|off" (harness/cli.h CLI_CUSTOM): 1..max into *out, or
- * `off` as off; otherwise "hybridns CMD: --OPT: 'ARG' (expected WHAT or
- * off)" and HNS_EUSAGE.
+ * A CLI value "N|off" (harness/cli.h CLI_CUSTOM): min..max (min at least
+ * 1) into *out, or `off` as off; otherwise "hybridns CMD: --OPT: 'ARG'
+ * (expected WHAT or off)" and HNS_EUSAGE.
  */
-int serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t max, uint32_t off,
-		       const char *what, uint32_t *out);
+int serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t min, uint32_t max,
+		       uint32_t off, const char *what, uint32_t *out);
 /* The tick in microseconds (0: off) for a ctx->coalesce_us setting. */
 uint32_t serve_coalesce_us(const struct serve_ctx *ctx);
 

@@ -65,7 +65,7 @@ static const char *const outside_names[] = {
 int
 serve_vpc_pps_parse(const char *cmd, const char *arg, void *field)
 {
-	return serve_count_or_off(cmd, "vpc-pps", arg, RSLV_PPS_OFF - 1, RSLV_PPS_OFF,
+	return serve_count_or_off(cmd, "vpc-pps", arg, 1, RSLV_PPS_OFF - 1, RSLV_PPS_OFF,
 				  "a positive number", field);
 }
 
