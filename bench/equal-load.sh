@@ -35,10 +35,12 @@
 # (and B against A).  CPU per query at a fixed rate below saturation is what
 # the lead compares; on a busy machine it moves with the load of the other
 # processes, the syscall and context-switch counts much less.
+# First, bench/stall.c spins the CPUs for 4 s: the report opens with the
+# machine's own stalls ("# machine:"), which every p99 of a busy run holds.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 37 "$@"
+bench_args 39 "$@"
 bench_enter nsd:nsd dnsdist:dnsdist dig:bind9-dnsutils perf:linux-perf
 bench_inner hns-eqload
 
@@ -311,6 +313,8 @@ PY
 	tail -1 "$ROWS" | awk '{ printf "  round %s %-13s %7s %-11s answered %9s loss %7s%% p99 %8s ms  %6s us/q  sys/q %s ep/q %s rx/q %s tx/q %s cs/q %s\n", $4, $2, $3, $1, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' >&2
 }
 
+MACHINE=$(bench_stall_probe)
+echo "$MACHINE" >&2
 echo "equal-load: $ROUNDS rounds of $DURATION s per case and rate" >&2
 for r in $(seq 1 "$ROUNDS"); do
 	for cr in $CASES; do
@@ -325,6 +329,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # ------------------------------------------------------------ report
+echo "$MACHINE"
 python3 - "$ROWS" "$ROUNDS" "$DURATION" <<'PY'
 import statistics as st, sys
 rows = [l.split() for l in open(sys.argv[1])]

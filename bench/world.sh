@@ -23,10 +23,12 @@
 # build against itself: --against build-bench WORLD_ARGS_B="--coalesce off";
 # WORLD_ARGS_B="--handoff kernel": every hop through the kernel, against
 # `load`'s default, in memory).
+# First, bench/stall.c spins the CPUs for 4 s: the report opens with the
+# machine's own stalls ("# machine:"), which every p99 of a busy run holds.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 20 "$@"
+bench_args 27 "$@"
 bench_enter perf:linux-perf
 bench_inner hns-world
 
@@ -118,6 +120,8 @@ PY
 
 builds="A"
 [ -z "${HYBRIDNS_B:-}" ] || builds="A B"
+MACHINE=$(bench_stall_probe)
+echo "$MACHINE" >&2
 echo "world: $ROUNDS rounds; find-max steps of $DURATION/4 s up to $LOAD_QPS qps; fixed $FIXED_QPS qps for $DURATION s" >&2
 for r in $(seq 1 "$ROUNDS"); do
 	for p in unique mixed; do
@@ -134,6 +138,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
+echo "$MACHINE"
 python3 - "$ROWS" "$ROUNDS" "$FIXED_QPS" <<'PY'
 import statistics as st, sys
 rows = [l.split() for l in open(sys.argv[1])]
