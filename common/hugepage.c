@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -48,4 +51,39 @@ hns_calloc_huge(size_t n, size_t size)
 	if (p)
 		hns_hugepage_advise(p, n * size);
 	return p;
+}
+
+size_t
+hns_prefault_all(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	size_t done = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, inode;
+		char perms[5], path[256] = "";
+		int n = sscanf(line, "%lx-%lx %4s %*s %*s %lu %255s", &start, &end, perms, &inode, path);
+
+		if (n < 4 || strcmp(perms, "rw-p") != 0 || end <= start)
+			continue;
+		/*
+		 * A range this large is a reservation, not a table (a sanitizer's
+		 * shadow memory is terabytes of it): populating it would take the
+		 * machine's memory.
+		 */
+		if (end - start > HNS_PREFAULT_RANGE_MAX || done + (end - start) > HNS_PREFAULT_MAX)
+			continue;
+		/* anonymous (no inode, no name) or the heap; never a file, the stack or [vvar] */
+		if (inode != 0 || (path[0] && strcmp(path, "[heap]") != 0))
+			continue;
+		if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) == 0)
+			done += end - start;
+		else if (errno == EINVAL)
+			break; /* a kernel before 5.14 */
+	}
+	fclose(f);
+	return done;
 }

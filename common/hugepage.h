@@ -34,3 +34,19 @@ void *hns_malloc_huge(size_t size);
  * or more (freed with free()).
  */
 void *hns_calloc_huge(size_t n, size_t size);
+
+/*
+ * Fault in now every page of the process's private writable anonymous
+ * memory (the heap and every anonymous mapping, thread stacks included;
+ * not the main stack, not files): madvise MADV_POPULATE_WRITE (Linux
+ * 5.14) over each such range of /proc/self/maps.  `load` calls it once its
+ * world and generator are built, just before the clock starts: a table's
+ * first touch is a trap (10-15 us here), and thousands of them in a
+ * world's first tenth of a second queued its queries for tens of
+ * milliseconds (docs/performance.md, "When the machine stalls").  Returns
+ * the bytes populated; 0 where the kernel cannot.
+ */
+size_t hns_prefault_all(void);
+/* Ranges larger than this are left alone, and so is anything past the total. */
+#define HNS_PREFAULT_RANGE_MAX ((size_t)1 << 30)
+#define HNS_PREFAULT_MAX ((size_t)4 << 30)

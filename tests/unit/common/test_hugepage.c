@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -76,6 +78,41 @@ test_advise_tolerates_anything(void **state)
 	free(odd);
 }
 
+/* Resident pages of [p, p + len) (mincore). */
+static size_t
+resident(void *p, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = len / page, in = 0;
+	unsigned char *v = malloc(n);
+
+	assert_non_null(v);
+	assert_int_equal(mincore(p, len, v), 0);
+	for (size_t i = 0; i < n; i++)
+		in += v[i] & 1;
+	free(v);
+	return in;
+}
+
+static void
+test_prefault_populates_untouched_memory(void **state)
+{
+	size_t len = 16 * HNS_HUGEPAGE_MIN, page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *none = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t done;
+
+	(void)state;
+	assert_true(p != MAP_FAILED && none != MAP_FAILED);
+	assert_int_equal(resident(p, len), 0); /* never touched */
+	done = hns_prefault_all();
+	assert_true(done >= len);
+	assert_int_equal(resident(p, len), len / page); /* every page, none written */
+	assert_int_equal(p[len - 1], 0);
+	assert_int_equal(resident(none, len), 0); /* a reservation stays one */
+	munmap(p, len);
+	munmap(none, len);
+}
+
 int
 main(void)
 {
@@ -84,6 +121,7 @@ main(void)
 		cmocka_unit_test(test_small_is_plain_malloc),
 		cmocka_unit_test(test_calloc_is_zeroed),
 		cmocka_unit_test(test_advise_tolerates_anything),
+		cmocka_unit_test(test_prefault_populates_untouched_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
