@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -65,9 +65,13 @@ hns_prefault_all(void)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long start, end, inode;
 		char perms[5], path[256] = "";
-		int n = sscanf(line, "%lx-%lx %4s %*s %*s %lu %255s", &start, &end, perms, &inode, path);
+		int n = sscanf(line, "%lx-%lx %4s %*s %*s %lu %255s", &start, &end, perms, &inode,
+		               path);
 
 		if (n < 4 || strcmp(perms, "rw-p") != 0 || end <= start)
+			continue;
+		/* anonymous (no inode, no name) or the heap; never a file, the stack or [vvar] */
+		if (inode != 0 || (path[0] && strcmp(path, "[heap]") != 0))
 			continue;
 		/*
 		 * A range this large is a reservation, not a table (a sanitizer's
@@ -75,9 +79,6 @@ hns_prefault_all(void)
 		 * machine's memory.
 		 */
 		if (end - start > HNS_PREFAULT_RANGE_MAX || done + (end - start) > HNS_PREFAULT_MAX)
-			continue;
-		/* anonymous (no inode, no name) or the heap; never a file, the stack or [vvar] */
-		if (inode != 0 || (path[0] && strcmp(path, "[heap]") != 0))
 			continue;
 		if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) == 0)
 			done += end - start;

@@ -320,7 +320,7 @@ serve_count_or_off(const char *cmd, const char *opt, const char *arg, uint32_t m
 	}
 	errno = 0;
 	n = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n < min || n > max) {
+	if (errno || end == arg || *end || arg[0] == '-' || n < min || n > max) {
 		fprintf(stderr, "hybridns %s: --%s: '%s' (expected %s or off)\n", cmd, opt, arg, what);
 		return HNS_EUSAGE;
 	}
