@@ -23,18 +23,22 @@
 # build against itself: --against build-bench WORLD_ARGS_B="--coalesce off";
 # WORLD_ARGS_B="--handoff kernel": every hop through the kernel, against
 # `load`'s default, in memory).
-# First, bench/stall.c spins the CPUs for 4 s: the report opens with the
-# machine's own stalls ("# machine:"), which every p99 of a busy run holds.
+# WORLD_CPUS=LIST: run the world on those CPUs only (taskset -c LIST), e.g.
+# WORLD_CPUS=0 on a machine whose hypervisor stalls a CPU whenever both are
+# busy.  First, bench/stall.c spins the CPUs for 4 s: the report opens with
+# the machine's own stalls ("# machine:"), which every p99 of a busy run holds.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 27 "$@"
+bench_args 29 "$@"
 bench_enter perf:linux-perf
 bench_inner hns-world
 
 SCEN="$HERE/bench/world-six-eni.yaml"
 FIXED_QPS=${WORLD_QPS:-30000}
 FIND=${WORLD_FIND:-1}
+PIN=()
+[ -z "${WORLD_CPUS:-}" ] || PIN=(taskset -c "$WORLD_CPUS")
 TICK=$(getconf CLK_TCK)
 ROWS="$TMP/rows"
 : >"$ROWS"
@@ -48,7 +52,7 @@ capacity() {
 	local step rc=0
 	step=${WORLD_STEP:-$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')}
 	# shellcheck disable=SC2086 # ARGS: words
-	"$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --from-qps 20000 \
+	"${PIN[@]}" "$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --from-qps 20000 \
 		--max-qps "$LOAD_QPS" --step-duration "$step" --quiet --format json \
 		-o "$TMP/find.json" >"$TMP/find.out" 2>&1 || rc=$?
 	if [ "$rc" -gt 1 ]; then
@@ -75,7 +79,7 @@ PY
 fixed() {
 	local pid perf_pid="" t0 t1 rc=0
 	# shellcheck disable=SC2086 # ARGS: words
-	"$1" load "$SCEN" $ARGS --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 8))" --quiet \
+	"${PIN[@]}" "$1" load "$SCEN" $ARGS --profile "$2" --qps "$FIXED_QPS" --duration "$((DURATION + 8))" --quiet \
 		--format json -o "$TMP/fixed.json" >"$TMP/fixed.out" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
@@ -122,7 +126,7 @@ builds="A"
 [ -z "${HYBRIDNS_B:-}" ] || builds="A B"
 MACHINE=$(bench_stall_probe)
 echo "$MACHINE" >&2
-echo "world: $ROUNDS rounds; find-max steps of $DURATION/4 s up to $LOAD_QPS qps; fixed $FIXED_QPS qps for $DURATION s" >&2
+echo "world: ${WORLD_CPUS:+on CPUs $WORLD_CPUS; }$ROUNDS rounds; find-max steps of ${WORLD_STEP:-$DURATION/4} s up to $LOAD_QPS qps; fixed $FIXED_QPS qps for $DURATION s" >&2
 for r in $(seq 1 "$ROUNDS"); do
 	for p in unique mixed; do
 		for b in $builds; do
@@ -139,10 +143,11 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "$MACHINE"
-python3 - "$ROWS" "$ROUNDS" "$FIXED_QPS" <<'PY'
+python3 - "$ROWS" "$ROUNDS" "$FIXED_QPS" "${WORLD_CPUS:-}" <<'PY'
 import statistics as st, sys
 rows = [l.split() for l in open(sys.argv[1])]
-print(f"world benchmark (bench/world-six-eni.yaml), {sys.argv[2]} rounds, medians; "
+where = f" on CPUs {sys.argv[4]}" if sys.argv[4] else ""
+print(f"world benchmark (bench/world-six-eni.yaml{where}), {sys.argv[2]} rounds, medians; "
       f"capacity within p99 20 ms and 0.1 % loss; costs at a fixed {int(sys.argv[3]):,} qps")
 print()
 print("| build | profile | held qps | p99 at held, ms | CPU us/query | syscalls/q | epoll_wait/q | recvmmsg/q | sendmmsg/q | ctx switches/q |")

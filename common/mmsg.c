@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -211,6 +213,114 @@ hns_mmsg_send(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped)
 			if (dropped)
 				dropped[off + idx[j]] = rest_dropped[j];
 		}
+	}
+	return lost;
+}
+
+/* ------------------------------------------------ segmentation offload */
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* linux/udp.h, Linux 4.18 */
+#endif
+/* The most bytes one send may carry (an IPv4 datagram's payload). */
+#define MMSG_GSO_BYTES 65507u
+
+union gso_ctl {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(uint16_t))];
+};
+
+void
+hns_mmsg_gso_init(int fd, struct hns_mmsg_gso *g)
+{
+	int off = 0;
+
+	/* Setting the socket's default segment size to 0 (none) asks only whether it has one. */
+	g->on = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &off, sizeof(off)) == 0 &&
+		!hns_handoff_attached(fd);
+	g->proven = false;
+}
+
+static bool
+gso_alone(const struct mmsghdr *m)
+{
+	return m->msg_hdr.msg_name != NULL || m->msg_hdr.msg_iovlen != 1 ||
+	       m->msg_hdr.msg_control != NULL;
+}
+
+unsigned
+hns_mmsg_send_gso(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped, struct hns_mmsg_gso *g)
+{
+	struct mmsghdr runs[HNS_MMSG_GSO_RUN];
+	struct iovec iov[HNS_MMSG_GSO_RUN];
+	union gso_ctl ctl[HNS_MMSG_GSO_RUN];
+	unsigned first[HNS_MMSG_GSO_RUN + 1];
+	bool run_dropped[HNS_MMSG_GSO_RUN];
+	unsigned lost = 0;
+
+	if (!g->on || hns_handoff_attached(fd))
+		return hns_mmsg_send(fd, msgs, n, dropped);
+	for (unsigned off = 0; off < n;) {
+		unsigned c = n - off < HNS_MMSG_GSO_RUN ? n - off : HNS_MMSG_GSO_RUN, nr = 0;
+		bool refused = false;
+
+		/* Cut msgs[off, off + c) into runs: equal lengths, within one send's bytes. */
+		for (unsigned i = 0; i < c;) {
+			const struct mmsghdr *m = &msgs[off + i];
+			size_t len = m->msg_hdr.msg_iov[0].iov_len;
+			unsigned j = i + 1;
+
+			iov[i] = m->msg_hdr.msg_iov[0];
+			if (!gso_alone(m) && len > 0 && len <= MMSG_GSO_BYTES) {
+				while (j < c && !gso_alone(&msgs[off + j]) &&
+				       msgs[off + j].msg_hdr.msg_iov[0].iov_len == len &&
+				       (size_t)(j - i + 1) * len <= MMSG_GSO_BYTES) {
+					iov[j] = msgs[off + j].msg_hdr.msg_iov[0];
+					j++;
+				}
+			}
+			if (j - i == 1) {
+				runs[nr] = *m;
+			} else {
+				struct cmsghdr *cm = &ctl[nr].align;
+				uint16_t seg = (uint16_t)len;
+
+				memset(&runs[nr], 0, sizeof(runs[nr]));
+				runs[nr].msg_hdr.msg_iov = &iov[i];
+				runs[nr].msg_hdr.msg_iovlen = j - i;
+				runs[nr].msg_hdr.msg_control = ctl[nr].buf;
+				runs[nr].msg_hdr.msg_controllen = sizeof(ctl[nr].buf);
+				cm->cmsg_level = SOL_UDP;
+				cm->cmsg_type = UDP_SEGMENT;
+				cm->cmsg_len = CMSG_LEN(sizeof(seg));
+				memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+			}
+			first[nr++] = i;
+			i = j;
+		}
+		first[nr] = c;
+		(void)kernel_send(fd, runs, nr, run_dropped); /* counted by datagram below */
+		for (unsigned r = 0; r < nr; r++) {
+			unsigned a = first[r], b = first[r + 1];
+
+			if (b - a > 1) {
+				if (!run_dropped[r])
+					g->proven = true;
+				else if (!g->proven)
+					refused = true;
+			}
+			for (unsigned i = a; i < b; i++) {
+				msgs[off + i].msg_len = run_dropped[r] ? 0 : (unsigned)iov[i].iov_len;
+				if (dropped)
+					dropped[off + i] = run_dropped[r];
+				lost += run_dropped[r];
+			}
+		}
+		if (refused)
+			g->on = false;
+		off += c;
+		if (!g->on && off < n)
+			return lost + hns_mmsg_send(fd, msgs + off, n - off, dropped ? dropped + off : NULL);
 	}
 	return lost;
 }

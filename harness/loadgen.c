@@ -48,7 +48,16 @@ lg_name_expand(const char *pattern, struct hns_prng *r, uint64_t seq, char *out,
 	size_t o = 0;
 
 	for (const char *p = pattern; *p;) {
-		if (strncmp(p, "{rand}", 6) == 0) {
+		if (*p != '{') {
+			/* Plain text up to the next placeholder, in one copy. */
+			size_t n = strcspn(p, "{");
+
+			if (o + n >= cap)
+				return HNS_ENOSPC;
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		} else if (strncmp(p, "{rand}", 6) == 0) {
 			uint64_t v = hns_prng_next(r);
 
 			if (o + LG_RAND_LABEL_LEN >= cap)
@@ -275,6 +284,7 @@ struct lg_worker {
 	pthread_t thread;
 	bool joinable;
 	int fds[LG_MAX_SOCKETS];
+	struct hns_mmsg_gso gso[LG_MAX_SOCKETS]; /* each socket's runs of queries in one send */
 	unsigned n_fds;
 	/*
 	 * UDP sockets that may hold answers: set by ppoll, cleared when a
@@ -450,7 +460,7 @@ worker_send(struct lg_worker *w, uint64_t want, uint64_t now)
 				worker_unsent(w, k);
 			}
 		}
-		lost = k ? hns_mmsg_send(w->fds[si], w->smsg, (unsigned)k, dropped) : 0;
+		lost = k ? hns_mmsg_send_gso(w->fds[si], w->smsg, (unsigned)k, dropped, &w->gso[si]) : 0;
 		for (size_t i = 0; i < k; i++) {
 			struct lg_slot *s = &w->slots[(size_t)si * LG_IDS + w->sids[i]];
 
@@ -783,6 +793,7 @@ worker_new(struct lg_run *run, unsigned index, struct lg_worker **out)
 			rc = -errno;
 			goto fail;
 		}
+		hns_mmsg_gso_init(fd, &w->gso[i]);
 		w->next_id[i] = hns_csprng_u16();
 	}
 	/* Set up once: hns_mmsg_recv resets what a receive changes. */

@@ -200,11 +200,24 @@ test_set_clears(void **state)
 	assert_int_equal(m.msg_hdr.msg_namelen, 16);
 }
 
+/* Two sockets on 127.0.0.1, *rx bound and *tx not yet connected: rx's address in to. */
+static socklen_t
+loopback_pair(int *rx, int *tx, struct sockaddr_storage *to)
+{
+	struct hns_addr a, rx_addr;
+
+	hns_addr_parse("127.0.0.1", &a);
+	*rx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
+	*tx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
+	assert_true(*rx >= 0 && *tx >= 0);
+	assert_int_equal(hns_sock_local_addr(*rx, &rx_addr), 0);
+	return hns_addr_to_sockaddr(&rx_addr, to);
+}
+
 /* Real sockets on loopback: a batch out with hns_mmsg_send, in with hns_mmsg_recv. */
 static void
 test_loopback_round_trip(void **state)
 {
-	struct hns_addr a, rx_addr;
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	int tx, rx;
@@ -215,12 +228,7 @@ test_loopback_round_trip(void **state)
 	bool d[3];
 	int got = 0;
 
-	hns_addr_parse("127.0.0.1", &a);
-	rx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
-	tx = hns_udp_socket(&a, HNS_SOCK_NONBLOCK);
-	assert_true(rx >= 0 && tx >= 0);
-	assert_int_equal(hns_sock_local_addr(rx, &rx_addr), 0);
-	tolen = hns_addr_to_sockaddr(&rx_addr, &to);
+	tolen = loopback_pair(&rx, &tx, &to);
 
 	/* Nothing waiting: 0, not an error. */
 	hns_mmsg_setup_recv(rm, riov, 4, &in[0][0], sizeof(in[0]), from);
@@ -273,6 +281,119 @@ test_loopback_round_trip(void **state)
 
 	/* A bad socket is an error, not "nothing waiting". */
 	assert_int_equal(hns_mmsg_recv(-1, rm, 4, 0), -EBADF);
+	close(tx);
+	close(rx);
+}
+
+/* ------------------------------------------------ segmentation offload */
+
+#define GN 6
+static const size_t glens[GN] = { 5, 5, 5, 7, 7, 9 }; /* runs: 5 5 5 | 7 7 | 9 */
+static uint8_t gbuf[GN][16];
+static struct iovec giov[GN];
+static struct mmsghdr gmsgs[GN];
+
+static void
+gso_setup(void)
+{
+	for (unsigned i = 0; i < GN; i++) {
+		memset(gbuf[i], 'a' + (int)i, sizeof(gbuf[i]));
+		hns_mmsg_set(&gmsgs[i], &giov[i], gbuf[i], glens[i], NULL, 0);
+	}
+}
+
+static void
+test_gso_sends_runs(void **state)
+{
+	static const struct step s[] = { { 3, 0 } };
+	struct hns_mmsg_gso g = { .on = true };
+	bool d[GN];
+
+	gso_setup();
+	run(s, 1);
+	assert_int_equal(hns_mmsg_send_gso(-1, gmsgs, GN, d, &g), 0);
+	assert_int_equal(script_at, 1);
+	assert_int_equal(calls_n[0], 3); /* three runs in one call */
+	for (unsigned i = 0; i < GN; i++) {
+		assert_false(d[i]);
+		assert_int_equal(gmsgs[i].msg_len, glens[i]);
+	}
+	assert_true(g.on && g.proven);
+}
+
+static void
+test_gso_refused_first_turns_off(void **state)
+{
+	/* The first run refused (a path that cannot segment): its datagrams are dropped,
+	 * the other runs go, and from then on every datagram goes alone. */
+	static const struct step s[] = { { -1, EIO }, { 2, 0 } }, alone[] = { { 6, 0 } };
+	struct hns_mmsg_gso g = { .on = true };
+	bool d[GN];
+
+	gso_setup();
+	run(s, 2);
+	assert_int_equal(hns_mmsg_send_gso(-1, gmsgs, GN, d, &g), 3);
+	assert_true(d[0] && d[1] && d[2]);
+	assert_false(d[3] || d[4] || d[5]);
+	assert_false(g.on);
+	run(alone, 1);
+	assert_int_equal(hns_mmsg_send_gso(-1, gmsgs, GN, d, &g), 0);
+	assert_int_equal(calls_n[0], GN);
+}
+
+static void
+test_gso_refused_later_stays_on(void **state)
+{
+	/* Once a run went, a full buffer is the usual kind of drop: every unsent datagram. */
+	static const struct step s[] = { { 1, 0 }, { -1, EAGAIN } };
+	struct hns_mmsg_gso g = { .on = true, .proven = true };
+	bool d[GN];
+
+	gso_setup();
+	run(s, 2);
+	assert_int_equal(hns_mmsg_send_gso(-1, gmsgs, GN, d, &g), 3);
+	assert_false(d[0] || d[1] || d[2]);
+	assert_true(d[3] && d[4] && d[5]);
+	assert_true(g.on);
+}
+
+static void
+test_gso_loopback_arrives_as_datagrams(void **state)
+{
+	/* Through the real kernel: runs leave as one send each and arrive cut again,
+	 * every datagram with its own length and bytes, in order. */
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	struct hns_mmsg_gso g;
+	uint8_t in[GN + 1][32];
+	struct mmsghdr rm[GN + 1];
+	struct iovec riov[GN + 1];
+	bool d[GN];
+	int rx, tx, got = 0;
+
+	tolen = loopback_pair(&rx, &tx, &to);
+	assert_int_equal(connect(tx, (struct sockaddr *)&to, tolen), 0);
+	hns_mmsg_gso_init(tx, &g);
+	assert_true(g.on); /* Linux 4.18 and later */
+	gso_setup();
+	assert_int_equal(hns_mmsg_send_gso(tx, gmsgs, GN, d, &g), 0);
+	assert_true(g.on && g.proven);
+	hns_mmsg_setup_recv(rm, riov, GN + 1, &in[0][0], sizeof(in[0]), NULL);
+	for (int tries = 0; got < GN && tries < 2000; tries++) {
+		int r = hns_mmsg_recv(rx, rm + got, (unsigned)(GN + 1 - got), 0);
+
+		assert_true(r >= 0);
+		got += r;
+		if (got < GN)
+			usleep(1000);
+	}
+	assert_int_equal(got, GN);
+	for (unsigned i = 0; i < GN; i++) {
+		assert_int_equal(rm[i].msg_len, glens[i]);
+		for (size_t j = 0; j < glens[i]; j++)
+			assert_int_equal(in[i][j], 'a' + (int)i);
+	}
+	assert_int_equal(hns_mmsg_recv(rx, rm, 1, 0), 0); /* nothing more */
 	close(tx);
 	close(rx);
 }
@@ -373,6 +494,10 @@ main(void)
 		cmocka_unit_test(test_set_clears),
 		cmocka_unit_test(test_loopback_round_trip),
 		cmocka_unit_test(test_arrival_is_the_kernels_stamp),
+		cmocka_unit_test_teardown(test_gso_sends_runs, teardown),
+		cmocka_unit_test_teardown(test_gso_refused_first_turns_off, teardown),
+		cmocka_unit_test_teardown(test_gso_refused_later_stays_on, teardown),
+		cmocka_unit_test(test_gso_loopback_arrives_as_datagrams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
