@@ -488,9 +488,14 @@ load_find_max(const struct model *m, const struct model_load *p, const struct lo
 		load_findmax_json(&w, p->name, res);
 		rc = json_writer_finish(&w) != 0 ? HNS_EINVAL : 0;
 	} else if (rc == 0) {
-		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps, SLOs%s",
+		char retries[64] = "";
+
+		if (o->fm.retries)
+			snprintf(retries, sizeof(retries), ", a broken step run up to %u more %s", o->fm.retries,
+				 HNS_PLURAL(o->fm.retries, "time", "times"));
+		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps%s, SLOs%s",
 			 m->scenario, p->name, from, (double)(o->fm.step_ns ? o->fm.step_ns : LOAD_FINDMAX_STEP_NS) / 1e9,
-			 load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
+			 retries, load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
 		load_findmax_text(out, title, res);
 	}
 	rc = rc != 0 ? (rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME) :
@@ -522,8 +527,8 @@ load_extra_check(const struct load_opts *o)
 {
 	const char *bad = NULL;
 
-	if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns))
-		bad = "--slo, --from-qps, --max-qps and --step-duration go with --find-max";
+	if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns || o->fm.retries))
+		bad = "--slo, --from-qps, --max-qps, --step-duration and --retry-broken go with --find-max";
 	else if (o->fm.on && o->shard.count > 1)
 		bad = "--find-max searches from one process: it does not take --shard";
 	else if (o->fm.on && o->fm.from_qps && o->fm.max_qps && o->fm.from_qps > o->fm.max_qps)
@@ -596,6 +601,9 @@ static const struct cli_opt load_cli_opts[] = {
 	  "--find-max: never try more than this (default 1000000)", 1, 10000000, 0, NULL },
 	{ "step-duration", 0, CLI_DURATION, offsetof(struct load_opts, fm.step_ns), CLI_NONE, "S",
 	  "--find-max: how long each step sends (default 3 s)", 0, 0, 0, NULL },
+	{ "retry-broken", 0, CLI_UNSIGNED, offsetof(struct load_opts, fm.retries), CLI_NONE, "N",
+	  "--find-max: run a step that broke up to N more times before its rate counts as broken (0-3)", 0,
+	  LOAD_FINDMAX_RETRIES_MAX, 0, NULL },
 	{ "plot", 0, CLI_STRING, offsetof(struct load_opts, plot_dir), CLI_NONE, "DIR",
 	  "write SVG plots (timeline, latency percentiles) of each profile into DIR", 0, 0, 0, NULL },
 	{ "shard", 0, CLI_CUSTOM, offsetof(struct load_opts, shard), CLI_NONE, "I/N",

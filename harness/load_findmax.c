@@ -117,27 +117,53 @@ load_findmax_slo_text(const struct model_slo *slo, char *buf, size_t len)
 
 /* ---------------------------------------------------------------- search */
 
+/* Whether some try at qps held. */
+static bool
+rate_held(const struct load_findmax_result *r, double qps)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->steps[i].pass && r->steps[i].qps == qps)
+			return true;
+	return false;
+}
+
+/* One rate: a run, and up to o->retries more while they break. */
 static int
 step_run(const struct load_findmax_opts *o, double qps, load_findmax_run_fn run, void *arg,
 	 struct load_findmax_result *r)
 {
-	struct load_findmax_step *st = &r->steps[r->n];
-	int rc;
+	unsigned tries = 1 + (o->retries < LOAD_FINDMAX_RETRIES_MAX ? o->retries : LOAD_FINDMAX_RETRIES_MAX);
 
-	memset(st, 0, sizeof(*st));
-	st->qps = qps;
-	rc = run(arg, qps, o->step_ns ? o->step_ns : LOAD_FINDMAX_STEP_NS, st);
-	if (rc != 0) {
-		free(st->stats);
-		st->stats = NULL;
-		return rc;
+	for (unsigned t = 1; t <= tries && r->n < LOAD_FINDMAX_TRIES; t++) {
+		struct load_findmax_step *st = &r->steps[r->n];
+		int rc;
+
+		memset(st, 0, sizeof(*st));
+		st->qps = qps;
+		rc = run(arg, qps, o->step_ns ? o->step_ns : LOAD_FINDMAX_STEP_NS, st);
+		if (rc != 0) {
+			free(st->stats);
+			st->stats = NULL;
+			return rc;
+		}
+		st->qps = qps;
+		st->try_no = t;
+		r->n++;
+		if (st->pass)
+			break;
 	}
-	st->qps = qps;
-	if (st->pass && qps > r->held)
-		r->held = qps;
-	if (!st->pass && (r->broke < 0 || qps < r->steps[r->broke].qps))
-		r->broke = (int)r->n;
-	r->n++;
+	r->rates++;
+	if (rate_held(r, qps)) {
+		if (qps > r->held)
+			r->held = qps;
+	} else if (r->broke < 0 || qps < r->steps[r->broke].qps) {
+		/* the rate's first try: its verdict is the one every try gave */
+		for (size_t i = 0; i < r->n; i++)
+			if (r->steps[i].qps == qps) {
+				r->broke = (int)i;
+				break;
+			}
+	}
 	return 0;
 }
 
@@ -152,7 +178,7 @@ findmax_steps(const struct load_findmax_opts *o, double from, load_findmax_run_f
 	memset(r, 0, sizeof(*r));
 	r->broke = -1;
 	/* Up: double until a step breaks or the ceiling holds. */
-	while (r->n < LOAD_FINDMAX_STEPS) {
+	while (r->rates < LOAD_FINDMAX_STEPS) {
 		if ((rc = step_run(o, rate, run, arg, r)) != 0)
 			return rc;
 		if (r->broke >= 0)
@@ -164,7 +190,7 @@ findmax_steps(const struct load_findmax_opts *o, double from, load_findmax_run_f
 		rate = fmin(rate * 2, max);
 	}
 	/* Then halve the interval between what held and what broke. */
-	while (r->n < LOAD_FINDMAX_STEPS && r->broke >= 0) {
+	while (r->rates < LOAD_FINDMAX_STEPS && r->broke >= 0) {
 		hi = r->steps[r->broke].qps;
 		if (hi - r->held <= fmax(hi * LOAD_FINDMAX_PRECISION, 1))
 			break;
@@ -209,7 +235,7 @@ findmax_blame(struct load_findmax_result *r)
 		int next = -1; /* the failing steps in rising rate */
 
 		for (size_t i = 0; i < r->n; i++)
-			if (!r->steps[i].pass && r->steps[i].qps > last &&
+			if (!r->steps[i].pass && r->steps[i].qps > last && !rate_held(r, r->steps[i].qps) &&
 			    (next < 0 || r->steps[i].qps < r->steps[next].qps))
 				next = (int)i;
 		if (next < 0)
@@ -228,7 +254,7 @@ load_findmax_search(const struct load_findmax_opts *o, double from, load_findmax
 
 	if (rc == 0)
 		findmax_blame(r);
-	for (size_t i = 0; i < LOAD_FINDMAX_STEPS; i++) {
+	for (size_t i = 0; i < LOAD_FINDMAX_TRIES; i++) {
 		free(r->steps[i].stats);
 		r->steps[i].stats = NULL;
 	}
@@ -300,9 +326,13 @@ load_findmax_text(FILE *out, const char *title, const struct load_findmax_result
 	for (size_t i = 0; i < r->n; i++) {
 		const struct load_findmax_step *s = &r->steps[i];
 
-		fprintf(out, "  %4zu %9.0f %9llu %9llu %9.3f %9.3f  %s%s\n", i + 1, s->qps,
+		char try_no[24] = "";
+
+		if (s->try_no > 1)
+			snprintf(try_no, sizeof(try_no), " (try %u)", s->try_no);
+		fprintf(out, "  %4zu %9.0f %9llu %9llu %9.3f %9.3f  %s%s%s\n", i + 1, s->qps,
 			(unsigned long long)s->sent, (unsigned long long)s->answered, s->loss * 100, s->p99_ms,
-			s->pass ? "held" : "broke: ", s->pass ? "" : s->failed);
+			s->pass ? "held" : "broke: ", s->pass ? "" : s->failed, try_no);
 	}
 	if (r->held > 0)
 		fprintf(out, "  highest rate that held: %.0f qps", r->held);
@@ -323,6 +353,7 @@ step_json(struct json_writer *w, const struct load_findmax_step *s)
 {
 	json_object_begin(w);
 	json_kv_double(w, "qps", s->qps);
+	json_kv_uint(w, "try", s->try_no);
 	json_kv_string(w, "status", s->pass ? "held" : "broke");
 	json_kv_uint(w, "sent", s->sent);
 	json_kv_uint(w, "answered", s->answered);

@@ -25,7 +25,9 @@ struct json_writer;
 struct model_slo;
 struct load_where;
 
-#define LOAD_FINDMAX_STEPS 16
+#define LOAD_FINDMAX_STEPS 16 /* rates tried */
+#define LOAD_FINDMAX_RETRIES_MAX 3
+#define LOAD_FINDMAX_TRIES (LOAD_FINDMAX_STEPS * (1 + LOAD_FINDMAX_RETRIES_MAX)) /* runs, at most */
 #define LOAD_FINDMAX_PRECISION 0.05 /* stop when the interval is within 5 % of its top */
 #define LOAD_FINDMAX_FROM 1000	    /* qps, when the profile's rate is lower */
 #define LOAD_FINDMAX_MAX 1000000    /* qps */
@@ -44,6 +46,7 @@ struct load_findmax_opts {
 	struct load_findmax_slo slo;
 	uint64_t from_qps, max_qps; /* 0: the defaults */
 	uint64_t step_ns;	    /* 0: LOAD_FINDMAX_STEP_NS */
+	unsigned retries;	    /* --retry-broken: more tries of a rate that broke */
 };
 
 /* CLI_CUSTOM parser of --slo into a struct load_findmax_slo. */
@@ -57,6 +60,7 @@ const char *load_findmax_slo_text(const struct model_slo *slo, char *buf, size_t
 /* One step: what the run gave, filled by the caller's run function. */
 struct load_findmax_step {
 	double qps;
+	unsigned try_no; /* 1, or the retry's number + 1 */
 	bool pass;
 	uint64_t sent, answered, lost, bad, refused, servfail;
 	double p99_ms, loss;
@@ -72,8 +76,9 @@ typedef int (*load_findmax_run_fn)(void *arg, double qps, uint64_t step_ns,
 				   struct load_findmax_step *out);
 
 struct load_findmax_result {
-	struct load_findmax_step steps[LOAD_FINDMAX_STEPS];
-	size_t n;
+	struct load_findmax_step steps[LOAD_FINDMAX_TRIES];
+	size_t n;	   /* runs (every try) */
+	size_t rates;	   /* rates tried */
 	double held;	   /* highest rate that held, 0 when none did */
 	int broke;	   /* index of the lowest rate that broke, -1 when none did */
 	int blamed;	   /* the lowest broken step with a place of loss, -1 when none */

@@ -2,7 +2,8 @@
 # --find-max on the reference scenario with the inbound endpoint's per-ENI
 # ceiling lowered to 200 qps: the search finds a rate that held below a rate
 # that broke and names the inbound ENI's ceiling as the place of loss.
-# Then --plot writes well-formed SVG, and the options' usage errors exit 2.
+# With --retry-broken 1 every rate that broke was run twice.  Then --plot
+# writes well-formed SVG, and the options' usage errors exit 2.
 # Verdicts are far from the boundary where they are asserted (the ceiling
 # drops a quarter of the queries at 4x the rate), and the loss SLO (5 %) is
 # far above what a sanitizer build on a busy machine loses by itself (6 of
@@ -16,13 +17,13 @@ grep -q 'qps_per_ip: 200' "$low" || fail "could not lower the inbound ceiling in
 
 # 80 % of the steady mix goes through inbound/private-a: it holds about 250 qps.
 "$HYBRIDNS" load "$low" --profile steady --find-max --from-qps 200 --max-qps 1200 --step-duration 1 \
-	--slo max_loss=5% --format json -o "$TMP/fm.json" || fail "find-max exited $?: $(cat "$TMP/fm.json" 2>/dev/null)"
+	--slo max_loss=5% --retry-broken 1 --format json -o "$TMP/fm.json" || fail "find-max exited $?: $(cat "$TMP/fm.json" 2>/dev/null)"
 python3 - "$TMP/fm.json" <<'PY' || fail "find-max report: $(cat "$TMP/fm.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["profile"] == "steady"
 steps = r["steps"]
-assert 2 <= len(steps) <= 16, len(steps)
+assert 2 <= len(steps) <= 32, len(steps)
 assert steps[0]["qps"] == 200
 # the ceiling cannot hold 1200 qps (960 through one 200-qps ENI): the search broke
 assert r["broke_qps"] is not None and 200 <= r["held_qps"] < r["broke_qps"] <= 1200, (r["held_qps"], r["broke_qps"])
@@ -34,6 +35,14 @@ for s in steps:
         assert "max_loss" in s["failed_slos"], s
 held = [s["qps"] for s in steps if s["status"] == "held"]
 assert max(held) == r["held_qps"]
+# --retry-broken 1: a rate that broke was tried twice, the second try right after the first
+for i, s in enumerate(steps):
+    assert s["try"] in (1, 2), s
+    if s["try"] == 2:
+        assert i > 0 and steps[i - 1]["try"] == 1 and steps[i - 1]["status"] == "broke" and steps[i - 1]["qps"] == s["qps"]
+    if s["status"] == "broke" and s["qps"] not in held:
+        assert [t["try"] for t in steps if t["qps"] == s["qps"]] == [1, 2], s
+assert len([s for s in steps if s["qps"] == r["broke_qps"]]) == 2
 b = r["broke_first"]
 assert b is not None, "no component named"
 assert b["component"].startswith("listeners[inbound/"), b
@@ -74,6 +83,8 @@ expect2() {
 	[ "$rc" -eq 2 ] || fail "load $*: exit $rc, expected 2: $(cat "$TMP/u.out")"
 }
 expect2 "$SS" --slo p99_ms=50
+expect2 "$SS" --retry-broken 1
+expect2 "$SS" --find-max --retry-broken 4
 expect2 "$SS" --find-max --slo p98_ms=50
 expect2 "$SS" --find-max --slo max_loss=150%
 expect2 "$SS" --find-max --shard 0/2

@@ -221,6 +221,7 @@ struct sim {
 	double capacity; /* the simulated design holds this many qps */
 	int calls;
 	double last;
+	int stall_every; /* > 0: every stall_every-th run breaks whatever its rate (a machine's stall) */
 };
 
 static int
@@ -231,7 +232,7 @@ sim_run(void *arg, double qps, uint64_t step_ns, struct load_findmax_step *st)
 	assert_true(step_ns > 0);
 	s->calls++;
 	s->last = qps;
-	st->pass = qps <= s->capacity;
+	st->pass = qps <= s->capacity && !(s->stall_every > 0 && s->calls % s->stall_every == 0);
 	if (!st->pass) {
 		load_findmax_step_failed(st, "p99_ms");
 		load_findmax_step_failed(st, "max_loss");
@@ -284,6 +285,51 @@ test_findmax_bounds(void **state)
 	assert_true(r->held == 0);
 	assert_true(s.calls <= LOAD_FINDMAX_STEPS);
 	assert_true(r->steps[r->broke].qps <= 2);
+	free(r);
+}
+
+static void
+test_findmax_retry_broken(void **state)
+{
+	struct load_findmax_opts o = { .on = true };
+	struct load_findmax_result *r = calloc(1, sizeof(*r));
+	struct sim s = { .capacity = 7300, .stall_every = 3 };
+
+	(void)state;
+	/* Without retries a stalled run ends the climb: the third run (4000) breaks, and the
+	 * search settles far below the capacity. */
+	assert_int_equal(load_findmax_search(&o, 1000, sim_run, &s, r), 0);
+	assert_true(r->held < 4000);
+	assert_true(r->steps[2].qps == 4000 && !r->steps[2].pass);
+	assert_true(r->steps[r->broke].qps <= 4000);
+	assert_int_equal((int)r->n, (int)r->rates);
+
+	/* One retry: the stalled rate is run again, holds, and the search finds the capacity. */
+	o.retries = 1;
+	s = (struct sim){ .capacity = 7300, .stall_every = 3 };
+	assert_int_equal(load_findmax_search(&o, 1000, sim_run, &s, r), 0);
+	assert_true(r->held <= 7300 && r->held >= 7300 * (1 - LOAD_FINDMAX_PRECISION) - 1);
+	assert_true(r->steps[r->broke].qps > 7300);
+	assert_int_equal(r->steps[r->broke].try_no, 1); /* a rate's verdict points at its first try */
+	assert_int_equal((int)r->n, s.calls);
+	assert_true(r->rates < r->n); /* some rates took two runs */
+	for (size_t i = 0; i < r->n; i++) {
+		const struct load_findmax_step *st = &r->steps[i];
+
+		assert_true(st->try_no == 1 || st->try_no == 2);
+		if (st->try_no == 2) /* a second try follows a first that broke, at the same rate */
+			assert_true(i > 0 && !r->steps[i - 1].pass && r->steps[i - 1].qps == st->qps);
+		if (st->qps > 7300)
+			assert_false(st->pass);
+	}
+
+	/* A rate the design cannot hold breaks every try: retries never make it hold. */
+	o.retries = LOAD_FINDMAX_RETRIES_MAX;
+	s = (struct sim){ .capacity = 0.5 };
+	assert_int_equal(load_findmax_search(&o, 1000, sim_run, &s, r), 0);
+	assert_true(r->held == 0);
+	assert_true(r->rates <= LOAD_FINDMAX_STEPS);
+	assert_int_equal((int)r->n, (int)r->rates * (1 + LOAD_FINDMAX_RETRIES_MAX));
 	free(r);
 }
 
@@ -402,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_shard_parse_and_share),
 		cmocka_unit_test(test_findmax_converges),
 		cmocka_unit_test(test_findmax_bounds),
+		cmocka_unit_test(test_findmax_retry_broken),
 		cmocka_unit_test(test_findmax_slo),
 		cmocka_unit_test(test_stats_blame),
 		cmocka_unit_test(test_plot_svg),
