@@ -267,11 +267,11 @@ hns_mmsg_send_gso(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped, struc
 		/* Cut msgs[off, off + c) into runs: equal lengths, within one send's bytes. */
 		for (unsigned i = 0; i < c;) {
 			const struct mmsghdr *m = &msgs[off + i];
-			size_t len = m->msg_hdr.msg_iov[0].iov_len;
+			size_t len = gso_alone(m) ? 0 : m->msg_hdr.msg_iov[0].iov_len;
 			unsigned j = i + 1;
 
-			iov[i] = m->msg_hdr.msg_iov[0];
-			if (!gso_alone(m) && len > 0 && len <= MMSG_GSO_BYTES) {
+			if (len > 0 && len <= MMSG_GSO_BYTES) {
+				iov[i] = m->msg_hdr.msg_iov[0];
 				while (j < c && !gso_alone(&msgs[off + j]) &&
 				       msgs[off + j].msg_hdr.msg_iov[0].iov_len == len &&
 				       (size_t)(j - i + 1) * len <= MMSG_GSO_BYTES) {
@@ -280,7 +280,7 @@ hns_mmsg_send_gso(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped, struc
 				}
 			}
 			if (j - i == 1) {
-				runs[nr] = *m;
+				runs[nr] = *m; /* alone: its own iovecs, address and control */
 			} else {
 				struct cmsghdr *cm = &ctl[nr].align;
 				uint16_t seg = (uint16_t)len;
@@ -302,18 +302,17 @@ hns_mmsg_send_gso(int fd, struct mmsghdr *msgs, unsigned n, bool *dropped, struc
 		(void)kernel_send(fd, runs, nr, run_dropped); /* counted by datagram below */
 		for (unsigned r = 0; r < nr; r++) {
 			unsigned a = first[r], b = first[r + 1];
+			bool d = run_dropped[r];
 
-			if (b - a > 1) {
-				if (!run_dropped[r])
-					g->proven = true;
-				else if (!g->proven)
-					refused = true;
-			}
+			if (b - a > 1 && !d)
+				g->proven = true;
+			else if (b - a > 1 && !g->proven)
+				refused = true;
 			for (unsigned i = a; i < b; i++) {
-				msgs[off + i].msg_len = run_dropped[r] ? 0 : (unsigned)iov[i].iov_len;
+				msgs[off + i].msg_len = d ? 0 : b - a == 1 ? runs[r].msg_len : (unsigned)iov[i].iov_len;
 				if (dropped)
-					dropped[off + i] = run_dropped[r];
-				lost += run_dropped[r];
+					dropped[off + i] = d;
+				lost += d;
 			}
 		}
 		if (refused)

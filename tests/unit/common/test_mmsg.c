@@ -50,6 +50,11 @@ __wrap_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
 		return -1;
 	}
 	assert_true((unsigned)s->take <= n);
+	for (int k = 0; k < s->take; k++) { /* as the kernel does: the bytes each one sent */
+		msgs[k].msg_len = 0;
+		for (size_t j = 0; msgs[k].msg_hdr.msg_iov && j < msgs[k].msg_hdr.msg_iovlen; j++)
+			msgs[k].msg_len += (unsigned)msgs[k].msg_hdr.msg_iov[j].iov_len;
+	}
 	return s->take;
 }
 
