@@ -236,8 +236,7 @@ hns_mmsg_gso_init(int fd, struct hns_mmsg_gso *g)
 	int off = 0;
 
 	/* Setting the socket's default segment size to 0 (none) asks only whether it has one. */
-	g->on = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &off, sizeof(off)) == 0 &&
-		!hns_handoff_attached(fd);
+	g->on = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &off, sizeof(off)) == 0;
 	g->proven = false;
 }
 

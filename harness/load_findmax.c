@@ -133,6 +133,7 @@ step_run(const struct load_findmax_opts *o, double qps, load_findmax_run_fn run,
 	 struct load_findmax_result *r)
 {
 	unsigned tries = 1 + (o->retries < LOAD_FINDMAX_RETRIES_MAX ? o->retries : LOAD_FINDMAX_RETRIES_MAX);
+	size_t first = r->n; /* this rate's first try */
 
 	for (unsigned t = 1; t <= tries && r->n < LOAD_FINDMAX_TRIES; t++) {
 		struct load_findmax_step *st = &r->steps[r->n];
@@ -153,16 +154,12 @@ step_run(const struct load_findmax_opts *o, double qps, load_findmax_run_fn run,
 			break;
 	}
 	r->rates++;
-	if (rate_held(r, qps)) {
+	/* Tries stop at the first that held: the last one run is the rate's verdict. */
+	if (r->n > first && r->steps[r->n - 1].pass) {
 		if (qps > r->held)
 			r->held = qps;
-	} else if (r->broke < 0 || qps < r->steps[r->broke].qps) {
-		/* the rate's first try: its verdict is the one every try gave */
-		for (size_t i = 0; i < r->n; i++)
-			if (r->steps[i].qps == qps) {
-				r->broke = (int)i;
-				break;
-			}
+	} else if (r->n > first && (r->broke < 0 || qps < r->steps[r->broke].qps)) {
+		r->broke = (int)first; /* every try broke: the first speaks for them */
 	}
 	return 0;
 }
