@@ -72,7 +72,7 @@ struct ho_ep {
 	/* under mu (and the registry's lock to change gen and open) */
 	uint32_t gen;
 	bool open;
-	uint8_t *ring;	  /* HNS_HANDOFF_RING bytes, allocated by the first sender */
+	uint8_t *ring;	  /* HNS_HANDOFF_RING bytes, allocated at attach (else by a sender) */
 	uint32_t head, tail; /* byte positions, modulo 2^32 */
 	uint32_t count;	  /* datagrams waiting; also read without the lock (atomic) */
 	/* under the loop's lock */
@@ -109,7 +109,7 @@ static struct ho_ep *free_eps;
 static struct ho_loop *loops;
 static struct ho_loop *dead_loops; /* kept: a signal callback may still hold one */
 static struct ho_ep *by_fd[HO_MAX_FD]; /* each entry written and read by the fd's owner */
-static unsigned long long st_handed, st_kernel;
+static unsigned long long st_handed, st_kernel, st_rings;
 /* Rings are cut from chunks of huge pages (one fault per chunk, not one per 4 KiB) and
  * never freed: a detached endpoint keeps its ring for the next. */
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -133,6 +133,7 @@ hns_handoff_stats(struct hns_handoff_stats *out)
 {
 	out->handed = __atomic_load_n(&st_handed, __ATOMIC_RELAXED);
 	out->kernel = __atomic_load_n(&st_kernel, __ATOMIC_RELAXED);
+	out->rings = __atomic_load_n(&st_rings, __ATOMIC_RELAXED);
 }
 
 static uint32_t
@@ -284,6 +285,8 @@ loop_put(struct ho_loop *lp)
 
 /* ---------------------------------------------------- attach and detach */
 
+static uint8_t *ring_alloc(void);
+
 int
 hns_handoff_attach(int fd, struct event_base *base, event_callback_fn cb, void *arg)
 {
@@ -326,6 +329,14 @@ hns_handoff_attach(int fd, struct event_base *base, event_callback_fn cb, void *
 	}
 	lp->n_eps++;
 	pthread_mutex_lock(&ep->mu);
+	/*
+	 * The ring now, not at the first datagram: a load faults in every table
+	 * before its clock starts (common/hugepage.h), and a ring's first touch
+	 * would otherwise zero a huge page inside a sender's turn, in the run's
+	 * first milliseconds.  Where that fails the first sender tries again.
+	 */
+	if (!ep->ring)
+		ep->ring = ring_alloc();
 	ep->open = true;
 	ep->head = ep->tail = 0;
 	__atomic_store_n(&ep->count, 0, __ATOMIC_RELEASE);
@@ -455,10 +466,12 @@ ring_alloc(void)
 		pool = aligned_alloc(HNS_HUGEPAGE_MIN, HNS_HUGEPAGE_MIN);
 		pool_left = pool ? HNS_HUGEPAGE_MIN : 0;
 		hns_hugepage_advise(pool, pool_left);
+		hns_prefault(pool, pool_left); /* here, not in the turn of the first sender to each ring */
 	}
 	if (pool_left >= HNS_HANDOFF_RING) {
 		r = pool + HNS_HUGEPAGE_MIN - pool_left;
 		pool_left -= HNS_HANDOFF_RING;
+		__atomic_add_fetch(&st_rings, 1, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&pool_mu);
 	return r;

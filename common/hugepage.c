@@ -53,6 +53,15 @@ hns_calloc_huge(size_t n, size_t size)
 	return p;
 }
 
+void
+hns_prefault(void *p, size_t len)
+{
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+
+	if (p && end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+}
+
 size_t
 hns_prefault_all(void)
 {

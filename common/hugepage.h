@@ -47,6 +47,14 @@ void *hns_calloc_huge(size_t n, size_t size);
  * the bytes populated; 0 where the kernel cannot.
  */
 size_t hns_prefault_all(void);
+
+/*
+ * The same for one block allocated after that (a table made by the first
+ * datagram of a flow): fault it in at once, in one call, instead of at its
+ * first touch inside another thread's turn.  Ignored where the kernel
+ * cannot.
+ */
+void hns_prefault(void *p, size_t len);
 /* Ranges larger than this are left alone, and so is anything past the total. */
 #define HNS_PREFAULT_RANGE_MAX ((size_t)1 << 30)
 #define HNS_PREFAULT_MAX ((size_t)4 << 30)

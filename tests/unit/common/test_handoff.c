@@ -375,6 +375,49 @@ test_closed_receiver_falls_back(void **state)
 	sock_close(&a);
 }
 
+/*
+ * A socket's ring is there from its attach, before anything is sent to it
+ * (a load faults its memory in before the clock starts); a socket attached
+ * again on a reused endpoint keeps the one it had.
+ */
+static void
+test_ring_at_attach(void **state)
+{
+	static struct sock a[24], b;
+	struct hns_handoff_stats st0, st1, st2;
+	unsigned n = 0;
+
+	(void)state;
+	/*
+	 * The earlier tests' closed sockets left endpoints, rings and all, for
+	 * reuse: attach until one is new.  Nothing is sent meanwhile.
+	 */
+	hns_handoff_stats(&st0);
+	do {
+		sock_open(&a[n++], true);
+		hns_handoff_stats(&st1);
+	} while (st1.rings == st0.rings && n < 24);
+	assert_int_equal(st1.rings - st0.rings, 1);
+	sock_open(&b, false); /* not attached: no ring */
+	hns_handoff_stats(&st2);
+	assert_int_equal(st2.rings, st1.rings);
+	assert_int_equal(send_one(&b, &a[0], 'x', 3), 0); /* an unattached sender goes by the kernel */
+	run_until(&a[0], 1);
+	assert_int_equal(a[0].got, 1);
+	sock_close(&a[0]);
+	sock_open(&a[0], true); /* the freed endpoint, and its ring, again */
+	assert_int_equal(send_one(&a[0], &a[0], 'y', 4), 0);
+	hns_handoff_stats(&st2);
+	assert_int_equal(st2.rings, st1.rings);
+	assert_int_equal(st2.handed - st1.handed, 1);
+	run_until(&a[0], 1);
+	assert_int_equal(a[0].got, 1);
+	assert_int_equal(a[0].lens[0], 4);
+	for (unsigned i = 0; i < n; i++)
+		sock_close(&a[i]);
+	close(b.fd);
+}
+
 /* Off (the default): nothing is attached, everything is a real datagram. */
 static void
 test_off_attaches_nothing(void **state)
@@ -404,6 +447,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_truncated_as_the_kernel_does, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_overflows_to_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_receiver_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ring_at_attach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_off_attaches_nothing, setup, teardown),
 	};
 

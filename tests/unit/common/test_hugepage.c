@@ -113,6 +113,26 @@ test_prefault_populates_untouched_memory(void **state)
 	munmap(none, len);
 }
 
+/* One block made later: every page of it, and nothing around it; NULL and tiny are harmless. */
+static void
+test_prefault_one_block(void **state)
+{
+	size_t len = 4 * HNS_HUGEPAGE_MIN, page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, 3 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)state;
+	assert_true(p != MAP_FAILED);
+	hns_prefault(NULL, len);
+	hns_prefault(p, 100); /* less than a page: nothing whole to fault */
+	assert_int_equal(resident(p, 3 * len), 0);
+	hns_prefault(p + len, len);
+	assert_int_equal(resident(p + len, len), len / page);
+	assert_int_equal(resident(p, len), 0);
+	assert_int_equal(resident(p + 2 * len, len), 0);
+	assert_int_equal(p[2 * len - 1], 0);
+	munmap(p, 3 * len);
+}
+
 int
 main(void)
 {
@@ -122,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_calloc_is_zeroed),
 		cmocka_unit_test(test_advise_tolerates_anything),
 		cmocka_unit_test(test_prefault_populates_untouched_memory),
+		cmocka_unit_test(test_prefault_one_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
