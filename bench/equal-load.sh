@@ -35,7 +35,7 @@
 # (and B against A).  CPU per query at a fixed rate below saturation is what
 # the lead compares; on a busy machine it moves with the load of the other
 # processes, the syscall and context-switch counts much less.
-# First, bench/stall.c spins the CPUs for 4 s: the report opens with the
+# First, bench/stall.c spins the CPUs for 6 s: the report opens with the
 # machine's own stalls ("# machine:"), which every p99 of a busy run holds.
 set -euo pipefail
 

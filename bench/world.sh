@@ -26,14 +26,17 @@
 # WORLD_RETRY=N (default 1): --retry-broken N, a step that broke is run
 # again before its rate counts as broken (a hypervisor's 100 ms freeze breaks
 # any step's p99); the report counts the retries that held.
+# WORLD_WARMUP=S (default 1): --warmup S, every step first sends S seconds
+# (rising to its rate, names of its own, not counted): the step judges the
+# world running, not its first second (0: off).
 # WORLD_CPUS=LIST: run the world on those CPUs only (taskset -c LIST), e.g.
 # WORLD_CPUS=0 on a machine whose hypervisor stalls a CPU whenever both are
-# busy.  First, bench/stall.c spins the CPUs for 4 s: the report opens with
+# busy.  First, bench/stall.c spins the CPUs for 6 s: the report opens with
 # the machine's own stalls ("# machine:"), which every p99 of a busy run holds.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-bench_args 32 "$@"
+bench_args 35 "$@"
 bench_enter perf:linux-perf
 bench_inner hns-world
 
@@ -41,6 +44,7 @@ SCEN="$HERE/bench/world-six-eni.yaml"
 FIXED_QPS=${WORLD_QPS:-30000}
 FIND=${WORLD_FIND:-1}
 RETRY=${WORLD_RETRY:-1}
+WARMUP=${WORLD_WARMUP:-1}
 PIN=()
 [ -z "${WORLD_CPUS:-}" ] || PIN=(taskset -c "$WORLD_CPUS")
 TICK=$(getconf CLK_TCK)
@@ -56,7 +60,7 @@ capacity() {
 	local step rc=0
 	step=${WORLD_STEP:-$(awk -v d="$DURATION" 'BEGIN { s = d / 4; printf "%g", s < 1 ? 1 : s }')}
 	# shellcheck disable=SC2086 # ARGS: words
-	"${PIN[@]}" "$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --retry-broken "$RETRY" --from-qps 20000 \
+	"${PIN[@]}" "$1" load "$SCEN" $ARGS --profile "$2" --find-max --slo p99_ms=20,max_loss=0.1% --retry-broken "$RETRY" --warmup "$WARMUP" --from-qps 20000 \
 		--max-qps "$LOAD_QPS" --step-duration "$step" --quiet --format json \
 		-o "$TMP/find.json" >"$TMP/find.out" 2>&1 || rc=$?
 	if [ "$rc" -gt 1 ]; then

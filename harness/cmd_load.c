@@ -49,6 +49,7 @@
 #define LOAD_TIMEOUT_NS (2 * HNS_NSEC_PER_SEC)
 #define LOAD_SOCKETS 4
 #define LOAD_TICK_MS 5
+#define LOAD_WARMUP_MAX_NS (60 * HNS_NSEC_PER_SEC)
 
 
 struct load_opts {
@@ -56,6 +57,7 @@ struct load_opts {
 	double qps;	     /* 0: the profile's */
 	uint64_t qps_arg;     /* --qps as given */
 	uint64_t duration_ns; /* 0: the profile's */
+	uint64_t warmup_ns;   /* --warmup: 0 none */
 	struct hns_addr target; /* family 0: none given */
 	int format;	      /* 0 text, 1 json */
 	bool json;
@@ -219,6 +221,7 @@ struct load_loop {
 	struct serve_ctx *ctx; /* NULL: external target */
 	struct event_base *base;
 	bool progress;	  /* the live line on stderr */
+	bool warm;	  /* a warm-up: no events, samples or progress */
 	uint64_t next_ns; /* the next second's progress line and sample */
 };
 
@@ -250,6 +253,8 @@ loop_tick(struct load_loop *l)
 	uint64_t now = hns_now(), t0 = lg_start_time(l->run);
 	struct lg_progress pg;
 
+	if (l->warm)
+		return;
 	events_apply(l->r, l->ctx, t0);
 	if (now < l->next_ns)
 		return;
@@ -303,6 +308,51 @@ load_drive(struct load_loop *l)
 	}
 	if (l->progress)
 		load_progress_write(stderr, NULL, NULL, 0, 0);
+	return rc;
+}
+
+/*
+ * --warmup: the run's own generator set-up, for warm_ns, rising to the rate
+ * over its first half, with names of its own (every {seq} and {rand}
+ * tagged "w-", so the run's names stay new to the caches; names without a
+ * placeholder are the run's hot names, and warm them too), driving the
+ * same world; its answers are waited for and its counts dropped.  The
+ * world's tables, caches, flows and the kernel's buffers are then as a
+ * running service's, not as a new process's: the run measures the steady
+ * state.  The components' own counters include it.
+ */
+static int
+load_warm(const struct lg_config *cfg, uint64_t warm_ns, struct serve_ctx *ctx, struct event_base *base)
+{
+	struct load_shard_names *names = malloc(sizeof(*names));
+	struct lg_mix_entry mix[LG_MIX_MAX];
+	struct lg_config w = *cfg;
+	struct lg_result res;
+	struct lg_run *run = NULL;
+	int rc;
+
+	if (names == NULL)
+		return HNS_ENOMEM;
+	memcpy(mix, cfg->mix, cfg->n_mix * sizeof(*mix));
+	rc = load_tag_patterns("w-", mix, cfg->n_mix, names);
+	if (rc == 0) {
+		w.mix = mix;
+		w.duration_ns = warm_ns;
+		w.ramp_ns = warm_ns / 2;
+		w.seed = cfg->seed ^ 0x5741524dULL; /* its own IDs and {rand} labels */
+		w.judge = NULL;
+		rc = lg_start(&w, &run);
+	}
+	if (rc == 0) {
+		struct load_loop l = { .run = run, .ctx = ctx, .base = base, .warm = true };
+
+		rc = load_drive(&l);
+		memset(&res, 0, sizeof(res));
+		if (lg_finish(run, &res) != 0 && rc == 0)
+			rc = HNS_ENOMEM;
+		lg_result_deinit(&res);
+	}
+	free(names);
 	return rc;
 }
 
@@ -403,6 +453,14 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 	cfg.seed = load_shard_seed(&o->shard, o->seed_given ? o->seed : 1);
 	cfg.judge = judge;
 	cfg.tcp = r->tcp = o->tcp >= 0 ? o->tcp : p->tcp;
+	if (o->warmup_ns > 0) {
+		r->warmup_ns = o->warmup_ns;
+		rc = load_warm(&cfg, o->warmup_ns, world ? &ctx : NULL, base);
+		if (rc != 0) {
+			fprintf(stderr, "hybridns load: %s: --warmup: %s\n", p->name, hns_strerror(rc));
+			goto out;
+		}
+	}
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
 		fprintf(stderr, "hybridns load: %s: cannot start the generator: %s\n", p->name,
@@ -488,14 +546,16 @@ load_find_max(const struct model *m, const struct model_load *p, const struct lo
 		load_findmax_json(&w, p->name, res);
 		rc = json_writer_finish(&w) != 0 ? HNS_EINVAL : 0;
 	} else if (rc == 0) {
-		char retries[64] = "";
+		char retries[64] = "", warm[48] = "";
 
 		if (o->fm.retries)
 			snprintf(retries, sizeof(retries), ", a broken step run up to %u more %s", o->fm.retries,
 				 HNS_PLURAL(o->fm.retries, "time", "times"));
-		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps%s, SLOs%s",
+		if (o->warmup_ns)
+			snprintf(warm, sizeof(warm), " after %.1f s of warm-up", (double)o->warmup_ns / 1e9);
+		snprintf(title, sizeof(title), "%s / %s: find-max from %.0f qps, %.1f s steps%s%s, SLOs%s",
 			 m->scenario, p->name, from, (double)(o->fm.step_ns ? o->fm.step_ns : LOAD_FINDMAX_STEP_NS) / 1e9,
-			 retries, load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
+			 warm, retries, load_findmax_slo_text(&a.p.slo, slos, sizeof(slos)));
 		load_findmax_text(out, title, res);
 	}
 	rc = rc != 0 ? (rc == HNS_ESCENARIO ? HNS_EXIT_USAGE : HNS_EXIT_RUNTIME) :
@@ -527,7 +587,9 @@ load_extra_check(const struct load_opts *o)
 {
 	const char *bad = NULL;
 
-	if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns || o->fm.retries))
+	if (o->warmup_ns > LOAD_WARMUP_MAX_NS)
+		bad = "--warmup: at most 60 s";
+	else if (!o->fm.on && (o->fm.slo.given || o->fm.from_qps || o->fm.max_qps || o->fm.step_ns || o->fm.retries))
 		bad = "--slo, --from-qps, --max-qps, --step-duration and --retry-broken go with --find-max";
 	else if (o->fm.on && o->shard.count > 1)
 		bad = "--find-max searches from one process: it does not take --shard";
@@ -572,6 +634,9 @@ static const struct cli_opt load_cli_opts[] = {
 	  "queries per second instead of the profile's", 1, 10000000, 0, NULL },
 	{ "duration", 0, CLI_DURATION, offsetof(struct load_opts, duration_ns), CLI_NONE, "S",
 	  "how long to send instead of the profile's (seconds: 3, 2.5s, 1500ms)", 0, 0, 0, NULL },
+	{ "warmup", 0, CLI_DURATION, offsetof(struct load_opts, warmup_ns), CLI_NONE, "S",
+	  "first send this long, rising to the rate, with names of its own, and count nothing of it (at most 60 s)",
+	  0, 0, 0, NULL },
 	{ "target", 0, CLI_ADDR, offsetof(struct load_opts, target), CLI_NONE, "IP:PORT",
 	  "send to a resolver already running there (loopback only) instead of the scenario's world",
 	  0, 0, CLI_LOOPBACK, NULL },

@@ -110,6 +110,8 @@ load_run_write_text(FILE *out, const struct model *m, const struct load_report *
 		(double)r->duration_ns / 1e9);
 	if (r->p->ramp_ms)
 		fprintf(out, ", ramp %.1f s", (double)r->p->ramp_ms / 1000.0);
+	if (r->warmup_ns)
+		fprintf(out, " after %.1f s of warm-up", (double)r->warmup_ns / 1e9);
 	fprintf(out, ", %u %s x %u %s\n", r->workers, HNS_PLURAL(r->workers, "worker", "workers"), r->sockets,
 		HNS_PLURAL(r->sockets, "socket", "sockets"));
 	if (r->vpc_resolver)
@@ -228,6 +230,7 @@ load_run_write_json(struct json_writer *w, const struct load_report *r)
 	json_kv_double(w, "qps", r->qps);
 	json_kv_double(w, "duration_s", (double)r->duration_ns / 1e9);
 	json_kv_double(w, "ramp_s", (double)r->p->ramp_ms / 1000.0);
+	json_kv_double(w, "warmup_s", (double)r->warmup_ns / 1e9);
 	json_kv_uint(w, "workers", r->workers);
 	json_kv_uint(w, "sockets", r->workers * r->sockets);
 	if (!r->external) {

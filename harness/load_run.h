@@ -45,6 +45,7 @@ struct load_report {
 	bool vpc_resolver; /* the target is a VPC +2 (R8/R9: 1024 pps per source) */
 	double qps;
 	uint64_t duration_ns;
+	uint64_t warmup_ns; /* --warmup: sent before the run, not counted in it */
 	unsigned workers, sockets;
 	double tcp; /* fraction of queries over TCP */
 	struct lg_result res;

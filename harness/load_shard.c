@@ -59,14 +59,18 @@ load_shard_patterns(const struct load_shard *s, struct lg_mix_entry *mix, size_t
 		    struct load_shard_names *names)
 {
 	char tag[16];
-	int w;
 
 	if (s->count <= 1)
 		return 0;
+	snprintf(tag, sizeof(tag), "s%0*u-", digits_of(s->count - 1), s->index);
+	return load_tag_patterns(tag, mix, n, names);
+}
+
+int
+load_tag_patterns(const char *tag, struct lg_mix_entry *mix, size_t n, struct load_shard_names *names)
+{
 	if (n > LG_MIX_MAX)
 		return HNS_EINVAL;
-	w = digits_of(s->count - 1);
-	snprintf(tag, sizeof(tag), "s%0*u-", w, s->index);
 	for (size_t i = 0; i < n; i++) {
 		char *out = names->pattern[i];
 		size_t len = 0, cap = sizeof(names->pattern[i]);

@@ -38,6 +38,14 @@ struct load_shard_names {
  */
 int load_shard_patterns(const struct load_shard *s, struct lg_mix_entry *mix, size_t n,
 			struct load_shard_names *names);
+
+/*
+ * The same with any tag: every {seq} and {rand} of mix[0..n) prefixed with
+ * tag, so that the names drawn are disjoint from the untagged ones (a
+ * shard's "s3-", `--warmup`'s "w-"); patterns written into names.  0, or
+ * HNS_ENOSPC when a pattern would not fit.
+ */
+int load_tag_patterns(const char *tag, struct lg_mix_entry *mix, size_t n, struct load_shard_names *names);
 /* The shard's share of a total rate (the whole rate when not sharded). */
 double load_shard_qps(const struct load_shard *s, double total);
 /* The shard's seed: seed + index, so shards draw different IDs and labels. */
