@@ -460,6 +460,9 @@ load_profile(const struct model *m, const struct model_load *p, const struct loa
 			fprintf(stderr, "hybridns load: %s: --warmup: %s\n", p->name, hns_strerror(rc));
 			goto out;
 		}
+		/* the listeners' peak rates from here: the warm-up's rising rate is not the run's */
+		if (world && r->where != NULL)
+			load_where_sample(r->where, &ctx, hns_now());
 	}
 	rc = lg_start(&cfg, &run);
 	if (rc != 0) {
