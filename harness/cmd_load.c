@@ -347,7 +347,6 @@ load_warm(const struct lg_config *cfg, uint64_t warm_ns, struct serve_ctx *ctx, 
 		struct load_loop l = { .run = run, .ctx = ctx, .base = base, .warm = true };
 
 		rc = load_drive(&l);
-		memset(&res, 0, sizeof(res));
 		if (lg_finish(run, &res) != 0 && rc == 0)
 			rc = HNS_ENOMEM;
 		lg_result_deinit(&res);

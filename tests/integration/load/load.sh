@@ -4,6 +4,7 @@
 # external --target is loaded, and usage errors exit 2.  Assertions are on
 # counts and on verdicts far from their boundaries, never on timing.
 . "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/load/responder.sh"
 
 SS="$SRCDIR/scenarios/shared-services.yaml"
 
@@ -119,24 +120,8 @@ echo "$out" | grep -q '1 profile held its SLOs, 2 failed' || fail "all-profiles 
 
 # 4. An external --target: a trivial loopback responder (NOERROR, no records).
 port=$(free_port)
-python3 - "$port" >"$TMP/responder.log" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(30)
-try:
-    while True:
-        q, a = s.recvfrom(2048)
-        if len(q) < 12:
-            continue
-        r = bytearray(q)
-        r[2] |= 0x80
-        r[3] = (r[3] & 0xf0)
-        s.sendto(bytes(r), a)
-except socket.timeout:
-    pass
-PY
-PIDS+=($!)
+responder "$port" "$TMP/responder.names"
+wait_responder "$port"
 ext="$TMP/ext.yaml"
 sed '/^load:/,$d' "$SS" >"$ext"
 cat >>"$ext" <<'YAML'
